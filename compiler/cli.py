@@ -1,0 +1,102 @@
+"""The `disclosure` command: parses arguments, calls the library, prints diagnostics.
+
+Exit status: 0 ok, 1 the data has errors (or, for diff, the two sides differ), 2 usage
+error or trouble (a missing year, a bad git revision, no CJK font).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .diagnostics import Diagnostic, has_errors
+from .pipeline import YearResult, compile_year
+from .sources import SourceError, available_years, parse_year_spec
+
+DATA_ERRORS = 1
+TROUBLE = 2
+
+
+class Trouble(click.ClickException):
+    exit_code = TROUBLE
+
+
+def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
+    if years:
+        return list(years)
+    found = available_years(data_dir)
+    if not found:
+        raise Trouble(f"no years found under {data_dir}/ (expected folders like {data_dir}/2022)")
+    return [str(y) for y in found]
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
+    for d in diagnostics:
+        line = d.format_github() if fmt == "github" else d.format_text()
+        click.echo(line, err=fmt != "github")
+
+
+def _default_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str) -> list[YearResult]:
+    """Compile each year, printing its diagnostics; Trouble for a year that cannot be read."""
+    results = []
+    for spec in _years(data_dir, years):
+        try:
+            result = compile_year(parse_year_spec(spec, data_dir))
+        except SourceError as e:
+            raise Trouble(str(e)) from e
+        _print_diagnostics(result.diagnostics, fmt)
+        results.append(result)
+    return results
+
+
+def _summary(results: list[YearResult]) -> str:
+    errors = sum(1 for r in results for d in r.diagnostics if d.is_error)
+    warnings = sum(1 for r in results for d in r.diagnostics if not d.is_error)
+    labels = ", ".join(r.source.label for r in results)
+    if errors:
+        return f"{labels}: {errors} error(s), {warnings} warning(s)"
+    return f"{labels}: valid" + (f" ({warnings} warning(s))" if warnings else "")
+
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Folder holding one folder per year.",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default=None,
+    help="How to print problems: text (file:line:col: …) or github (workflow annotations). "
+    "Default: github when GITHUB_ACTIONS=true, else text.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="disclosure-compiler")
+def main() -> None:
+    """Compile yearly budget disclosures (单位预算信息公开) from YAML."""
+
+
+@main.command()
+@click.argument("years", nargs=-1)
+@data_option
+@format_option
+def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None) -> None:
+    """Check YEARS (default: every year under --data). YEAR@REV reads a git revision."""
+    fmt = fmt or _default_format()
+    results = compile_years(data_dir, years, fmt)
+    click.echo(_summary(results), err=True)
+    if any(has_errors(r.diagnostics) or r.model is None for r in results):
+        sys.exit(DATA_ERRORS)

@@ -1,0 +1,83 @@
+"""Problems found in the data, as values: every stage returns a list of them.
+
+A diagnostic knows where it comes from (file, line, column, field path), so one run can
+report every problem, sorted, in the form editors and CI understand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a data file: path relative to the project root, 1-based line and column."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    location: Location
+    message: str
+    field: str = ""
+    severity: Severity = "error"
+    sort_key: tuple = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        loc = self.location
+        object.__setattr__(self, "sort_key", (loc.file, loc.line, loc.column, self.message))
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def format_text(self) -> str:
+        """`file:line:col: error: field.path: message` — the form compilers and editors use."""
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.location}: {self.severity}: {where}{self.message}"
+
+    def format_github(self) -> str:
+        """A GitHub Actions workflow command, shown as an annotation on the file's line."""
+        loc = self.location
+        props = [f"file={_escape_property(loc.file)}"]
+        if loc.line:
+            props += [f"line={loc.line}", f"col={loc.column}"]
+        title = f"{self.field}" if self.field else "disclosure"
+        props.append(f"title={_escape_property(title)}")
+        return f"::{self.severity} {','.join(props)}::{_escape_data(self.message)}"
+
+
+def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Sorted by file, line and column; exact repeats dropped."""
+    seen: set[tuple] = set()
+    unique = []
+    for d in sorted(diagnostics, key=lambda d: d.sort_key):
+        key = (d.location, d.field, d.message, d.severity)
+        if key not in seen:
+            seen.add(key)
+            unique.append(d)
+    return unique
+
+
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,425 @@
+"""The year's model: the primary facts from the YAML plus every derived figure.
+
+Renderers, `diff` and tests read this model; none of them recomputes a total. A derived
+figure is a `@derived` property here and nowhere else, so it is computed one way only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .diagnostics import Location
+from .numbers import ZERO
+
+
+class derived(property):
+    """A figure computed from primary facts; exported with the model (JSON, diff)."""
+
+
+class Prose(str):
+    """Free text from the data (Markdown, may cite figures); knows where it was written."""
+
+    location: Location
+    first_line: int  # the data file line on which the text itself starts
+
+    def __new__(cls, text: str, location: Location, first_line: int | None = None):
+        obj = super().__new__(cls, text)
+        obj.location = location
+        obj.first_line = first_line or location.line
+        return obj
+
+    def __reduce__(self):
+        return (Prose, (str(self), self.location, self.first_line))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a model object was written: its file and field path, to point rules at lines."""
+
+    file: str
+    path: tuple
+    locate_fn: Any = field(repr=False, compare=False)
+
+    def at(self, *sub) -> Location:
+        return self.locate_fn(self.path + tuple(sub))
+
+
+_model = dataclass(frozen=True)
+
+
+def src_field():
+    return field(default=None, repr=False, compare=False, metadata={"origin": True})
+
+
+@dataclass(frozen=True)
+class Change:
+    """A year-over-year change; the words 增加/减少 come from its sign, never a minus in prose."""
+
+    previous: Decimal
+    current: Decimal
+
+    @derived
+    def amount(self) -> Decimal:
+        return self.current - self.previous
+
+    @property
+    def magnitude(self) -> Decimal:
+        return abs(self.amount)
+
+    @property
+    def direction(self) -> str:
+        if self.amount > 0:
+            return "增加"
+        if self.amount < 0:
+            return "减少"
+        return "持平"
+
+    @derived
+    def percent(self) -> Decimal | None:
+        if self.previous == 0:
+            return None
+        return self.amount / self.previous * 100
+
+
+@_model
+class Unit:
+    name: str
+    scope: str
+    code: str
+    city: str
+    self_reference: str
+    nature: str
+    level: str
+    funding_form: str
+
+    @property
+    def full_name(self) -> str:
+        """The name in the title: 廊坊市人民政府办公室本级."""
+        return self.name + self.scope
+
+
+@_model
+class Income:
+    general_budget: Decimal
+    fund_budget: Decimal
+    special_account: Decimal
+    other: Decimal
+    carried_over: Decimal
+
+    @derived
+    def total(self) -> Decimal:
+        return (
+            self.general_budget
+            + self.fund_budget
+            + self.special_account
+            + self.other
+            + self.carried_over
+        )
+
+
+@_model
+class Expenditure:
+    personnel: Decimal
+    public_operating: Decimal
+    project: Decimal
+    project_scope: str
+    project_main_uses: str
+
+    @derived
+    def basic(self) -> Decimal:
+        """基本支出 = 人员类 + 运转类公用."""
+        return self.personnel + self.public_operating
+
+    @derived
+    def total(self) -> Decimal:
+        return self.basic + self.project
+
+
+@_model
+class Budget:
+    income: Income
+    expenditure: Expenditure
+    previous_basic: Decimal
+    previous_project: Decimal
+    basic_reason: str | None
+    project_reason: str | None
+    src: Origin | None = src_field()
+
+    @derived
+    def previous_total(self) -> Decimal:
+        return self.previous_basic + self.previous_project
+
+    @derived
+    def basic_change(self) -> Change:
+        return Change(self.previous_basic, self.expenditure.basic)
+
+    @derived
+    def project_change(self) -> Change:
+        return Change(self.previous_project, self.expenditure.project)
+
+    @derived
+    def total_change(self) -> Change:
+        return Change(self.previous_total, self.expenditure.total)
+
+
+@_model
+class OperatingCosts:
+    amount: Decimal
+    main_uses: str
+    src: Origin | None = src_field()
+
+
+@_model
+class ThreePublicItems:
+    overseas: Decimal
+    vehicle_purchase: Decimal
+    vehicle_operation: Decimal
+    reception: Decimal
+
+    @derived
+    def vehicles(self) -> Decimal:
+        """公务用车购置及运维费."""
+        return self.vehicle_purchase + self.vehicle_operation
+
+    @derived
+    def total(self) -> Decimal:
+        return self.overseas + self.vehicles + self.reception
+
+
+THREE_PUBLIC_PARTS = ("overseas", "vehicle_purchase", "vehicle_operation", "vehicles", "reception", "total")
+
+
+@_model
+class ThreePublic:
+    current: ThreePublicItems
+    previous: ThreePublicItems
+    reasons: dict[str, str]
+    src: Origin | None = src_field()
+
+    @derived
+    def changes(self) -> dict[str, Change]:
+        return {
+            part: Change(getattr(self.previous, part), getattr(self.current, part))
+            for part in THREE_PUBLIC_PARTS
+        }
+
+
+@_model
+class SubGoal:
+    title: str
+    goal: Prose
+    indicators: Prose
+
+
+@_model
+class Measure:
+    title: str
+    text: Prose
+
+
+@_model
+class Performance:
+    overall_goal: Prose
+    sub_goals: tuple[SubGoal, ...]
+    measures: tuple[Measure, ...]
+
+
+@_model
+class Target:
+    sign: str | None = None
+    value: Decimal | None = None
+    unit: str | None = None
+    text: str | None = None
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.value is not None
+
+
+@_model
+class Indicator:
+    level1: str
+    level2: str
+    name: str
+    description: Prose
+    target: Target
+    basis: str
+    scoring: Prose | None = None
+    src: Origin | None = src_field()
+
+
+@_model
+class Project:
+    """A project's performance goal table (第二部分 资金绩效目标)."""
+
+    key: str  # the file stem, e.g. 01-office-building
+    name: str
+    goal: Prose
+    indicators: tuple[Indicator, ...]
+    src: Origin | None = src_field()
+
+
+@_model
+class ProcurementItem:
+    name: str
+    catalogue_code: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+    funding: str
+    sme_reserved: bool
+    src: Origin | None = src_field()
+
+    @derived
+    def amount(self) -> Decimal:
+        return self.quantity * self.unit_price
+
+    @derived
+    def sme_amount(self) -> Decimal:
+        return self.amount if self.sme_reserved else ZERO
+
+
+FUNDING_COLUMNS = (
+    "一般公共预算拨款",
+    "基金预算拨款",
+    "国有资本经营预算拨款",
+    "财政专户核拨",
+    "单位资金",
+    "财政拨款结转",
+    "非财政拨款结转结余",
+)
+
+
+def _funding_totals(items) -> dict[str, Decimal]:
+    totals = {column: ZERO for column in FUNDING_COLUMNS}
+    for item in items:
+        totals[item.funding] += item.amount
+    return totals
+
+
+@_model
+class ProcurementProject:
+    name: str
+    budget: Decimal
+    items: tuple[ProcurementItem, ...]
+    src: Origin | None = src_field()
+
+    @derived
+    def subtotal(self) -> Decimal:
+        return sum((item.amount for item in self.items), ZERO)
+
+
+@_model
+class Procurement:
+    projects: tuple[ProcurementProject, ...]
+    note: Prose | None
+    src: Origin | None = src_field()
+
+    @property
+    def items(self) -> tuple[ProcurementItem, ...]:
+        return tuple(item for project in self.projects for item in project.items)
+
+    @derived
+    def total(self) -> Decimal:
+        return sum((p.subtotal for p in self.projects), ZERO)
+
+    @derived
+    def funding_totals(self) -> dict[str, Decimal]:
+        return _funding_totals(self.items)
+
+    @derived
+    def sme_total(self) -> Decimal:
+        return sum((item.sme_amount for item in self.items), ZERO)
+
+
+@_model
+class AssetCategory:
+    name: str
+    unit: str | None
+    quantity: Decimal | None
+    value: Decimal | None
+    of_which: tuple[AssetCategory, ...] = ()
+
+
+@_model
+class Assets:
+    categories: tuple[AssetCategory, ...]
+    as_of: date
+
+    @derived
+    def total(self) -> Decimal:
+        return sum((c.value for c in self.categories if c.value is not None), ZERO)
+
+
+@_model
+class Term:
+    term: str
+    definition: Prose
+
+
+@_model
+class Disclosure:
+    """One unit's disclosure for one year."""
+
+    year: int
+    unit: Unit
+    legal_bases: tuple[str, ...]
+    duties: tuple[Prose, ...]
+    other_matters: Prose
+    budget: Budget
+    operating_costs: OperatingCosts
+    three_public: ThreePublic
+    performance: Performance
+    indicators: tuple[Indicator, ...]
+    projects: tuple[Project, ...]
+    procurement: Procurement
+    assets: Assets
+    glossary: tuple[Term, ...]
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年单位预算信息公开情况说明"
+
+    @derived
+    def planned_asset_purchases(self) -> Decimal:
+        """本年度拟购置固定资产总额: the goods in the procurement budget."""
+        return self.procurement.total
+
+
+def derived_names(cls: type) -> list[str]:
+    names = []
+    for klass in reversed(cls.__mro__):
+        for name, attr in vars(klass).items():
+            if isinstance(attr, derived) and name not in names:
+                names.append(name)
+    return names
+
+
+def to_tree(obj: Any) -> Any:
+    """The model as plain data (dicts, lists, Decimal, str), derived figures included."""
+    if dataclasses.is_dataclass(obj):
+        out = {}
+        for f in dataclasses.fields(obj):
+            if f.metadata.get("origin"):
+                continue
+            out[f.name] = to_tree(getattr(obj, f.name))
+        for name in derived_names(type(obj)):
+            out[name] = to_tree(getattr(obj, name))
+        return out
+    if isinstance(obj, dict):
+        return {k: to_tree(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_tree(v) for v in obj]
+    if isinstance(obj, Prose):
+        return str(obj)
+    if isinstance(obj, date):
+        return obj.isoformat()
+    return obj

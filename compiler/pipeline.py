@@ -1,0 +1,127 @@
+"""The compile pipeline for one year: read → load → validate → assemble → check.
+
+Each stage adds diagnostics; the model is assembled only from schema-valid documents, so
+later stages can rely on its shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import prose, rules
+from .assemble import assemble
+from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
+from .loader import Document, load_bytes
+from .model import Disclosure
+from .paths import SECTION_FILES, kind_of, schema_hint_for
+from .schema import validate_document
+from .sources import GitYear, SourceError, WorkingTreeYear, YearSource
+
+
+@dataclass
+class YearResult:
+    source: YearSource
+    documents: dict[str, Document] = field(default_factory=dict)
+    model: Disclosure | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not has_errors(self.diagnostics)
+
+
+def read_documents(source: YearSource) -> tuple[dict[str, Document], list[Diagnostic]]:
+    """Load every data file of the year; report missing, unexpected and unreadable files."""
+    problems: list[Diagnostic] = []
+    docs: dict[str, Document] = {}
+    year_dir = source.display_path("").rstrip("/")
+    try:
+        present = source.files()
+    except (OSError, SourceError) as e:
+        return {}, [Diagnostic(Location(year_dir), f"cannot list the year's files: {e}")]
+    for rel in present:
+        shown = source.display_path(rel)
+        kind = kind_of(rel)
+        if kind is None:
+            expected = ", ".join(sorted(SECTION_FILES)) + ", projects/NN-name.yaml"
+            problems.append(
+                Diagnostic(Location(shown), f"unexpected file: a year holds only {expected}")
+            )
+            continue
+        try:
+            raw = source.read(rel)
+        except (OSError, SourceError) as e:
+            problems.append(Diagnostic(Location(shown), f"cannot read the file: {e}"))
+            continue
+        doc, found = load_bytes(shown, raw)
+        problems += found
+        if doc is None:
+            continue
+        problems += _check_modeline(doc, rel)
+        problems += validate_document(doc, kind)
+        docs[rel] = doc
+    for rel in SECTION_FILES:
+        if rel not in present:
+            problems.append(
+                Diagnostic(
+                    Location(source.display_path(rel)),
+                    f"missing file {rel}: every year needs it (start a year with `disclosure new-year`)",
+                )
+            )
+    return docs, problems
+
+
+def _check_modeline(doc: Document, rel: str) -> list[Diagnostic]:
+    expected = schema_hint_for(rel)
+    line = f"# yaml-language-server: $schema={expected}"
+    if doc.schema_hint is None:
+        return [
+            Diagnostic(
+                Location(doc.file, 1, 1),
+                f"no schema named: make the first line '{line}' so editors show hints",
+                severity="warning",
+            )
+        ]
+    if doc.schema_hint != expected:
+        return [
+            Diagnostic(
+                Location(doc.file, 1, 1),
+                f"names the schema {doc.schema_hint}, but this file is checked against {expected}",
+            )
+        ]
+    return []
+
+
+def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResult:
+    """Everything `validate` does for one year; the model is set when the data is usable."""
+    result = YearResult(source)
+    if not source.exists():
+        raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
+    result.documents, problems = read_documents(source)
+    if not has_errors(problems):
+        model = assemble(source.year, result.documents)
+        problems += prose.check_all(model)
+        previous = _previous_model(source) if check_previous else None
+        problems += rules.check(model, previous)
+        result.model = model
+    result.diagnostics = sorted_diagnostics(problems)
+    return result
+
+
+def _previous_model(source: YearSource) -> Disclosure | None:
+    if isinstance(source, WorkingTreeYear):
+        prev: YearSource = WorkingTreeYear(source.data_dir, source.year - 1)
+    else:
+        prev = GitYear(source.repo, source.data_dir, source.year - 1, source.revision)
+    try:
+        if not prev.exists():
+            return None
+        result = compile_year(prev, check_previous=False)
+    except SourceError:
+        return None
+    return result.model if result.ok else None
+
+
+def working_tree_year(data_dir: Path, year: int) -> WorkingTreeYear:
+    return WorkingTreeYear(data_dir, year)

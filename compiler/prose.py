@@ -1,0 +1,121 @@
+"""Free text from the data: cite computed figures, then render Markdown safely.
+
+A prose field may cite a figure of the model, e.g. `{{ budget.income.total | money }}`.
+Expressions run in Jinja's immutable sandbox that sees the model and nothing else, with
+StrictUndefined: an unknown name is an error at the YAML line, never an empty string.
+Markdown is rendered by markdown-it-py's "js-default" preset: raw HTML off, unsafe link
+schemes dropped; images are disabled too, so data can never make the PDF fetch anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from functools import lru_cache
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markdown_it import MarkdownIt
+
+from .diagnostics import Diagnostic, Location
+from .model import Disclosure, Prose
+from .numbers import money, percent, plain_number
+
+_MARKERS = ("{{", "{%", "{#")
+
+
+class ProseError(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+@lru_cache(maxsize=1)
+def _sandbox() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    env.filters.update(money=money, percent=percent, number=plain_number)
+    return env
+
+
+def _context(model: Disclosure) -> dict:
+    names = {f.name: getattr(model, f.name) for f in dataclasses.fields(model)}
+    names["model"] = model
+    return names
+
+
+def _error_line(exc: BaseException) -> int:
+    """The template line where a render-time error happened (Jinja rewrites tracebacks)."""
+    line = 0
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line or 1
+
+
+def expand(text: str, model: Disclosure) -> str:
+    """The text with its figure citations filled in; raises ProseError with the YAML line."""
+    if not any(marker in text for marker in _MARKERS):
+        return str(text)
+    try:
+        template = _sandbox().from_string(str(text))
+        return template.render(_context(model))
+    except TemplateSyntaxError as e:
+        raise ProseError(_diagnostic(text, e.lineno or 1, f"bad figure citation: {e.message}"))
+    except TemplateError as e:
+        raise ProseError(_diagnostic(text, _error_line(e), f"bad figure citation: {e}"))
+    except Exception as e:  # e.g. a filter given text where it expects a number
+        raise ProseError(
+            _diagnostic(text, _error_line(e), f"bad figure citation: {type(e).__name__}: {e}")
+        )
+
+
+def _diagnostic(text: str, template_line: int, message: str) -> Diagnostic:
+    if isinstance(text, Prose):
+        loc = text.location
+        line = text.first_line + template_line - 1
+        column = loc.column if line == loc.line else 1
+        return Diagnostic(Location(loc.file, line, column), message)
+    return Diagnostic(Location("<text>", template_line, 1), message)
+
+
+def iter_prose(obj) -> Iterator[Prose]:
+    if isinstance(obj, Prose):
+        yield obj
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            yield from iter_prose(getattr(obj, f.name))
+    elif isinstance(obj, (list, tuple)):
+        for item in obj:
+            yield from iter_prose(item)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            yield from iter_prose(item)
+
+
+def check_all(model: Disclosure) -> list[Diagnostic]:
+    problems = []
+    for text in iter_prose(model):
+        try:
+            expand(text, model)
+        except ProseError as e:
+            problems.append(e.diagnostic)
+    return problems
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("js-default", {"breaks": True})
+    md.disable(["image", "html_block", "html_inline"], ignoreInvalid=True)
+    return md
+
+
+def to_html(text: str) -> str:
+    """Block Markdown → HTML (paragraphs, lists)."""
+    return _markdown().render(text)
+
+
+def to_html_inline(text: str) -> str:
+    """Inline Markdown → HTML, for text inside a sentence or a table cell."""
+    return _markdown().renderInline(text).strip()

@@ -1,0 +1,209 @@
+"""JSON Schema checks that report each problem at its YAML line, in words an editor can act on."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .diagnostics import Diagnostic
+from .loader import Document, dotted
+from .paths import SCHEMAS_DIR
+
+MONEY_DECIMALS = 2
+
+
+def _is_number(checker, value) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def _is_integer(checker, value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Decimal):
+        return value == value.to_integral_value() and value.as_tuple().exponent >= 0
+    return isinstance(value, int)
+
+
+_type_checker = Draft202012Validator.TYPE_CHECKER.redefine_many(
+    {"number": _is_number, "integer": _is_integer}
+)
+_Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_type_checker)
+
+_formats = FormatChecker(formats=())
+
+
+@_formats.checks("money", raises=())
+def _is_money(value: Any) -> bool:
+    # jsonschema's multipleOf on floats is unreliable; decimals make this exact.
+    if not isinstance(value, Decimal):
+        return True  # the type check reports non-numbers
+    return value.as_tuple().exponent >= -MONEY_DECIMALS
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for path in sorted(SCHEMAS_DIR.glob("*.schema.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        # Without "$schema", jsonschema keeps our Decimal-aware validator class when it
+        # follows a $ref (with it, `evolve` would switch back to the stock class).
+        contents.pop("$schema", None)
+        resources.append((path.name, Resource(contents, specification=DRAFT202012)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator_for(kind: str) -> _Validator:
+    name = f"{kind}.schema.json"
+    return _Validator({"$ref": name}, registry=_registry(), format_checker=_formats)
+
+
+def schema_of(kind: str) -> dict:
+    return _registry().contents(f"{kind}.schema.json")
+
+
+def validate_document(doc: Document, kind: str) -> list[Diagnostic]:
+    validator = validator_for(kind)
+    problems = []
+    for error in validator.iter_errors(doc.data):
+        problems.extend(_describe(error, doc))
+    return problems
+
+
+def _found(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:29] + "…"
+        return f"the text '{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+_TYPE_WORDS = {
+    "number": "a number",
+    "integer": "a whole number",
+    "string": "text",
+    "boolean": "true or false",
+    "object": "a mapping of fields",
+    "array": "a list",
+    "null": "nothing",
+}
+
+
+def _title(error: ValidationError) -> str:
+    title = error.schema.get("title") if isinstance(error.schema, dict) else None
+    return f" ({title})" if title else ""
+
+
+def _describe(error: ValidationError, doc: Document) -> list[Diagnostic]:
+    path = tuple(error.absolute_path)
+    field = dotted(path)
+    keyword = error.validator
+    value = error.instance
+
+    if keyword == "oneOf" and error.context:
+        return _describe_one_of(error, doc)
+    if keyword == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        out = []
+        for key in value:
+            if key not in allowed:
+                out.append(
+                    Diagnostic(
+                        doc.locate_key(path + (key,)),
+                        f"unknown field '{key}'; expected one of: {', '.join(allowed)}",
+                        field=dotted(path + (key,)),
+                    )
+                )
+        return out
+    if keyword == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        sub = error.schema.get("properties", {}).get(missing, {})
+        title = f" ({sub['title']})" if isinstance(sub, dict) and "title" in sub else ""
+        return [
+            Diagnostic(
+                doc.locate(path),
+                f"missing required field '{missing}'{title}",
+                field=dotted(path + (missing,)) if path else missing,
+            )
+        ]
+    if keyword == "type":
+        expected = error.validator_value
+        words = (
+            " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+            if isinstance(expected, list)
+            else _TYPE_WORDS.get(expected, expected)
+        )
+        hint = ""
+        if expected in ("number", "integer") and isinstance(value, str):
+            hint = " (write digits only, e.g. 12.50, without quotes or units)"
+        if expected == "boolean" and isinstance(value, str):
+            hint = " (write true or false)"
+        if expected == "string" and isinstance(value, Decimal):
+            hint = ' (put codes in quotes, e.g. "151001")'
+        message = f"expected {words}{_title(error)}, found {_found(value)}{hint}"
+    elif keyword == "format" and error.validator_value == "money":
+        message = (
+            f"expected an amount in 万元 with at most {MONEY_DECIMALS} decimals{_title(error)}, "
+            f"found {value}"
+        )
+    elif keyword == "enum":
+        options = "、".join(str(o) for o in error.validator_value)
+        message = f"expected one of {options}{_title(error)}, found {_found(value)}"
+    elif keyword == "pattern":
+        message = f"{_title(error).strip(' ()') or 'value'} has the wrong form: found {_found(value)}"
+        if error.schema.get("description"):
+            message += f"; {error.schema['description']}"
+        elif error.validator_value.startswith("^[^\\n]"):
+            message = f"expected one line of text{_title(error)}, found {_found(value)}"
+    elif keyword == "minimum":
+        message = f"expected at least {error.validator_value}{_title(error)}, found {value}"
+    elif keyword == "minItems":
+        message = f"expected at least {error.validator_value} entries{_title(error)}, found {len(value)}"
+    elif keyword == "minLength":
+        message = f"expected text{_title(error)}, found empty text"
+    else:
+        message = error.message
+    return [Diagnostic(doc.locate(path), message, field=field)]
+
+
+def _describe_one_of(error: ValidationError, doc: Document) -> list[Diagnostic]:
+    """A target is numeric or textual: explain against the branch the editor meant."""
+    value = error.instance
+    branches = error.validator_value
+    if isinstance(value, dict):
+        keys = set(value)
+        for i, branch in enumerate(branches):
+            props = set(branch.get("properties", {}))
+            if keys and keys <= props:
+                sub = [e for e in error.context if e.schema_path and e.schema_path[0] == i]
+                if sub:
+                    out = []
+                    for e in sub:
+                        out.extend(_describe(e, doc))
+                    return out
+    path = tuple(error.absolute_path)
+    return [
+        Diagnostic(
+            doc.locate(path),
+            f"expected a target like {{sign: \"≥\", value: 95, unit: \"%\"}} or {{text: 提升}}, "
+            f"found {_found(value)}",
+            field=dotted(path),
+        )
+    ]

@@ -1,0 +1,148 @@
+"""Read a year's data files from the working tree or from a git revision.
+
+Both give the same thing: file names relative to the year directory and their bytes, so
+everything after loading is the same whether a reviewer compares `2022` or `2022@main`.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .paths import YEAR_DIR
+
+
+class SourceError(Exception):
+    """A year or revision that cannot be read (usage trouble, not a data error)."""
+
+
+@dataclass(frozen=True)
+class WorkingTreeYear:
+    data_dir: Path
+    year: int
+
+    @property
+    def label(self) -> str:
+        return str(self.year)
+
+    @property
+    def root(self) -> Path:
+        return self.data_dir / str(self.year)
+
+    def exists(self) -> bool:
+        return self.root.is_dir()
+
+    def display_path(self, rel: str) -> str:
+        return _display(self.data_dir / str(self.year) / rel)
+
+    def files(self) -> list[str]:
+        return sorted(
+            p.relative_to(self.root).as_posix()
+            for p in self.root.rglob("*")
+            if p.is_file() and not p.name.startswith(".")
+        )
+
+    def read(self, rel: str) -> bytes:
+        return (self.root / rel).read_bytes()
+
+
+@dataclass(frozen=True)
+class GitYear:
+    """A year as committed at `revision`, read with `git show` (the working tree is untouched)."""
+
+    repo: Path
+    data_dir: PurePosixPath  # relative to the repository root
+    year: int
+    revision: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}@{self.revision}"
+
+    def _git(self, *args: str) -> bytes:
+        try:
+            result = subprocess.run(
+                ["git", "-C", str(self.repo), *args], capture_output=True, check=False
+            )
+        except FileNotFoundError as e:
+            raise SourceError("git is not installed") from e
+        if result.returncode != 0:
+            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise SourceError(message[-1] if message else f"git {' '.join(args)} failed")
+        return result.stdout
+
+    def _tree(self) -> str:
+        return f"{self.data_dir / str(self.year)}"
+
+    def exists(self) -> bool:
+        self.check_revision()
+        out = self._git("ls-tree", "-d", "--name-only", self.revision, "--", self._tree())
+        return bool(out.strip())
+
+    def check_revision(self) -> None:
+        try:
+            self._git("rev-parse", "--verify", "--quiet", f"{self.revision}^{{commit}}")
+        except SourceError as e:
+            raise SourceError(f"unknown git revision '{self.revision}'") from e
+
+    def display_path(self, rel: str) -> str:
+        return f"{self.revision}:{self._tree()}/{rel}"
+
+    def files(self) -> list[str]:
+        out = self._git("ls-tree", "-r", "--name-only", "-z", self.revision, "--", self._tree())
+        prefix = self._tree() + "/"
+        names = [n.decode("utf-8") for n in out.split(b"\0") if n]
+        return sorted(n[len(prefix) :] for n in names if n.startswith(prefix))
+
+    def read(self, rel: str) -> bytes:
+        return self._git("show", f"{self.revision}:{self._tree()}/{rel}")
+
+
+YearSource = WorkingTreeYear | GitYear
+
+_SPEC = re.compile(r"^(?P<year>[0-9]{4})(?:@(?P<rev>.+))?$")
+
+
+def parse_year_spec(spec: str, data_dir: Path) -> YearSource:
+    """`2022` (working tree) or `2022@<git revision>`."""
+    m = _SPEC.match(spec.strip())
+    if not m:
+        raise SourceError(f"'{spec}' is not a year: expected YEAR or YEAR@REVISION, e.g. 2022@main")
+    year = int(m.group("year"))
+    rev = m.group("rev")
+    if rev is None:
+        return WorkingTreeYear(data_dir, year)
+    repo = _git_toplevel(data_dir)
+    rel = PurePosixPath(data_dir.resolve().relative_to(repo).as_posix())
+    return GitYear(repo, rel, year, rev)
+
+
+def _git_toplevel(path: Path) -> Path:
+    probe = path if path.is_dir() else path.parent
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(probe), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError as e:
+        raise SourceError("git is not installed") from e
+    if result.returncode != 0:
+        raise SourceError(f"{path} is not inside a git repository")
+    return Path(result.stdout.decode().strip()).resolve()
+
+
+def available_years(data_dir: Path) -> list[int]:
+    if not data_dir.is_dir():
+        return []
+    return sorted(int(p.name) for p in data_dir.iterdir() if p.is_dir() and YEAR_DIR.match(p.name))
+
+
+def _display(path: Path) -> str:
+    """A path as the user would type it: relative to the current directory when possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
