@@ -34,6 +34,8 @@ from .model import (
 )
 from .paths import PROJECTS_DIR
 
+THREE_PUBLIC_REASONS = ("overseas", "vehicles", "reception")
+
 
 class _Reader:
     """Reads one document's values, attaching locations to prose and model objects."""
@@ -112,7 +114,7 @@ def _three_public(r: _Reader) -> ThreePublic:
     return ThreePublic(
         current=ThreePublicItems(**d["current"]),
         previous=ThreePublicItems(**d["previous"]),
-        reasons=dict(d.get("reasons", {})),
+        reasons={part: d.get("reasons", {}).get(part) for part in THREE_PUBLIC_REASONS},
         src=r.origin(),
     )
 

@@ -100,3 +100,75 @@ def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None) -> None:
     click.echo(_summary(results), err=True)
     if any(has_errors(r.diagnostics) or r.model is None for r in results):
         sys.exit(DATA_ERRORS)
+
+
+def _parse_formats(value: str) -> tuple[str, ...]:
+    from .build import FORMATS
+
+    chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(
+            f"unknown format {', '.join(unknown) or '(none)'}; choose from {','.join(FORMATS)}",
+            param_hint="--format",
+        )
+    return chosen
+
+
+@main.command()
+@click.argument("years", nargs=-1)
+@data_option
+@click.option(
+    "--format",
+    "formats",
+    default="html,md,pdf",
+    show_default=True,
+    help="Comma-separated formats to write.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder; each year goes to OUT/<year>/.",
+)
+@click.option(
+    "--diagnostics",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default=None,
+    help="How to print problems (default: github under GitHub Actions, else text).",
+)
+def build(years: tuple[str, ...], data_dir: Path, formats: str, out_dir: Path, fmt: str | None) -> None:
+    """Validate and compile YEARS into OUT/<year>/disclosure.{html,md,pdf}.
+
+    Nothing is written for a year whose data has errors.
+    """
+    from .build import build_year
+    from .render.fonts import FontError
+
+    chosen = _parse_formats(formats)
+    fmt = fmt or _default_format()
+    failed = False
+    for spec in _years(data_dir, years):
+        try:
+            result = build_year(parse_year_spec(spec, data_dir), out_dir, chosen)
+        except SourceError as e:
+            raise Trouble(str(e)) from e
+        except FontError as e:
+            raise Trouble(f"cannot build the PDF: {e}") from e
+        diagnostics = result.compiled.diagnostics + result.diagnostics
+        _print_diagnostics(diagnostics, fmt)
+        label = result.compiled.source.label
+        if not result.ok:
+            failed = True
+            errors = sum(1 for d in diagnostics if d.is_error)
+            click.echo(f"{label}: {errors} error(s); nothing written", err=True)
+            continue
+        for path in result.outputs.values():
+            click.echo(f"wrote {path}")
+        for font in result.fonts:
+            click.echo(f"embedded font {font}")
+    if failed:
+        sys.exit(DATA_ERRORS)

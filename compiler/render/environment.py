@@ -1,0 +1,124 @@
+"""The Jinja environment shared by the HTML and Markdown templates, and their filters.
+
+Templates hold the wording every disclosure shares; figures come from the model through
+these filters, so no template types a number.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .. import prose
+from ..model import FUNDING_COLUMNS, Change, Disclosure, Target
+from ..numbers import item_number, money, percent, plain_number, section_number
+from ..paths import TEMPLATES_DIR
+
+
+def spans(rows, *fields: str) -> list[int]:
+    """Rowspan of each row for a merged column: n for the first of n equal rows, 0 after.
+
+    Rows merge when all `fields` are equal, so passing (level1, level2) merges 二级指标
+    only inside its 一级指标 group.
+    """
+    result = [0] * len(rows)
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or _key(rows[i], fields) != _key(rows[start], fields):
+            result[start] = i - start
+            start = i
+    return result
+
+
+def _key(row, fields):
+    return tuple(getattr(row, f) for f in fields)
+
+
+def change_words(change: Change) -> str:
+    """增加448.20万元 / 减少1882.92万元 / 持平 — direction in words, never a minus sign."""
+    if change.amount == 0:
+        return "持平"
+    return f"{change.direction}{money(change.magnitude)}万元"
+
+
+def target_text(target: Target) -> str:
+    """≥3.4万平方米, 100%, 提升: one cell in a project table."""
+    if not target.is_numeric:
+        return target.text
+    return f"{target.sign or ''}{plain_number(target.value)}{target.unit or ''}"
+
+
+def money_or_blank(value, zero: bool = False) -> str:
+    """Table cells the published tables leave empty: no value, or zero in a funding column."""
+    if value is None or (value == 0 and not zero):
+        return ""
+    return money(value)
+
+
+def number_or_blank(value) -> str:
+    return "" if value is None else plain_number(value)
+
+
+def cn_date(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def build_environment(kind: str, model: Disclosure) -> Environment:
+    """kind 'html' autoescapes; 'md' emits Markdown and escapes with its own filters."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        extensions=["jinja2.ext.do"],
+        autoescape=kind == "html",
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+    def expand(text) -> str:
+        return prose.expand(text, model)
+
+    env.filters.update(
+        money=money,
+        money_or_blank=money_or_blank,
+        number_or_blank=number_or_blank,
+        pct=percent,
+        number=plain_number,
+        section_number=section_number,
+        item_number=item_number,
+        change_words=change_words,
+        target_text=target_text,
+        cn_date=cn_date,
+        expand=expand,
+    )
+    env.globals.update(spans=spans, funding_columns=FUNDING_COLUMNS)
+    if kind == "html":
+        env.filters["text"] = str  # autoescape does the escaping
+        env.filters["prose"] = lambda text: Markup(prose.to_html(expand(text)))
+        env.filters["prose_inline"] = lambda text: Markup(prose.to_html_inline(expand(text)))
+    else:
+        env.filters["md_text"] = env.filters["text"] = md_escape
+        env.filters["md_cell"] = lambda text: md_cell(expand(text))
+        env.filters["md_prose"] = expand
+    return env
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
+
+def md_escape(text: str) -> str:
+    """Plain text (names, units) made literal in Markdown."""
+    return str(text).translate(_MD_SPECIAL)
+
+
+def md_cell(text: str) -> str:
+    """Prose inside a pipe-table cell: one line, pipes escaped, line breaks as <br>."""
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return "<br>".join(line.replace("|", "\\|") for line in lines)
+
+
+@lru_cache(maxsize=1)
+def css_text() -> str:
+    return (TEMPLATES_DIR / "assets" / "disclosure.css").read_text(encoding="utf-8")

@@ -1,0 +1,138 @@
+"""Find the CJK fonts the PDF uses, and prove that every character has a glyph.
+
+WeasyPrint silently draws nothing for a character no font covers, so a missing glyph
+would publish a hole in a figure or a name. We read the fonts' character maps with
+fontTools and fail the build naming the character and the YAML line it came from.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from ..diagnostics import Diagnostic, Location
+from ..loader import Document, dotted
+
+# The stylesheet names these first; they ship in Debian's fonts-noto-cjk.
+BODY_FAMILY = "Noto Serif CJK SC"
+HEADING_FAMILY = "Noto Sans CJK SC"
+INSTALL_HINT = "install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk)"
+
+
+class FontError(Exception):
+    """No usable CJK font: the PDF cannot be built on this machine."""
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    style: str
+    file: Path
+    index: int
+
+
+def _fc_list() -> list[FontFace]:
+    try:
+        out = subprocess.run(
+            ["fc-list", "--format", "%{family[0]}\t%{style[0]}\t%{file}\t%{index}\n", ":lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise FontError(f"cannot list fonts with fontconfig's fc-list ({e}); {INSTALL_HINT}") from e
+    faces = []
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4 and parts[3].isdigit():
+            faces.append(FontFace(parts[0], parts[1], Path(parts[2]), int(parts[3])))
+    return faces
+
+
+@lru_cache(maxsize=1)
+def cjk_faces() -> tuple[FontFace, ...]:
+    """The regular and bold faces of the two families the stylesheet asks for."""
+    wanted = {BODY_FAMILY, HEADING_FAMILY}
+    faces = tuple(
+        sorted(
+            (f for f in _fc_list() if f.family in wanted and f.style in ("Regular", "Bold")),
+            key=lambda f: (f.family, f.style),
+        )
+    )
+    missing = wanted - {f.family for f in faces}
+    if missing:
+        raise FontError(f"no CJK font {', '.join(sorted(missing))} found; {INSTALL_HINT}")
+    return faces
+
+
+@lru_cache(maxsize=1)
+def covered_characters() -> frozenset[int]:
+    """Code points that every face the stylesheet may use can draw."""
+    covered: frozenset[int] | None = None
+    for face in cjk_faces():
+        font = TTFont(str(face.file), fontNumber=face.index, lazy=True)
+        try:
+            cmap = frozenset(font["cmap"].getBestCmap())
+        finally:
+            font.close()
+        covered = cmap if covered is None else covered & cmap
+    return covered or frozenset()
+
+
+def _needs_glyph(char: str) -> bool:
+    return not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf"))
+
+
+def missing_glyphs(documents: dict[str, Document], rendered_text: str) -> list[Diagnostic]:
+    """Characters of the document that no embedded font can draw, located in the data."""
+    covered = covered_characters()
+    missing = {c for c in set(rendered_text) if _needs_glyph(c) and ord(c) not in covered}
+    if not missing:
+        return []
+    problems = []
+    found: set[str] = set()
+    for doc in documents.values():
+        for path, value in _strings(doc.data, ()):
+            for char in sorted(set(value) & missing):
+                found.add(char)
+                problems.append(
+                    Diagnostic(
+                        _char_location(doc, path, value, char),
+                        f"character '{char}' (U+{ord(char):04X} {unicodedata.name(char, '?')}) "
+                        f"has no glyph in the PDF fonts ({BODY_FAMILY}); it would print as a "
+                        "blank: replace it",
+                        field=dotted(path),
+                    )
+                )
+    for char in sorted(missing - found):  # from a template, not from the data
+        problems.append(
+            Diagnostic(
+                Location("templates/"),
+                f"character '{char}' (U+{ord(char):04X}) in a template has no glyph in the PDF fonts",
+            )
+        )
+    return problems
+
+
+def _char_location(doc: Document, path: tuple, value: str, char: str) -> Location:
+    loc = doc.locate(path)
+    offset_lines = value[: value.index(char)].count("\n")
+    if path in doc.block_scalars:
+        return Location(loc.file, loc.line + 1 + offset_lines, 1)
+    return loc
+
+
+def _strings(value, path):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))

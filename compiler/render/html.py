@@ -1,0 +1,19 @@
+"""The disclosure as one self-contained HTML5 file (CSS inline), for screen or for print."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..model import Disclosure
+from .environment import build_environment, css_text
+
+
+def render_html(model: Disclosure, *, for_print: bool = False, created: str | None = None) -> str:
+    """for_print splits merged table cells so none crosses a page break (the PDF's source).
+
+    `created` (an ISO date-time) becomes the document's creation date; left out, the
+    document carries no date, so two builds are byte-identical.
+    """
+    env = build_environment("html", model)
+    template = env.get_template("html/base.html.j2")
+    return template.render(m=model, css=Markup(css_text()), print=for_print, created=created)

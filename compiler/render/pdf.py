@@ -1,0 +1,106 @@
+"""The PDF: the print variant of the HTML laid out by WeasyPrint.
+
+Safety: the fetcher serves nothing (the stylesheet is inline and fonts come from
+fontconfig), so no data file can make a build read a local file or reach the network.
+Reproducibility: a fixed file identifier, dates only from SOURCE_DATE_EPOCH, and fixed
+attachment dates, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from weasyprint import HTML, Attachment
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from ..model import Disclosure, to_tree
+from .html import render_html
+
+# WeasyPrint logs every CSS property it does not support; the build reports its own problems.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+PDF_VARIANT = "pdf/a-3b"  # PDF/A-3 allows embedding the machine-readable source
+
+
+class ForbiddenFetch(FatalURLFetchingError):
+    """Raised for any URL: a disclosure needs no external resource."""
+
+
+class NoFetching(URLFetcher):
+    def fetch(self, url, headers=None):  # noqa: ARG002 - WeasyPrint's signature
+        raise ForbiddenFetch(f"refusing to fetch {url}: builds read nothing from outside")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A data file to embed in the PDF, as committed (name relative to the year)."""
+
+    name: str
+    content: bytes
+
+
+def model_json(model: Disclosure) -> str:
+    """The computed model (primary facts and derived figures) as stable JSON."""
+
+    def default(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        raise TypeError(f"cannot serialise {type(value).__name__}")
+
+    return json.dumps(to_tree(model), ensure_ascii=False, indent=2, sort_keys=True, default=default) + "\n"
+
+
+def _epoch_date(source_date_epoch: int | None) -> datetime:
+    # PDF/A requires dates in the attachments; without SOURCE_DATE_EPOCH use a fixed one.
+    return datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
+
+
+def render_pdf(
+    model: Disclosure,
+    sources: list[SourceFile] = (),
+    source_date_epoch: int | None = None,
+    html: str | None = None,
+) -> bytes:
+    """PDF bytes. `html` is the print HTML if the caller already rendered it."""
+    created = None
+    if source_date_epoch is not None:
+        created = _epoch_date(source_date_epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
+    html = html or render_html(model, for_print=True, created=created)
+    when = _epoch_date(source_date_epoch)
+    attachments = [
+        Attachment(
+            string=model_json(model),
+            name="model.json",
+            description="计算后的数据模型（含全部合计与增减）",
+            created=when,
+            modified=when,
+            relationship="Data",
+        )
+    ]
+    for source in sources:
+        attachments.append(
+            Attachment(
+                string=source.content.decode("utf-8"),
+                name=f"source/{source.name}",
+                description="YAML 源文件",
+                created=when,
+                modified=when,
+                relationship="Source",
+            )
+        )
+    identifier = hashlib.sha256(
+        f"{model.unit.code}-{model.year}".encode()
+    ).hexdigest()[:32].encode()
+    document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
+    return document.write_pdf(
+        pdf_identifier=identifier,
+        pdf_variant=PDF_VARIANT,
+        attachments=attachments,
+        custom_metadata=False,
+    )
