@@ -69,8 +69,9 @@ def render_year(result: YearResult, formats: tuple[str, ...]) -> tuple[dict[str,
         sources = [
             SourceFile(name, _source_bytes(result.source, name)) for name in sorted(result.documents)
         ]
-        rendered["pdf"] = render_pdf(model, sources, epoch, html=print_html)
-        fonts = [f"{f.family} {f.style}: {f.file}" for f in font_check.cjk_faces()]
+        pdf = render_pdf(model, sources, epoch, html=print_html)
+        rendered["pdf"] = pdf.data
+        fonts = [f"{family} {style}: {font_check.font_file(family, style)}" for family, style in pdf.fonts]
     return rendered, problems, fonts
 
 

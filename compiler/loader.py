@@ -2,8 +2,8 @@
 
 PyYAML's defaults are wrong for money and for untrusted files: `9.1` becomes a float,
 `no` becomes False, `010` becomes 8, duplicate keys silently keep the last value, and
-anchors/aliases allow exponential expansion. So we compose the node tree ourselves,
-reject aliases, anchors, tags and duplicate keys with located messages, and construct
+anchors/aliases allow exponential expansion. So we build values from parser events
+ourselves, reject aliases, anchors, tags and duplicate keys with located messages, and construct
 plain scalars as `Decimal` (numbers written as numbers), bool (`true`/`false`), None
 (`null`, `~`, empty) or the string exactly as written.
 """
@@ -58,15 +58,86 @@ class LoadError(Exception):
         self.mark = mark
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Composes nodes, refusing what no data file needs."""
+# libyaml's parser when PyYAML has it (about ten times faster), else the pure-Python one.
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self._depth = 0
 
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML's hook
-        event = self.peek_event()
+def _loc(file: str, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return Location(file)
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+def parse_scalar(value: str, style: str | None) -> Any:
+    """Typed value of a scalar: quoted and block ones are text; plain ones follow our rules."""
+    if style not in (None, ""):  # quoted or block scalar: always text
+        return value
+    if value in _NULLS:
+        return None
+    if value in _BOOLS:
+        return _BOOLS[value]
+    if _NUMBER.fullmatch(value):
+        return Decimal(value)
+    return value
+
+
+def _schema_hint(text: str) -> str | None:
+    for line in text.splitlines()[:5]:
+        m = re.match(r"#\s*yaml-language-server:\s*\$schema=(\S+)", line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse one file's text. Returns the document (None if unreadable) and its problems."""
+    doc = Document(file=file, data=None, schema_hint=_schema_hint(text))
+    problems: list[Diagnostic] = []
+    parser = _Parser(text)
+    try:
+        _expect(parser, yaml.StreamStartEvent)
+        if parser.check_event(yaml.StreamEndEvent):  # an empty file
+            doc.values[()] = Location(file, 1, 1)
+            return doc, []
+        _expect(parser, yaml.DocumentStartEvent)
+        doc.data = _Builder(doc, parser, problems).value((), depth=1)
+        _expect(parser, yaml.DocumentEndEvent)
+        if not parser.check_event(yaml.StreamEndEvent):
+            event = parser.peek_event()
+            raise LoadError("a second YAML document ('---') is not allowed", event.start_mark)
+    except LoadError as e:
+        return None, [Diagnostic(_loc(file, e.mark), e.message)]
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        problem = " ".join(p for p in (e.context, e.problem) if p)
+        return None, [Diagnostic(_loc(file, mark), f"malformed YAML: {problem}")]
+    except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks its errors
+        return None, [Diagnostic(Location(file), f"malformed YAML: {e}")]
+    finally:
+        parser.dispose()
+    return doc, problems
+
+
+def _expect(parser, event_type) -> yaml.Event:
+    event = parser.get_event()
+    if not isinstance(event, event_type):  # pragma: no cover - the parser guarantees order
+        raise LoadError(f"unexpected {type(event).__name__}", event.start_mark)
+    return event
+
+
+class _Builder:
+    """Builds plain values from parser events, recording every value's location.
+
+    Working from events (not PyYAML's node composer) lets us refuse aliases, anchors and
+    tags before anything is constructed, and keeps the fast C parser.
+    """
+
+    def __init__(self, doc: Document, parser, problems: list[Diagnostic]):
+        self.doc = doc
+        self.parser = parser
+        self.problems = problems
+
+    def _check(self, event) -> None:
         if isinstance(event, yaml.AliasEvent):
             raise LoadError(
                 f"alias *{event.anchor} is not allowed: write the value out in full",
@@ -84,67 +155,59 @@ class _StrictLoader(yaml.SafeLoader):
                 f"tag {tag} is not allowed: write plain values (quote text if needed)",
                 event.start_mark,
             )
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
+
+    def value(self, path: Path_, depth: int) -> Any:
+        event = self.parser.get_event()
+        self._check(event)
+        if depth > MAX_DEPTH:
             raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        self.doc.values[path] = _loc(self.doc.file, event.start_mark)
+        if isinstance(event, yaml.ScalarEvent):
+            if event.style in ("|", ">"):
+                self.doc.block_scalars.add(path)
+            return parse_scalar(event.value, event.style)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            while not self.parser.check_event(yaml.SequenceEndEvent):
+                items.append(self.value(path + (len(items),), depth + 1))
+            self.parser.get_event()
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            return self._mapping(path, depth)
+        raise LoadError(f"unexpected {type(event).__name__}", event.start_mark)  # pragma: no cover
 
+    def _mapping(self, path: Path_, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        while not self.parser.check_event(yaml.MappingEndEvent):
+            key_event = self.parser.peek_event()
+            self._check(key_event)
+            key_loc = _loc(self.doc.file, key_event.start_mark)
+            if not isinstance(key_event, yaml.ScalarEvent):
+                raise LoadError("a key must be a plain name, not a list or mapping", key_event.start_mark)
+            self.parser.get_event()
+            key = key_event.value
+            if key in first_line:
+                self.problems.append(
+                    Diagnostic(
+                        key_loc,
+                        f"duplicate key '{key}': first written on line {first_line[key]}, again "
+                        f"on line {key_loc.line}; keep one",
+                        field=_dotted(path + (key,)),
+                    )
+                )
+                self._skip(depth + 1)
+                continue
+            first_line[key] = key_loc.line
+            self.doc.keys[path + (key,)] = key_loc
+            result[key] = self.value(path + (key,), depth + 1)
+        self.parser.get_event()
+        return result
 
-def _loc(file: str, mark: yaml.Mark | None) -> Location:
-    if mark is None:
-        return Location(file)
-    return Location(file, mark.line + 1, mark.column + 1)
-
-
-def parse_scalar(node: yaml.ScalarNode) -> Any:
-    """Typed value of a scalar: quoted ones are text; plain ones follow our small rule set."""
-    text = node.value
-    if node.style is not None:  # quoted or block scalar: always text
-        return text
-    if text in _NULLS:
-        return None
-    if text in _BOOLS:
-        return _BOOLS[text]
-    if _NUMBER.fullmatch(text):
-        return Decimal(text)
-    return text
-
-
-def _schema_hint(text: str) -> str | None:
-    for line in text.splitlines()[:5]:
-        m = re.match(r"#\s*yaml-language-server:\s*\$schema=(\S+)", line)
-        if m:
-            return m.group(1)
-    return None
-
-
-def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Parse one file's text. Returns the document (None if unreadable) and its problems."""
-    doc = Document(file=file, data=None, schema_hint=_schema_hint(text))
-    try:
-        loader = _StrictLoader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except LoadError as e:
-        return None, [Diagnostic(_loc(file, e.mark), e.message)]
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        problem = " ".join(p for p in (e.context, e.problem) if p)
-        return None, [Diagnostic(_loc(file, mark), f"malformed YAML: {problem}")]
-    except yaml.YAMLError as e:  # pragma: no cover - PyYAML always marks its errors
-        return None, [Diagnostic(Location(file), f"malformed YAML: {e}")]
-    if root is None:
-        doc.data = None
-        doc.values[()] = Location(file, 1, 1)
-        return doc, []
-    problems: list[Diagnostic] = []
-    doc.data = _construct(root, (), doc, problems)
-    return doc, problems
+    def _skip(self, depth: int) -> None:
+        """Consume the value of a duplicate key (still checked for aliases and tags)."""
+        scratch = Document(self.doc.file, None)
+        _Builder(scratch, self.parser, self.problems).value((), depth)
 
 
 def load_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
@@ -156,40 +219,6 @@ def load_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
     if text.startswith("\ufeff"):
         text = text[1:]
     return load_text(file, text)
-
-
-def _construct(node: yaml.Node, path: Path_, doc: Document, problems: list[Diagnostic]) -> Any:
-    doc.values[path] = _loc(doc.file, node.start_mark)
-    if isinstance(node, yaml.ScalarNode):
-        if node.style in ("|", ">"):
-            doc.block_scalars.add(path)
-        return parse_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, path + (i,), doc, problems) for i, child in enumerate(node.value)]
-    assert isinstance(node, yaml.MappingNode)
-    result: dict[str, Any] = {}
-    first_seen: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        key_loc = _loc(doc.file, key_node.start_mark)
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Diagnostic(key_loc, "a key must be a plain name, not a list or mapping"))
-            continue
-        key = key_node.value
-        if key in first_seen:
-            first_line = first_seen[key].start_mark.line + 1
-            problems.append(
-                Diagnostic(
-                    key_loc,
-                    f"duplicate key '{key}': first written on line {first_line}, again on line "
-                    f"{key_loc.line}; keep one",
-                    field=_dotted(path + (key,)),
-                )
-            )
-            continue
-        first_seen[key] = key_node
-        doc.keys[path + (key,)] = key_loc
-        result[key] = _construct(value_node, path + (key,), doc, problems)
-    return result
 
 
 def _dotted(path: Path_) -> str:

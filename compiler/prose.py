@@ -13,10 +13,6 @@ import dataclasses
 from collections.abc import Iterator
 from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markdown_it import MarkdownIt
-
 from .diagnostics import Diagnostic, Location
 from .model import Disclosure, Prose
 from .numbers import money, percent, plain_number
@@ -30,8 +26,15 @@ class ProseError(Exception):
         self.diagnostic = diagnostic
 
 
+# jinja2 and markdown_it are imported on first use: most prose cites no figure, and
+# `validate` renders no Markdown, so it starts faster without them.
+
+
 @lru_cache(maxsize=1)
-def _sandbox() -> ImmutableSandboxedEnvironment:
+def _sandbox():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
     env.filters.update(money=money, percent=percent, number=plain_number)
     return env
@@ -58,6 +61,8 @@ def expand(text: str, model: Disclosure) -> str:
     """The text with its figure citations filled in; raises ProseError with the YAML line."""
     if not any(marker in text for marker in _MARKERS):
         return str(text)
+    from jinja2 import TemplateError, TemplateSyntaxError
+
     try:
         template = _sandbox().from_string(str(text))
         return template.render(_context(model))
@@ -105,7 +110,9 @@ def check_all(model: Disclosure) -> list[Diagnostic]:
 
 
 @lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
+def _markdown():
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("js-default", {"breaks": True})
     md.disable(["image", "html_block", "html_inline"], ignoreInvalid=True)
     return md

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .. import prose
 from ..model import FUNDING_COLUMNS, Change, Disclosure, Target
 from ..numbers import item_number, money, percent, plain_number, section_number
-from ..paths import TEMPLATES_DIR
+from ..paths import ASSETS_DIR, TEMPLATES_DIR
 
 
 def spans(rows, *fields: str) -> list[int]:
@@ -119,6 +119,8 @@ def md_cell(text: str) -> str:
     return "<br>".join(line.replace("|", "\\|") for line in lines)
 
 
-@lru_cache(maxsize=1)
-def css_text() -> str:
-    return (TEMPLATES_DIR / "assets" / "disclosure.css").read_text(encoding="utf-8")
+@lru_cache(maxsize=2)
+def css_text(for_print: bool = False) -> str:
+    """The screen stylesheet; for the PDF, followed by the paged-media rules."""
+    names = ["disclosure.css"] + (["print.css"] if for_print else [])
+    return "\n".join((ASSETS_DIR / name).read_text(encoding="utf-8") for name in names)

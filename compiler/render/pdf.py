@@ -56,6 +56,12 @@ def model_json(model: Disclosure) -> str:
     return json.dumps(to_tree(model), ensure_ascii=False, indent=2, sort_keys=True, default=default) + "\n"
 
 
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    fonts: list[tuple[str, str]]  # (family, style) of every font embedded
+
+
 def _epoch_date(source_date_epoch: int | None) -> datetime:
     # PDF/A requires dates in the attachments; without SOURCE_DATE_EPOCH use a fixed one.
     return datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
@@ -66,8 +72,8 @@ def render_pdf(
     sources: list[SourceFile] = (),
     source_date_epoch: int | None = None,
     html: str | None = None,
-) -> bytes:
-    """PDF bytes. `html` is the print HTML if the caller already rendered it."""
+) -> RenderedPdf:
+    """The PDF and the fonts it embeds. `html` is the print HTML if already rendered."""
     created = None
     if source_date_epoch is not None:
         created = _epoch_date(source_date_epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -98,9 +104,12 @@ def render_pdf(
         f"{model.unit.code}-{model.year}".encode()
     ).hexdigest()[:32].encode()
     document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
-    return document.write_pdf(
+    data = document.write_pdf(
         pdf_identifier=identifier,
         pdf_variant=PDF_VARIANT,
         attachments=attachments,
         custom_metadata=False,
     )
+    embedded = sorted({(font.family, "Bold" if font.weight >= 600 else "Regular")
+                       for font in document.fonts.values()})
+    return RenderedPdf(data, embedded)

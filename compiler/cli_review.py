@@ -1,0 +1,234 @@
+"""The reviewer's commands: `diff`, `new-year` and `textconv` (registered on `disclosure`).
+
+Exit status as elsewhere: diff exits 0 when the two sides are the same, 1 when they differ
+(as diff(1) does), 2 on trouble — a missing year, a bad revision, data errors on either side.
+
+This module does not import `cli` (which imports it to register the commands), so it has
+its own `--data` option and Trouble exception, with the same meaning.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from .diagnostics import Diagnostic
+from .diff import diff_models
+from .diff_format import FORMATS, render
+from .loader import load_bytes
+from .model import Disclosure
+from .newyear import NewYearError, default_from_year, start_year, summary
+from .paths import PROJECT_FILE, SECTION_FILES
+from .pipeline import compile_year
+from .schema import schema_of
+from .sources import SourceError, WorkingTreeYear, parse_year_spec
+
+SAME, DIFFERENT, TROUBLE = 0, 1, 2
+
+
+class Trouble(click.ClickException):
+    exit_code = TROUBLE
+
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Folder holding one folder per year (and, for YEAR@REV, inside a git repository).",
+)
+
+
+def _print_problems(diagnostics: list[Diagnostic]) -> None:
+    for d in diagnostics:
+        click.echo(d.format_text(), err=True)
+
+
+def load_model(spec: str, data_dir: Path) -> tuple[str, Disclosure]:
+    """The computed model of YEAR or YEAR@REV; Trouble (after its errors) if it has none."""
+    try:
+        source = parse_year_spec(spec, data_dir)
+        result = compile_year(source)
+    except SourceError as e:
+        raise Trouble(str(e)) from e
+    if not result.ok:
+        _print_problems([d for d in result.diagnostics if d.is_error])
+        raise Trouble(f"{source.label} has data errors (above); fix them before comparing")
+    return source.label, result.model
+
+
+@click.command("diff")
+@click.argument("old")
+@click.argument("new", required=False)
+@data_option
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="text for the terminal, md for a pull-request comment or CI summary, json for tools.",
+)
+@click.option(
+    "--all", "show_all", is_flag=True,
+    help="Comparing two years: also show the year, the previous-year figures, the "
+    "year-over-year changes and texts that differ only by the year number.",
+)
+@click.option(
+    "--color/--no-color", default=None,
+    help="Colour the text format. Default: when printing to a terminal.",
+)
+def diff(old: str, new: str | None, data_dir: Path, fmt: str, show_all: bool, color: bool | None) -> None:
+    """Compare the computed disclosures OLD and NEW, figure by figure and entry by entry.
+
+    Each side is a year (2022, the working tree) or a year at a git revision (2022@main,
+    2022@HEAD~1, 2022@<sha>, read with `git show`; the working tree is untouched). NEW
+    defaults to OLD's year in the working tree, so `disclosure diff 2022@main` shows
+    what the working tree changes against main.
+
+    Exit status: 0 same, 1 different, 2 trouble.
+    """
+    if new is None:
+        match = re.match(r"^\s*([0-9]{4})@", old)
+        if not match:
+            raise click.UsageError("give NEW, or make OLD a YEAR@REVISION to compare with the working tree")
+        new = match.group(1)
+    old_label, old_model = load_model(old, data_dir)
+    new_label, new_model = load_model(new, data_dir)
+    result = diff_models(old_model, new_model, old_label=old_label, new_label=new_label, show_all=show_all)
+    styled = fmt == "text" and color is not False
+    click.echo(render(result, fmt, color=styled), nl=False, color=color)
+    sys.exit(SAME if result.same else DIFFERENT)
+
+
+@click.command("new-year")
+@click.argument("year", type=click.IntRange(1000, 9999))
+@click.option(
+    "--from", "from_spec", metavar="YEAR[@REV]",
+    help="The year to start from. Default: the latest year before YEAR under --data.",
+)
+@click.option(
+    "--keep-targets", is_flag=True,
+    help="Copy the indicator target values (they are left blank by default, like every figure).",
+)
+@data_option
+def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Path) -> None:
+    """Start YEAR's data from the last year: structure and text copied, figures left blank.
+
+    The previous-year figures (budget.yaml previous_year, three-public.yaml previous)
+    are set to the old year's computed figures; every other figure is left empty for
+    staff to enter, so `disclosure validate YEAR` lists what is still to fill in.
+    Never overwrites an existing year.
+    """
+    try:
+        if from_spec is None:
+            source = WorkingTreeYear(data_dir, default_from_year(data_dir, year))
+        else:
+            source = parse_year_spec(from_spec, data_dir)
+        report = start_year(data_dir, year, source, keep_targets=keep_targets)
+    except NewYearError as e:
+        _print_problems(e.diagnostics)
+        raise Trouble(str(e)) from e
+    except SourceError as e:
+        raise Trouble(str(e)) from e
+    click.echo("\n".join(summary(report)))
+
+
+# --- textconv -------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[。；！？])|\n")
+_IDENTITY = ("name", "term", "title")
+
+
+@click.command("textconv")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def textconv(file: Path) -> None:
+    """Print a data FILE one fact a line, for `git diff` (a textconv filter; see docs/reviewing.md).
+
+    Each value on its own line under its field path, list entries named by their name
+    rather than their position, long text one sentence a line, and the schema's title
+    of each field. Prints the file unchanged if it is not readable YAML: git diff must
+    always work.
+    """
+    raw = file.read_bytes()
+    try:
+        lines = list(_facts(file.name, raw))
+    except Exception:  # noqa: BLE001 - a half-edited file is shown as it is
+        lines = None
+    if lines is None:
+        click.echo(raw.decode("utf-8", "replace"), nl=False)
+    else:
+        click.echo("\n".join(lines))
+
+
+def _kind(name: str) -> str | None:
+    """The schema kind from a file name; git names its temporary copies XXXXXX_budget.yaml."""
+    for rel, kind in SECTION_FILES.items():
+        if name == rel or name.endswith("_" + rel):
+            return kind
+    if PROJECT_FILE.match(name) or PROJECT_FILE.match(name.split("_", 1)[-1]):
+        return "project"
+    return None
+
+
+def _facts(name: str, raw: bytes):
+    doc, problems = load_bytes(name, raw)
+    if doc is None or problems:
+        raise ValueError("unreadable")
+    kind = _kind(name)
+    yield from _fact_lines(doc.data, "", kind, schema_of(kind) if kind else {}, kind)
+
+
+def _fact_lines(node, path: str, kind, schema: dict, doc_kind):
+    schema, doc_kind = _resolve(schema, doc_kind)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            sub = schema.get("properties", {}).get(key, {})
+            yield from _fact_lines(value, f"{path}.{key}" if path else key, kind, sub, doc_kind)
+    elif isinstance(node, list):
+        for value in node:
+            ident = next((value[k] for k in _IDENTITY if isinstance(value, dict) and k in value), "")
+            yield from _fact_lines(value, f"{path}[{ident}]", kind, schema.get("items", {}), doc_kind)
+    else:
+        title = schema.get("title", "") if isinstance(schema, dict) else ""
+        comment = f"  # {title}" if title else ""
+        text = _scalar(node)
+        if len(text) > 40 or "\n" in text:
+            yield f"{path} ={comment}"
+            yield from (f"    {s}" for s in _SENTENCE_END.split(text) if s.strip())
+        else:
+            yield f"{path} = {text}{comment}"
+
+
+def _resolve(schema: dict, doc_kind):
+    """Follow $ref (and a lone allOf) to the schema that holds properties or items, keeping
+    the referring schema's own title — it names the field better than the shared one."""
+    title = schema.get("title")
+    for _ in range(10):
+        if "$ref" in schema:
+            file, _, fragment = schema["$ref"].partition("#")
+            doc_kind = file.removesuffix(".schema.json") or doc_kind
+            schema = schema_of(doc_kind)
+            for part in filter(None, fragment.split("/")):
+                schema = schema[part]
+        elif "allOf" in schema and "properties" not in schema:
+            schema = schema["allOf"][0]
+        else:
+            break
+    if title:
+        schema = {**schema, "title": title}
+    return schema, doc_kind
+
+
+def _scalar(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+COMMANDS = (diff, new_year, textconv)

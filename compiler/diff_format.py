@@ -1,0 +1,273 @@
+"""Write a ModelDiff for people (text, Markdown) and for tools (JSON).
+
+text: one line per difference, grouped by section, aligned for CJK (two columns a character),
+coloured with click.style when asked to; without colour, deleted and inserted text is
+marked [-like this-]{+like this+} as `git diff --word-diff` does.
+md: for a pull-request comment or a CI job summary: a heading per section, a table of
+changed figures, a list of added, removed and edited entries (<del>/<ins> in edited text).
+json: stable (sorted keys), amounts as strings so no tool reads them as floats.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import unicodedata
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import click
+
+from .diff import Entry, ModelDiff
+from .model import to_tree
+from .numbers import money, percent, plain_number
+
+FORMATS = ("text", "md", "json")
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def figure(value: Decimal | None, kind: str) -> str:
+    """A figure as it is published: amounts with two decimals, percentages with one."""
+    if value is None:
+        return "—"
+    if kind == "money":
+        return money(value)
+    if kind == "percent":
+        return f"{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    return plain_number(value)
+
+
+def signed(value: Decimal | None, kind: str) -> str:
+    if value is None:
+        return "—"
+    text = figure(value, kind).removesuffix("%")
+    unit = " pp" if kind == "percent" else ""  # a change of a percentage is in points
+    return (text if text.startswith("-") else "+" + text) + unit
+
+
+def change_percent(entry: Entry) -> str:
+    return percent(entry.percent) if entry.percent is not None else "—"
+
+
+def short_value(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def counts_line(diff: ModelDiff) -> str:
+    """'3 figures changed (2 computed), 1 entry added, …' or 'no differences'."""
+    c = diff.counts()
+    parts = []
+    if c["figures"]:
+        parts.append(f"{_n(c['figures'], 'figure')} changed" + (f" ({c['computed']} computed)" if c["computed"] else ""))
+    if c["texts"]:
+        parts.append(f"{_n(c['texts'], 'text')} changed")
+    for kind in ("added", "removed", "moved"):
+        if c[kind]:
+            parts.append(f"{_n(c[kind], 'entry', 'entries')} {kind}")
+    line = ", ".join(parts) if parts else "no differences"
+    if c["hidden"]:
+        line += (
+            f"; {_n(c['hidden'], 'difference')} that only follow{'s' if c['hidden'] == 1 else ''} "
+            "the year not shown (--all shows them)"
+        )
+    return line
+
+
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _by_section(diff: ModelDiff) -> dict[str, list[Entry]]:
+    sections: dict[str, list[Entry]] = {}
+    for entry in diff.entries:
+        sections.setdefault(entry.section, []).append(entry)
+    return sections
+
+
+def _visible(text: str) -> str:
+    """Line breaks of multi-paragraph text shown as ↵, so each difference stays on one line."""
+    return text.replace("\r\n", "\n").replace("\n", "↵")
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def as_text(diff: ModelDiff, color: bool = False) -> str:
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if color else text
+
+    lines = [style(f"--- {diff.old_label}", fg="red", bold=True),
+             style(f"+++ {diff.new_label}", fg="green", bold=True)]
+    for section, entries in _by_section(diff).items():
+        lines += ["", style(section, bold=True)]
+        figures = [e for e in entries if e.kind == "figure"]
+        label_w = max((width(_figure_label(e)) for e in figures), default=0)
+        old_w = max((len(figure(e.old, e.number)) for e in figures), default=0)
+        new_w = max((len(figure(e.new, e.number)) for e in figures), default=0)
+        change_w = max((len(signed(e.change, e.number)) for e in figures), default=0)
+        for e in entries:
+            if e.kind == "figure":
+                computed = style(" (computed)", dim=True) if e.derived else ""
+                gap = " " * (label_w - width(_figure_label(e)))
+                lines.append(
+                    f"  {style('~', fg='yellow')} {e.label}{computed}{gap}  "
+                    f"{figure(e.old, e.number):>{old_w}} → {figure(e.new, e.number):>{new_w}}  "
+                    f"{signed(e.change, e.number):>{change_w}}  {change_percent(e)}".rstrip()
+                )
+            elif e.kind in ("added", "removed"):
+                mark, colour = ("+", "green") if e.kind == "added" else ("-", "red")
+                lines.append(style(f"  {mark} {e.label}", fg=colour) + (f"  {e.summary}" if e.summary else ""))
+            elif e.kind == "moved":
+                lines.append(f"  {style('↕', fg='yellow')} {e.label}: moved from position {e.old} to {e.new}")
+            elif e.kind == "value" or _is_short(e):
+                lines.append(
+                    f"  {style('~', fg='yellow')} {e.label}: "
+                    f"{style(short_value(e.old), fg='red')} → {style(short_value(e.new), fg='green')}"
+                )
+            else:
+                lines.append(f"  {style('~', fg='yellow')} {e.label}")
+                lines.append("      " + _text_ops(e, style, color))
+    lines += ["", counts_line(diff)]
+    return "\n".join(lines) + "\n"
+
+
+def _figure_label(e: Entry) -> str:
+    return e.label + (" (computed)" if e.derived else "")
+
+
+def _is_short(e: Entry) -> bool:
+    """Short one-line values (names, codes, units) read better as old → new."""
+    old, new = e.old or "", e.new or ""
+    return "\n" not in old + new and width(old) <= 24 and width(new) <= 24
+
+
+def _text_ops(e: Entry, style: Callable, color: bool) -> str:
+    out = []
+    for op, text in e.ops:
+        text = _visible(text)
+        if op == "=":
+            out.append(text)
+        elif color:
+            out.append(style(text, fg="red", strikethrough=True) if op == "-" else style(text, fg="green", underline=True))
+        else:
+            out.append(f"[-{text}-]" if op == "-" else f"{{+{text}+}}")
+    return "".join(out)
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})
+
+
+def md_escape(text: str) -> str:
+    """Text safe in a Markdown table cell or list item: no emphasis, links, HTML or pipes."""
+    return _visible(html.escape(str(text), quote=False)).translate(_MD_SPECIAL)
+
+
+def as_markdown(diff: ModelDiff) -> str:
+    lines = [
+        f"### Disclosure diff: `{diff.old_label}` → `{diff.new_label}`",
+        "",
+        counts_line(diff).replace("--all", "`--all`"),
+    ]
+    for section, entries in _by_section(diff).items():
+        lines += ["", f"#### {md_escape(section)}", ""]
+        figures = [e for e in entries if e.kind == "figure"]
+        if figures:
+            lines += ["| Figure | Old | New | Change | % |", "|---|--:|--:|--:|--:|"]
+            for e in figures:
+                name = md_escape(e.label) + (" *(computed)*" if e.derived else "")
+                lines.append(
+                    f"| {name} | {figure(e.old, e.number)} | {figure(e.new, e.number)} | "
+                    f"{signed(e.change, e.number)} | {change_percent(e)} |"
+                )
+            if len(figures) < len(entries):
+                lines.append("")
+        for e in entries:
+            if e.kind == "figure":
+                continue
+            label = md_escape(e.label)
+            if e.kind in ("added", "removed"):
+                summary = f" — {md_escape(e.summary)}" if e.summary else ""
+                lines.append(f"- **{e.kind.capitalize()}** {label}{summary}")
+            elif e.kind == "moved":
+                lines.append(f"- **Moved** {label}: from position {e.old} to {e.new}")
+            elif e.kind == "value" or _is_short(e):
+                lines.append(
+                    f"- **Changed** {label}: <del>{md_escape(short_value(e.old))}</del> → "
+                    f"<ins>{md_escape(short_value(e.new))}</ins>"
+                )
+            else:
+                lines.append(f"- **Changed** {label}: {_md_ops(e)}")
+    return "\n".join(lines) + "\n"
+
+
+def _md_ops(e: Entry) -> str:
+    out = []
+    for op, text in e.ops:
+        text = md_escape(text)
+        out.append(text if op == "=" else f"<del>{text}</del>" if op == "-" else f"<ins>{text}</ins>")
+    return "".join(out)
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    tree = to_tree(value)
+    if isinstance(tree, dict):
+        return {k: _jsonable(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_jsonable(v) for v in tree]
+    if isinstance(tree, Decimal):
+        return str(tree)
+    return tree
+
+
+def entry_json(e: Entry) -> dict:
+    out: dict[str, Any] = {"kind": e.kind, "section": e.section, "path": e.path, "label": e.label}
+    if e.kind == "figure":
+        pct = e.percent
+        out.update(
+            old=_jsonable(e.old), new=_jsonable(e.new), change=_jsonable(e.change),
+            percent=None if pct is None else str(pct.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
+            derived=e.derived, number=e.number,
+        )
+    elif e.kind in ("added", "removed"):
+        out.update(entry=_jsonable(e.new if e.kind == "added" else e.old), summary=e.summary)
+    elif e.kind == "moved":
+        out.update(old_position=e.old, new_position=e.new)
+    else:
+        out.update(old=_jsonable(e.old), new=_jsonable(e.new))
+        if e.kind == "text":
+            out["ops"] = [list(op) for op in e.ops]
+    return out
+
+
+def as_json(diff: ModelDiff) -> str:
+    document = {
+        "old": {"label": diff.old_label, "year": diff.old_year},
+        "new": {"label": diff.new_label, "year": diff.new_year},
+        "same": diff.same,
+        "counts": diff.counts(),
+        "changes": [entry_json(e) for e in diff.entries],
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def render(diff: ModelDiff, fmt: str, color: bool = False) -> str:
+    if fmt == "md":
+        return as_markdown(diff)
+    if fmt == "json":
+        return as_json(diff)
+    return as_text(diff, color)
