@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .loader import Document
+from .loader import Document, dotted
 from .model import (
     AssetCategory,
     Assets,
@@ -17,12 +17,12 @@ from .model import (
     Income,
     Indicator,
     Measure,
-    Origin,
     OperatingCosts,
+    Origin,
     Performance,
+    Procurement,
     ProcurementItem,
     ProcurementProject,
-    Procurement,
     Project,
     Prose,
     SubGoal,
@@ -44,14 +44,14 @@ class _Reader:
         self.doc = doc
 
     def origin(self, *path) -> Origin:
-        return Origin(self.doc.file, tuple(path), self.doc.locate)
+        return Origin(self.doc.file, tuple(path), self.doc.locate, self.doc.locate_key)
 
     def prose(self, value: str | None, *path) -> Prose | None:
         if value is None:
             return None
         location = self.doc.locate(path)
         first_line = location.line + (1 if tuple(path) in self.doc.block_scalars else 0)
-        return Prose(value, location, first_line)
+        return Prose(value, location, first_line, dotted(path))
 
 
 def assemble(year: int, docs: dict[str, Document]) -> Disclosure:

@@ -38,7 +38,9 @@ def source_date_epoch() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def render_year(result: YearResult, formats: tuple[str, ...]) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
+def render_year(
+    result: YearResult, formats: tuple[str, ...]
+) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
     """Render the requested formats of a valid year into bytes."""
     from .render.html import render_html
     from .render.markdown import render_markdown
@@ -67,11 +69,15 @@ def render_year(result: YearResult, formats: tuple[str, ...]) -> tuple[dict[str,
         if has_errors(problems):
             return rendered, problems, fonts
         sources = [
-            SourceFile(name, _source_bytes(result.source, name)) for name in sorted(result.documents)
+            SourceFile(name, _source_bytes(result.source, name))
+            for name in sorted(result.documents)
         ]
         pdf = render_pdf(model, sources, epoch, html=print_html)
         rendered["pdf"] = pdf.data
-        fonts = [f"{family} {style}: {font_check.font_file(family, style)}" for family, style in pdf.fonts]
+        fonts = [
+            f"{family} {style}: {font_check.font_file(family, style)}"
+            for family, style in pdf.fonts
+        ]
     return rendered, problems, fonts
 
 
@@ -86,7 +92,9 @@ def _visible_text(html: str) -> str:
     return html_lib.unescape(_TAGS.sub("", html))
 
 
-def build_year(source: YearSource, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> BuildResult:
+def build_year(
+    source: YearSource, out_dir: Path, formats: tuple[str, ...] = FORMATS
+) -> BuildResult:
     compiled = compile_year(source)
     result = BuildResult(compiled)
     if not compiled.ok:

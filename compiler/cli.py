@@ -140,7 +140,9 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     default=None,
     help="How to print problems (default: github under GitHub Actions, else text).",
 )
-def build(years: tuple[str, ...], data_dir: Path, formats: str, out_dir: Path, fmt: str | None) -> None:
+def build(
+    years: tuple[str, ...], data_dir: Path, formats: str, out_dir: Path, fmt: str | None
+) -> None:
     """Validate and compile YEARS into OUT/<year>/disclosure.{html,md,pdf}.
 
     Nothing is written for a year whose data has errors.

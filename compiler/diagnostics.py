@@ -46,7 +46,8 @@ class Diagnostic:
     def format_text(self) -> str:
         """`file:line:col: error: field.path: message` — the form compilers and editors use."""
         where = f"{self.field}: " if self.field else ""
-        return f"{self.location}: {self.severity}: {where}{self.message}"
+        message = self.message.replace("\n", "↵")  # one problem, one line: editors parse it
+        return f"{self.location}: {self.severity}: {where}{message}"
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command, shown as an annotation on the file's line."""

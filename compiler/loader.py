@@ -77,7 +77,8 @@ def parse_scalar(value: str, style: str | None) -> Any:
     if value in _BOOLS:
         return _BOOLS[value]
     if _NUMBER.fullmatch(value):
-        return Decimal(value)
+        number = Decimal(value)
+        return abs(number) if number.is_zero() else number  # no "-0.00" on the page
     return value
 
 
@@ -93,8 +94,9 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse one file's text. Returns the document (None if unreadable) and its problems."""
     doc = Document(file=file, data=None, schema_hint=_schema_hint(text))
     problems: list[Diagnostic] = []
-    parser = _Parser(text)
+    parser = None
     try:
+        parser = _Parser(text)
         _expect(parser, yaml.StreamStartEvent)
         if parser.check_event(yaml.StreamEndEvent):  # an empty file
             doc.values[()] = Location(file, 1, 1)
@@ -107,6 +109,21 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
             raise LoadError("a second YAML document ('---') is not allowed", event.start_mark)
     except LoadError as e:
         return None, [Diagnostic(_loc(file, e.mark), e.message)]
+    except yaml.reader.ReaderError as e:  # a control character, e.g. a form feed from a PDF
+        # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters.
+        if _Parser is yaml.SafeLoader:
+            before = text[: e.position]
+        else:
+            before = text.encode("utf-8")[: e.position].decode("utf-8", "ignore")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        char = e.character if isinstance(e.character, str) else chr(e.character)
+        return None, [
+            Diagnostic(
+                Location(file, line, column),
+                f"character U+{ord(char):04X} is not allowed in a data file; delete it",
+            )
+        ]
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         problem = " ".join(p for p in (e.context, e.problem) if p)
@@ -114,7 +131,8 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks its errors
         return None, [Diagnostic(Location(file), f"malformed YAML: {e}")]
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
     return doc, problems
 
 
@@ -184,7 +202,9 @@ class _Builder:
             self._check(key_event)
             key_loc = _loc(self.doc.file, key_event.start_mark)
             if not isinstance(key_event, yaml.ScalarEvent):
-                raise LoadError("a key must be a plain name, not a list or mapping", key_event.start_mark)
+                raise LoadError(
+                    "a key must be a plain name, not a list or mapping", key_event.start_mark
+                )
             self.parser.get_event()
             key = key_event.value
             if key in first_line:

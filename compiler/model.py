@@ -25,15 +25,17 @@ class Prose(str):
 
     location: Location
     first_line: int  # the data file line on which the text itself starts
+    field: str  # its field path in the file, e.g. sub_goals[2].goal
 
-    def __new__(cls, text: str, location: Location, first_line: int | None = None):
+    def __new__(cls, text: str, location: Location, first_line: int | None = None, field: str = ""):
         obj = super().__new__(cls, text)
         obj.location = location
         obj.first_line = first_line or location.line
+        obj.field = field
         return obj
 
     def __reduce__(self):
-        return (Prose, (str(self), self.location, self.first_line))
+        return (Prose, (str(self), self.location, self.first_line, self.field))
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,15 @@ class Origin:
     file: str
     path: tuple
     locate_fn: Any = field(repr=False, compare=False)
+    locate_key_fn: Any = field(repr=False, compare=False)
 
     def at(self, *sub) -> Location:
+        """Where the value at this path (plus `sub`) is written."""
         return self.locate_fn(self.path + tuple(sub))
+
+    def key_at(self, *sub) -> Location:
+        """Where the key naming this path (plus `sub`) is written: right for a mapping."""
+        return self.locate_key_fn(self.path + tuple(sub))
 
 
 _model = dataclass(frozen=True)
@@ -190,7 +198,14 @@ class ThreePublicItems:
         return self.overseas + self.vehicles + self.reception
 
 
-THREE_PUBLIC_PARTS = ("overseas", "vehicle_purchase", "vehicle_operation", "vehicles", "reception", "total")
+THREE_PUBLIC_PARTS = (
+    "overseas",
+    "vehicle_purchase",
+    "vehicle_operation",
+    "vehicles",
+    "reception",
+    "total",
+)
 
 
 @_model

@@ -24,7 +24,7 @@ def percent(value: Decimal | None) -> str:
     if value is None:
         return "—"
     q = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{q:+}%"
+    return "0.0%" if q.is_zero() else f"{q:+}%"
 
 
 _DIGITS = "零一二三四五六七八九"

@@ -66,7 +66,8 @@ def read_documents(source: YearSource) -> tuple[dict[str, Document], list[Diagno
             problems.append(
                 Diagnostic(
                     Location(source.display_path(rel)),
-                    f"missing file {rel}: every year needs it (start a year with `disclosure new-year`)",
+                    f"missing file {rel}: every year needs it "
+                    "(start a year with `disclosure new-year`)",
                 )
             )
     return docs, problems
@@ -102,25 +103,45 @@ def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResu
     if not has_errors(problems):
         model = assemble(source.year, result.documents)
         problems += prose.check_all(model)
-        previous = _previous_model(source) if check_previous else None
-        problems += rules.check(model, previous)
+        previous = None
+        if check_previous:
+            previous, found = _previous_model(source)
+            problems += found
+        problems += rules.check(model, previous, _previous_label(source) if previous else "")
         result.model = model
     result.diagnostics = sorted_diagnostics(problems)
     return result
 
 
-def _previous_model(source: YearSource) -> Disclosure | None:
+def _previous_model(source: YearSource) -> tuple[Disclosure | None, list[Diagnostic]]:
+    """The previous year's model, to check the previous-year figures written in this one."""
     if isinstance(source, WorkingTreeYear):
         prev: YearSource = WorkingTreeYear(source.data_dir, source.year - 1)
     else:
         prev = GitYear(source.repo, source.data_dir, source.year - 1, source.revision)
     try:
         if not prev.exists():
-            return None
+            return None, []
         result = compile_year(prev, check_previous=False)
     except SourceError:
-        return None
-    return result.model if result.ok else None
+        return None, []
+    if result.ok:
+        return result.model, []
+    where = Location(source.display_path("budget.yaml"))
+    return None, [
+        Diagnostic(
+            where,
+            f"{prev.label} has errors, so the previous-year figures written here were not "
+            f"checked against it; fix {prev.display_path('')} first",
+            severity="warning",
+        )
+    ]
+
+
+def _previous_label(source: YearSource) -> str:
+    if isinstance(source, WorkingTreeYear):
+        return WorkingTreeYear(source.data_dir, source.year - 1).display_path("").rstrip("/")
+    return f"{source.year - 1}@{source.revision}"
 
 
 def working_tree_year(data_dir: Path, year: int) -> WorkingTreeYear:

@@ -10,6 +10,7 @@ schemes dropped; images are disabled too, so data can never make the PDF fetch a
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -36,8 +37,20 @@ def _sandbox():
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-    env.filters.update(money=money, percent=percent, number=plain_number)
+    env.filters.update(money=_strict(money), percent=_strict(percent), number=_strict(plain_number))
     return env
+
+
+def _strict(format_figure):
+    """A filter that reports an unknown name, instead of failing on it as a number."""
+    from jinja2 import Undefined
+
+    def apply(value, *args):
+        if isinstance(value, Undefined):
+            value._fail_with_undefined_error()
+        return format_figure(value, *args)
+
+    return apply
 
 
 def _context(model: Disclosure) -> dict:
@@ -67,21 +80,28 @@ def expand(text: str, model: Disclosure) -> str:
         template = _sandbox().from_string(str(text))
         return template.render(_context(model))
     except TemplateSyntaxError as e:
-        raise ProseError(_diagnostic(text, e.lineno or 1, f"bad figure citation: {e.message}"))
+        raise ProseError(
+            _diagnostic(text, e.lineno or 1, f"bad figure citation: {e.message}")
+        ) from e
     except TemplateError as e:
-        raise ProseError(_diagnostic(text, _error_line(e), f"bad figure citation: {e}"))
+        raise ProseError(_diagnostic(text, _error_line(e), f"bad figure citation: {e}")) from e
     except Exception as e:  # e.g. a filter given text where it expects a number
         raise ProseError(
             _diagnostic(text, _error_line(e), f"bad figure citation: {type(e).__name__}: {e}")
-        )
+        ) from e
+
+
+_INTERNAL_NAME = re.compile(r"'compiler\.model\.(\w+) object'")
 
 
 def _diagnostic(text: str, template_line: int, message: str) -> Diagnostic:
+    # Jinja names our classes ('compiler.model.Budget object'); an editor knows "Budget".
+    message = _INTERNAL_NAME.sub(r"\1", message)
     if isinstance(text, Prose):
         loc = text.location
         line = text.first_line + template_line - 1
         column = loc.column if line == loc.line else 1
-        return Diagnostic(Location(loc.file, line, column), message)
+        return Diagnostic(Location(loc.file, line, column), message, field=text.field)
     return Diagnostic(Location("<text>", template_line, 1), message)
 
 

@@ -17,7 +17,7 @@ def income_equals_expenditure(m: Disclosure) -> list[Diagnostic]:
         return []
     return [
         Diagnostic(
-            m.budget.src.at("income"),
+            m.budget.src.key_at("income"),
             f"income totals {money(income)} 万元 but expenditure totals {money(spending)} 万元; "
             f"they must be equal (difference {money(income - spending)})",
             field="income",
@@ -48,7 +48,8 @@ def operating_costs_equal_public_operating(m: Disclosure) -> list[Diagnostic]:
         Diagnostic(
             m.operating_costs.src.at("amount"),
             f"机关运行经费 is {money(costs)} 万元 but the 运转类公用 part of 基本支出 "
-            f"(budget.yaml expenditure.public_operating) is {money(public)} 万元; they must be equal",
+            f"(budget.yaml expenditure.public_operating) is {money(public)} 万元; "
+            "they must be equal",
             field="amount",
         )
     ]
@@ -97,7 +98,8 @@ def unique_names(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     p.src.at("name"),
-                    f"procurement source project '{p.name}' is listed twice; put its items together",
+                    f"procurement source project '{p.name}' is listed twice; "
+                    "put its items together",
                     field=f"projects[{i}].name",
                 )
             )
@@ -131,18 +133,33 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def previous_year_agrees(m: Disclosure, prev: Disclosure) -> list[Diagnostic]:
+def previous_year_agrees(m: Disclosure, prev: Disclosure, prev_label: str) -> list[Diagnostic]:
     """Previous-year figures written in this year must equal that year's own figures."""
     checks = [
-        (m.budget.src, ("previous_year", "basic"), m.budget.previous_basic,
-         prev.budget.expenditure.basic, "基本支出"),
-        (m.budget.src, ("previous_year", "project"), m.budget.previous_project,
-         prev.budget.expenditure.project, "项目支出"),
+        (
+            m.budget.src,
+            ("previous_year", "basic"),
+            m.budget.previous_basic,
+            prev.budget.expenditure.basic,
+            "基本支出",
+        ),
+        (
+            m.budget.src,
+            ("previous_year", "project"),
+            m.budget.previous_project,
+            prev.budget.expenditure.project,
+            "项目支出",
+        ),
     ]
     for part in ("overseas", "vehicle_purchase", "vehicle_operation", "reception"):
         checks.append(
-            (m.three_public.src, ("previous", part), getattr(m.three_public.previous, part),
-             getattr(prev.three_public.current, part), part)
+            (
+                m.three_public.src,
+                ("previous", part),
+                getattr(m.three_public.previous, part),
+                getattr(prev.three_public.current, part),
+                part,
+            )
         )
     problems = []
     for origin, path, written, actual, label in checks:
@@ -151,17 +168,19 @@ def previous_year_agrees(m: Disclosure, prev: Disclosure) -> list[Diagnostic]:
                 Diagnostic(
                     origin.at(*path),
                     f"{label} of {prev.year} is written here as {money(written)} 万元, but "
-                    f"data/{prev.year} budgets {money(actual)} 万元",
+                    f"{prev_label} budgets {money(actual)} 万元",
                     field=".".join(path),
                 )
             )
     return problems
 
 
-def check(model: Disclosure, previous: Disclosure | None = None) -> list[Diagnostic]:
+def check(
+    model: Disclosure, previous: Disclosure | None = None, previous_label: str = ""
+) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for rule in RULES:
         problems += rule(model)
     if previous is not None:
-        problems += previous_year_agrees(model, previous)
+        problems += previous_year_agrees(model, previous, previous_label or str(previous.year))
     return problems

@@ -74,8 +74,39 @@ def validate_document(doc: Document, kind: str) -> list[Diagnostic]:
     validator = validator_for(kind)
     problems = []
     for error in validator.iter_errors(doc.data):
-        problems.extend(_describe(error, doc))
+        problems.extend(_describe(error, doc, kind))
     return problems
+
+
+def _resolve(ref: str, current: str) -> tuple[str, Any]:
+    """A $ref inside our schemas: 'file.schema.json#/pointer' or '#/pointer'."""
+    file, _, pointer = ref.partition("#")
+    file = file or current
+    node: Any = _registry().contents(file)
+    for part in pointer.strip("/").split("/") if pointer.strip("/") else ():
+        node = node[part]
+    return file, node
+
+
+def field_title(kind: str, schema_path) -> str | None:
+    """The title of the field an error is about: the property's own title (一般公共预算收入),
+    not the shared definition's (金额（万元）), found by walking the schema path."""
+    file = f"{kind}.schema.json"
+    node: Any = _registry().contents(file)
+    title = None
+    parts = list(schema_path)
+    if parts and parts[0] == "$ref":  # the validator's root is {"$ref": "<kind>.schema.json"}
+        parts = parts[1:]
+    for part in parts[:-1]:  # the last part is the failing keyword itself
+        if isinstance(node, dict) and "$ref" in node and part not in node:
+            file, node = _resolve(node["$ref"], file)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and "title" in node:
+            title = node["title"]
+    return title
 
 
 def _found(value: Any) -> str:
@@ -87,7 +118,7 @@ def _found(value: Any) -> str:
         return f"the number {value}"
     if isinstance(value, str):
         shown = value if len(value) <= 30 else value[:29] + "…"
-        return f"the text '{shown}'"
+        return f"the text '{shown.replace(chr(10), '↵')}'"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -106,19 +137,20 @@ _TYPE_WORDS = {
 }
 
 
-def _title(error: ValidationError) -> str:
-    title = error.schema.get("title") if isinstance(error.schema, dict) else None
-    return f" ({title})" if title else ""
+def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnostic]:
+    def _title(error: ValidationError) -> str:
+        title = field_title(kind, error.absolute_schema_path)
+        if title is None and isinstance(error.schema, dict):
+            title = error.schema.get("title")
+        return f" ({title})" if title else ""
 
-
-def _describe(error: ValidationError, doc: Document) -> list[Diagnostic]:
     path = tuple(error.absolute_path)
     field = dotted(path)
     keyword = error.validator
     value = error.instance
 
     if keyword == "oneOf" and error.context:
-        return _describe_one_of(error, doc)
+        return _describe_one_of(error, doc, kind)
     if keyword == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         out = []
@@ -138,7 +170,7 @@ def _describe(error: ValidationError, doc: Document) -> list[Diagnostic]:
         title = f" ({sub['title']})" if isinstance(sub, dict) and "title" in sub else ""
         return [
             Diagnostic(
-                doc.locate(path),
+                doc.locate_key(path) if path else doc.locate(path),
                 f"missing required field '{missing}'{title}",
                 field=dotted(path + (missing,)) if path else missing,
             )
@@ -166,16 +198,20 @@ def _describe(error: ValidationError, doc: Document) -> list[Diagnostic]:
     elif keyword == "enum":
         options = "、".join(str(o) for o in error.validator_value)
         message = f"expected one of {options}{_title(error)}, found {_found(value)}"
+    elif keyword == "pattern" and error.validator_value.startswith("^[^\\n]"):
+        message = f"expected one line of text{_title(error)}, found {_found(value)}"
     elif keyword == "pattern":
-        message = f"{_title(error).strip(' ()') or 'value'} has the wrong form: found {_found(value)}"
+        message = (
+            f"{_title(error).strip(' ()') or 'value'} has the wrong form: found {_found(value)}"
+        )
         if error.schema.get("description"):
             message += f"; {error.schema['description']}"
-        elif error.validator_value.startswith("^[^\\n]"):
-            message = f"expected one line of text{_title(error)}, found {_found(value)}"
     elif keyword == "minimum":
         message = f"expected at least {error.validator_value}{_title(error)}, found {value}"
     elif keyword == "minItems":
-        message = f"expected at least {error.validator_value} entries{_title(error)}, found {len(value)}"
+        message = (
+            f"expected at least {error.validator_value} entries{_title(error)}, found {len(value)}"
+        )
     elif keyword == "minLength":
         message = f"expected text{_title(error)}, found empty text"
     else:
@@ -183,26 +219,27 @@ def _describe(error: ValidationError, doc: Document) -> list[Diagnostic]:
     return [Diagnostic(doc.locate(path), message, field=field)]
 
 
-def _describe_one_of(error: ValidationError, doc: Document) -> list[Diagnostic]:
-    """A target is numeric or textual: explain against the branch the editor meant."""
+def _describe_one_of(error: ValidationError, doc: Document, kind: str) -> list[Diagnostic]:
+    """A target is numeric or textual: explain against the branch the editor meant,
+    the one sharing the most keys with what was written (so a typo'd key is named)."""
     value = error.instance
     branches = error.validator_value
-    if isinstance(value, dict):
+    if isinstance(value, dict) and value:
         keys = set(value)
-        for i, branch in enumerate(branches):
-            props = set(branch.get("properties", {}))
-            if keys and keys <= props:
-                sub = [e for e in error.context if e.schema_path and e.schema_path[0] == i]
-                if sub:
-                    out = []
-                    for e in sub:
-                        out.extend(_describe(e, doc))
-                    return out
+        overlap = [len(keys & set(b.get("properties", {}))) for b in branches]
+        best = max(range(len(branches)), key=lambda i: overlap[i])
+        if overlap[best]:
+            sub = [e for e in error.context if e.schema_path and e.schema_path[0] == best]
+            out = []
+            for e in sub:
+                out.extend(_describe(e, doc, kind))
+            if out:
+                return out
     path = tuple(error.absolute_path)
     return [
         Diagnostic(
             doc.locate(path),
-            f"expected a target like {{sign: \"≥\", value: 95, unit: \"%\"}} or {{text: 提升}}, "
+            f'expected a target like {{sign: "≥", value: 95, unit: "%"}} or {{text: 提升}}, '
             f"found {_found(value)}",
             field=dotted(path),
         )

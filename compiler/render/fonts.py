@@ -97,7 +97,9 @@ def font_file(family: str, style: str) -> str:
     try:
         return subprocess.run(
             ["fc-match", "--format", "%{file}", f"{family}:style={style}"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "?"
@@ -132,7 +134,8 @@ def missing_glyphs(documents: dict[str, Document], rendered_text: str) -> list[D
         problems.append(
             Diagnostic(
                 Location("templates/"),
-                f"character '{char}' (U+{ord(char):04X}) in a template has no glyph in the PDF fonts",
+                f"character '{char}' (U+{ord(char):04X}) in a template "
+                "has no glyph in the PDF fonts",
             )
         )
     return problems

@@ -16,4 +16,6 @@ def render_html(model: Disclosure, *, for_print: bool = False, created: str | No
     """
     env = build_environment("html", model)
     template = env.get_template("html/base.html.j2")
-    return template.render(m=model, css=Markup(css_text(for_print)), print=for_print, created=created)
+    return template.render(
+        m=model, css=Markup(css_text(for_print)), print=for_print, created=created
+    )

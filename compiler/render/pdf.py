@@ -53,7 +53,10 @@ def model_json(model: Disclosure) -> str:
             return str(value)
         raise TypeError(f"cannot serialise {type(value).__name__}")
 
-    return json.dumps(to_tree(model), ensure_ascii=False, indent=2, sort_keys=True, default=default) + "\n"
+    return (
+        json.dumps(to_tree(model), ensure_ascii=False, indent=2, sort_keys=True, default=default)
+        + "\n"
+    )
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,9 @@ def render_pdf(
                 relationship="Source",
             )
         )
-    identifier = hashlib.sha256(
-        f"{model.unit.code}-{model.year}".encode()
-    ).hexdigest()[:32].encode()
+    identifier = (
+        hashlib.sha256(f"{model.unit.code}-{model.year}".encode()).hexdigest()[:32].encode()
+    )
     document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
     data = document.write_pdf(
         pdf_identifier=identifier,
@@ -110,6 +113,10 @@ def render_pdf(
         attachments=attachments,
         custom_metadata=False,
     )
-    embedded = sorted({(font.family, "Bold" if font.weight >= 600 else "Regular")
-                       for font in document.fonts.values()})
+    embedded = sorted(
+        {
+            (font.family, "Bold" if font.weight >= 600 else "Regular")
+            for font in document.fonts.values()
+        }
+    )
     return RenderedPdf(data, embedded)
