@@ -10,15 +10,22 @@ import html as html_lib
 import os
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from .diagnostics import Diagnostic, has_errors
+from .model import Disclosure
 from .output import write_all
 from .pipeline import YearResult, compile_year
 from .sources import YearSource
 
 FORMATS = ("html", "md", "pdf")
-OUTPUT_NAMES = {"html": "disclosure.html", "md": "disclosure.md", "pdf": "disclosure.pdf"}
+Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
+
+
+def build_naming(model: Disclosure, fmt: str) -> str:
+    """build/<year>/disclosure.<fmt>: stable names for reviewers and tests."""
+    return f"{model.year}/disclosure.{fmt}"
 
 
 @dataclass
@@ -93,7 +100,10 @@ def _visible_text(html: str) -> str:
 
 
 def build_year(
-    source: YearSource, out_dir: Path, formats: tuple[str, ...] = FORMATS
+    source: YearSource,
+    out_dir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    naming: Naming = build_naming,
 ) -> BuildResult:
     compiled = compile_year(source)
     result = BuildResult(compiled)
@@ -102,8 +112,6 @@ def build_year(
     rendered, result.diagnostics, result.fonts = render_year(compiled, formats)
     if has_errors(result.diagnostics):
         return result
-    target = out_dir / str(source.year)
-    files = {target / OUTPUT_NAMES[fmt]: data for fmt, data in rendered.items()}
-    write_all(files)
-    result.outputs = {fmt: target / OUTPUT_NAMES[fmt] for fmt in rendered}
+    result.outputs = {fmt: out_dir / naming(compiled.model, fmt) for fmt in rendered}
+    write_all({result.outputs[fmt]: data for fmt, data in rendered.items()})
     return result

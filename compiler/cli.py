@@ -174,3 +174,34 @@ def build(
             click.echo(f"embedded font {font}")
     if failed:
         sys.exit(DATA_ERRORS)
+
+
+@main.command()
+@data_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Folder of the published site.",
+)
+def publish(data_dir: Path, out_dir: Path) -> None:
+    """Build every year into OUT with names that say unit and year, plus OUT/index.html."""
+    from .publish import publish as publish_all
+    from .render.fonts import FontError
+
+    try:
+        result = publish_all(data_dir, out_dir)
+    except FontError as e:
+        raise Trouble(f"cannot build the PDF: {e}") from e
+    if not result.years:
+        raise Trouble(f"no years found under {data_dir}/")
+    for built in result.years:
+        _print_diagnostics(built.compiled.diagnostics + built.diagnostics, _default_format())
+        for path in built.outputs.values():
+            click.echo(f"wrote {path}")
+    if not result.ok:
+        click.echo("nothing published: fix the errors above", err=True)
+        sys.exit(DATA_ERRORS)
+    click.echo(f"wrote {result.index}")

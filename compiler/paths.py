@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# The package sits beside schemas/ and templates/ in the project (installed editable).
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS_DIR = PROJECT_ROOT / "schemas"
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
+_PACKAGE = Path(__file__).resolve().parent
+# In a checkout (or an editable install) schemas/ and templates/ sit beside the package;
+# an installed wheel carries them inside it (see pyproject.toml).
+ASSET_ROOT = _PACKAGE.parent if (_PACKAGE.parent / "schemas").is_dir() else _PACKAGE
+SCHEMAS_DIR = ASSET_ROOT / "schemas"
+TEMPLATES_DIR = ASSET_ROOT / "templates"
 ASSETS_DIR = TEMPLATES_DIR / "assets"
 
 YEAR_DIR = re.compile(r"^[0-9]{4}$")

@@ -1,0 +1,61 @@
+"""Publish every year: the three formats under names that say unit and year, and an
+index page linking each year and format (what CI deploys on a merge to main)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build import FORMATS, BuildResult, build_year
+from .model import Disclosure
+from .output import write_atomic
+from .sources import WorkingTreeYear, available_years
+
+FORMAT_LABELS = {"pdf": "PDF", "html": "网页", "md": "Markdown"}
+
+
+def publish_naming(model: Disclosure, fmt: str) -> str:
+    """2022/151001_廊坊市人民政府办公室本级_2022年单位预算信息公开.pdf"""
+    return f"{model.year}/{model.unit.code}_{model.unit.full_name}_{model.year}年单位预算信息公开.{fmt}"
+
+
+@dataclass
+class PublishResult:
+    years: list[BuildResult] = field(default_factory=list)
+    index: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.years) and all(r.ok for r in self.years)
+
+
+def publish(data_dir: Path, out_dir: Path) -> PublishResult:
+    """Build every year under data_dir into out_dir; write the index only if all succeed."""
+    result = PublishResult()
+    for year in available_years(data_dir):
+        result.years.append(
+            build_year(WorkingTreeYear(data_dir, year), out_dir, FORMATS, publish_naming)
+        )
+    if result.ok:
+        result.index = out_dir / "index.html"
+        write_atomic(result.index, render_index(result.years, out_dir).encode("utf-8"))
+    return result
+
+
+def render_index(years: list[BuildResult], out_dir: Path) -> str:
+    from markupsafe import Markup
+
+    from .render.environment import build_environment, css_text
+
+    entries = []
+    for built in sorted(years, key=lambda r: r.compiled.model.year, reverse=True):
+        model = built.compiled.model
+        links = [
+            (FORMAT_LABELS[fmt], built.outputs[fmt].relative_to(out_dir).as_posix())
+            for fmt in ("pdf", "html", "md")
+            if fmt in built.outputs
+        ]
+        entries.append((model, links))
+    env = build_environment("html", entries[0][0])
+    template = env.get_template("html/index.html.j2")
+    return template.render(entries=entries, css=Markup(css_text()))
