@@ -67,19 +67,28 @@ def load_model(spec: str, data_dir: Path) -> tuple[str, Disclosure]:
 @click.argument("new", required=False)
 @data_option
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
     help="text for the terminal, md for a pull-request comment or CI summary, json for tools.",
 )
 @click.option(
-    "--all", "show_all", is_flag=True,
+    "--all",
+    "show_all",
+    is_flag=True,
     help="Comparing two years: also show the year, the previous-year figures, the "
     "year-over-year changes and texts that differ only by the year number.",
 )
 @click.option(
-    "--color/--no-color", default=None,
+    "--color/--no-color",
+    default=None,
     help="Colour the text format. Default: when printing to a terminal.",
 )
-def diff(old: str, new: str | None, data_dir: Path, fmt: str, show_all: bool, color: bool | None) -> None:
+def diff(
+    old: str, new: str | None, data_dir: Path, fmt: str, show_all: bool, color: bool | None
+) -> None:
     """Compare the computed disclosures OLD and NEW, figure by figure and entry by entry.
 
     Each side is a year (2022, the working tree) or a year at a git revision (2022@main,
@@ -92,24 +101,32 @@ def diff(old: str, new: str | None, data_dir: Path, fmt: str, show_all: bool, co
     if new is None:
         match = re.match(r"^\s*([0-9]{4})@", old)
         if not match:
-            raise click.UsageError("give NEW, or make OLD a YEAR@REVISION to compare with the working tree")
+            raise click.UsageError(
+                "give NEW, or make OLD a YEAR@REVISION to compare with the working tree"
+            )
         new = match.group(1)
     old_label, old_model = load_model(old, data_dir)
     new_label, new_model = load_model(new, data_dir)
-    result = diff_models(old_model, new_model, old_label=old_label, new_label=new_label, show_all=show_all)
-    styled = fmt == "text" and color is not False
-    click.echo(render(result, fmt, color=styled), nl=False, color=color)
+    result = diff_models(
+        old_model, new_model, old_label=old_label, new_label=new_label, show_all=show_all
+    )
+    if color is None:  # plain text, with [-…-]{+…+} marks, when piped or redirected
+        color = click.get_text_stream("stdout").isatty()
+    click.echo(render(result, fmt, color=fmt == "text" and color), nl=False, color=color)
     sys.exit(SAME if result.same else DIFFERENT)
 
 
 @click.command("new-year")
 @click.argument("year", type=click.IntRange(1000, 9999))
 @click.option(
-    "--from", "from_spec", metavar="YEAR[@REV]",
+    "--from",
+    "from_spec",
+    metavar="YEAR[@REV]",
     help="The year to start from. Default: the latest year before YEAR under --data.",
 )
 @click.option(
-    "--keep-targets", is_flag=True,
+    "--keep-targets",
+    is_flag=True,
     help="Copy the indicator target values (they are left blank by default, like every figure).",
 )
 @data_option
@@ -188,8 +205,12 @@ def _fact_lines(node, path: str, kind, schema: dict, doc_kind):
             yield from _fact_lines(value, f"{path}.{key}" if path else key, kind, sub, doc_kind)
     elif isinstance(node, list):
         for value in node:
-            ident = next((value[k] for k in _IDENTITY if isinstance(value, dict) and k in value), "")
-            yield from _fact_lines(value, f"{path}[{ident}]", kind, schema.get("items", {}), doc_kind)
+            ident = next(
+                (value[k] for k in _IDENTITY if isinstance(value, dict) and k in value), ""
+            )
+            yield from _fact_lines(
+                value, f"{path}[{ident}]", kind, schema.get("items", {}), doc_kind
+            )
     else:
         title = schema.get("title", "") if isinstance(schema, dict) else ""
         comment = f"  # {title}" if title else ""
@@ -202,7 +223,7 @@ def _fact_lines(node, path: str, kind, schema: dict, doc_kind):
 
 
 def _resolve(schema: dict, doc_kind):
-    """Follow $ref (and a lone allOf) to the schema that holds properties or items, keeping
+    """Follow $ref (and allOf/oneOf) to the schema that holds properties or items, keeping
     the referring schema's own title — it names the field better than the shared one."""
     title = schema.get("title")
     for _ in range(10):
@@ -214,6 +235,11 @@ def _resolve(schema: dict, doc_kind):
                 schema = schema[part]
         elif "allOf" in schema and "properties" not in schema:
             schema = schema["allOf"][0]
+        elif "oneOf" in schema and "properties" not in schema:  # a target: numeric or words
+            merged: dict = {}
+            for branch in schema["oneOf"]:
+                merged.update(branch.get("properties", {}))
+            schema = {"properties": merged}
         else:
             break
     if title:

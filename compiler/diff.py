@@ -75,7 +75,8 @@ _ASSET = {"name": "名称", "unit": "计量单位", "quantity": "数量", "value
 _CHANGES = {"basic": "基本支出", "project": "项目支出", "total": "支出合计"}
 
 # Model field pattern (list entries as `[]`, any dict key as `*`) → human name. Inside a
-# list entry the name is put after the entry's own label: "政府采购 › 机关工作经费 › 台式计算机 › 金额".
+# list entry the name follows the entry's own label:
+# "政府采购 › 机关工作经费 › 台式计算机 › 金额".
 LABELS: dict[str, str] = {
     "year": "年度",
     "unit.name": "单位名称",
@@ -115,7 +116,10 @@ LABELS: dict[str, str] = {
     **{f"three_public.previous.{k}": f"上年{v}" for k, v in _THREE.items()},
     **{f"three_public.changes.{k}.amount": f"{v}增减额" for k, v in _THREE.items()},
     **{f"three_public.changes.{k}.percent": f"{v}增减幅度" for k, v in _THREE.items()},
-    **{f"three_public.reasons.{k}": f"{_THREE[k]}增减原因" for k in ("overseas", "vehicles", "reception")},
+    **{
+        f"three_public.reasons.{k}": f"{_THREE[k]}增减原因"
+        for k in ("overseas", "vehicles", "reception")
+    },
     "performance.overall_goal": "总体绩效目标",
     "performance.sub_goals[].title": "标题",
     "performance.sub_goals[].goal": "绩效目标",
@@ -123,7 +127,6 @@ LABELS: dict[str, str] = {
     "performance.measures[].title": "标题",
     "performance.measures[].text": "内容",
     **{f"indicators[].{k}": v for k, v in _INDICATOR.items()},
-    "projects[].key": "数据文件",
     "projects[].name": "项目名称",
     "projects[].goal": "项目绩效目标",
     **{f"projects[].indicators[].{k}": v for k, v in _INDICATOR.items()},
@@ -162,6 +165,10 @@ NUMBER_KINDS: dict[str, str] = {
     "projects[].indicators[].target.value": "number",
 }
 
+# Not compared: a project's file name (NN-slug) is not published, and renumbering the files
+# after an inserted project must not report every later one; order changes show as "moved".
+IGNORED = {"projects[].key"}
+
 # What moves with the year by its nature; hidden when two different years are compared.
 YEAR_MOVING = (
     "year",
@@ -173,6 +180,13 @@ YEAR_MOVING = (
     "three_public.previous.",
     "three_public.changes.",
 )
+
+
+def canonical(pattern: str) -> str:
+    """Nested asset categories (其中 of 其中) share the labels of the first level."""
+    while ".of_which[].of_which" in pattern:
+        pattern = pattern.replace(".of_which[].of_which", ".of_which")
+    return pattern
 
 
 def label_for(pattern: str) -> str:
@@ -189,6 +203,33 @@ def number_kind(pattern: str) -> str:
     if pattern.endswith(".percent"):
         return "percent"
     return NUMBER_KINDS.get(pattern, "money")
+
+
+# --- years ----------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
+
+
+def mask_years(text: Any) -> Any:
+    """Text with every year-like number masked: how list entries are matched across years,
+    so 市招待处2022年度工资 in 2022 is the same project as 市招待处2023年度工资 in 2023."""
+    return _YEAR.sub("####", text) if isinstance(text, str) else text
+
+
+def differs_only_by_year(old: str, new: str, shift: int) -> bool:
+    """True when each difference is a year moved on by `shift` (2022年 → 2023年), while
+    fixed years (创办于2002年, 冀财外〔2021〕32号) stay the same."""
+    a, b = _YEAR.split(old), _YEAR.split(new)  # text, year, text, year, …, text
+    if len(a) != len(b):
+        return False
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        if x != y and (k % 2 == 0 or int(y) - int(x) != shift):
+            return False
+    return True
+
+
+def _same(text: Any) -> Any:
+    return text
 
 
 # --- list identity ------------------------------------------------------------------------
@@ -228,16 +269,20 @@ class ListSpec:
 _INDICATOR_SPEC = ListSpec(
     label=lambda row, n: row.name,
     key=lambda row: (row.level1, row.level2, row.name),
-    summary=lambda row: f"{row.level1} › {row.level2} · {target_text(row.target)} · {_short(row.description, 24)}",
+    summary=lambda row: (
+        f"{row.level1} › {row.level2} · {target_text(row.target)} · {_short(row.description, 24)}"
+    ),
 )
 _ASSET_SPEC = ListSpec(
     label=lambda c, n: c.name,
     key=lambda c: (c.name,),
     summary=lambda c: " · ".join(
-        x for x in (
+        x
+        for x in (
             f"{plain_number(c.quantity)} {c.unit or ''}".strip() if c.quantity is not None else "",
             f"{money(c.value)} 万元" if c.value is not None else "",
-        ) if x
+        )
+        if x
     ),
 )
 
@@ -245,35 +290,49 @@ LISTS: dict[str, ListSpec] = {
     "legal_bases": ListSpec(label=lambda s, n: f"编制依据{item_number(n)}"),
     "duties": ListSpec(label=lambda s, n: f"单位职责{item_number(n)}"),
     "performance.sub_goals": ListSpec(
-        label=lambda g, n: g.title, key=lambda g: (g.title,), similar_fallback=True,
-        summary=lambda g: _short(g.goal), title="绩效目标",
+        label=lambda g, n: g.title,
+        key=lambda g: (g.title,),
+        similar_fallback=True,
+        summary=lambda g: _short(g.goal),
+        title="绩效目标",
     ),
     "performance.measures": ListSpec(
-        label=lambda m, n: m.title, key=lambda m: (m.title,), similar_fallback=True,
-        summary=lambda m: _short(m.text), title="保障措施",
+        label=lambda m, n: m.title,
+        key=lambda m: (m.title,),
+        similar_fallback=True,
+        summary=lambda m: _short(m.text),
+        title="保障措施",
     ),
     "indicators": dataclasses.replace(_INDICATOR_SPEC, title="单位整体支出绩效指标"),
     "projects": ListSpec(
-        label=lambda p, n: p.name, key=lambda p: (p.name,), fallback_key=lambda p: (p.key,),
+        label=lambda p, n: p.name,
+        key=lambda p: (p.name,),
+        fallback_key=lambda p: (p.key,),
         summary=lambda p: f"{p.key} · {len(p.indicators)} 项指标 · {_short(p.goal, 30)}",
         title="项目",
     ),
     "projects[].indicators": _INDICATOR_SPEC,
     "procurement.projects": ListSpec(
-        label=lambda p, n: p.name, key=lambda p: (p.name,),
-        summary=lambda p: f"预算资金 {money(p.budget)} 万元 · {len(p.items)} 项物品 · "
-        f"小计 {money(p.subtotal)} 万元",
+        label=lambda p, n: p.name,
+        key=lambda p: (p.name,),
+        summary=lambda p: (
+            f"预算资金 {money(p.budget)} 万元 · {len(p.items)} 项物品 · "
+            f"小计 {money(p.subtotal)} 万元"
+        ),
         title="政府采购",
     ),
     "procurement.projects[].items": ListSpec(
-        label=lambda i, n: i.name, key=lambda i: (i.catalogue_code, i.name),
+        label=lambda i, n: i.name,
+        key=lambda i: (i.catalogue_code, i.name),
         summary=_procurement_item_summary,
     ),
     "assets.categories": dataclasses.replace(_ASSET_SPEC, title="国有资产"),
     "assets.categories[].of_which": _ASSET_SPEC,
     "glossary": ListSpec(
-        label=lambda t, n: t.term, key=lambda t: (t.term,),
-        summary=lambda t: _short(t.definition), title="名词解释",
+        label=lambda t, n: t.term,
+        key=lambda t: (t.term,),
+        summary=lambda t: _short(t.definition),
+        title="名词解释",
     ),
 }
 
@@ -329,10 +388,9 @@ def _similar_pairs(olds: list[str], news: list[str]) -> list[tuple[int, int]]:
     return pairs
 
 
-def match_entries(
-    spec: ListSpec, olds: list, news: list, norm_old: Callable, norm_new: Callable
-) -> dict[int, int]:
-    """new index → old index for the entries that are the same entry on both sides."""
+def match_entries(spec: ListSpec, olds: list, news: list, norm: Callable = _same) -> dict[int, int]:
+    """new index → old index for the entries that are the same entry on both sides;
+    `norm` is applied to keys and texts first (mask_years when comparing two years)."""
     matched: dict[int, int] = {}
 
     def by_key(key: Callable) -> None:
@@ -340,18 +398,18 @@ def match_entries(
         taken = set(matched.values())
         for i, entry in enumerate(olds):
             if i not in taken:
-                waiting[_norm_key(key(entry), norm_old)].append(i)
+                waiting[_norm_key(key(entry), norm)].append(i)
         for j, entry in enumerate(news):
             if j not in matched:
-                queue = waiting.get(_norm_key(key(entry), norm_new))
+                queue = waiting.get(_norm_key(key(entry), norm))
                 if queue:
                     matched[j] = queue.popleft()
 
     def by_similarity(pairs_within: Callable) -> None:
         left_old = [i for i in range(len(olds)) if i not in set(matched.values())]
         left_new = [j for j in range(len(news)) if j not in matched]
-        a = [norm_old(_text_of(olds[i])) for i in left_old]
-        b = [norm_new(_text_of(news[j])) for j in left_new]
+        a = [norm(_text_of(olds[i])) for i in left_old]
+        b = [norm(_text_of(news[j])) for j in left_new]
         for i, j in pairs_within(a, b):
             matched[left_new[j]] = left_old[i]
 
@@ -423,7 +481,7 @@ class Entry:
     old: Any = None
     new: Any = None
     derived: bool = False
-    number: str = "money"  # how a figure is written: money, count, number or percent
+    number: str = "money"  # how a figure is written: money, count, number, percent or year
     summary: str = ""  # added/removed: the entry in one line
 
     @property
@@ -437,7 +495,7 @@ class Entry:
         """Percentage change; None when undefined (from zero), for a percentage or a year."""
         if self.change is None or self.number in ("percent", "year") or Decimal(self.old) == 0:
             return None
-        return self.change / Decimal(self.old) * 100
+        return self.change / abs(Decimal(self.old)) * 100  # from −1.00 to 0.33 is a rise
 
     @property
     def ops(self) -> list[tuple[str, str]]:
@@ -470,29 +528,12 @@ class ModelDiff:
         }
 
 
-_YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
-
-
-def year_normaliser(year: int, active: bool) -> Callable[[Any], Any]:
-    """Text with `year` and the year before it written as placeholders, to compare two years."""
-    names = {str(year): "{本年}", str(year - 1): "{上年}"}
-
-    def norm(text):
-        if not active or not isinstance(text, str):
-            return text
-        return _YEAR.sub(lambda m: names.get(m[0], m[0]), text)
-
-    return norm
-
-
 class _Walker:
     def __init__(self, old: Disclosure, new: Disclosure, show_all: bool):
         cross_year = old.year != new.year
+        self.shift = new.year - old.year
         self.hide_year_moving = cross_year and not show_all
-        self.norm_old = year_normaliser(old.year, cross_year)  # for identity: always
-        self.norm_new = year_normaliser(new.year, cross_year)
-        self.text_old = year_normaliser(old.year, self.hide_year_moving)  # for text equality
-        self.text_new = year_normaliser(new.year, self.hide_year_moving)
+        self.norm = mask_years if cross_year else _same  # identity across years: always
         self.entries: list[Entry] = []
         self.hidden = 0
 
@@ -508,14 +549,22 @@ class _Walker:
         if dataclasses.is_dataclass(old) and dataclasses.is_dataclass(new):
             for name, is_derived in _fields(old):
                 self.walk(
-                    getattr(old, name), getattr(new, name), _join(pattern, name),
-                    _join(path, name), label, derived or is_derived,
+                    getattr(old, name),
+                    getattr(new, name),
+                    _join(pattern, name),
+                    _join(path, name),
+                    label,
+                    derived or is_derived,
                 )
         elif isinstance(old, dict) and isinstance(new, dict):
             for key in dict.fromkeys([*old, *new]):
                 self.walk(
-                    old.get(key), new.get(key), _join(pattern, key), _join(path, key),
-                    label, derived,
+                    old.get(key),
+                    new.get(key),
+                    _join(pattern, key),
+                    _join(path, key),
+                    label,
+                    derived,
                 )
         elif isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
             self.walk_list(list(old), list(new), pattern, path, label, derived)
@@ -527,7 +576,7 @@ class _Walker:
         if spec is None:  # a list without identity: compare it as one value
             self.leaf(to_tree(olds), to_tree(news), pattern, path, label, derived)
             return
-        matched = match_entries(spec, olds, news, self.norm_old, self.norm_new)
+        matched = match_entries(spec, olds, news, self.norm)
         moved = _moved(matched)
         section = _section(pattern)
         for i, j in _merged_order(matched, len(olds), len(news)):
@@ -539,8 +588,15 @@ class _Walker:
             if i is None or j is None:
                 kind = "added" if i is None else "removed"
                 self.entries.append(
-                    Entry(kind, section, entry_path, entry_label, old=olds[i] if i is not None else None,
-                          new=news[j] if j is not None else None, summary=spec.summary(entry))
+                    Entry(
+                        kind,
+                        section,
+                        entry_path,
+                        entry_label,
+                        old=olds[i] if i is not None else None,
+                        new=news[j] if j is not None else None,
+                        summary=spec.summary(entry),
+                    )
                 )
                 continue
             if j in moved:
@@ -551,7 +607,7 @@ class _Walker:
 
     def leaf(self, old, new, pattern, path, label, derived) -> None:
         old, new = _plain(old), _plain(new)
-        if old == new:
+        if old == new or pattern in IGNORED:
             return
         name = label_for(pattern)
         if label is not None:
@@ -559,12 +615,19 @@ class _Walker:
         section = _section(pattern)
         if _is_number(old) or _is_number(new):
             if (old is None or _is_number(old)) and (new is None or _is_number(new)):
-                entry = Entry("figure", section, path, name, old, new, derived, number_kind(pattern))
+                entry = Entry(
+                    "figure", section, path, name, old, new, derived, number_kind(pattern)
+                )
                 self.add(entry, pattern)
                 return
         if isinstance(old, str) or isinstance(new, str):
-            if self.text_old(old) == self.text_new(new):
-                self.hidden += 1  # differs only by the year number
+            if (
+                self.hide_year_moving
+                and isinstance(old, str)
+                and isinstance(new, str)
+                and differs_only_by_year(old, new, self.shift)
+            ):
+                self.hidden += 1
                 return
             self.add(Entry("text", section, path, name, old, new, derived), pattern)
             return
@@ -574,9 +637,11 @@ class _Walker:
 def _fields(obj) -> list[tuple[str, bool]]:
     """The model's fields as to_tree exports them; a Change's previous/current are left out
     because they repeat figures shown in their own place."""
-    names = [] if isinstance(obj, Change) else [
-        (f.name, False) for f in dataclasses.fields(obj) if not f.metadata.get("origin")
-    ]
+    names = (
+        []
+        if isinstance(obj, Change)
+        else [(f.name, False) for f in dataclasses.fields(obj) if not f.metadata.get("origin")]
+    )
     return names + [(name, True) for name in derived_names(type(obj))]
 
 
@@ -595,7 +660,7 @@ def _is_number(value) -> bool:
 
 
 def _join(base: str, name: Any) -> str:
-    return f"{base}.{name}" if base else str(name)
+    return canonical(f"{base}.{name}") if base else str(name)
 
 
 def _section(pattern: str) -> str:
@@ -627,7 +692,11 @@ def _merged_order(matched: dict[int, int], n_old: int, n_new: int) -> list[tuple
 
 
 def diff_models(
-    old: Disclosure, new: Disclosure, *, old_label: str = "", new_label: str = "",
+    old: Disclosure,
+    new: Disclosure,
+    *,
+    old_label: str = "",
+    new_label: str = "",
     show_all: bool = False,
 ) -> ModelDiff:
     """Every difference between two models, grouped by section in publication order."""
@@ -635,8 +704,12 @@ def diff_models(
     walker.walk(old, new, "", "", None, False)
     entries = sorted(walker.entries, key=lambda e: SECTION_ORDER.index(e.section))
     return ModelDiff(
-        old_label or str(old.year), new_label or str(new.year), old.year, new.year,
-        tuple(entries), walker.hidden,
+        old_label or str(old.year),
+        new_label or str(new.year),
+        old.year,
+        new.year,
+        tuple(entries),
+        walker.hidden,
     )
 
 
@@ -694,5 +767,6 @@ __all__ = [
     "ModelDiff",
     "char_diff",
     "diff_models",
+    "canonical",
     "label_for",
 ]

@@ -64,7 +64,10 @@ def counts_line(diff: ModelDiff) -> str:
     c = diff.counts()
     parts = []
     if c["figures"]:
-        parts.append(f"{_n(c['figures'], 'figure')} changed" + (f" ({c['computed']} computed)" if c["computed"] else ""))
+        parts.append(
+            f"{_n(c['figures'], 'figure')} changed"
+            + (f" ({c['computed']} computed)" if c["computed"] else "")
+        )
     if c["texts"]:
         parts.append(f"{_n(c['texts'], 'text')} changed")
     for kind in ("added", "removed", "moved"):
@@ -106,8 +109,10 @@ def as_text(diff: ModelDiff, color: bool = False) -> str:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
-    lines = [style(f"--- {diff.old_label}", fg="red", bold=True),
-             style(f"+++ {diff.new_label}", fg="green", bold=True)]
+    lines = [
+        style(f"--- {diff.old_label}", fg="red", bold=True),
+        style(f"+++ {diff.new_label}", fg="green", bold=True),
+    ]
     for section, entries in _by_section(diff).items():
         lines += ["", style(section, bold=True)]
         figures = [e for e in entries if e.kind == "figure"]
@@ -126,14 +131,18 @@ def as_text(diff: ModelDiff, color: bool = False) -> str:
                 )
             elif e.kind in ("added", "removed"):
                 mark, colour = ("+", "green") if e.kind == "added" else ("-", "red")
-                lines.append(style(f"  {mark} {e.label}", fg=colour) + (f"  {e.summary}" if e.summary else ""))
-            elif e.kind == "moved":
-                lines.append(f"  {style('↕', fg='yellow')} {e.label}: moved from position {e.old} to {e.new}")
-            elif e.kind == "value" or _is_short(e):
                 lines.append(
-                    f"  {style('~', fg='yellow')} {e.label}: "
-                    f"{style(short_value(e.old), fg='red')} → {style(short_value(e.new), fg='green')}"
+                    style(f"  {mark} {e.label}", fg=colour)
+                    + (f"  {e.summary}" if e.summary else "")
                 )
+            elif e.kind == "moved":
+                lines.append(
+                    f"  {style('↕', fg='yellow')} {e.label}: moved from position {e.old} to {e.new}"
+                )
+            elif e.kind == "value" or _is_short(e):
+                old = style(short_value(e.old), fg="red")
+                new = style(short_value(e.new), fg="green")
+                lines.append(f"  {style('~', fg='yellow')} {e.label}: {old} → {new}")
             else:
                 lines.append(f"  {style('~', fg='yellow')} {e.label}")
                 lines.append("      " + _text_ops(e, style, color))
@@ -158,7 +167,11 @@ def _text_ops(e: Entry, style: Callable, color: bool) -> str:
         if op == "=":
             out.append(text)
         elif color:
-            out.append(style(text, fg="red", strikethrough=True) if op == "-" else style(text, fg="green", underline=True))
+            out.append(
+                style(text, fg="red", strikethrough=True)
+                if op == "-"
+                else style(text, fg="green", underline=True)
+            )
         else:
             out.append(f"[-{text}-]" if op == "-" else f"{{+{text}+}}")
     return "".join(out)
@@ -216,7 +229,9 @@ def _md_ops(e: Entry) -> str:
     out = []
     for op, text in e.ops:
         text = md_escape(text)
-        out.append(text if op == "=" else f"<del>{text}</del>" if op == "-" else f"<ins>{text}</ins>")
+        out.append(
+            text if op == "=" else f"<del>{text}</del>" if op == "-" else f"<ins>{text}</ins>"
+        )
     return "".join(out)
 
 
@@ -239,9 +254,14 @@ def entry_json(e: Entry) -> dict:
     if e.kind == "figure":
         pct = e.percent
         out.update(
-            old=_jsonable(e.old), new=_jsonable(e.new), change=_jsonable(e.change),
-            percent=None if pct is None else str(pct.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
-            derived=e.derived, number=e.number,
+            old=_jsonable(e.old),
+            new=_jsonable(e.new),
+            change=_jsonable(e.change),
+            percent=None
+            if pct is None
+            else str(pct.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
+            derived=e.derived,
+            number=e.number,
         )
     elif e.kind in ("added", "removed"):
         out.update(entry=_jsonable(e.new if e.kind == "added" else e.old), summary=e.summary)

@@ -148,7 +148,10 @@ def _baseline(rel: str, model: Disclosure) -> dict[tuple, Decimal]:
     """The old year's figures that are the new year's previous-year figures."""
     if rel == "budget.yaml":
         spending = model.budget.expenditure
-        return {("previous_year", "basic"): spending.basic, ("previous_year", "project"): spending.project}
+        return {
+            ("previous_year", "basic"): spending.basic,
+            ("previous_year", "project"): spending.project,
+        }
     if rel == "three-public.yaml":
         current = model.three_public.current
         parts = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
@@ -202,8 +205,14 @@ def rewrite(text: str, edits: dict[tuple, str | None]) -> str:
                 start -= 1
         if text[start:end].endswith("\n"):  # a block scalar ends with its line break
             replacement += "\n"
-        if replacement and text[start - 1] == ":":  # filling in an empty value
-            replacement = " " + replacement
+        if start == end and replacement:  # filling in an empty value
+            after = end
+            while after < len(text) and text[after] in " \t":
+                after += 1
+            if after < len(text) and text[after] in ",}]":  # `{key: , …}`
+                end = after
+            if text[start - 1] == ":":
+                replacement = " " + replacement
         spans.append((start, end, replacement))
     for start, end, replacement in sorted(spans, reverse=True):
         text = text[:start] + replacement + text[end:]
@@ -219,7 +228,8 @@ def _check(shown: str, text: str, edits: dict[tuple, str | None]) -> Document:
         got = _get(doc.data, path)
         if got != (None if value is None else Decimal(value)):
             raise NewYearError(
-                f"internal error: {shown} {dotted(path)} reads {got!r} after editing; nothing written"
+                f"internal error: {shown} {dotted(path)} reads {got!r} after editing; "
+                "nothing written"
             )
     return doc
 
@@ -233,7 +243,9 @@ def _get(data, path: tuple):
 def _note(report: NewYearReport, rel: str, doc: Document, edits: dict, shown: str) -> None:
     for path, value in edits.items():
         if value is None:
-            report.blanks.append(Blank(shown, doc.locate(path).line, dotted(path), _what(rel, path)))
+            report.blanks.append(
+                Blank(shown, doc.locate(path).line, dotted(path), _what(rel, path))
+            )
         else:
             report.baseline.append((shown, dotted(path), value))
     report.mentions += year_mentions(doc, report.from_year, shown)

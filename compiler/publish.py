@@ -16,7 +16,8 @@ FORMAT_LABELS = {"pdf": "PDF", "html": "网页", "md": "Markdown"}
 
 def publish_naming(model: Disclosure, fmt: str) -> str:
     """2022/151001_廊坊市人民政府办公室本级_2022年单位预算信息公开.pdf"""
-    return f"{model.year}/{model.unit.code}_{model.unit.full_name}_{model.year}年单位预算信息公开.{fmt}"
+    unit = model.unit
+    return f"{model.year}/{unit.code}_{unit.full_name}_{model.year}年单位预算信息公开.{fmt}"
 
 
 @dataclass
