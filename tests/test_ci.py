@@ -1,0 +1,156 @@
+"""The pipeline shipped for staff and reviewers: workflows, pre-commit hook, publishing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, edit
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def _actionlint() -> str:
+    path = shutil.which("actionlint")
+    if path is None:
+        pytest.fail("actionlint is not installed: run `make setup` (it comes with the test extras)")
+    return path
+
+
+def test_there_are_pull_request_and_publish_workflows():
+    names = {p.name for p in WORKFLOWS}
+    assert {"pull-request.yml", "publish.yml"} <= names
+
+
+def test_workflows_lint_clean():
+    result = subprocess.run(
+        [_actionlint(), *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    broken = tmp_path / ".github" / "workflows" / "pull-request.yml"
+    broken.parent.mkdir(parents=True)
+    text = (ROOT / ".github/workflows/pull-request.yml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("runs-on:", "run-on:", 1), encoding="utf-8")
+    result = subprocess.run([_actionlint(), str(broken)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "run-on" in result.stdout
+
+
+def _steps(workflow: Path) -> list[dict]:
+    data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    return [step for job in data["jobs"].values() for step in job.get("steps", [])]
+
+
+def test_every_action_is_pinned_to_a_commit():
+    for workflow in WORKFLOWS:
+        for step in _steps(workflow):
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), (
+                    f"{workflow.name}: {step['uses']} is not pinned to a full commit SHA"
+                )
+
+
+def _readme_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(.*?)```", readme, re.S)
+    assert block, "the README starts with a ```sh block of the two set-up commands"
+    return [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_gives_two_commands_build_and_test():
+    commands = _readme_commands()
+    assert commands == ["make build", "make test"]
+    readme_head = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:6]
+    assert any("make build" in line for line in readme_head)
+
+
+def test_ci_and_the_workflows_run_the_readme_test_command():
+    test_command = _readme_commands()[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(rf"^{re.escape(test_command)}$", ci, re.M), (
+        ".ci/run must run the README's test command"
+    )
+    for workflow in WORKFLOWS:
+        runs = [step.get("run", "").strip() for step in _steps(workflow)]
+        assert test_command in runs, f"{workflow.name} does not run `{test_command}`"
+
+
+def test_pull_request_workflow_annotates_diffs_and_uploads():
+    text = (ROOT / ".github/workflows/pull-request.yml").read_text(encoding="utf-8")
+    assert "disclosure validate --format github" in text
+    assert "--format md" in text and "GITHUB_STEP_SUMMARY" in text
+    assert "actions/upload-artifact@" in text
+    assert "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" in text
+
+
+def test_publish_workflow_deploys_the_site():
+    text = (ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
+    assert "disclosure publish --out site" in text
+    assert "actions/deploy-pages@" in text
+    data = yaml.safe_load(text)
+    assert data[True]["push"]["branches"] == ["main"]  # PyYAML reads the key `on` as True
+
+
+def test_pre_commit_hook_manifest_and_config_are_valid():
+    pre_commit = shutil.which("pre-commit")
+    if pre_commit is None:
+        pytest.fail("pre-commit is not installed: run `make setup`")
+    for command, name in (
+        ("validate-manifest", ".pre-commit-hooks.yaml"),
+        ("validate-config", ".pre-commit-config.yaml"),
+    ):
+        result = subprocess.run(
+            [pre_commit, command, name], cwd=ROOT, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["id"] == "disclosure-validate"
+    assert hooks[0]["entry"] == "disclosure validate"
+    assert re.match(hooks[0]["files"], "data/2022/budget.yaml")
+
+
+def _second_year(data: Path) -> None:
+    """A made-up 2023 that agrees with 2022 (for publishing tests only)."""
+    shutil.copytree(data / "2022", data / "2023")
+    budget = data / "2023" / "budget.yaml"
+    edit(budget, "basic: 3709.97", "basic: 4158.17")
+    edit(budget, "project: 7742.83", "project: 5411.71")
+    three = data / "2023" / "three-public.yaml"
+    edit(
+        three,
+        "vehicle_operation: 85.15, reception: 21.67",
+        "vehicle_operation: 59.65, reception: 20.67",
+    )
+
+
+@pytest.mark.slow
+def test_publish_names_files_by_unit_and_year_and_indexes_them(data_copy, tmp_path, cli):
+    _second_year(data_copy)
+    site = tmp_path / "site"
+    result = cli("publish", "--data", str(data_copy), "--out", str(site))
+    assert result.exit_code == 0, result.output
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for year in (2022, 2023):
+        for ext in ("pdf", "html", "md"):
+            name = f"151001_廊坊市人民政府办公室本级_{year}年单位预算信息公开.{ext}"
+            assert (site / str(year) / name).is_file()
+            assert f'href="{year}/{urllib.parse.quote(name)}"' in index
+    assert index.index("2023年") < index.index("2022年"), "newest year first"
+
+
+def test_publish_writes_nothing_when_a_year_has_errors(data_copy, tmp_path, cli):
+    edit(data_copy / "2022" / "budget.yaml", "carried_over: 297.37", "carried_over: 297.38")
+    site = tmp_path / "site"
+    result = cli("publish", "--data", str(data_copy), "--out", str(site))
+    assert result.exit_code == 1
+    assert not (site / "index.html").exists()
+    assert not site.exists() or not any(site.rglob("*")), "a failed publish writes nothing"
