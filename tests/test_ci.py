@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, edit
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
