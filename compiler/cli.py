@@ -205,3 +205,15 @@ def publish(data_dir: Path, out_dir: Path) -> None:
         click.echo("nothing published: fix the errors above", err=True)
         sys.exit(DATA_ERRORS)
     click.echo(f"wrote {result.index}")
+
+
+def _register_review_commands() -> None:
+    # diff, new-year and textconv live in their own module; registered here so that
+    # `disclosure --help` lists every command.
+    from .cli_review import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_review_commands()
