@@ -9,7 +9,23 @@ from .model import Disclosure, to_tree
 from .pipeline import YearResult, compile_year
 from .sources import SourceError, available_years, parse_year_spec
 
+# build and diff pull in the renderers and difflib; imported on first use so that
+# `validate` starts fast.
+_LAZY = {"build_year": ".build", "diff_models": ".diff", "publish": ".publish"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
+    "build_year",
+    "diff_models",
+    "publish",
     "Diagnostic",
     "Disclosure",
     "Location",

@@ -41,7 +41,7 @@ class WorkingTreeYear:
         return sorted(
             p.relative_to(self.root).as_posix()
             for p in self.root.rglob("*")
-            if p.is_file() and not p.name.startswith(".")
+            if p.is_file() and not _hidden(p.relative_to(self.root).as_posix())
         )
 
     def read(self, rel: str) -> bytes:
@@ -94,7 +94,11 @@ class GitYear:
         out = self._git("ls-tree", "-r", "--name-only", "-z", self.revision, "--", self._tree())
         prefix = self._tree() + "/"
         names = [n.decode("utf-8") for n in out.split(b"\0") if n]
-        return sorted(n[len(prefix) :] for n in names if n.startswith(prefix))
+        return sorted(
+            n[len(prefix) :]
+            for n in names
+            if n.startswith(prefix) and not _hidden(n[len(prefix) :])
+        )
 
     def read(self, rel: str) -> bytes:
         return self._git("show", f"{self.revision}:{self._tree()}/{rel}")
@@ -132,6 +136,11 @@ def _git_toplevel(path: Path) -> Path:
     if result.returncode != 0:
         raise SourceError(f"{path} is not inside a git repository")
     return Path(result.stdout.decode().strip()).resolve()
+
+
+def _hidden(rel: str) -> bool:
+    """.gitkeep and editor files are not data, in the working tree or in git alike."""
+    return any(part.startswith(".") for part in rel.split("/"))
 
 
 def available_years(data_dir: Path) -> list[int]:
