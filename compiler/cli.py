@@ -12,16 +12,10 @@ from pathlib import Path
 
 import click
 
+from .cli_common import DATA_ERRORS, Trouble, data_option
 from .diagnostics import Diagnostic, has_errors
 from .pipeline import YearResult, compile_year
 from .sources import SourceError, available_years, parse_year_spec
-
-DATA_ERRORS = 1
-TROUBLE = 2
-
-
-class Trouble(click.ClickException):
-    exit_code = TROUBLE
 
 
 def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
@@ -65,14 +59,6 @@ def _summary(results: list[YearResult]) -> str:
     return f"{labels}: valid" + (f" ({warnings} warning(s))" if warnings else "")
 
 
-data_option = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("data"),
-    show_default=True,
-    help="Folder holding one folder per year.",
-)
 format_option = click.option(
     "--format",
     "fmt",

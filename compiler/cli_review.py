@@ -2,9 +2,6 @@
 
 Exit status as elsewhere: diff exits 0 when the two sides are the same, 1 when they differ
 (as diff(1) does), 2 on trouble — a missing year, a bad revision, data errors on either side.
-
-This module does not import `cli` (which imports it to register the commands), so it has
-its own `--data` option and Trouble exception, with the same meaning.
 """
 
 from __future__ import annotations
@@ -16,32 +13,19 @@ from pathlib import Path
 
 import click
 
+from .cli_common import DATA_ERRORS, OK, Trouble, data_option
 from .diagnostics import Diagnostic
 from .diff import diff_models
 from .diff_format import FORMATS, render
 from .loader import load_bytes
 from .model import Disclosure
 from .newyear import NewYearError, default_from_year, start_year, summary
-from .paths import PROJECT_FILE, SECTION_FILES
+from .paths import PROJECTS_DIR, kind_of
 from .pipeline import compile_year
-from .schema import schema_of
+from .schema import resolve_ref, schema_of
 from .sources import SourceError, WorkingTreeYear, parse_year_spec
 
-SAME, DIFFERENT, TROUBLE = 0, 1, 2
-
-
-class Trouble(click.ClickException):
-    exit_code = TROUBLE
-
-
-data_option = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("data"),
-    show_default=True,
-    help="Folder holding one folder per year (and, for YEAR@REV, inside a git repository).",
-)
+SAME, DIFFERENT = OK, DATA_ERRORS
 
 
 def _print_problems(diagnostics: list[Diagnostic]) -> None:
@@ -180,13 +164,10 @@ def textconv(file: Path) -> None:
 
 
 def _kind(name: str) -> str | None:
-    """The schema kind from a file name; git names its temporary copies XXXXXX_budget.yaml."""
-    for rel, kind in SECTION_FILES.items():
-        if name == rel or name.endswith("_" + rel):
-            return kind
-    if PROJECT_FILE.match(name) or PROJECT_FILE.match(name.split("_", 1)[-1]):
-        return "project"
-    return None
+    """The schema kind from a file name (textconv is given no folder); git names its temporary
+    copies XXXXXX_budget.yaml, and no data file name has a "_" of its own."""
+    base = name.rpartition("_")[2]
+    return kind_of(base) or kind_of(f"{PROJECTS_DIR}/{base}")
 
 
 def _facts(name: str, raw: bytes):
@@ -228,11 +209,8 @@ def _resolve(schema: dict, doc_kind):
     title = schema.get("title")
     for _ in range(10):
         if "$ref" in schema:
-            file, _, fragment = schema["$ref"].partition("#")
-            doc_kind = file.removesuffix(".schema.json") or doc_kind
-            schema = schema_of(doc_kind)
-            for part in filter(None, fragment.split("/")):
-                schema = schema[part]
+            file, schema = resolve_ref(schema["$ref"], f"{doc_kind}.schema.json")
+            doc_kind = file.removesuffix(".schema.json")
         elif "allOf" in schema and "properties" not in schema:
             schema = schema["allOf"][0]
         elif "oneOf" in schema and "properties" not in schema:  # a target: numeric or words

@@ -14,7 +14,7 @@ import html
 import json
 import unicodedata
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import click
@@ -35,7 +35,7 @@ def figure(value: Decimal | None, kind: str) -> str:
     if kind == "money":
         return money(value)
     if kind == "percent":
-        return f"{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+        return percent(value).removeprefix("+")  # a level, not a change: no plus sign
     return plain_number(value)
 
 
@@ -257,9 +257,7 @@ def entry_json(e: Entry) -> dict:
             old=_jsonable(e.old),
             new=_jsonable(e.new),
             change=_jsonable(e.change),
-            percent=None
-            if pct is None
-            else str(pct.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
+            percent=None if pct is None else money(pct),  # two decimals, as amounts
             derived=e.derived,
             number=e.number,
         )

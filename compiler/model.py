@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from .diagnostics import Location
-from .numbers import ZERO
+from .numbers import ZERO, plain_number
 
 
 class derived(property):
@@ -253,6 +253,13 @@ class Target:
     @property
     def is_numeric(self) -> bool:
         return self.value is not None
+
+    @property
+    def display(self) -> str:
+        """The target as an indicator table prints it: ≥3.4万平方米, 100%, or its words (提升)."""
+        if not self.is_numeric:
+            return self.text or ""
+        return f"{self.sign or ''}{plain_number(self.value)}{self.unit or ''}"
 
 
 @_model

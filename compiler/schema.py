@@ -78,7 +78,7 @@ def validate_document(doc: Document, kind: str) -> list[Diagnostic]:
     return problems
 
 
-def _resolve(ref: str, current: str) -> tuple[str, Any]:
+def resolve_ref(ref: str, current: str) -> tuple[str, Any]:
     """A $ref inside our schemas: 'file.schema.json#/pointer' or '#/pointer'."""
     file, _, pointer = ref.partition("#")
     file = file or current
@@ -99,7 +99,7 @@ def field_title(kind: str, schema_path) -> str | None:
         parts = parts[1:]
     for part in parts[:-1]:  # the last part is the failing keyword itself
         if isinstance(node, dict) and "$ref" in node and part not in node:
-            file, node = _resolve(node["$ref"], file)
+            file, node = resolve_ref(node["$ref"], file)
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):

@@ -90,7 +90,7 @@ def test_every_figure_of_the_model_has_a_human_label(model_2022):
     missing = sorted(
         p for p in patterns if not skip.search(p) and p not in IGNORED and label_for(p) == p
     )
-    assert missing == [], "add these to LABELS in compiler/diff.py"
+    assert missing == [], "add these to LABELS in compiler/diff_labels.py"
     assert label_for("procurement.funding_totals.基金预算拨款") == "政府采购基金预算拨款合计"
     assert LABELS["budget.income.total"] == "预算收入合计"
 

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import prose
-from ..model import FUNDING_COLUMNS, Change, Disclosure, Target
+from ..model import FUNDING_COLUMNS, Change, Disclosure
 from ..numbers import item_number, money, percent, plain_number, section_number
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
 
@@ -41,13 +41,6 @@ def change_words(change: Change) -> str:
     if change.amount == 0:
         return "持平"
     return f"{change.direction}{money(change.magnitude)}万元"
-
-
-def target_text(target: Target) -> str:
-    """≥3.4万平方米, 100%, 提升: one cell in a project table."""
-    if not target.is_numeric:
-        return target.text
-    return f"{target.sign or ''}{plain_number(target.value)}{target.unit or ''}"
 
 
 def money_or_blank(value, zero: bool = False) -> str:
@@ -89,7 +82,7 @@ def build_environment(kind: str, model: Disclosure) -> Environment:
         section_number=section_number,
         item_number=item_number,
         change_words=change_words,
-        target_text=target_text,
+        target_text=lambda target: target.display,  # ≥3.4万平方米, 100%, 提升
         cn_date=cn_date,
         expand=expand,
     )

@@ -1,0 +1,31 @@
+"""What every `disclosure` command shares: exit statuses, the trouble exception, --data.
+
+Its own module so that cli.py and cli_review.py both import it without importing each
+other (cli.py registers cli_review's commands).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+OK = 0
+DATA_ERRORS = 1  # for diff: the two sides differ
+TROUBLE = 2
+
+
+class Trouble(click.ClickException):
+    """Usage trouble or a problem outside the data: exit status 2."""
+
+    exit_code = TROUBLE
+
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Folder holding one folder per year (and, for YEAR@REV, inside a git repository).",
+)

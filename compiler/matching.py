@@ -1,0 +1,271 @@
+"""Which entry of a list is which, on the two sides of a diff.
+
+Entries are matched by identity, not position — a procurement item by its catalogue code
+and name within its source project, a project by its name, an indicator row by its three
+levels, a duty or goal text by similarity — so inserting one row reports one added row,
+not every row after it as changed. `LISTS` says how each list of the model is matched,
+and how its entries are named and summarised in one line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from .model import ProcurementItem, to_tree
+from .numbers import item_number, money, plain_number
+
+
+def as_is(text: Any) -> Any:
+    """No normalisation: how entries are matched within one year."""
+    return text
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _procurement_item_summary(item: ProcurementItem) -> str:
+    return (
+        f"{item.catalogue_code} · {plain_number(item.quantity)} {item.unit} × "
+        f"{money(item.unit_price)} = {money(item.amount)} 万元 · {item.funding}"
+    )
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """How entries of one list are named, matched and summarised."""
+
+    label: Callable[[Any, int], str]  # (entry, 1-based position) → its label
+    key: Callable[[Any], tuple] | None = None  # identity; None: match by similarity of text
+    fallback_key: Callable[[Any], tuple] | None = None  # for entries the key left unmatched
+    similar_fallback: bool = False  # then pair leftovers by similarity of their text
+    summary: Callable[[Any], str] = lambda entry: _short(_text_of(entry))
+    title: str = ""  # prefix of a top-level list's labels
+
+    def path_key(self, entry: Any, position: int) -> str:
+        """How the entry is named in a field path: by its identity, else its 0-based index."""
+        if self.key is None:
+            return str(position - 1)
+        return " ".join(str(part) for part in self.key(entry))
+
+
+def _titled(text: str, title: str) -> ListSpec:
+    """A titled paragraph (a sub-goal, a measure): the same entry if its title is, else if
+    its words are similar (a retitled paragraph); summarised by its `text` field."""
+    return ListSpec(
+        label=lambda entry, n: entry.title,
+        key=lambda entry: (entry.title,),
+        similar_fallback=True,
+        summary=lambda entry: _short(getattr(entry, text)),
+        title=title,
+    )
+
+
+_INDICATOR_SPEC = ListSpec(
+    label=lambda row, n: row.name,
+    key=lambda row: (row.level1, row.level2, row.name),
+    summary=lambda row: (
+        f"{row.level1} › {row.level2} · {row.target.display} · {_short(row.description, 24)}"
+    ),
+)
+_ASSET_SPEC = ListSpec(
+    label=lambda c, n: c.name,
+    key=lambda c: (c.name,),
+    summary=lambda c: " · ".join(
+        x
+        for x in (
+            f"{plain_number(c.quantity)} {c.unit or ''}".strip() if c.quantity is not None else "",
+            f"{money(c.value)} 万元" if c.value is not None else "",
+        )
+        if x
+    ),
+)
+
+LISTS: dict[str, ListSpec] = {
+    "legal_bases": ListSpec(label=lambda s, n: f"编制依据{item_number(n)}"),
+    "duties": ListSpec(label=lambda s, n: f"单位职责{item_number(n)}"),
+    "performance.sub_goals": _titled("goal", "绩效目标"),
+    "performance.measures": _titled("text", "保障措施"),
+    "indicators": dataclasses.replace(_INDICATOR_SPEC, title="单位整体支出绩效指标"),
+    "projects": ListSpec(
+        label=lambda p, n: p.name,
+        key=lambda p: (p.name,),
+        fallback_key=lambda p: (p.key,),
+        summary=lambda p: f"{p.key} · {len(p.indicators)} 项指标 · {_short(p.goal, 30)}",
+        title="项目",
+    ),
+    "projects[].indicators": _INDICATOR_SPEC,
+    "procurement.projects": ListSpec(
+        label=lambda p, n: p.name,
+        key=lambda p: (p.name,),
+        summary=lambda p: (
+            f"预算资金 {money(p.budget)} 万元 · {len(p.items)} 项物品 · "
+            f"小计 {money(p.subtotal)} 万元"
+        ),
+        title="政府采购",
+    ),
+    "procurement.projects[].items": ListSpec(
+        label=lambda i, n: i.name,
+        key=lambda i: (i.catalogue_code, i.name),
+        summary=_procurement_item_summary,
+    ),
+    "assets.categories": dataclasses.replace(_ASSET_SPEC, title="国有资产"),
+    "assets.categories[].of_which": _ASSET_SPEC,
+    "glossary": ListSpec(
+        label=lambda t, n: t.term,
+        key=lambda t: (t.term,),
+        summary=lambda t: _short(t.definition),
+        title="名词解释",
+    ),
+}
+SIMILAR = 0.5  # texts at least this similar (difflib ratio) are one entry, edited
+
+
+def _text_of(entry: Any) -> str:
+    """All the words of an entry, to match entries that have no identity key."""
+    tree = to_tree(entry)
+    if isinstance(tree, str):
+        return tree
+    parts: list[str] = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+        elif isinstance(node, str):
+            parts.append(node)
+
+    collect(tree)
+    return "\n".join(parts)
+
+
+def _ratio(a: str, b: str) -> float:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+        return 0.0
+    return matcher.ratio()
+
+
+def _similar_pairs(olds: list[str], news: list[str]) -> list[tuple[int, int]]:
+    """Order-preserving pairs of similar texts with the greatest total similarity."""
+    n, m = len(olds), len(news)
+    score = [[_ratio(a, b) for b in news] for a in olds]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            take = score[i][j] + best[i + 1][j + 1] if score[i][j] >= SIMILAR else 0.0
+            best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        if score[i][j] >= SIMILAR and best[i][j] == score[i][j] + best[i + 1][j + 1]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def match_entries(spec: ListSpec, olds: list, news: list, norm: Callable = as_is) -> dict[int, int]:
+    """new index → old index for the entries that are the same entry on both sides;
+    `norm` is applied to keys and texts first (mask_years when comparing two years)."""
+    matched: dict[int, int] = {}
+
+    def by_key(key: Callable) -> None:
+        waiting: dict[tuple, deque] = defaultdict(deque)
+        taken = set(matched.values())
+        for i, entry in enumerate(olds):
+            if i not in taken:
+                waiting[_norm_key(key(entry), norm)].append(i)
+        for j, entry in enumerate(news):
+            if j not in matched:
+                queue = waiting.get(_norm_key(key(entry), norm))
+                if queue:
+                    matched[j] = queue.popleft()
+
+    def by_similarity(pairs_within: Callable) -> None:
+        left_old = [i for i in range(len(olds)) if i not in set(matched.values())]
+        left_new = [j for j in range(len(news)) if j not in matched]
+        a = [norm(_text_of(olds[i])) for i in left_old]
+        b = [norm(_text_of(news[j])) for j in left_new]
+        for i, j in pairs_within(a, b):
+            matched[left_new[j]] = left_old[i]
+
+    if spec.key is not None:
+        by_key(spec.key)
+        if spec.fallback_key is not None:
+            by_key(spec.fallback_key)
+        if spec.similar_fallback:
+            by_similarity(_similar_pairs)
+    else:
+        by_similarity(_aligned_pairs)
+        by_similarity(_equal_pairs)  # an entry moved elsewhere unchanged
+    return matched
+
+
+def _aligned_pairs(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Equal runs as difflib aligns them, then similar texts within each replaced run."""
+    pairs = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            pairs += [(i1 + k, j1 + k) for k in range(i2 - i1)]
+        elif tag == "replace":
+            pairs += [(i1 + i, j1 + j) for i, j in _similar_pairs(a[i1:i2], b[j1:j2])]
+    return pairs
+
+
+def _equal_pairs(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    waiting: dict[str, deque] = defaultdict(deque)
+    for i, text in enumerate(a):
+        waiting[text].append(i)
+    return [(waiting[text].popleft(), j) for j, text in enumerate(b) if waiting.get(text)]
+
+
+def _norm_key(key: tuple, norm: Callable) -> tuple:
+    return tuple(norm(part) if isinstance(part, str) else part for part in key)
+
+
+def out_of_order(matched: dict[int, int]) -> set[int]:
+    """New indexes of matched entries out of their old order (outside a longest run in order)."""
+    order = sorted(matched)
+    olds = [matched[j] for j in order]
+    # longest increasing subsequence of old indexes, O(n²) is plenty for these lists
+    length = [1] * len(olds)
+    back = [-1] * len(olds)
+    for k in range(len(olds)):
+        for p in range(k):
+            if olds[p] < olds[k] and length[p] + 1 > length[k]:
+                length[k], back[k] = length[p] + 1, p
+    keep: set[int] = set()
+    k = max(range(len(olds)), key=lambda x: length[x], default=-1)
+    while k != -1:
+        keep.add(order[k])
+        k = back[k]
+    return set(order) - keep
+
+
+def reading_order(matched: dict[int, int], n_old: int, n_new: int) -> list[tuple]:
+    """(old, new) index pairs in reading order: a removed entry comes before the entry that
+    followed it, an added one where it now stands; None on the side an entry is missing."""
+    removed = sorted(set(range(n_old)) - set(matched.values()))
+    out: list[tuple[int | None, int | None]] = []
+    r = 0
+    for j in range(n_new):
+        i = matched.get(j)
+        if i is not None:
+            while r < len(removed) and removed[r] < i:
+                out.append((removed[r], None))
+                r += 1
+        out.append((i, j))
+    out += [(i, None) for i in removed[r:]]
+    return out
