@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
+def _write_temporary(path: Path, data: bytes) -> Path:
+    """Write `data` to a synced temporary file beside `path`; return its path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -17,13 +17,28 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
+    write_all({path: data})
 
 
 def write_all(files: dict[Path, bytes]) -> None:
-    """Write several outputs, each atomically; called only once all of them are rendered."""
-    for path, data in files.items():
-        write_atomic(path, data)
+    """Write several outputs as one step: every file is written and synced first, and only
+    then are they renamed into place, so a full disk or an interrupt while writing leaves
+    all the previous outputs, never a mix of old and new."""
+    written: dict[Path, Path] = {}
+    try:
+        for path, data in files.items():
+            written[path] = _write_temporary(path, data)
+        for path, tmp in written.items():
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp in written.values():
+            tmp.unlink(missing_ok=True)
+        raise

@@ -134,8 +134,37 @@ def _markdown():
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("js-default", {"breaks": True})
-    md.disable(["image", "html_block", "html_inline"], ignoreInvalid=True)
+    md.disable(["html_block", "html_inline"], ignoreInvalid=True)
+    # An image in the data is shown as its alt text: a disclosure embeds no outside
+    # picture, and nothing in a build may be fetched.
+    md.add_render_rule("image", _image_as_alt_text)
     return md
+
+
+def _image_as_alt_text(self, tokens, idx, options, env):
+    from markdown_it.common.utils import escapeHtml
+
+    return escapeHtml(self.renderInlineAsText(tokens[idx].children or [], options, env))
+
+
+_RAW_ANGLE = re.compile(r"(?<!\\)([<>])")
+_IMAGE = re.compile(r"(?<!\\)!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"(?<!\\)\[([^\]]*)\]\(((?:[^()\s]|\([^()]*\))*)[^)]*\)")
+
+
+def to_markdown(text: str) -> str:
+    """Prose made as safe for the Markdown output as the HTML is: raw HTML escaped, images
+    reduced to their alt text, links whose scheme the HTML drops (javascript:, file:, …)
+    kept as plain text."""
+    md = _markdown()
+
+    def link(match: re.Match) -> str:
+        label, url = match.group(1), match.group(2)
+        return match.group(0) if md.validateLink(md.normalizeLink(url)) else f"\\[{label}\\]"
+
+    text = _RAW_ANGLE.sub(r"\\\1", text)
+    text = _IMAGE.sub(lambda m: m.group(1), text)
+    return _LINK.sub(link, text)
 
 
 def to_html(text: str) -> str:

@@ -93,8 +93,8 @@ def build_environment(kind: str, model: Disclosure) -> Environment:
         env.filters["prose_inline"] = lambda text: Markup(prose.to_html_inline(expand(text)))
     else:
         env.filters["md_text"] = env.filters["text"] = md_escape
-        env.filters["md_cell"] = lambda text: md_cell(expand(text))
-        env.filters["md_prose"] = expand
+        env.filters["md_cell"] = lambda text: md_cell(prose.to_markdown(expand(text)))
+        env.filters["md_prose"] = lambda text: prose.to_markdown(expand(text))
     return env
 
 

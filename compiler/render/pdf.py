@@ -25,7 +25,10 @@ from .html import render_html
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
-PDF_VARIANT = "pdf/a-3b"  # PDF/A-3 allows embedding the machine-readable source
+# PDF/A-3 allows embedding the machine-readable source. The PDF is also tagged (its
+# structure, tables included, is readable by screen readers); we claim level b, not a,
+# having no validator here to prove the stricter level.
+PDF_VARIANT = "pdf/a-3b"
 
 
 class ForbiddenFetch(FatalURLFetchingError):
@@ -110,6 +113,7 @@ def render_pdf(
     data = document.write_pdf(
         pdf_identifier=identifier,
         pdf_variant=PDF_VARIANT,
+        pdf_tags=True,
         attachments=attachments,
         custom_metadata=False,
     )
