@@ -69,7 +69,25 @@ format_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The reviewer's commands (diff, new-year, textconv) are imported only when asked for:
+    they pull in difflib and the new-year editor, which `validate` and `build` never need
+    (this keeps `validate` fast; the pattern is click's documented lazy loading)."""
+
+    LAZY = {"diff": "diff", "new-year": "new_year", "textconv": "textconv"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            from . import cli_review
+
+            return getattr(cli_review, self.LAZY[name])
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="disclosure-compiler")
 def main() -> None:
     """Compile yearly budget disclosures (单位预算信息公开) from YAML."""
@@ -191,15 +209,3 @@ def publish(data_dir: Path, out_dir: Path) -> None:
         click.echo("nothing published: fix the errors above", err=True)
         sys.exit(DATA_ERRORS)
     click.echo(f"wrote {result.index}")
-
-
-def _register_review_commands() -> None:
-    # diff, new-year and textconv live in their own module; registered here so that
-    # `disclosure --help` lists every command.
-    from .cli_review import COMMANDS
-
-    for command in COMMANDS:
-        main.add_command(command)
-
-
-_register_review_commands()
