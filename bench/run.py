@@ -21,8 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# (name, command arguments after `python -m compiler`, target seconds)
+# (name, command arguments after `python -m compiler`, target seconds); the first row is
+# a bare interpreter, so figures from a busy or slow machine can be read against it.
 SCENARIOS = [
+    ("python startup (baseline)", None, None),
     ("validate", ["validate", "2022"], 0.3),
     ("build html+md", ["build", "2022", "--format", "html,md"], 0.5),
     ("build pdf", ["build", "2022", "--format", "pdf"], None),
@@ -31,10 +33,13 @@ SCENARIOS = [
 MEMORY_TARGET_MB = 300
 
 
-def run_once(args: list[str], out: Path) -> tuple[float, float]:
+def run_once(args: list[str] | None, out: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one fresh process."""
-    extra = ["--out", str(out)] if args[0] == "build" else []
-    cmd = [sys.executable, "-m", "compiler", *args, *extra]
+    if args is None:
+        cmd = [sys.executable, "-c", "pass"]
+    else:
+        extra = ["--out", str(out)] if args[0] == "build" else []
+        cmd = [sys.executable, "-m", "compiler", *args, *extra]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)

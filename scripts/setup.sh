@@ -24,4 +24,6 @@ if ((${#missing[@]})); then
   fc-cache -f >/dev/null 2>&1 || true
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -e '.[test]'
+# compat mode: a plain path entry, which imports faster than setuptools' editable finder
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+  --config-settings editable_mode=compat -e '.[test]'
