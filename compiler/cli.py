@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import DATA_ERRORS, Trouble, data_option
+from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
 from .diagnostics import Diagnostic, has_errors
 from .pipeline import YearResult, compile_year
 from .sources import SourceError, available_years, parse_year_spec
@@ -129,14 +129,7 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     show_default=True,
     help="Comma-separated formats to write.",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder; each year goes to OUT/<year>/.",
-)
+@out_option("build", "Output folder; each year goes to OUT/<year>/.")
 @click.option(
     "--diagnostics",
     "fmt",
@@ -182,14 +175,7 @@ def build(
 
 @main.command()
 @data_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="Folder of the published site.",
-)
+@out_option("site", "Folder of the published site.")
 def publish(data_dir: Path, out_dir: Path) -> None:
     """Build every year into OUT with names that say unit and year, plus OUT/index.html."""
     from .publish import publish as publish_all

@@ -29,3 +29,15 @@ data_option = click.option(
     show_default=True,
     help="Folder holding one folder per year (and, for YEAR@REV, inside a git repository).",
 )
+
+
+def out_option(default: str, help: str):
+    """--out: the folder a command writes to."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=help,
+    )

@@ -241,6 +241,18 @@ def load_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
     return load_text(file, text)
 
 
+def leaves(value: Any, path: Path_ = ()):
+    """Every scalar of loaded data (or of the model's exported tree) with its field path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaves(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from leaves(item, path + (i,))
+    else:
+        yield path, value
+
+
 def _dotted(path: Path_) -> str:
     out = ""
     for part in path:

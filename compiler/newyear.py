@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import Diagnostic
-from .loader import Document, dotted, load_text
+from .loader import Document, dotted, leaves, load_text
 from .model import Disclosure
 from .numbers import money
 from .pipeline import compile_year
@@ -129,7 +129,7 @@ def plan_edits(
 ) -> dict[tuple, str | None]:
     """field path → new text of its value (None: leave blank) for one file of the old year."""
     edits: dict[tuple, str | None] = {}
-    for path, value in _leaves(doc.data):
+    for path, value in leaves(doc.data):
         if isinstance(value, Decimal):
             if keep_targets and "target" in path:
                 report.kept_targets += 1
@@ -157,17 +157,6 @@ def _baseline(rel: str, model: Disclosure) -> dict[tuple, Decimal]:
         parts = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
         return {("previous", part): getattr(current, part) for part in parts}
     return {}
-
-
-def _leaves(node, path: tuple = ()):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _leaves(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _leaves(value, path + (i,))
-    else:
-        yield path, node
 
 
 def _scalar_nodes(text: str) -> dict[tuple, tuple[yaml.ScalarNode, bool]]:
@@ -263,7 +252,7 @@ def year_mentions(doc: Document, year: int, shown: str) -> list[Mention]:
     """Texts that name `year` or the year before it (e.g. 2022年, 2021年度), with their line."""
     pattern = re.compile(rf"(?<![0-9])(?:{year}|{year - 1})(?![0-9])")
     found = []
-    for path, value in _leaves(doc.data):
+    for path, value in leaves(doc.data):
         if not isinstance(value, str):
             continue
         for m in pattern.finditer(value):

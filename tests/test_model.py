@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compiler import to_tree
+from compiler.loader import leaves
 from compiler.model import Change, Income
 from compiler.numbers import money
 
@@ -141,17 +142,6 @@ def test_projects_in_file_order(model_2022):
 # --- the exported tree is exact ---
 
 
-def _leaves(tree, path=()):
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from _leaves(value, path + (key,))
-    elif isinstance(tree, list):
-        for i, value in enumerate(tree):
-            yield from _leaves(value, path + (i,))
-    else:
-        yield path, tree
-
-
 MONEY_KEYS = {
     "general_budget", "fund_budget", "special_account", "other", "carried_over",
     "personnel", "public_operating", "project", "basic", "total",
@@ -163,7 +153,7 @@ MONEY_KEYS = {
 
 
 def test_tree_has_no_float_anywhere(model_2022):
-    floats = [(path, v) for path, v in _leaves(to_tree(model_2022)) if isinstance(v, float)]
+    floats = [(path, v) for path, v in leaves(to_tree(model_2022)) if isinstance(v, float)]
     assert floats == []
 
 
@@ -171,7 +161,7 @@ def test_every_money_value_in_tree_is_decimal(model_2022):
     tree = to_tree(model_2022)
     money_leaves = [
         (path, v)
-        for path, v in _leaves(tree)
+        for path, v in leaves(tree)
         if any(isinstance(p, str) and p in MONEY_KEYS for p in path[-1:])
         and v is not None
         and not isinstance(v, str)

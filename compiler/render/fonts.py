@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Location
-from ..loader import Document, dotted
+from ..loader import Document, dotted, leaves
 
 # The stylesheet names these first; they ship in Debian's fonts-noto-cjk.
 BODY_FAMILY = "Noto Serif CJK SC"
@@ -118,7 +118,9 @@ def missing_glyphs(documents: dict[str, Document], rendered_text: str) -> list[D
     problems = []
     found: set[str] = set()
     for doc in documents.values():
-        for path, value in _strings(doc.data, ()):
+        for path, value in leaves(doc.data):
+            if not isinstance(value, str):
+                continue
             for char in sorted(set(value) & missing):
                 found.add(char)
                 problems.append(
@@ -147,14 +149,3 @@ def _char_location(doc: Document, path: tuple, value: str, char: str) -> Locatio
     if path in doc.block_scalars:
         return Location(loc.file, loc.line + 1 + offset_lines, 1)
     return loc
-
-
-def _strings(value, path):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
