@@ -37,11 +37,15 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def line_of(path: Path, needle: str) -> int:
-    """1-based number of the first line containing `needle`."""
+def line_of(path: Path, needle: str, after: str | None = None) -> int:
+    """1-based number of the first line containing `needle` (below the first line
+    containing `after`, if given)."""
+    searching = after is None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
+        if searching and needle in line:
             return number
+        if not searching and after in line:
+            searching = True
     raise AssertionError(f"{needle!r} not in {path}")
 
 

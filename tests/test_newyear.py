@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import line_of
 from fixtures.years import blank_paths, edit, fill_blanks, git, invoke, make_next_year
 
 from compiler.loader import load_text
@@ -142,9 +143,10 @@ def test_validate_after_new_year_lists_each_blank_at_its_line(data_copy):
 def test_each_blank_is_named_by_its_own_title(data_copy):
     new_year(data_copy, "2023")
     err = invoke("validate", "--data", str(data_copy), "2023").stderr
+    reason_line = line_of(data_copy / "2023" / "budget.yaml", "  basic:", after="change_reasons:")
     for where, message in (
         ("budget.yaml:3:18", "income.general_budget: expected a number (一般公共预算收入)"),
-        ("budget.yaml:18:9", "change_reasons.basic: expected text (基本支出增减原因)"),
+        (f"budget.yaml:{reason_line}:9", "change_reasons.basic: expected text (基本支出增减原因)"),
         ("three-public.yaml:2:77", "current.reception: expected a number (公务接待费)"),
         (
             "procurement.yaml:10:20",
