@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,42 @@ from compiler.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+
+
+# The nine section headings of the published disclosure, in order.
+SECTIONS = [
+    "一、单位职责及机构设置情况",
+    "二、单位预算安排的总体情况",
+    "三、机关运行经费安排情况",
+    "四、财政拨款“三公”经费预算情况及增减变化原因",
+    "五、绩效预算信息",
+    "六、政府采购预算情况",
+    "七、国有资产信息",
+    "八、名词解释",
+    "九、其他需要说明的事项",
+]
+
+GOLDEN = ROOT / "tests" / "golden"
+REGENERATE = "python tests/update_golden.py"
+
+
+def assert_matches_golden(name: str, built: str) -> None:
+    """`built` equals tests/golden/2022/<name>; else fail with a short diff and the fix."""
+    golden = GOLDEN / "2022" / name
+    assert golden.exists(), f"no golden file {golden}: run `{REGENERATE}`"
+    expected = golden.read_bytes().decode("utf-8")
+    if built != expected:
+        diff = list(
+            difflib.unified_diff(
+                expected.splitlines(), built.splitlines(), "golden", "built", lineterm="", n=1
+            )
+        )
+        shown = "\n".join(line[:160] for line in diff[:40]) + ("\n…" if len(diff) > 40 else "")
+        pytest.fail(
+            f"2022 {name} differs from tests/golden/2022/{name}.\n"
+            f"If the change is intended, regenerate with `{REGENERATE}` and review the diff.\n"
+            f"{shown}"
+        )
 
 
 @pytest.fixture(scope="session")

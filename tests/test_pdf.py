@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, edit, line_of
+from conftest import DATA, SECTIONS, edit, line_of
 
 from compiler import compile_year, parse_year_spec
 from compiler.cli import main
@@ -31,18 +31,6 @@ from compiler.render import fonts
 HERE = Path(__file__).resolve().parent
 PUBLISHED = HERE / "golden" / "2022" / "published.txt"
 
-# The nine section headings of the published disclosure, in order.
-SECTIONS = [
-    "一、单位职责及机构设置情况",
-    "二、单位预算安排的总体情况",
-    "三、机关运行经费安排情况",
-    "四、财政拨款“三公”经费预算情况及增减变化原因",
-    "五、绩效预算信息",
-    "六、政府采购预算情况",
-    "七、国有资产信息",
-    "八、名词解释",
-    "九、其他需要说明的事项",
-]
 
 POPPLER = ("pdftotext", "pdfinfo", "pdffonts", "pdfdetach")
 

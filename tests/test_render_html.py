@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import shutil
 import subprocess
@@ -12,14 +11,10 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from conftest import DATA, edit
+from conftest import DATA, assert_matches_golden, edit
 
 from compiler import parse_year_spec
 from compiler.build import build_year
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
-REGENERATE = "python tests/update_golden.py"
-
 
 # ---------------------------------------------------------------------------- a small DOM
 
@@ -169,21 +164,7 @@ def hostile_build(tmp_path_factory) -> Path:
 
 
 def test_html_matches_golden(html_2022):
-    golden = GOLDEN / "2022" / "disclosure.html"
-    assert golden.exists(), f"no golden file {golden}: run `{REGENERATE}`"
-    expected = golden.read_bytes().decode("utf-8")
-    if html_2022 != expected:
-        diff = list(
-            difflib.unified_diff(
-                expected.splitlines(), html_2022.splitlines(), "golden", "built", lineterm="", n=1
-            )
-        )
-        shown = "\n".join(line[:160] for line in diff[:40]) + ("\n…" if len(diff) > 40 else "")
-        pytest.fail(
-            f"2022 disclosure.html differs from {golden.relative_to(GOLDEN.parent.parent)}.\n"
-            f"If the change is intended, regenerate with `{REGENERATE}` and review the diff.\n"
-            f"{shown}"
-        )
+    assert_matches_golden("disclosure.html", html_2022)
 
 
 # ---------------------------------------------------------------------------- validity

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import shutil
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from conftest import DATA, edit
+from conftest import DATA, SECTIONS, assert_matches_golden, edit
 from markdown_it import MarkdownIt
 
 from compiler import parse_year_spec
 from compiler.build import build_year
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
-REGENERATE = "python tests/update_golden.py"
-
-SECTIONS = [
-    "一、单位职责及机构设置情况",
-    "二、单位预算安排的总体情况",
-    "三、机关运行经费安排情况",
-    "四、财政拨款“三公”经费预算情况及增减变化原因",
-    "五、绩效预算信息",
-    "六、政府采购预算情况",
-    "七、国有资产信息",
-    "八、名词解释",
-    "九、其他需要说明的事项",
-]
 
 
 def build_md(data: Path, out: Path) -> str:
@@ -118,21 +102,7 @@ def html_tokens(md: str) -> list[tuple[str, str, bool]]:
 
 
 def test_markdown_matches_golden(md_2022):
-    golden = GOLDEN / "2022" / "disclosure.md"
-    assert golden.exists(), f"no golden file {golden}: run `{REGENERATE}`"
-    expected = golden.read_bytes().decode("utf-8")
-    if md_2022 != expected:
-        diff = list(
-            difflib.unified_diff(
-                expected.splitlines(), md_2022.splitlines(), "golden", "built", lineterm="", n=1
-            )
-        )
-        shown = "\n".join(line[:160] for line in diff[:40]) + ("\n…" if len(diff) > 40 else "")
-        pytest.fail(
-            f"2022 disclosure.md differs from tests/golden/2022/disclosure.md.\n"
-            f"If the change is intended, regenerate with `{REGENERATE}` and review the diff.\n"
-            f"{shown}"
-        )
+    assert_matches_golden("disclosure.md", md_2022)
 
 
 # ---------------------------------------------------------------------------- tables
