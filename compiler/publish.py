@@ -46,7 +46,7 @@ def publish(data_dir: Path, out_dir: Path) -> PublishResult:
 def render_index(years: list[BuildResult], out_dir: Path) -> str:
     from markupsafe import Markup
 
-    from .render.environment import build_environment, css_text
+    from .render.environment import css_text, environment
 
     entries = []
     for built in sorted(years, key=lambda r: r.compiled.model.year, reverse=True):
@@ -57,6 +57,5 @@ def render_index(years: list[BuildResult], out_dir: Path) -> str:
             if fmt in built.outputs
         ]
         entries.append((model, links))
-    env = build_environment("html", entries[0][0])
-    template = env.get_template("html/index.html.j2")
+    template = environment("html").get_template("html/index.html.j2")
     return template.render(entries=entries, css=Markup(css_text()))

@@ -6,15 +6,22 @@ these filters, so no template types a number.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+)
 from markupsafe import Markup
 
 from .. import prose
-from ..model import FUNDING_COLUMNS, Change, Disclosure
+from ..model import FUNDING_COLUMNS, Change
 from ..numbers import item_number, money, percent, plain_number, section_number
-from ..paths import ASSETS_DIR, TEMPLATES_DIR
+from ..paths import ASSET_ROOT, ASSETS_DIR, TEMPLATES_DIR
 
 
 def spans(rows, *fields: str) -> list[int]:
@@ -58,8 +65,19 @@ def cn_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def build_environment(kind: str, model: Disclosure) -> Environment:
-    """kind 'html' autoescapes; 'md' emits Markdown and escapes with its own filters."""
+def environment(kind: str) -> Environment:
+    """The template environment for 'html' (autoescaped) or 'md' (escaped by filters).
+
+    One per kind and process, so each template is compiled once; compiled templates are
+    also kept on disk (see _bytecode_cache), since compiling them is most of the time an
+    HTML or Markdown build takes. Filters that expand prose read the model from the
+    template context (`m`), so the environment does not depend on the model.
+    """
+    return _environment(kind)
+
+
+@lru_cache(maxsize=2)
+def _environment(kind: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         extensions=["jinja2.ext.do"],
@@ -68,10 +86,12 @@ def build_environment(kind: str, model: Disclosure) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
 
-    def expand(text) -> str:
-        return prose.expand(text, model)
+    @pass_context
+    def expand(context, text) -> str:
+        return prose.expand(text, context["m"])
 
     env.filters.update(
         money=money,
@@ -89,13 +109,37 @@ def build_environment(kind: str, model: Disclosure) -> Environment:
     env.globals.update(spans=spans, funding_columns=FUNDING_COLUMNS)
     if kind == "html":
         env.filters["text"] = str  # autoescape does the escaping
-        env.filters["prose"] = lambda text: Markup(prose.to_html(expand(text)))
-        env.filters["prose_inline"] = lambda text: Markup(prose.to_html_inline(expand(text)))
+        env.filters["prose"] = pass_context(
+            lambda ctx, text: Markup(prose.to_html(expand(ctx, text)))
+        )
+        env.filters["prose_inline"] = pass_context(
+            lambda ctx, text: Markup(prose.to_html_inline(expand(ctx, text)))
+        )
     else:
         env.filters["md_text"] = env.filters["text"] = md_escape
-        env.filters["md_cell"] = lambda text: md_cell(prose.to_markdown(expand(text)))
-        env.filters["md_prose"] = lambda text: prose.to_markdown(expand(text))
+        env.filters["md_cell"] = pass_context(
+            lambda ctx, text: md_cell(prose.to_markdown(expand(ctx, text)))
+        )
+        env.filters["md_prose"] = pass_context(
+            lambda ctx, text: prose.to_markdown(expand(ctx, text))
+        )
     return env
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates in <project>/.cache/templates (git-ignored), when writable.
+
+    Jinja checks each entry against its template's source, so an edited template is
+    recompiled; where the folder cannot be written (an installed package) there is none.
+    """
+    folder = ASSET_ROOT / ".cache" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..model import Disclosure
-from .environment import build_environment, css_text
+from .environment import css_text, environment
 
 
 def render_html(model: Disclosure, *, for_print: bool = False, created: str | None = None) -> str:
@@ -14,8 +14,7 @@ def render_html(model: Disclosure, *, for_print: bool = False, created: str | No
     `created` (an ISO date-time) becomes the document's creation date; left out, the
     document carries no date, so two builds are byte-identical.
     """
-    env = build_environment("html", model)
-    template = env.get_template("html/base.html.j2")
+    template = environment("html").get_template("html/base.html.j2")
     return template.render(
         m=model, css=Markup(css_text(for_print)), print=for_print, created=created
     )

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 
 from ..model import Disclosure
-from .environment import build_environment
+from .environment import environment
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def render_markdown(model: Disclosure) -> str:
-    env = build_environment("md", model)
-    text = env.get_template("md/base.md.j2").render(m=model)
+    text = environment("md").get_template("md/base.md.j2").render(m=model)
     # Templates leave blank-line runs between optional blocks; one blank line is enough.
     return _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
