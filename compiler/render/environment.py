@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .. import prose
 from ..model import FUNDING_COLUMNS, Change
 from ..numbers import item_number, money, percent, plain_number, section_number
-from ..paths import ASSET_ROOT, ASSETS_DIR, TEMPLATES_DIR
+from ..paths import ASSET_ROOT, ASSETS_DIR, IN_CHECKOUT, TEMPLATES_DIR
 
 
 def spans(rows, *fields: str) -> list[int]:
@@ -130,8 +130,10 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
     """Compiled templates in <project>/.cache/templates (git-ignored), when writable.
 
     Jinja checks each entry against its template's source, so an edited template is
-    recompiled; where the folder cannot be written (an installed package) there is none.
+    recompiled. An installed package (no checkout) or a read-only checkout has none.
     """
+    if not IN_CHECKOUT:
+        return None
     folder = ASSET_ROOT / ".cache" / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
