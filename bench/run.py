@@ -52,6 +52,13 @@ def run_once(args: list[str] | None, out: Path) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
+def cpu_reference() -> float:
+    """A fixed pure-Python loop, so tables from machines of different speed compare."""
+    start = time.perf_counter()
+    sum(range(20_000_000))
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per scenario (default 5)")
@@ -70,7 +77,9 @@ def main() -> None:
                 (name, statistics.median(walls), min(walls), max(walls), max(peaks), target)
             )
 
-    print(f"data/2022, {options.runs} runs each in fresh processes, {os.cpu_count()} cores\n")
+    print(f"data/2022, {options.runs} runs each in fresh processes, {os.cpu_count()} cores")
+    reference = cpu_reference()
+    print(f"CPU reference: sum(range(20_000_000)) takes {reference:.2f} s on this machine now\n")
     header = ["scenario", "median (s)", "min (s)", "max (s)", "peak memory (MB)", "target (s)"]
     print("| " + " | ".join(header) + " | within target |")
     print("|---|---:|---:|---:|---:|---:|---|")
