@@ -45,7 +45,15 @@ class WorkingTreeYear:
         )
 
     def read(self, rel: str) -> bytes:
-        return (self.root / rel).read_bytes()
+        """The file's bytes. A symbolic link is refused: a data file from a pull request
+        must not make a build read a file from elsewhere on the machine."""
+        path = self.root / rel
+        for part in (path, *path.parents):
+            if part == self.root:
+                break
+            if part.is_symlink():
+                raise OSError(f"{part.name} is a symbolic link; data files must be plain files")
+        return path.read_bytes()
 
 
 @dataclass(frozen=True)

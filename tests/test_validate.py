@@ -410,6 +410,17 @@ def test_missing_file(year, validate):
     assert "missing file glossary.yaml" in line
 
 
+def test_a_symbolic_link_is_refused_not_followed(year, validate, tmp_path):
+    outside = tmp_path / "secret.yaml"
+    outside.write_text((year / "glossary.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (year / "glossary.yaml").unlink()
+    (year / "glossary.yaml").symlink_to(outside)
+    result = validate()
+    assert_failed(result)
+    line = one_line(result.stderr, f"{shown(year / 'glossary.yaml')}: error: ")
+    assert "symbolic link" in line
+
+
 @pytest.mark.parametrize(
     "name", ["notes.yaml", "budget.yml", "projects/notes.md", "projects/1-x.yaml"]
 )
