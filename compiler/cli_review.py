@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -17,13 +16,11 @@ from .cli_common import DATA_ERRORS, OK, Trouble, data_option
 from .diagnostics import Diagnostic
 from .diff import diff_models
 from .diff_format import FORMATS, render
-from .loader import load_bytes
 from .model import Disclosure
 from .newyear import NewYearError, default_from_year, start_year, summary
-from .paths import PROJECTS_DIR, kind_of
 from .pipeline import compile_year
-from .schema import resolve_ref, schema_of
 from .sources import SourceError, WorkingTreeYear, parse_year_spec
+from .textconv import one_fact_a_line
 
 SAME, DIFFERENT = OK, DATA_ERRORS
 
@@ -138,9 +135,6 @@ def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Pat
 
 # --- textconv -------------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[。；！？])|\n")
-_IDENTITY = ("name", "term", "title")
-
 
 @click.command("textconv")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
@@ -152,87 +146,7 @@ def textconv(file: Path) -> None:
     of each field. Prints the file unchanged if it is not readable YAML: git diff must
     always work.
     """
-    raw = file.read_bytes()
-    try:
-        lines = list(_facts(file.name, raw))
-    except Exception:  # noqa: BLE001 - a half-edited file is shown as it is
-        lines = None
-    if lines is None:
-        click.echo(raw.decode("utf-8", "replace"), nl=False)
-    else:
-        click.echo("\n".join(lines))
-
-
-def _kind(name: str) -> str | None:
-    """The schema kind from a file name (textconv is given no folder); git names its temporary
-    copies XXXXXX_budget.yaml, and no data file name has a "_" of its own."""
-    base = name.rpartition("_")[2]
-    return kind_of(base) or kind_of(f"{PROJECTS_DIR}/{base}")
-
-
-def _facts(name: str, raw: bytes):
-    doc, problems = load_bytes(name, raw)
-    if doc is None or problems:
-        raise ValueError("unreadable")
-    kind = _kind(name)
-    yield from _fact_lines(doc.data, "", kind, schema_of(kind) if kind else {}, kind)
-
-
-def _fact_lines(node, path: str, kind, schema: dict, doc_kind):
-    schema, doc_kind = _resolve(schema, doc_kind)
-    if isinstance(node, dict):
-        for key, value in node.items():
-            sub = schema.get("properties", {}).get(key, {})
-            yield from _fact_lines(value, f"{path}.{key}" if path else key, kind, sub, doc_kind)
-    elif isinstance(node, list):
-        for value in node:
-            ident = next(
-                (value[k] for k in _IDENTITY if isinstance(value, dict) and k in value), ""
-            )
-            yield from _fact_lines(
-                value, f"{path}[{ident}]", kind, schema.get("items", {}), doc_kind
-            )
-    else:
-        title = schema.get("title", "") if isinstance(schema, dict) else ""
-        comment = f"  # {title}" if title else ""
-        text = _scalar(node)
-        if len(text) > 40 or "\n" in text:
-            yield f"{path} ={comment}"
-            yield from (f"    {s}" for s in _SENTENCE_END.split(text) if s.strip())
-        else:
-            yield f"{path} = {text}{comment}"
-
-
-def _resolve(schema: dict, doc_kind):
-    """Follow $ref (and allOf/oneOf) to the schema that holds properties or items, keeping
-    the referring schema's own title — it names the field better than the shared one."""
-    title = schema.get("title")
-    for _ in range(10):
-        if "$ref" in schema:
-            file, schema = resolve_ref(schema["$ref"], f"{doc_kind}.schema.json")
-            doc_kind = file.removesuffix(".schema.json")
-        elif "allOf" in schema and "properties" not in schema:
-            schema = schema["allOf"][0]
-        elif "oneOf" in schema and "properties" not in schema:  # a target: numeric or words
-            merged: dict = {}
-            for branch in schema["oneOf"]:
-                merged.update(branch.get("properties", {}))
-            schema = {"properties": merged}
-        else:
-            break
-    if title:
-        schema = {**schema, "title": title}
-    return schema, doc_kind
-
-
-def _scalar(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+    click.echo(one_fact_a_line(file.name, file.read_bytes()), nl=False)
 
 
 COMMANDS = (diff, new_year, textconv)

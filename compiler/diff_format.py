@@ -182,7 +182,8 @@ def _text_ops(e: Entry, style: Callable, color: bool) -> str:
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})
 
 
-def md_escape(text: str) -> str:
+# Unlike render's md_escape: a PR comment renders HTML and GFM's ~, and keeps each entry on a line.
+def comment_escape(text: str) -> str:
     """Text safe in a Markdown table cell or list item: no emphasis, links, HTML or pipes."""
     return _visible(html.escape(str(text), quote=False)).translate(_MD_SPECIAL)
 
@@ -194,12 +195,12 @@ def as_markdown(diff: ModelDiff) -> str:
         counts_line(diff).replace("--all", "`--all`"),
     ]
     for section, entries in _by_section(diff).items():
-        lines += ["", f"#### {md_escape(section)}", ""]
+        lines += ["", f"#### {comment_escape(section)}", ""]
         figures = [e for e in entries if e.kind == "figure"]
         if figures:
             lines += ["| Figure | Old | New | Change | % |", "|---|--:|--:|--:|--:|"]
             for e in figures:
-                name = md_escape(e.label) + (" *(computed)*" if e.derived else "")
+                name = comment_escape(e.label) + (" *(computed)*" if e.derived else "")
                 lines.append(
                     f"| {name} | {figure(e.old, e.number)} | {figure(e.new, e.number)} | "
                     f"{signed(e.change, e.number)} | {change_percent(e)} |"
@@ -209,16 +210,16 @@ def as_markdown(diff: ModelDiff) -> str:
         for e in entries:
             if e.kind == "figure":
                 continue
-            label = md_escape(e.label)
+            label = comment_escape(e.label)
             if e.kind in ("added", "removed"):
-                summary = f" — {md_escape(e.summary)}" if e.summary else ""
+                summary = f" — {comment_escape(e.summary)}" if e.summary else ""
                 lines.append(f"- **{e.kind.capitalize()}** {label}{summary}")
             elif e.kind == "moved":
                 lines.append(f"- **Moved** {label}: from position {e.old} to {e.new}")
             elif e.kind == "value" or _is_short(e):
                 lines.append(
-                    f"- **Changed** {label}: <del>{md_escape(short_value(e.old))}</del> → "
-                    f"<ins>{md_escape(short_value(e.new))}</ins>"
+                    f"- **Changed** {label}: <del>{comment_escape(short_value(e.old))}</del> → "
+                    f"<ins>{comment_escape(short_value(e.new))}</ins>"
                 )
             else:
                 lines.append(f"- **Changed** {label}: {_md_ops(e)}")
@@ -228,7 +229,7 @@ def as_markdown(diff: ModelDiff) -> str:
 def _md_ops(e: Entry) -> str:
     out = []
     for op, text in e.ops:
-        text = md_escape(text)
+        text = comment_escape(text)
         out.append(
             text if op == "=" else f"<del>{text}</del>" if op == "-" else f"<ins>{text}</ins>"
         )
