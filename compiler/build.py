@@ -40,9 +40,20 @@ class BuildResult:
         return self.compiled.ok and not has_errors(self.diagnostics)
 
 
+class BuildSettingError(ValueError):
+    """An environment setting the build cannot use (usage trouble, exit 2)."""
+
+
 def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH (seconds since 1970) if set: the PDF's dates come from it."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BuildSettingError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}"
+        )
+    return int(value)
 
 
 def render_year(
@@ -63,33 +74,21 @@ def render_year(
     if "pdf" in formats:
         # Imported here: WeasyPrint takes a while to import and html/md builds need none of it.
         from .render import fonts as font_check
-        from .render.pdf import SourceFile, render_pdf
+        from .render.pdf import SourceFile, print_html, render_pdf
 
         epoch = source_date_epoch()
-        created = None
-        if epoch is not None:
-            from datetime import UTC, datetime
-
-            created = datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        print_html = render_html(model, for_print=True, created=created)
-        problems = font_check.missing_glyphs(result.documents, _visible_text(print_html))
+        html = print_html(model, epoch)
+        problems = font_check.missing_glyphs(result.documents, _visible_text(html))
         if has_errors(problems):
             return rendered, problems, fonts
-        sources = [
-            SourceFile(name, _source_bytes(result.source, name))
-            for name in sorted(result.documents)
-        ]
-        pdf = render_pdf(model, sources, epoch, html=print_html)
+        sources = [SourceFile(name, doc.raw) for name, doc in sorted(result.documents.items())]
+        pdf = render_pdf(model, html, sources, epoch)
         rendered["pdf"] = pdf.data
         fonts = [
             f"{family} {style}: {font_check.font_file(family, style)}"
             for family, style in pdf.fonts
         ]
     return rendered, problems, fonts
-
-
-def _source_bytes(source: YearSource, name: str) -> bytes:
-    return source.read(name)
 
 
 _TAGS = re.compile(r"<style>.*?</style>|<[^>]+>", re.S)
@@ -99,19 +98,45 @@ def _visible_text(html: str) -> str:
     return html_lib.unescape(_TAGS.sub("", html))
 
 
+class UnsafeOutputName(ValueError):
+    """An output name from the data that would land outside the output folder."""
+
+
+def output_path(out_dir: Path, relative: str) -> Path:
+    """out_dir/relative, refusing a name (made from data) that climbs out of out_dir."""
+    root = Path(os.path.abspath(out_dir))
+    path = Path(os.path.abspath(root / relative))
+    if root != path and root not in path.parents:
+        raise UnsafeOutputName(f"output name {relative!r} would be written outside {out_dir}")
+    return path
+
+
+def prepare_year(
+    source: YearSource,
+    out_dir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    naming: Naming = build_naming,
+) -> tuple[BuildResult, dict[Path, bytes]]:
+    """Compile and render a year in memory: the result and the files to write (none when
+    the data has errors)."""
+    compiled = compile_year(source)
+    result = BuildResult(compiled)
+    if not compiled.ok:
+        return result, {}
+    rendered, result.diagnostics, result.fonts = render_year(compiled, formats)
+    if has_errors(result.diagnostics):
+        return result, {}
+    result.outputs = {fmt: output_path(out_dir, naming(compiled.model, fmt)) for fmt in rendered}
+    return result, {result.outputs[fmt]: data for fmt, data in rendered.items()}
+
+
 def build_year(
     source: YearSource,
     out_dir: Path,
     formats: tuple[str, ...] = FORMATS,
     naming: Naming = build_naming,
 ) -> BuildResult:
-    compiled = compile_year(source)
-    result = BuildResult(compiled)
-    if not compiled.ok:
-        return result
-    rendered, result.diagnostics, result.fonts = render_year(compiled, formats)
-    if has_errors(result.diagnostics):
-        return result
-    result.outputs = {fmt: out_dir / naming(compiled.model, fmt) for fmt in rendered}
-    write_all({result.outputs[fmt]: data for fmt, data in rendered.items()})
+    """Compile, render and write a year; nothing is written unless everything rendered."""
+    result, files = prepare_year(source, out_dir, formats, naming)
+    write_all(files)
     return result

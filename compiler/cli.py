@@ -79,6 +79,26 @@ class _Commands(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
 
+    def invoke(self, ctx: click.Context):
+        """Trouble outside the data (a disk that is full, an output folder that is a file,
+        a bug) is reported in one line with exit status 2, never as a traceback, so CI
+        never mistakes it for "data errors" or "different" (exit 1)."""
+        from .build import BuildSettingError, UnsafeOutputName
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except (OSError, BuildSettingError, UnsafeOutputName) as e:
+            raise Trouble(str(e)) from e
+        except Exception as e:
+            if os.environ.get("DISCLOSURE_DEBUG"):
+                raise
+            raise Trouble(
+                f"internal error: {type(e).__name__}: {e} "
+                "(please report it; DISCLOSURE_DEBUG=1 shows where it happened)"
+            ) from e
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
             from . import cli_review

@@ -38,6 +38,7 @@ class Document:
     keys: dict[Path_, Location] = field(default_factory=dict)
     schema_hint: str | None = None
     block_scalars: set = field(default_factory=set)  # paths of `|`/`>` text: it starts a line below
+    raw: bytes = b""
 
     def locate(self, path: Path_ = ()) -> Location:
         """Where the value at `path` is; the nearest enclosing value if it is absent."""
@@ -238,7 +239,10 @@ def load_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
         return None, [Diagnostic(Location(file, line, 1), "file is not valid UTF-8 text")]
     if text.startswith("\ufeff"):
         text = text[1:]
-    return load_text(file, text)
+    doc, problems = load_text(file, text)
+    if doc is not None:
+        doc.raw = raw  # the bytes as committed: what the PDF embeds as its source
+    return doc, problems
 
 
 def leaves(value: Any, path: Path_ = ()):

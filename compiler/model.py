@@ -15,6 +15,9 @@ from typing import Any
 from .diagnostics import Location
 from .numbers import ZERO, plain_number
 
+# Sums and products stay exact in Decimal's default 28 digits: the schemas cap amounts at
+# 9 999 999 999.99 万元 and quantities at 10^9, so no figure needs more than 21 digits.
+
 
 class derived(property):
     """A figure computed from primary facts; exported with the model (JSON, diff)."""
@@ -299,6 +302,14 @@ class ProcurementItem:
     @derived
     def amount(self) -> Decimal:
         return self.quantity * self.unit_price
+
+    @property
+    def funding_amounts(self) -> dict[str, Decimal]:
+        """The amount under its funding column, zero under the others (the table's row).
+        Not a figure of its own, so not exported or diffed: it is `amount`, placed."""
+        return {
+            column: self.amount if column == self.funding else ZERO for column in FUNDING_COLUMNS
+        }
 
     @derived
     def sme_amount(self) -> Decimal:

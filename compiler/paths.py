@@ -8,8 +8,7 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 # In a checkout (or an editable install) schemas/ and templates/ sit beside the package;
 # an installed wheel carries them inside it (see pyproject.toml).
-IN_CHECKOUT = (_PACKAGE.parent / "schemas").is_dir()
-ASSET_ROOT = _PACKAGE.parent if IN_CHECKOUT else _PACKAGE
+ASSET_ROOT = _PACKAGE.parent if (_PACKAGE.parent / "schemas").is_dir() else _PACKAGE
 SCHEMAS_DIR = ASSET_ROOT / "schemas"
 TEMPLATES_DIR = ASSET_ROOT / "templates"
 ASSETS_DIR = TEMPLATES_DIR / "assets"

@@ -7,7 +7,6 @@ later stages can rely on its shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import prose, rules
 from .assemble import assemble
@@ -42,17 +41,17 @@ def read_documents(source: YearSource) -> tuple[dict[str, Document], list[Diagno
         return {}, [Diagnostic(Location(year_dir), f"cannot list the year's files: {e}")]
     for rel in present:
         shown = source.display_path(rel)
+        try:  # first, so that a link or special file is reported as such
+            raw = source.read(rel)
+        except (OSError, SourceError) as e:
+            problems.append(Diagnostic(Location(shown), f"cannot read the file: {e}"))
+            continue
         kind = kind_of(rel)
         if kind is None:
             expected = ", ".join(sorted(SECTION_FILES)) + ", projects/NN-name.yaml"
             problems.append(
                 Diagnostic(Location(shown), f"unexpected file: a year holds only {expected}")
             )
-            continue
-        try:
-            raw = source.read(rel)
-        except (OSError, SourceError) as e:
-            problems.append(Diagnostic(Location(shown), f"cannot read the file: {e}"))
             continue
         doc, found = load_bytes(shown, raw)
         problems += found
@@ -142,7 +141,3 @@ def _previous_label(source: YearSource) -> str:
     if isinstance(source, WorkingTreeYear):
         return WorkingTreeYear(source.data_dir, source.year - 1).display_path("").rstrip("/")
     return f"{source.year - 1}@{source.revision}"
-
-
-def working_tree_year(data_dir: Path, year: int) -> WorkingTreeYear:
-    return WorkingTreeYear(data_dir, year)

@@ -31,14 +31,54 @@ class ProseError(Exception):
 # `validate` renders no Markdown, so it starts faster without them.
 
 
+# Attributes a citation may not reach: where a value was written (and through it the
+# loaded file) is the compiler's business, not the published text's.
+_HIDDEN_ATTRIBUTES = {"src", "location", "first_line", "field", "locate_fn", "locate_key_fn"}
+_FILTERS = ("money", "percent", "number")
+
+
 @lru_cache(maxsize=1)
 def _sandbox():
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    class CitationSandbox(ImmutableSandboxedEnvironment):
+        def is_safe_attribute(self, obj, attr, value):
+            if attr in _HIDDEN_ATTRIBUTES:
+                return False
+            return super().is_safe_attribute(obj, attr, value)
+
+    env = CitationSandbox(undefined=StrictUndefined, autoescape=False)
+    env.filters.clear()  # only the figure formats below: no loops, no calls, no tricks
     env.filters.update(money=_strict(money), percent=_strict(percent), number=_strict(plain_number))
     return env
+
+
+def _check_citations(text: str) -> None:
+    """Prose may only cite figures: `{{ a.b.c }}` or `{{ a.b.c | money }}`. Statements
+    ({% for %}…), calls and arithmetic are refused, so no text can loop forever or
+    compute a figure the model does not define."""
+    from jinja2 import TemplateSyntaxError, nodes
+
+    allowed = (
+        nodes.Template,
+        nodes.Output,
+        nodes.TemplateData,
+        nodes.Name,
+        nodes.Getattr,
+        nodes.Getitem,
+        nodes.Const,
+        nodes.Filter,
+    )
+    for node in _sandbox().parse(text).find_all(nodes.Node):
+        if not isinstance(node, allowed) or (
+            isinstance(node, nodes.Filter) and (node.name not in _FILTERS or node.args)
+        ):
+            raise TemplateSyntaxError(
+                "only figure citations are allowed, like {{ budget.income.total | money }} "
+                f"(filters: {', '.join(_FILTERS)})",
+                getattr(node, "lineno", 1) or 1,
+            )
 
 
 def _strict(format_figure):
@@ -77,6 +117,7 @@ def expand(text: str, model: Disclosure) -> str:
     from jinja2 import TemplateError, TemplateSyntaxError
 
     try:
+        _check_citations(str(text))
         template = _sandbox().from_string(str(text))
         return template.render(_context(model))
     except TemplateSyntaxError as e:
@@ -120,13 +161,48 @@ def iter_prose(obj) -> Iterator[Prose]:
 
 
 def check_all(model: Disclosure) -> list[Diagnostic]:
+    """Every prose field: its figure citations resolve, and its Markdown is of the kinds a
+    published disclosure may carry."""
     problems = []
     for text in iter_prose(model):
         try:
             expand(text, model)
         except ProseError as e:
             problems.append(e.diagnostic)
+        problems += _markdown_problems(text)
     return problems
+
+
+_UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|file|data):", re.I)
+
+
+def _markdown_problems(text: Prose) -> list[Diagnostic]:
+    """Images, link reference definitions and links to scripts or local files are refused
+    with their line: the HTML would drop them, and the Markdown must not carry them."""
+    if not any(c in text for c in "[!"):
+        return []
+    env: dict = {}
+    tokens = _markdown().parse(str(text), env)
+    has_image = any(c.type == "image" for t in tokens for c in t.children or [])
+    lines = str(text).splitlines()
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, 1):
+        if has_image and "![" in line:
+            found.append((number, "images are not allowed in the text of a disclosure"))
+        if _UNSAFE_LINK.search(line):
+            found.append((number, "links may only point to web pages (http, https, mailto)"))
+        if env.get("references") and _REFERENCE.match(line):
+            found.append(
+                (
+                    number,
+                    "link reference definitions ([name]: url) are not allowed; "
+                    "write the link inline",
+                )
+            )
+    return [_diagnostic(text, line, message) for line, message in found]
+
+
+_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:")
 
 
 @lru_cache(maxsize=1)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import FORMATS, BuildResult, build_year
+from .build import FORMATS, BuildResult, output_path, prepare_year
 from .model import Disclosure
-from .output import write_atomic
+from .output import write_all
 from .sources import WorkingTreeYear, available_years
 
 FORMAT_LABELS = {"pdf": "PDF", "html": "网页", "md": "Markdown"}
@@ -31,15 +31,23 @@ class PublishResult:
 
 
 def publish(data_dir: Path, out_dir: Path) -> PublishResult:
-    """Build every year under data_dir into out_dir; write the index only if all succeed."""
+    """Build every year under data_dir into out_dir, with the index page. Everything is
+    rendered first and written only if every year succeeds, so a failed publish changes
+    nothing in out_dir."""
     result = PublishResult()
+    files: dict[Path, bytes] = {}
     for year in available_years(data_dir):
-        result.years.append(
-            build_year(WorkingTreeYear(data_dir, year), out_dir, FORMATS, publish_naming)
+        built, year_files = prepare_year(
+            WorkingTreeYear(data_dir, year), out_dir, FORMATS, publish_naming
         )
-    if result.ok:
-        result.index = out_dir / "index.html"
-        write_atomic(result.index, render_index(result.years, out_dir).encode("utf-8"))
+        result.years.append(built)
+        files.update(year_files)
+    if not result.ok:
+        return result
+    index = output_path(out_dir, "index.html")
+    files[index] = render_index(result.years, out_dir).encode("utf-8")
+    write_all(files)
+    result.index = index
     return result
 
 
@@ -52,7 +60,10 @@ def render_index(years: list[BuildResult], out_dir: Path) -> str:
     for built in sorted(years, key=lambda r: r.compiled.model.year, reverse=True):
         model = built.compiled.model
         links = [
-            (FORMAT_LABELS[fmt], built.outputs[fmt].relative_to(out_dir).as_posix())
+            (
+                FORMAT_LABELS[fmt],
+                built.outputs[fmt].relative_to(output_path(out_dir, ".")).as_posix(),
+            )
             for fmt in ("pdf", "html", "md")
             if fmt in built.outputs
         ]

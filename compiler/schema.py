@@ -165,16 +165,20 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
                 )
         return out
     if keyword == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        sub = error.schema.get("properties", {}).get(missing, {})
-        title = f" ({sub['title']})" if isinstance(sub, dict) and "title" in sub else ""
-        return [
-            Diagnostic(
-                doc.locate_key(path) if path else doc.locate(path),
-                f"missing required field '{missing}'{title}",
-                field=dotted(path + (missing,)) if path else missing,
+        # jsonschema raises one such error per missing field, each naming them all here: the
+        # pipeline's sorted_diagnostics drops the repeats.
+        out = []
+        for missing in (key for key in error.validator_value if key not in value):
+            sub = error.schema.get("properties", {}).get(missing, {})
+            title = f" ({sub['title']})" if isinstance(sub, dict) and "title" in sub else ""
+            out.append(
+                Diagnostic(
+                    doc.locate_key(path) if path else doc.locate(path),
+                    f"missing required field '{missing}'{title}",
+                    field=dotted(path + (missing,)) if path else missing,
+                )
             )
-        ]
+        return out
     if keyword == "type":
         expected = error.validator_value
         words = (
@@ -206,6 +210,8 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         )
         if error.schema.get("description"):
             message += f"; {error.schema['description']}"
+    elif keyword == "maximum":
+        message = f"expected at most {error.validator_value}{_title(error)}, found {value}"
     elif keyword == "minimum":
         message = f"expected at least {error.validator_value}{_title(error)}, found {value}"
     elif keyword == "minItems":

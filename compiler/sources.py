@@ -6,7 +6,9 @@ everything after loading is the same whether a reviewer compares `2022` or `2022
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -38,21 +40,32 @@ class WorkingTreeYear:
         return _display(self.data_dir / str(self.year) / rel)
 
     def files(self) -> list[str]:
-        return sorted(
-            p.relative_to(self.root).as_posix()
-            for p in self.root.rglob("*")
-            if p.is_file() and not _hidden(p.relative_to(self.root).as_posix())
-        )
+        """Every entry of the year that is not a plain folder: files, and also links and
+        other special entries, so that `read` reports them instead of their vanishing."""
+        if self.root.is_symlink():
+            raise SourceError(
+                f"{self.display_path('')} is a symbolic link; a year must be a plain folder"
+            )
+        found = []
+        for folder, dirs, names in os.walk(self.root, followlinks=False):
+            here = Path(folder)
+            links = [d for d in dirs if (here / d).is_symlink()]
+            dirs[:] = sorted(d for d in dirs if d not in links)
+            for name in [*names, *links]:
+                rel = (here / name).relative_to(self.root).as_posix()
+                if not _hidden(rel):
+                    found.append(rel)
+        return sorted(found)
 
     def read(self, rel: str) -> bytes:
-        """The file's bytes. A symbolic link is refused: a data file from a pull request
-        must not make a build read a file from elsewhere on the machine."""
+        """The file's bytes. Links and special files are refused: a data file from a pull
+        request must not make a build read a file from elsewhere on the machine."""
         path = self.root / rel
-        for part in (path, *path.parents):
-            if part == self.root:
-                break
-            if part.is_symlink():
-                raise OSError(f"{part.name} is a symbolic link; data files must be plain files")
+        if path.is_symlink():
+            raise OSError(f"{path.name} is a symbolic link; data files must be plain files")
+        mode = path.lstat().st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(f"{path.name} is not a plain file")
         return path.read_bytes()
 
 
@@ -101,7 +114,8 @@ class GitYear:
     def files(self) -> list[str]:
         out = self._git("ls-tree", "-r", "--name-only", "-z", self.revision, "--", self._tree())
         prefix = self._tree() + "/"
-        names = [n.decode("utf-8") for n in out.split(b"\0") if n]
+        # A name that is not UTF-8 is kept (escaped) and reported as an unexpected file.
+        names = [n.decode("utf-8", "surrogateescape") for n in out.split(b"\0") if n]
         return sorted(
             n[len(prefix) :]
             for n in names
@@ -159,7 +173,8 @@ def available_years(data_dir: Path) -> list[int]:
 
 def _display(path: Path) -> str:
     """A path as the user would type it: relative to the current directory when possible."""
+    # abspath, not resolve: a message names the file the user has, never a link's target.
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, ROOT, edit
+from conftest import DATA, ROOT, edit, line_of
 from markdown_it import MarkdownIt
 
 import compiler.render.markdown
@@ -200,13 +200,13 @@ def test_budget_table_rows_follow(more_personnel):
 PROSE = (
     "other_matters: |-\n"
     "  本年收入合计{{ budget.income.total | money }}万元，**粗体说明**。\n"
-    "  <b>原样标签</b>，[危险链接](javascript:alert(1))，![外部图片](http://example.com/x.png)"
+    "  <b>原样标签</b>，[政府网站](https://www.gov.cn/)"
 )
 
 
 @pytest.fixture(scope="module")
 def prose(tmp_path_factory) -> tuple[Outputs, list[str]]:
-    """other_matters citing a figure, with Markdown, raw HTML, a javascript: link, an image."""
+    """other_matters citing a figure, with Markdown, raw HTML and a web link."""
     root = tmp_path_factory.mktemp("prose")
     unit = copy_data(root) / "2022" / "unit.yaml"
     edit(unit, "other_matters: 我单位无其他需要说明的事项。", PROSE)
@@ -243,8 +243,48 @@ def test_prose_markdown_rendered_and_raw_html_escaped_in_html(prose):
     html = _other_matters(outputs.html)
     assert "<strong>粗体说明</strong>" in html
     assert "&lt;b&gt;原样标签&lt;/b&gt;" in html and "<b>" not in html
-    assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", outputs.html, re.I)
+    assert '<a href="https://www.gov.cn/">政府网站</a>' in html
     assert "<img" not in outputs.html
+
+
+@pytest.mark.parametrize(
+    ("markdown", "offending", "message"),
+    [
+        ("![外部图片](http://example.com/x.png)", "![", "images are not allowed"),
+        ("[危险链接](javascript:alert(1))", "javascript:", "links may only point to web pages"),
+        ("[本地文件](file:///etc/passwd)", "file:", "links may only point to web pages"),
+        ("见[附件][a]。\n\n  [a]: http://example.com/", "[a]:", "link reference definitions"),
+    ],
+)
+def test_prose_refuses_images_and_unsafe_links_at_their_line(
+    tmp_path, markdown, offending, message
+):
+    """What the HTML would silently drop is an error for the editor instead, so the
+    Markdown output never carries an outside image or a script link."""
+    unit = copy_data(tmp_path) / "2022" / "unit.yaml"
+    edit(
+        unit,
+        "other_matters: 我单位无其他需要说明的事项。",
+        f"other_matters: |-\n  说明。\n  {markdown}",
+    )
+    result = CliRunner().invoke(main, ["validate", "--data", str(tmp_path / "data")])
+    assert result.exit_code == 1
+    line = line_of(unit, offending)
+    assert f"unit.yaml:{line}:1: error: other_matters: {message}" in result.stderr
+
+
+def test_the_pdf_fetcher_refuses_every_url():
+    """Defence in depth: even markup the templates never produce fetches nothing."""
+    import weasyprint
+
+    for markup in (
+        '<img src="file:///etc/passwd">',
+        '<link rel="attachment" href="file:///etc/passwd">',
+        "<p style=\"background: url('http://example.com/x.png')\">x</p>",
+    ):
+        fetcher = compiler.render.pdf.NoFetching()
+        with pytest.raises(compiler.render.pdf.ForbiddenFetch):  # attachments: at write time
+            weasyprint.HTML(string=markup, url_fetcher=fetcher).render().write_pdf()
 
 
 def test_prose_in_pdf_built_offline_without_fetching(prose):
@@ -399,6 +439,37 @@ def test_write_failure_leaves_every_previous_output(data_copy, previous, monkeyp
     monkeypatch.undo()
     assert sorted(snapshot(folder)) == sorted(before), "a temporary file was left behind"
     assert snapshot(folder) == before, "disclosure.html is new while disclosure.md is old"
+
+
+def test_a_failed_rename_restores_the_files_already_replaced(data_copy, previous, monkeypatch):
+    """The second output cannot be renamed into place: the first is put back as it was."""
+    folder, before = previous
+    real_replace = os.replace
+    renames = []
+
+    def replace(source, target):
+        if str(source).endswith(".tmp"):
+            renames.append(target)
+            if len(renames) == 2:
+                raise OSError(errno.EIO, "Input/output error")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError, match="Input/output error"):
+        build_year(parse_year_spec("2022", data_copy), folder.parent, ("html", "md"))
+    monkeypatch.undo()
+    assert len(renames) == 2
+    assert snapshot(folder) == before, "old and new outputs are mixed after a failed rename"
+
+
+def test_an_output_folder_that_is_a_file_exits_2_without_a_traceback(tmp_path, cli):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    result = cli(
+        "build", "2022", "--data", str(DATA), "--format", "md", "--out", str(blocker / "sub")
+    )
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and "Not a directory" in result.stderr
 
 
 def test_write_atomic_replaces_the_file(tmp_path):

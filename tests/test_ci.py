@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, edit
+from conftest import ROOT, edit, line_of
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
@@ -153,3 +153,24 @@ def test_publish_writes_nothing_when_a_year_has_errors(data_copy, tmp_path, cli)
     assert result.exit_code == 1
     assert not (site / "index.html").exists()
     assert not site.exists() or not any(site.rglob("*")), "a failed publish writes nothing"
+
+
+def test_publish_writes_nothing_when_any_year_has_errors(data_copy, tmp_path, cli):
+    """2022 is fine and 2023 is broken: nothing of either year is published."""
+    _second_year(data_copy)
+    edit(data_copy / "2023" / "budget.yaml", "carried_over: 297.37", "carried_over: 297.38")
+    site = tmp_path / "site"
+    result = cli("publish", "--data", str(data_copy), "--out", str(site))
+    assert result.exit_code == 1
+    assert not site.exists() or not any(site.rglob("*")), "a failed publish writes nothing"
+
+
+def test_a_unit_name_cannot_steer_published_files_out_of_the_site(data_copy, cli):
+    unit = data_copy / "2022" / "unit.yaml"
+    edit(unit, "  name: 廊坊市人民政府办公室\n", "  name: 廊坊/../../../escaped\n")
+    result = cli("validate", "--data", str(data_copy))
+    assert result.exit_code == 1
+    assert (
+        f"unit.yaml:{line_of(unit, 'escaped')}:9: error: unit.name: 单位名称 has the wrong form"
+        in (result.stderr)
+    )

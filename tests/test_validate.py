@@ -48,7 +48,7 @@ def validate(cli):
 
 def shown(path: Path) -> str:
     """How the CLI names a file of the copy: relative to the current directory."""
-    return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    return Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()).as_posix()
 
 
 def where(path: Path, needle: str, token: str) -> str:

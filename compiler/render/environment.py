@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 
 from jinja2 import (
     Environment,
@@ -21,7 +22,7 @@ from markupsafe import Markup
 from .. import prose
 from ..model import FUNDING_COLUMNS, Change
 from ..numbers import item_number, money, percent, plain_number, section_number
-from ..paths import ASSET_ROOT, ASSETS_DIR, IN_CHECKOUT, TEMPLATES_DIR
+from ..paths import ASSETS_DIR, TEMPLATES_DIR
 
 
 def spans(rows, *fields: str) -> list[int]:
@@ -127,16 +128,16 @@ def _environment(kind: str) -> Environment:
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Compiled templates in <project>/.cache/templates (git-ignored), when writable.
-
-    Jinja checks each entry against its template's source, so an edited template is
-    recompiled. An installed package (no checkout) or a read-only checkout has none.
-    """
-    if not IN_CHECKOUT:
+    """Compiled templates in the user's cache folder (~/.cache/disclosure-compiler), which
+    no commit or pull request can write into: a compiled template is code. Jinja checks
+    each entry against its template's source, so an edited template is recompiled.
+    DISCLOSURE_NO_CACHE=1 turns it off; without a writable cache folder there is none."""
+    if os.environ.get("DISCLOSURE_NO_CACHE"):
         return None
-    folder = ASSET_ROOT / ".cache" / "templates"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "disclosure-compiler" / "templates"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
         return None
     if not os.access(folder, os.W_OK):

@@ -73,17 +73,21 @@ def _epoch_date(source_date_epoch: int | None) -> datetime:
     return datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
 
 
-def render_pdf(
-    model: Disclosure,
-    sources: list[SourceFile] = (),
-    source_date_epoch: int | None = None,
-    html: str | None = None,
-) -> RenderedPdf:
-    """The PDF and the fonts it embeds. `html` is the print HTML if already rendered."""
+def print_html(model: Disclosure, source_date_epoch: int | None = None) -> str:
+    """The HTML the PDF is laid out from; dated only when SOURCE_DATE_EPOCH is given."""
     created = None
     if source_date_epoch is not None:
         created = _epoch_date(source_date_epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
-    html = html or render_html(model, for_print=True, created=created)
+    return render_html(model, for_print=True, created=created)
+
+
+def render_pdf(
+    model: Disclosure,
+    html: str,
+    sources: list[SourceFile] = (),
+    source_date_epoch: int | None = None,
+) -> RenderedPdf:
+    """The PDF laid out from `html` (see print_html), and the fonts it embeds."""
     when = _epoch_date(source_date_epoch)
     attachments = [
         Attachment(
