@@ -52,6 +52,27 @@ def assert_matches_golden(name: str, built: str) -> None:
         )
 
 
+# Markup and a pipe put into a unit name (plain text) and a duty (prose). No "/" in it:
+# a unit name may not contain one (it becomes a published file name).
+HOSTILE = "<script>alert(1)<script>"
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory) -> Path:
+    """data/2022 with HOSTILE in the unit name and a duty, built to HTML and Markdown;
+    returns the folder holding disclosure.html and disclosure.md."""
+    from compiler.build import build_year
+
+    root = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(DATA / "2022", root / "data" / "2022")
+    unit = root / "data" / "2022" / "unit.yaml"
+    edit(unit, "  name: 廊坊市人民政府办公室\n", f"  name: 廊坊{HOSTILE}a|b办公室\n")
+    edit(unit, "  - 负责组织起草市政府领导", f"  - 负责{HOSTILE}a|b组织起草市政府领导")
+    result = build_year(parse_year_spec("2022", root / "data"), root / "out", ("html", "md"))
+    assert result.ok, [d.format_text() for d in result.compiled.diagnostics + result.diagnostics]
+    return root / "out" / "2022"
+
+
 @pytest.fixture(scope="session")
 def model_2022():
     result = compile_year(parse_year_spec("2022", DATA))

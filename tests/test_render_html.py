@@ -8,10 +8,9 @@ import subprocess
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
-from conftest import DATA, assert_matches_golden, edit
+from conftest import DATA, HOSTILE, assert_matches_golden
 
 from compiler import parse_year_spec
 from compiler.build import build_year
@@ -142,23 +141,6 @@ def doc(html_2022) -> Node:
 
 def tables(doc: Node, cls: str | None = None) -> list[Node]:
     return [t for t in doc.iter("table") if cls is None or cls in t.classes]
-
-
-# No "/" in it: a unit name may not contain one (it becomes a published file name).
-HOSTILE = "<script>alert(1)<script>"
-
-
-@pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory) -> Path:
-    """A unit name and a duty carrying markup and a pipe, built to HTML and Markdown."""
-    root = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(DATA / "2022", root / "data" / "2022")
-    unit = root / "data" / "2022" / "unit.yaml"
-    edit(unit, "  name: 廊坊市人民政府办公室\n", f"  name: 廊坊{HOSTILE}a|b办公室\n")
-    edit(unit, "  - 负责组织起草市政府领导", f"  - 负责{HOSTILE}a|b组织起草市政府领导")
-    result = build_year(parse_year_spec("2022", root / "data"), root / "out", ("html", "md"))
-    assert result.ok, [d.format_text() for d in result.compiled.diagnostics + result.diagnostics]
-    return root / "out" / "2022"
 
 
 # ---------------------------------------------------------------------------- golden
