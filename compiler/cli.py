@@ -38,13 +38,11 @@ def _default_format() -> str:
 
 
 def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str) -> list[YearResult]:
-    """Compile each year, printing its diagnostics; Trouble for a year that cannot be read."""
+    """Compile each year, printing its diagnostics (a year that cannot be read raises
+    SourceError, which the command group reports as trouble)."""
     results = []
     for spec in _years(data_dir, years):
-        try:
-            result = compile_year(parse_year_spec(spec, data_dir))
-        except SourceError as e:
-            raise Trouble(str(e)) from e
+        result = compile_year(parse_year_spec(spec, data_dir))
         _print_diagnostics(result.diagnostics, fmt)
         results.append(result)
     return results
@@ -84,12 +82,15 @@ class _Commands(click.Group):
         a bug) is reported in one line with exit status 2, never as a traceback, so CI
         never mistakes it for "data errors" or "different" (exit 1)."""
         from .build import BuildSettingError, UnsafeOutputName
+        from .render.fonts import FontError
 
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except (OSError, BuildSettingError, UnsafeOutputName) as e:
+        except FontError as e:
+            raise Trouble(f"cannot build the PDF: {e}") from e
+        except (SourceError, OSError, BuildSettingError, UnsafeOutputName) as e:
             raise Trouble(str(e)) from e
         except Exception as e:
             if os.environ.get("DISCLOSURE_DEBUG"):
@@ -165,18 +166,12 @@ def build(
     Nothing is written for a year whose data has errors.
     """
     from .build import build_year
-    from .render.fonts import FontError
 
     chosen = _parse_formats(formats)
     fmt = fmt or _default_format()
     failed = False
     for spec in _years(data_dir, years):
-        try:
-            result = build_year(parse_year_spec(spec, data_dir), out_dir, chosen)
-        except SourceError as e:
-            raise Trouble(str(e)) from e
-        except FontError as e:
-            raise Trouble(f"cannot build the PDF: {e}") from e
+        result = build_year(parse_year_spec(spec, data_dir), out_dir, chosen)
         diagnostics = result.compiled.diagnostics + result.diagnostics
         _print_diagnostics(diagnostics, fmt)
         label = result.compiled.source.label
@@ -199,19 +194,16 @@ def build(
 def publish(data_dir: Path, out_dir: Path) -> None:
     """Build every year into OUT with names that say unit and year, plus OUT/index.html."""
     from .publish import publish as publish_all
-    from .render.fonts import FontError
 
-    try:
-        result = publish_all(data_dir, out_dir)
-    except FontError as e:
-        raise Trouble(f"cannot build the PDF: {e}") from e
+    result = publish_all(data_dir, out_dir)
     if not result.years:
         raise Trouble(f"no years found under {data_dir}/")
     for built in result.years:
         _print_diagnostics(built.compiled.diagnostics + built.diagnostics, _default_format())
-        for path in built.outputs.values():
-            click.echo(f"wrote {path}")
     if not result.ok:
         click.echo("nothing published: fix the errors above", err=True)
         sys.exit(DATA_ERRORS)
+    for built in result.years:
+        for path in built.outputs.values():
+            click.echo(f"wrote {path}")
     click.echo(f"wrote {result.index}")

@@ -19,7 +19,7 @@ from .diff_format import FORMATS, render
 from .model import Disclosure
 from .newyear import NewYearError, default_from_year, start_year, summary
 from .pipeline import compile_year
-from .sources import SourceError, WorkingTreeYear, parse_year_spec
+from .sources import WorkingTreeYear, parse_year_spec
 from .textconv import one_fact_a_line
 
 SAME, DIFFERENT = OK, DATA_ERRORS
@@ -31,12 +31,11 @@ def _print_problems(diagnostics: list[Diagnostic]) -> None:
 
 
 def load_model(spec: str, data_dir: Path) -> tuple[str, Disclosure]:
-    """The computed model of YEAR or YEAR@REV; Trouble (after its errors) if it has none."""
-    try:
-        source = parse_year_spec(spec, data_dir)
-        result = compile_year(source)
-    except SourceError as e:
-        raise Trouble(str(e)) from e
+    """The computed model of YEAR or YEAR@REV; Trouble (after its errors) if it has none.
+    A year or revision that cannot be read raises SourceError: `disclosure` reports it
+    as trouble (exit 2) for every command."""
+    source = parse_year_spec(spec, data_dir)
+    result = compile_year(source)
     if not result.ok:
         _print_problems([d for d in result.diagnostics if d.is_error])
         raise Trouble(f"{source.label} has data errors (above); fix them before comparing")
@@ -128,8 +127,6 @@ def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Pat
     except NewYearError as e:
         _print_problems(e.diagnostics)
         raise Trouble(str(e)) from e
-    except SourceError as e:
-        raise Trouble(str(e)) from e
     click.echo("\n".join(summary(report)))
 
 
@@ -147,6 +144,3 @@ def textconv(file: Path) -> None:
     always work.
     """
     click.echo(one_fact_a_line(file.name, file.read_bytes()), nl=False)
-
-
-COMMANDS = (diff, new_year, textconv)

@@ -201,6 +201,8 @@ class ThreePublicItems:
         return self.overseas + self.vehicles + self.reception
 
 
+# The four items staff enter, and with the derived ones, every part the disclosure reports.
+THREE_PUBLIC_ITEMS = tuple(f.name for f in dataclasses.fields(ThreePublicItems))
 THREE_PUBLIC_PARTS = (
     "overseas",
     "vehicle_purchase",
@@ -425,6 +427,56 @@ class Disclosure:
     def planned_asset_purchases(self) -> Decimal:
         """本年度拟购置固定资产总额: the goods in the procurement budget."""
         return self.procurement.total
+
+
+@dataclass(frozen=True)
+class PreviousYearFigure:
+    """A previous-year figure a year's data holds: where it is written, what it says
+    there, and the figure of the previous year's own model it must equal."""
+
+    file: str  # in the year folder
+    path: tuple
+    label: str
+    written: Decimal
+    src: Origin | None
+
+
+def previous_year_figures(model: Disclosure) -> list[PreviousYearFigure]:
+    """The previous-year figures written in `model`'s data (its baseline)."""
+    budget, three = model.budget, model.three_public
+    figures = [
+        PreviousYearFigure(
+            "budget.yaml", ("previous_year", "basic"), "基本支出", budget.previous_basic, budget.src
+        ),
+        PreviousYearFigure(
+            "budget.yaml",
+            ("previous_year", "project"),
+            "项目支出",
+            budget.previous_project,
+            budget.src,
+        ),
+    ]
+    figures += [
+        PreviousYearFigure(
+            "three-public.yaml", ("previous", part), part, getattr(three.previous, part), three.src
+        )
+        for part in THREE_PUBLIC_ITEMS
+    ]
+    return figures
+
+
+def next_year_baseline(model: Disclosure) -> dict[tuple[str, tuple], Decimal]:
+    """What the next year must write as its previous-year figures: (file, path) → figure.
+    The one statement of which figure of a year becomes which baseline of the next."""
+    baseline = {
+        ("budget.yaml", ("previous_year", "basic")): model.budget.expenditure.basic,
+        ("budget.yaml", ("previous_year", "project")): model.budget.expenditure.project,
+    }
+    for part in THREE_PUBLIC_ITEMS:
+        baseline[("three-public.yaml", ("previous", part))] = getattr(
+            model.three_public.current, part
+        )
+    return baseline
 
 
 def derived_names(cls: type) -> list[str]:

@@ -29,7 +29,7 @@ import yaml
 
 from .diagnostics import Diagnostic
 from .loader import Document, dotted, leaves, load_text
-from .model import Disclosure
+from .model import Disclosure, next_year_baseline
 from .numbers import money
 from .pipeline import compile_year
 from .sources import WorkingTreeYear, YearSource, available_years
@@ -138,25 +138,10 @@ def plan_edits(
     reasons = REASONS.get(rel)
     if reasons and isinstance(doc.data.get(reasons), dict):
         edits.update({(reasons, key): None for key in doc.data[reasons]})
-    for path, value in _baseline(rel, model).items():
-        if path in edits:
+    for (file, path), value in next_year_baseline(model).items():
+        if file == rel and path in edits:
             edits[path] = money(value)
     return edits
-
-
-def _baseline(rel: str, model: Disclosure) -> dict[tuple, Decimal]:
-    """The old year's figures that are the new year's previous-year figures."""
-    if rel == "budget.yaml":
-        spending = model.budget.expenditure
-        return {
-            ("previous_year", "basic"): spending.basic,
-            ("previous_year", "project"): spending.project,
-        }
-    if rel == "three-public.yaml":
-        current = model.three_public.current
-        parts = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
-        return {("previous", part): getattr(current, part) for part in parts}
-    return {}
 
 
 def _scalar_nodes(text: str) -> dict[tuple, tuple[yaml.ScalarNode, bool]]:

@@ -15,7 +15,7 @@ from .loader import Document, load_bytes
 from .model import Disclosure
 from .paths import SECTION_FILES, kind_of, schema_hint_for
 from .schema import validate_document
-from .sources import GitYear, SourceError, WorkingTreeYear, YearSource
+from .sources import SourceError, YearSource
 
 
 @dataclass
@@ -106,7 +106,7 @@ def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResu
         if check_previous:
             previous, found = _previous_model(source)
             problems += found
-        problems += rules.check(model, previous, _previous_label(source) if previous else "")
+        problems += rules.check(model, previous, source.previous().where)
         result.model = model
     result.diagnostics = sorted_diagnostics(problems)
     return result
@@ -114,10 +114,7 @@ def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResu
 
 def _previous_model(source: YearSource) -> tuple[Disclosure | None, list[Diagnostic]]:
     """The previous year's model, to check the previous-year figures written in this one."""
-    if isinstance(source, WorkingTreeYear):
-        prev: YearSource = WorkingTreeYear(source.data_dir, source.year - 1)
-    else:
-        prev = GitYear(source.repo, source.data_dir, source.year - 1, source.revision)
+    prev = source.previous()
     try:
         if not prev.exists():
             return None, []
@@ -135,9 +132,3 @@ def _previous_model(source: YearSource) -> tuple[Disclosure | None, list[Diagnos
             severity="warning",
         )
     ]
-
-
-def _previous_label(source: YearSource) -> str:
-    if isinstance(source, WorkingTreeYear):
-        return WorkingTreeYear(source.data_dir, source.year - 1).display_path("").rstrip("/")
-    return f"{source.year - 1}@{source.revision}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .diagnostics import Diagnostic
-from .model import Disclosure
+from .model import Disclosure, next_year_baseline, previous_year_figures
 from .numbers import money
 
 Rule = Callable[[Disclosure], list[Diagnostic]]
@@ -135,41 +135,17 @@ RULES: tuple[Rule, ...] = (
 
 def previous_year_agrees(m: Disclosure, prev: Disclosure, prev_label: str) -> list[Diagnostic]:
     """Previous-year figures written in this year must equal that year's own figures."""
-    checks = [
-        (
-            m.budget.src,
-            ("previous_year", "basic"),
-            m.budget.previous_basic,
-            prev.budget.expenditure.basic,
-            "基本支出",
-        ),
-        (
-            m.budget.src,
-            ("previous_year", "project"),
-            m.budget.previous_project,
-            prev.budget.expenditure.project,
-            "项目支出",
-        ),
-    ]
-    for part in ("overseas", "vehicle_purchase", "vehicle_operation", "reception"):
-        checks.append(
-            (
-                m.three_public.src,
-                ("previous", part),
-                getattr(m.three_public.previous, part),
-                getattr(prev.three_public.current, part),
-                part,
-            )
-        )
+    expected = next_year_baseline(prev)
     problems = []
-    for origin, path, written, actual, label in checks:
-        if written != actual:
+    for figure in previous_year_figures(m):
+        actual = expected[(figure.file, figure.path)]
+        if figure.written != actual:
             problems.append(
                 Diagnostic(
-                    origin.at(*path),
-                    f"{label} of {prev.year} is written here as {money(written)} 万元, but "
-                    f"{prev_label} budgets {money(actual)} 万元",
-                    field=".".join(path),
+                    figure.src.at(*figure.path),
+                    f"{figure.label} of {prev.year} is written here as {money(figure.written)} "
+                    f"万元, but {prev_label} budgets {money(actual)} 万元",
+                    field=".".join(figure.path),
                 )
             )
     return problems

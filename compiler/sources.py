@@ -36,6 +36,14 @@ class WorkingTreeYear:
     def exists(self) -> bool:
         return self.root.is_dir()
 
+    def previous(self) -> WorkingTreeYear:
+        return WorkingTreeYear(self.data_dir, self.year - 1)
+
+    @property
+    def where(self) -> str:
+        """How messages name this year: its folder."""
+        return self.display_path("").rstrip("/")
+
     def display_path(self, rel: str) -> str:
         return _display(self.data_dir / str(self.year) / rel)
 
@@ -93,6 +101,14 @@ class GitYear:
             message = result.stderr.decode("utf-8", "replace").strip().splitlines()
             raise SourceError(message[-1] if message else f"git {' '.join(args)} failed")
         return result.stdout
+
+    def previous(self) -> GitYear:
+        return GitYear(self.repo, self.data_dir, self.year - 1, self.revision)
+
+    @property
+    def where(self) -> str:
+        """How messages name this year: YEAR@REVISION."""
+        return self.label
 
     def _tree(self) -> str:
         return f"{self.data_dir / str(self.year)}"
