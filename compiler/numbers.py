@@ -27,6 +27,16 @@ def percent(value: Decimal | None) -> str:
     return "0.0%" if q.is_zero() else f"{q:+}%"
 
 
+def percent2(value: Decimal | None, when_undefined: str = "100.00") -> str:
+    """The size of a change in percent with two decimals and no sign (the words 增加/减少
+    carry the direction): 77.70%. From zero the change is undefined; Shanghai's texts write
+    100.00% for a line that is new this year, so that is the default."""
+    if value is None:
+        return f"{when_undefined}%"
+    q = abs(Decimal(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{q}%"
+
+
 _DIGITS = "零一二三四五六七八九"
 
 

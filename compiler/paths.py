@@ -12,28 +12,40 @@ ASSET_ROOT = _PACKAGE.parent if (_PACKAGE.parent / "schemas").is_dir() else _PAC
 SCHEMAS_DIR = ASSET_ROOT / "schemas"
 TEMPLATES_DIR = ASSET_ROOT / "templates"
 ASSETS_DIR = TEMPLATES_DIR / "assets"
+LAYOUTS_DIR = TEMPLATES_DIR / "layouts"
+CATALOGUE_DIR = _PACKAGE / "catalogue"
 
 YEAR_DIR = re.compile(r"^[0-9]{4}$")
 
-# file name in data/<year>/ -> schema kind (schemas/<kind>.schema.json)
+# file name in data/<year>/ -> schema kind (schemas/<kind>.schema.json). Which of them a
+# year needs is the layout's business (its sections name the kinds they read).
 SECTION_FILES: dict[str, str] = {
     "unit.yaml": "unit",
     "budget.yaml": "budget",
+    "lines.yaml": "lines",
+    "line-notes.yaml": "line-notes",
     "operating-costs.yaml": "operating-costs",
     "three-public.yaml": "three-public",
     "performance.yaml": "performance",
+    "goal-setting.yaml": "goal-setting",
     "indicators.yaml": "indicators",
     "procurement.yaml": "procurement",
     "assets.yaml": "assets",
     "glossary.yaml": "glossary",
+    "project-funding.yaml": "project-funding",
 }
+UNIT_FILE = "unit.yaml"
 PROJECTS_DIR = "projects"
 PROJECT_KIND = "project"
 PROJECT_FILE = re.compile(r"^[0-9]{2}-[a-z0-9-]+\.yaml$")
+# A department's year holds its units' years, one folder each: units/<slug>/.
+UNITS_DIR = "units"
+UNIT_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 
 
 def kind_of(relpath: str) -> str | None:
-    """The schema kind of a file inside a year directory, or None if it does not belong."""
+    """The schema kind of a file inside a year (or unit) directory, or None if it does
+    not belong."""
     if relpath in SECTION_FILES:
         return SECTION_FILES[relpath]
     folder, _, name = relpath.partition("/")
@@ -42,8 +54,10 @@ def kind_of(relpath: str) -> str | None:
     return None
 
 
-def schema_hint_for(relpath: str) -> str:
-    """The modeline path a file at `relpath` should carry (relative to the file)."""
+def schema_hint_for(relpath: str, depth: int = 2) -> str:
+    """The modeline path a file at `relpath` should carry (relative to the file); `depth`
+    counts the folders between the repository root and the year's folder (data/<year>/ is 2,
+    examples/wanli/data/<year>/ is 4; a unit's folder adds 2)."""
     kind = kind_of(relpath)
-    depth = relpath.count("/") + 2  # data/<year>/[projects/]
+    depth = relpath.count("/") + depth
     return "../" * depth + f"schemas/{kind}.schema.json"
