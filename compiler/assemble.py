@@ -24,9 +24,9 @@ from .model import (
     Assets,
     Budget,
     Disclosure,
+    Expenditure,
     ExplainedItem,
     Explanation,
-    Expenditure,
     FiscalTotals,
     FundedProject,
     GoalSetting,
@@ -144,7 +144,9 @@ def assemble(docs: dict[str, Document], ctx: Context) -> Disclosure:
         budget=budget,
         lines=lines,
         explanation=explanation,
-        operating_costs=_operating_costs(readers.get("operating-costs.yaml"), unit, lines, ctx, rollup),
+        operating_costs=_operating_costs(
+            readers.get("operating-costs.yaml"), unit, lines, ctx, rollup
+        ),
         three_public=_three_public(readers.get("three-public.yaml"), ctx, rollup),
         performance=_performance(readers.get("performance.yaml")),
         goal_setting=_goal_setting(readers.get("goal-setting.yaml"), projects, ctx, rollup),
@@ -199,8 +201,12 @@ def _organisation(r: _Reader, rollup) -> Organisation | None:
 def _lines(r: _Reader | None, ctx: Context, rollup) -> BudgetLines | None:
     if rollup is not None:
         if r is not None:
-            ctx.error(r.origin(), (), "a department's lines are the sum of its units' lines: "
-                      "delete lines.yaml here and keep each unit's own")
+            ctx.error(
+                r.origin(),
+                (),
+                "a department's lines are the sum of its units' lines: "
+                "delete lines.yaml here and keep each unit's own",
+            )
         return rollup.lines()
     if r is None:
         return None
@@ -256,8 +262,7 @@ def _budget(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup) 
             ctx.error(
                 r.origin(),
                 (missing,),
-                f"missing {missing}: without budget lines (lines.yaml) the overview is typed "
-                "here",
+                f"missing {missing}: without budget lines (lines.yaml) the overview is typed here",
             )
             return None
         income = Income(**d["income"])
@@ -273,8 +278,10 @@ def _budget(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup) 
         d.get("previous_year"),
         ("basic", "project"),
         ctx,
-        lambda prev: prev.budget
-        and {"basic": prev.budget.expenditure.basic, "project": prev.budget.expenditure.project},
+        lambda prev: (
+            prev.budget
+            and {"basic": prev.budget.expenditure.basic, "project": prev.budget.expenditure.project}
+        ),
         "budget.yaml",
         "previous_year",
         rollup and (lambda: rollup.sum_budget_previous()),
@@ -338,8 +345,11 @@ def _baseline(origin, written, keys, ctx: Context, from_previous, file, key, fro
 def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup):
     if lines is None:
         if r is not None:
-            ctx.error(r.origin(), (), "line-notes.yaml explains budget lines, but the year has "
-                      "no lines.yaml")
+            ctx.error(
+                r.origin(),
+                (),
+                "line-notes.yaml explains budget lines, but the year has no lines.yaml",
+            )
         return None
     d = r.data if r is not None else {}
     w = lines.wan
@@ -355,8 +365,7 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         d.get("previous_year"),
         keys,
         ctx,
-        lambda prev: prev.explanation
-        and {k: getattr(prev.explanation.current, k) for k in keys},
+        lambda prev: prev.explanation and {k: getattr(prev.explanation.current, k) for k in keys},
         "line-notes.yaml",
         "previous_year",
     )
@@ -387,8 +396,13 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         change_reason=d.get("change_reason"),
         previous_written=written,
         notes=tuple(
-            LineNote(row["code"], row["previous"], row.get("use"), row.get("reason"),
-                     src=r.origin("items", i))
+            LineNote(
+                row["code"],
+                row["previous"],
+                row.get("use"),
+                row.get("reason"),
+                src=r.origin("items", i),
+            )
             for i, row in enumerate(d.get("items", ()))
         ),
         src=r.origin() if r is not None else None,
@@ -397,9 +411,7 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
 
 def _names(catalogue: Catalogue, code: str) -> tuple[str, str, str]:
     cls, kuan, item = split_code(code)
-    return tuple(
-        catalogue.function.get(c, "") for c in (cls, cls + kuan, cls + kuan + item)
-    )
+    return tuple(catalogue.function.get(c, "") for c in (cls, cls + kuan, cls + kuan + item))
 
 
 # 机关运行经费 and 三公经费 --------------------------------------------------------------------
@@ -411,8 +423,11 @@ def _operating_costs(r, unit: Unit, lines: BudgetLines | None, ctx: Context, rol
     if rollup is not None:
         amount = rollup.operating_costs()
         if "amount" in d:
-            ctx.error(r.origin(), ("amount",), "a department's 机关运行经费 is the sum of its "
-                      "units': delete amount here")
+            ctx.error(
+                r.origin(),
+                ("amount",),
+                "a department's 机关运行经费 is the sum of its units': delete amount here",
+            )
         if amount is None and r is None:
             return None
         return OperatingCosts(amount or ZERO, main_uses, computed=True, src=_src(r))
@@ -452,8 +467,12 @@ def _three_public(r: _Reader | None, ctx: Context, rollup) -> ThreePublic | None
     if rollup is not None:
         for key in ("current", "previous"):
             if key in d:
-                ctx.error(r.origin(), (key,), "a department's 三公经费 are the sums of its "
-                          f"units': delete {key} here (keep the reasons)")
+                ctx.error(
+                    r.origin(),
+                    (key,),
+                    "a department's 三公经费 are the sums of its "
+                    f"units': delete {key} here (keep the reasons)",
+                )
         summed = rollup.three_public()
         if summed is None:
             return None
@@ -468,11 +487,13 @@ def _three_public(r: _Reader | None, ctx: Context, rollup) -> ThreePublic | None
         d.get("previous"),
         ("overseas", "vehicle_purchase", "vehicle_operation", "reception"),
         ctx,
-        lambda prev: prev.three_public
-        and {
-            k: getattr(prev.three_public.current, k)
-            for k in ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
-        },
+        lambda prev: (
+            prev.three_public
+            and {
+                k: getattr(prev.three_public.current, k)
+                for k in ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
+            }
+        ),
         "three-public.yaml",
         "previous",
     )
@@ -561,8 +582,12 @@ def _goal_setting(r, projects: tuple[Project, ...], ctx: Context, rollup) -> Goa
             "in projects/; delete it here",
         )
     if not counted and "projects" not in d:
-        ctx.error(r.origin(), (), "missing projects (编报绩效目标的项目个数): write it, or add "
-                  "the projects' performance tables under projects/")
+        ctx.error(
+            r.origin(),
+            (),
+            "missing projects (编报绩效目标的项目个数): write it, or add "
+            "the projects' performance tables under projects/",
+        )
     return GoalSetting(
         units=d.get("units"),
         projects=Decimal(len(projects)) if counted else d.get("projects", ZERO),

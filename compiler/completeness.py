@@ -135,8 +135,10 @@ def _missing_field(model, docs, path: str, owner, attr: str) -> Diagnostic:
     else:
         file, inner = _FILES.get(head, (f"{head.replace('_', '-')}.yaml", ()))
         doc = docs.get(file)
-        where = doc.locate_key(inner) if doc is not None and inner else (
-            doc.locate(()) if doc is not None else Location(file)
+        where = (
+            doc.locate_key(inner)
+            if doc is not None and inner
+            else (doc.locate(()) if doc is not None else Location(file))
         )
         kind = file.removesuffix(".yaml")
     title = title_of(kind, attr)

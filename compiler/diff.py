@@ -209,15 +209,19 @@ class _Walker:
 def _part(old, new) -> bool:
     """Both sides are model objects, or one is and the other is absent."""
     is_part = dataclasses.is_dataclass
-    return (is_part(old) or old is None) and (is_part(new) or new is None) and (
-        is_part(old) or is_part(new)
+    return (
+        (is_part(old) or old is None)
+        and (is_part(new) or new is None)
+        and (is_part(old) or is_part(new))
     )
 
 
 def _both(old, new, kinds) -> bool:
     """Both sides are of `kinds`, or one is and the other is absent."""
-    return (isinstance(old, kinds) or old is None) and (isinstance(new, kinds) or new is None) and (
-        isinstance(old, kinds) or isinstance(new, kinds)
+    return (
+        (isinstance(old, kinds) or old is None)
+        and (isinstance(new, kinds) or new is None)
+        and (isinstance(old, kinds) or isinstance(new, kinds))
     )
 
 

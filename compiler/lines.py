@@ -191,7 +191,9 @@ class BudgetLines:
     amount_unit: str
     function: tuple[FunctionLine, ...]
     economic: tuple[EconomicLine, ...]
-    catalogue: Catalogue | None = field(default=None, repr=False, compare=False, metadata={"origin": True})
+    catalogue: Catalogue | None = field(
+        default=None, repr=False, compare=False, metadata={"origin": True}
+    )
     src: Origin | None = src_field()
 
     def wan(self, value: Decimal | None) -> Decimal | None:
@@ -347,9 +349,13 @@ def merge(all_lines: list[BudgetLines], catalogue: Catalogue | None) -> BudgetLi
             FunctionLine(
                 code=code,
                 source=source,
-                personnel=add([convert(line.personnel, ls) for line, ls in parts]) if split else None,
+                personnel=add([convert(line.personnel, ls) for line, ls in parts])
+                if split
+                else None,
                 public=add([convert(line.public, ls) for line, ls in parts]) if split else None,
-                basic_unsplit=None if split else _sum(convert(line.basic, ls) for line, ls in parts),
+                basic_unsplit=None
+                if split
+                else _sum(convert(line.basic, ls) for line, ls in parts),
                 project=_sum(convert(line.project, ls) for line, ls in parts),
             )
         )

@@ -71,8 +71,7 @@ _INDICATOR_SPEC = ListSpec(
     label=lambda row, n: row.name,
     key=lambda row: (row.level1, row.level2, row.name),
     summary=lambda row: (
-        f"{row.level1} › {row.level2} · {row.target.display} · "
-        f"{_short(row.description or '', 24)}"
+        f"{row.level1} › {row.level2} · {row.target.display} · {_short(row.description or '', 24)}"
     ),
 )
 _ASSET_SPEC = ListSpec(

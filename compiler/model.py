@@ -42,7 +42,6 @@ from .model_performance import (  # noqa: F401
     SubGoal,
     Target,
 )
-from .numbers import ZERO
 
 # Sums and products stay exact in Decimal's default 28 digits: the schemas cap amounts at
 # 9 999 999 999.99 and quantities at 10^9, so no figure needs more than 21 digits.
@@ -208,7 +207,9 @@ class Explanation:
     items: tuple[ExplainedItem, ...]
     change_reason: str | None
     previous_written: bool = True
-    notes: tuple[LineNote, ...] = field(default=(), repr=False, compare=False, metadata={"origin": True})
+    notes: tuple[LineNote, ...] = field(
+        default=(), repr=False, compare=False, metadata={"origin": True}
+    )
     src: Origin | None = src_field()
 
     @derived
@@ -256,7 +257,9 @@ class Disclosure:
     project_funding: tuple[FundedProject, ...] = ()
     units: tuple[Disclosure, ...] = ()  # a department's units, each a whole disclosure
     slug: str = ""  # a unit within a department: its folder under units/
-    files: frozenset = field(default=frozenset(), repr=False, compare=False, metadata={"origin": True})
+    files: frozenset = field(
+        default=frozenset(), repr=False, compare=False, metadata={"origin": True}
+    )
 
     @property
     def previous_year(self) -> int:
@@ -303,7 +306,11 @@ def previous_year_figures(model: Disclosure) -> list[PreviousYearFigure]:
     if three is not None and three.previous_written:
         figures += [
             PreviousYearFigure(
-                "three-public.yaml", ("previous", part), part, getattr(three.previous, part), three.src
+                "three-public.yaml",
+                ("previous", part),
+                part,
+                getattr(three.previous, part),
+                three.src,
             )
             for part in THREE_PUBLIC_ITEMS
         ]

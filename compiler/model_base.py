@@ -3,12 +3,12 @@ model object was written, and a year-over-year change."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from .diagnostics import Location
+
 
 class derived(property):
     """A figure computed from primary facts; exported with the model (JSON, diff)."""

@@ -95,7 +95,8 @@ class AnnualRequest:
 
 @_model
 class Project:
-    """A project's performance goal table (Hebei: 资金绩效目标; Shanghai: 财政项目支出绩效目标填报表)."""
+    """A project's performance goal table (Hebei: 资金绩效目标; Shanghai:
+    财政项目支出绩效目标填报表)."""
 
     key: str  # the file stem, e.g. 01-office-building
     name: str

@@ -19,8 +19,16 @@ from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
 from .layouts import Layout, LayoutError, load_layout
 from .loader import Document, load_bytes
 from .model import Disclosure
-from .paths import ASSET_ROOT, PROJECTS_DIR, SCHEMAS_DIR, SECTION_FILES, UNIT_FILE, UNIT_SLUG
-from .paths import UNITS_DIR, kind_of
+from .paths import (
+    ASSET_ROOT,
+    PROJECTS_DIR,
+    SCHEMAS_DIR,
+    SECTION_FILES,
+    UNIT_FILE,
+    UNIT_SLUG,
+    UNITS_DIR,
+    kind_of,
+)
 from .schema import validate_document
 from .sources import SourceError, YearSource
 
@@ -150,8 +158,13 @@ def _layout_of(docs: dict[str, Document], source: YearSource, slug: str):
     unit = docs.get(UNIT_FILE)
     if unit is None:
         where = Location(source.display_path(prefix + UNIT_FILE))
-        return None, [Diagnostic(where, f"missing file {UNIT_FILE}: it names the unit and its "
-                                 "layout (start a year with `disclosure new-year`)")]
+        return None, [
+            Diagnostic(
+                where,
+                f"missing file {UNIT_FILE}: it names the unit and its "
+                "layout (start a year with `disclosure new-year`)",
+            )
+        ]
     name = (unit.data or {}).get("layout") if isinstance(unit.data, dict) else None
     if not isinstance(name, str):
         return None, []  # the schema reports a missing or malformed layout
@@ -182,9 +195,13 @@ def _check_files(
             )
         )
     if layout.kind == "department" and is_unit:
-        problems.append(Diagnostic(docs[UNIT_FILE].locate(("layout",)),
-                                   f"a unit of a department cannot use the department layout "
-                                   f"{layout.name}", field="layout"))
+        problems.append(
+            Diagnostic(
+                docs[UNIT_FILE].locate(("layout",)),
+                f"a unit of a department cannot use the department layout {layout.name}",
+                field="layout",
+            )
+        )
     used = {SECTION_FILES[UNIT_FILE]} | {"project"}
     needed = set()
     for section in layout.sections:
@@ -233,9 +250,7 @@ def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResu
                 for s, inner in [split_unit(rel)]
                 if s == slug
             }
-            problems += _check_files(
-                groups[slug], listed, layout, source, slug, is_unit=bool(slug)
-            )
+            problems += _check_files(groups[slug], listed, layout, source, slug, is_unit=bool(slug))
     if "" in layouts and layouts[""].kind == "unit" and len(groups) > 1:
         problems.append(
             Diagnostic(

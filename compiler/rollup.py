@@ -56,7 +56,13 @@ class Rollup:
         income = Income(
             *(
                 _sum(getattr(b.income, f) for b in budgets)
-                for f in ("general_budget", "fund_budget", "special_account", "other", "carried_over")
+                for f in (
+                    "general_budget",
+                    "fund_budget",
+                    "special_account",
+                    "other",
+                    "carried_over",
+                )
             )
         )
         expenditure = Expenditure(
@@ -111,8 +117,12 @@ class Rollup:
 
     def goal_setting(self, r, ctx: Context) -> GoalSetting | None:
         if r is not None:
-            ctx.error(r.origin(), (), "a department's goal setting is the sum of its units': "
-                      "delete goal-setting.yaml here")
+            ctx.error(
+                r.origin(),
+                (),
+                "a department's goal setting is the sum of its units': "
+                "delete goal-setting.yaml here",
+            )
         found = self._with("goal_setting")
         if not found:
             return None
@@ -125,8 +135,11 @@ class Rollup:
 
     def procurement(self, r) -> Procurement | None:
         if r is not None:
-            self.ctx.error(r.origin(), (), "a department's procurement is the sum of its "
-                           "units': delete procurement.yaml here")
+            self.ctx.error(
+                r.origin(),
+                (),
+                "a department's procurement is the sum of its units': delete procurement.yaml here",
+            )
         found = self._with("procurement")
         if not found:
             return None
@@ -153,8 +166,11 @@ class Rollup:
 
     def assets(self, r, year: int) -> Assets | None:
         if r is not None:
-            self.ctx.error(r.origin(), (), "a department's assets are the sum of its units': "
-                           "delete assets.yaml here")
+            self.ctx.error(
+                r.origin(),
+                (),
+                "a department's assets are the sum of its units': delete assets.yaml here",
+            )
         found = self._with("assets")
         if not found:
             return None

@@ -209,9 +209,9 @@ def line_codes_in_catalogue(m: Disclosure) -> list[Diagnostic]:
         return []
     catalogue = lines.catalogue
     problems = []
-    for kind, rows, digits, level in (
-        ("function", lines.function, 7, "项"),
-        ("economic", lines.economic, 5, "款"),
+    for kind, rows, level in (
+        ("function", lines.function, "项"),
+        ("economic", lines.economic, "款"),
     ):
         for i, line in enumerate(rows):
             if line.src is None or catalogue.has(kind, line.code):
@@ -318,8 +318,13 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
     for i, note in enumerate(e.notes):
         where = note.src.at("code")
         if note.code in seen:
-            problems.append(Diagnostic(where, f"{note.code} is explained twice; keep one entry",
-                                       field=f"items[{i}].code"))
+            problems.append(
+                Diagnostic(
+                    where,
+                    f"{note.code} is explained twice; keep one entry",
+                    field=f"items[{i}].code",
+                )
+            )
         elif note.code not in fiscal_codes:
             problems.append(
                 Diagnostic(

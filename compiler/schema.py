@@ -45,7 +45,9 @@ def _exclusive(validator, pairs, instance, schema):
     for pair in pairs:
         present = [key for key in pair if key in instance]
         if len(present) > 1:
-            yield ValidationError(f"{' and '.join(present)} exclude each other", validator_value=pair)
+            yield ValidationError(
+                f"{' and '.join(present)} exclude each other", validator_value=pair
+            )
 
 
 def _one_required(validator, keys, instance, schema):
@@ -268,8 +270,7 @@ _EXCLUSIVE_HINTS = {
     "or as of_which (some of it)",
     ("basic", "personnel"): "basic is personnel + public; write the two parts, or basic alone",
     ("basic", "public"): "basic is personnel + public; write the two parts, or basic alone",
-    ("projects", "summary"): "list the items (projects) or give the totals by category "
-    "(summary)",
+    ("projects", "summary"): "list the items (projects) or give the totals by category (summary)",
 }
 
 

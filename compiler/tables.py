@@ -109,7 +109,11 @@ class _Formatter:
         if self.spec.number_style == "trim":
             text = _trimmed(shown)
         else:
-            text = f"{shown:,.{self.decimals}f}" if self.spec.thousands else f"{shown:.{self.decimals}f}"
+            text = (
+                f"{shown:,.{self.decimals}f}"
+                if self.spec.thousands
+                else f"{shown:.{self.decimals}f}"
+            )
         return Cell(text, shown, "money")
 
 
@@ -202,7 +206,9 @@ def _overview(spec: TableSpec, model) -> tuple[list[TableRow], bool]:
     classes = [r for r in lines.function_rows(group) if r.level == "类"]
     income = [(label, _figure(lines, figure)) for label, figure in spec.income]
     values = [v for _, v in income] + [
-        r.amounts.get(_spending_field(c.field)) for r in classes for c in spec.columns
+        r.amounts.get(_spending_field(c.field))
+        for r in classes
+        for c in spec.columns
         if c.field.startswith("spending_") and c.format == "money"
     ]
     fmt = _Formatter(spec, lines.amount_unit, values)
@@ -254,7 +260,14 @@ def _three_public(spec: TableSpec, model) -> tuple[list[TableRow], bool]:
     costs = model.operating_costs
     figures = {
         name: getattr(tp.current, name) if tp is not None else ZERO
-        for name in ("total", "overseas", "vehicles", "vehicle_purchase", "vehicle_operation", "reception")
+        for name in (
+            "total",
+            "overseas",
+            "vehicles",
+            "vehicle_purchase",
+            "vehicle_operation",
+            "reception",
+        )
     }
     figures["operating_costs"] = costs.amount if costs is not None else ZERO
     fmt = _Formatter(spec, "万元", list(figures.values()))
