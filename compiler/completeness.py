@@ -12,7 +12,7 @@ from .diagnostics import Diagnostic, Location
 from .loader import Document
 from .model import Disclosure
 from .schema import title_of
-from .sections import plan, shown_tables
+from .sections import plan, shown_tables, walk
 
 # The first part of a model path → the file it is written in, and the path inside it.
 _FILES = {
@@ -67,7 +67,7 @@ def _empty_without_statement(model: Disclosure, docs) -> list[Diagnostic]:
     from .tables import build
 
     problems = []
-    for section in plan(model):
+    for section in walk(plan(model)):
         if section.state == "omitted" and not section.spec.tables:
             problems.append(
                 Diagnostic(
@@ -95,7 +95,7 @@ def _empty_without_statement(model: Disclosure, docs) -> list[Diagnostic]:
 def _required_fields(model: Disclosure, docs) -> list[Diagnostic]:
     layout = model.layout
     wanted = list(layout.requires)
-    for section in plan(model):
+    for section in walk(plan(model)):
         if section.shown:
             wanted += section.spec.requires
     problems = []

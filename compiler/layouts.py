@@ -80,6 +80,7 @@ class SectionSpec:
     title: str | None = None  # the heading above the section's page, where it differs
     tables: tuple[str, ...] = ()  # table ids the section shows
     requires: tuple[str, ...] = ()  # model fields its templates print (validate checks them)
+    subsections: tuple[SectionSpec, ...] = ()  # numbered 一、二、… inside the section
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,15 @@ class Layout:
     requires: tuple[str, ...] = ()  # model fields the document's frame prints (title, opening)
 
     def section(self, section_id: str) -> SectionSpec | None:
-        return next((s for s in self.sections if s.id == section_id), None)
+        return next((s for s in self.all_sections() if s.id == section_id), None)
+
+    def all_sections(self) -> list[SectionSpec]:
+        """Every section and subsection, in document order."""
+        out = []
+        for s in self.sections:
+            out.append(s)
+            out += s.subsections
+        return out
 
     def title_for(self, year: int) -> str:
         return self.document_title.format(year=year)
@@ -160,7 +169,7 @@ def load_layout(name: str) -> Layout:
     amount_unit = merged.get("amount_unit", "万元")
     tables = {tid: _table(t, amount_unit) for tid, t in tables_raw.items()}
     sections = tuple(_section(s) for s in merged["sections"])
-    for s in sections:
+    for s in [s for top in sections for s in (top, *top.subsections)]:
         for tid in s.tables:
             if tid not in tables:
                 raise LayoutError(f"layout '{name}': section {s.id} shows unknown table {tid}")
@@ -195,6 +204,7 @@ def _section(raw: dict) -> SectionSpec:
         title=raw.get("title"),
         tables=tuple(raw.get("tables", ())),
         requires=tuple(raw.get("requires", ())),
+        subsections=tuple(_section(sub) for sub in raw.get("subsections", ())),
     )
 
 

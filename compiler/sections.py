@@ -20,14 +20,13 @@ class PlannedSection:
     number: int  # 0 when left out
     state: str  # shown, empty (the statement is printed) or omitted
     statement: str | None = None
+    heading: str = ""  # with {year} and {unit} filled in
+    title: str = ""  # the heading above the section's page, where the layout has one
+    children: tuple[PlannedSection, ...] = ()
 
     @property
     def id(self) -> str:
         return self.spec.id
-
-    @property
-    def heading(self) -> str:
-        return self.spec.heading
 
     @property
     def shown(self) -> bool:
@@ -63,28 +62,44 @@ def applies(spec: SectionSpec, model) -> bool:
 
 
 def plan(model) -> list[PlannedSection]:
+    return _plan(model.layout.sections, model)
+
+
+def _plan(specs, model) -> list[PlannedSection]:
     layout: Layout = model.layout
     planned = []
     number = 0
-    for spec in layout.sections:
+    for spec in specs:
         empty = not applies(spec, model) or (
             spec.empty_if is not None and evaluate(layout, spec.empty_if, model)
         )
+        texts = {
+            "heading": fill(spec.heading, model),
+            "title": fill(spec.title or spec.heading, model),
+        }
         if not empty:
             number += 1
-            planned.append(PlannedSection(spec, number, "shown"))
+            children = tuple(_plan(spec.subsections, model))
+            planned.append(PlannedSection(spec, number, "shown", children=children, **texts))
         elif spec.when_empty:
             number += 1
-            planned.append(PlannedSection(spec, number, "empty", fill(spec.when_empty, model)))
+            statement = fill(spec.when_empty, model)
+            planned.append(PlannedSection(spec, number, "empty", statement, **texts))
         else:
-            planned.append(PlannedSection(spec, 0, "omitted"))
+            planned.append(PlannedSection(spec, 0, "omitted", **texts))
     return planned
+
+
+def walk(planned: list[PlannedSection]):
+    for section in planned:
+        yield section
+        yield from walk(list(section.children))
 
 
 def shown_tables(model) -> list[TableSpec]:
     """The statutory tables the document prints, in order."""
     tables = []
-    for section in plan(model):
+    for section in walk(plan(model)):
         if section.shown:
             tables += [model.layout.tables[t] for t in section.spec.tables]
     return tables
