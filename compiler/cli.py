@@ -72,7 +72,12 @@ class _Commands(click.Group):
     they pull in difflib and the new-year editor, which `validate` and `build` never need
     (this keeps `validate` fast; the pattern is click's documented lazy loading)."""
 
-    LAZY = {"diff": "diff", "new-year": "new_year", "textconv": "textconv"}
+    LAZY = {
+        "diff": ("cli_review", "diff"),
+        "new-year": ("cli_review", "new_year"),
+        "textconv": ("cli_review", "textconv"),
+        "import": ("cli_import", "import_workbook"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
@@ -102,9 +107,10 @@ class _Commands(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
-            from . import cli_review
+            import importlib
 
-            return getattr(cli_review, self.LAZY[name])
+            module, attribute = self.LAZY[name]
+            return getattr(importlib.import_module(f".{module}", __package__), attribute)
         return super().get_command(ctx, name)
 
 
@@ -148,7 +154,8 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     "formats",
     default="html,md,pdf",
     show_default=True,
-    help="Comma-separated formats to write.",
+    help="Comma-separated formats to write: html, md, pdf, xlsx (the statutory tables as a "
+    "workbook).",
 )
 @out_option("build", "Output folder; each year goes to OUT/<year>/.")
 @click.option(

@@ -162,6 +162,9 @@ def load_layout(name: str) -> Layout:
         manifest = _read_manifest(parent)
         for key, value in manifest.items():
             merged.setdefault(key, value)
+    options: dict[str, Any] = {}
+    for layout_name in reversed(chain):  # options merge key by key, the child's winning
+        options.update(_read_manifest(layout_name).get("options", {}))
     tables_raw = {}
     for layout_name in reversed(chain):  # a child's table replaces its parent's of that id
         for table in _read_manifest(layout_name).get("tables", []):
@@ -183,7 +186,7 @@ def load_layout(name: str) -> Layout:
         tables=tables,
         statutory_tables=tuple(merged.get("statutory_tables", ())),
         template_dirs=tuple(LAYOUTS_DIR / n for n in chain),
-        options=dict(merged.get("options", {})),
+        options=options,
         workbook=tuple(merged.get("workbook", ())),
         unit_layout=merged.get("unit_layout"),
         package=merged.get("package", "department"),

@@ -54,10 +54,15 @@ def kind_of(relpath: str) -> str | None:
     return None
 
 
-def schema_hint_for(relpath: str, depth: int = 2) -> str:
-    """The modeline path a file at `relpath` should carry (relative to the file); `depth`
-    counts the folders between the repository root and the year's folder (data/<year>/ is 2,
-    examples/wanli/data/<year>/ is 4; a unit's folder adds 2)."""
-    kind = kind_of(relpath)
-    depth = relpath.count("/") + depth
-    return "../" * depth + f"schemas/{kind}.schema.json"
+def schema_hint(kind: str, file: Path, rel: str) -> str:
+    """The modeline path a data file should carry: the schema's path relative to the file
+    for data inside the tool's own checkout (examples/wanli/data/2024/ is four folders
+    down); elsewhere, as for a data/<year>/ folder at the top of a repository with
+    schemas/ beside it. `rel` is the file's path inside its year folder."""
+    import os
+
+    schema = SCHEMAS_DIR / f"{kind}.schema.json"
+    folder = Path(os.path.abspath(file)).parent
+    if Path(os.path.abspath(ASSET_ROOT)) in folder.parents:
+        return Path(os.path.relpath(schema, folder)).as_posix()
+    return "../" * (rel.count("/") + 2) + f"schemas/{kind}.schema.json"

@@ -8,9 +8,7 @@ them.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import completeness, prose, rules
 from .assemble import Context, assemble
@@ -20,14 +18,13 @@ from .layouts import Layout, LayoutError, load_layout
 from .loader import Document, load_bytes
 from .model import Disclosure
 from .paths import (
-    ASSET_ROOT,
     PROJECTS_DIR,
-    SCHEMAS_DIR,
     SECTION_FILES,
     UNIT_FILE,
     UNIT_SLUG,
     UNITS_DIR,
     kind_of,
+    schema_hint,
 )
 from .schema import validate_document
 from .sources import SourceError, YearSource
@@ -132,15 +129,7 @@ def _check_modeline(doc: Document, kind: str, source: YearSource, rel: str) -> l
 
 
 def _expected_hint(kind: str, source: YearSource, rel: str) -> str:
-    """The schema's path relative to the file: for data inside the tool's own checkout, the
-    real relative path (examples/wanli/data/2024/ is four folders down); elsewhere, as for
-    a data/<year>/ folder at the top of a repository that holds schemas/ beside it."""
-    schema = SCHEMAS_DIR / f"{kind}.schema.json"
-    folder = Path(os.path.abspath(source.checkout_path(rel))).parent
-    root = Path(os.path.abspath(ASSET_ROOT))
-    if root in folder.parents:
-        return Path(os.path.relpath(schema, folder)).as_posix()
-    return "../" * (rel.count("/") + 2) + f"schemas/{kind}.schema.json"
+    return schema_hint(kind, source.checkout_path(rel), rel)
 
 
 def _group(docs: dict[str, Document]) -> dict[str, dict[str, Document]]:
@@ -174,6 +163,19 @@ def _layout_of(docs: dict[str, Document], source: YearSource, slug: str):
         return None, [Diagnostic(unit.locate(("layout",)), str(e), field="layout")]
 
 
+# What a department with units/ adds up from them: these files are then not required
+# there (three-public.yaml and budget.yaml may still hold the department's reasons).
+ROLLED_UP = {
+    "lines",
+    "assets",
+    "goal-setting",
+    "procurement",
+    "operating-costs",
+    "three-public",
+    "budget",
+}
+
+
 def _check_files(
     docs: dict[str, Document],
     listed: set[str],
@@ -181,6 +183,7 @@ def _check_files(
     source: YearSource,
     slug: str,
     is_unit: bool,
+    has_units: bool = False,
 ) -> list[Diagnostic]:
     """Files the layout needs and does not have, and files it would not publish."""
     prefix = f"{UNITS_DIR}/{slug}/" if slug else ""
@@ -209,6 +212,8 @@ def _check_files(
         applies = layout.kind == "department" or unit_type in section.applies_to
         if section.required and applies:
             needed.update(section.files)
+    if has_units:
+        needed -= ROLLED_UP
     kinds = {kind_of(rel): rel for rel in docs}
     present = {kind_of(rel) for rel in listed}
     for kind in sorted(needed - present):
@@ -250,7 +255,10 @@ def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResu
                 for s, inner in [split_unit(rel)]
                 if s == slug
             }
-            problems += _check_files(groups[slug], listed, layout, source, slug, is_unit=bool(slug))
+            has_units = not slug and len(groups) > 1
+            problems += _check_files(
+                groups[slug], listed, layout, source, slug, bool(slug), has_units
+            )
     if "" in layouts and layouts[""].kind == "unit" and len(groups) > 1:
         problems.append(
             Diagnostic(

@@ -76,6 +76,16 @@ def money_trim(value) -> str:
 
 
 @pass_context
+def _wan(context, value) -> str:
+    """An amount in 万元 in a sentence: two decimals; a zero as the layout's texts write it
+    (option zero_in_text: Shanghai's 2023 text writes 0万元, its 2024 text 0.00万元)."""
+    zero = context["m"].layout.options.get("zero_in_text")
+    if zero is not None and money(value) == "0.00":
+        return zero
+    return money(value)
+
+
+@pass_context
 def _table(context, table_id: str):
     """The statutory table `table_id` of the layout, built for the model being rendered."""
     from ..tables import build
@@ -161,6 +171,7 @@ def _environment(kind: str, layout_dirs: tuple[Path, ...]) -> Environment:
         expand=expand,
     )
     env.globals.update(spans=spans, funding_columns=FUNDING_COLUMNS, table=_table)
+    env.filters["wan"] = _wan
     if kind == "html":
         env.filters["text"] = str  # autoescape does the escaping
         env.filters["prose"] = pass_context(
