@@ -167,7 +167,7 @@ def assemble(docs: dict[str, Document], ctx: Context) -> Disclosure:
 def _unit(u: dict) -> Unit:
     return Unit(
         name=u["name"],
-        code=u["code"],
+        code=u.get("code", ""),
         scope=u.get("scope", ""),
         type=u.get("type"),
         city=u.get("city"),
@@ -237,8 +237,9 @@ def _lines(r: _Reader | None, ctx: Context, rollup) -> BudgetLines | None:
 
 
 def _budget(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup) -> Budget | None:
-    """The Hebei overview: typed when there are no lines, else computed from them."""
-    if r is None and lines is None:
+    """The Hebei overview: typed when there are no lines, else computed from them (only
+    for a layout that prints it)."""
+    if r is None and (lines is None or not _uses(ctx.layout, "budget")):
         return None
     d = r.data if r is not None else {}
     e = d.get("expenditure", {})
@@ -297,6 +298,10 @@ def _budget(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup) 
         previous_written=written,
         src=r.origin() if r is not None else None,
     )
+
+
+def _uses(layout: Layout, kind: str) -> bool:
+    return any(kind in section.files for section in layout.all_sections())
 
 
 def _overview_from_lines(lines: BudgetLines, e: dict) -> tuple[Income, Expenditure]:

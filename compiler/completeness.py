@@ -68,7 +68,7 @@ def _empty_without_statement(model: Disclosure, docs) -> list[Diagnostic]:
 
     problems = []
     for section in walk(plan(model)):
-        if section.state == "omitted" and not section.spec.tables:
+        if section.state == "omitted" and section.spec.required and not section.spec.tables:
             problems.append(
                 Diagnostic(
                     _where(docs),

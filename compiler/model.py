@@ -42,6 +42,7 @@ from .model_performance import (  # noqa: F401
     SubGoal,
     Target,
 )
+from .numbers import money_value
 
 # Sums and products stay exact in Decimal's default 28 digits: the schemas cap amounts at
 # 9 999 999 999.99 and quantities at 10^9, so no figure needs more than 21 digits.
@@ -181,7 +182,8 @@ class ExplainedItem:
 
     @derived
     def change(self) -> Change:
-        return Change(self.previous, self.amount)
+        """From last year's figure to this year's as the text prints it (to the fen)."""
+        return Change(self.previous, money_value(self.amount))
 
 
 @_model

@@ -8,9 +8,14 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 
+def money_value(value: Decimal) -> Decimal:
+    """An amount rounded to the fen, half up: the one rounding rule, applied for display."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def money(value: Decimal) -> str:
     """An amount in 万元 as published: two decimals, no thousands separator (9569.88, 0.00)."""
-    return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+    return str(money_value(value))
 
 
 def plain_number(value: Decimal) -> str:

@@ -204,7 +204,7 @@ def _check_files(
         )
     used = {SECTION_FILES[UNIT_FILE]} | {"project"}
     needed = set()
-    for section in layout.sections:
+    for section in layout.all_sections():
         used.update(section.files)
         applies = layout.kind == "department" or unit_type in section.applies_to
         if section.required and applies:

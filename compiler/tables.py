@@ -44,10 +44,19 @@ class Table:
     body: tuple[TableRow, ...]
     empty: bool
     note: str | None
+    labels: tuple[str, ...] = ()  # each column's header levels joined with ·, for flat formats
 
     @property
     def columns(self) -> tuple[ColumnSpec, ...]:
         return self.spec.columns
+
+    @property
+    def widths(self) -> list[str]:
+        """Column widths in percent: codes narrow, names wide, amounts between (a width
+        given in the layout wins)."""
+        weights = {"code": 1.0, "text": 5.0, "money": 3.0}
+        total = sum(weights[c.format] for c in self.columns)
+        return [c.width or f"{weights[c.format] / total * 100:.1f}%" for c in self.columns]
 
     @property
     def id(self) -> str:
@@ -104,7 +113,7 @@ class _Formatter:
         shown = self.convert(value).quantize(
             Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP
         )
-        if shown == 0 and not in_total:
+        if shown == 0:
             return Cell(self.spec.zero, shown if self.spec.zero else None, "money")
         if self.spec.number_style == "trim":
             text = _trimmed(shown)
@@ -132,14 +141,19 @@ def build(spec: TableSpec, model) -> Table:
     }[spec.rows]
     body, empty = builder(spec, model)
     note = fill(spec.empty_note, model) if empty and spec.empty_note else None
+    header = tuple(
+        tuple(Cell(fill(c.text, model), colspan=c.colspan, rowspan=c.rowspan) for c in row)
+        for row in header_rows(spec.columns)
+    )
     return Table(
         spec=spec,
         title=fill(spec.title, model),
         unit=spec.unit,
-        header=header_rows(spec.columns),
+        header=header,
         body=tuple(body),
         empty=empty,
         note=note,
+        labels=tuple("·".join(fill(h, model) for h in c.header) for c in spec.columns),
     )
 
 

@@ -61,6 +61,13 @@ def change_words(change: Change) -> str:
     return f"{change.direction}{money(change.magnitude)}万元"
 
 
+def yuan(value) -> str:
+    """An amount in 元 as the Shanghai forms print it: 4,100,000.00."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
 def money_trim(value) -> str:
     """An amount with its trailing zeros dropped, as some published texts write it: 25, 0,
     21.56 (rounded to the fen first)."""
@@ -145,6 +152,7 @@ def _environment(kind: str, layout_dirs: tuple[Path, ...]) -> Environment:
         number=plain_number,
         cn_numeral=chinese_numeral,
         money_trim=money_trim,
+        yuan=yuan,
         section_number=section_number,
         item_number=item_number,
         change_words=change_words,
