@@ -11,7 +11,7 @@ from collections.abc import Callable
 from .diagnostics import Diagnostic, Location
 from .lines import FISCAL, SOURCE_KEYS
 from .model import Disclosure, next_year_baseline, previous_year_figures
-from .numbers import money
+from .numbers import money, money_value
 
 Rule = Callable[[Disclosure], list[Diagnostic]]
 
@@ -358,6 +358,88 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
     return problems
 
 
+_DIRECTION_WORDS = (
+    ("增加", "增加"),
+    ("新增", "增加"),
+    ("增长", "增加"),
+    ("提高", "增加"),
+    ("减少", "减少"),
+    ("下降", "减少"),
+    ("压减", "减少"),
+    ("保持不变", "持平"),
+    ("不变", "持平"),
+    ("持平", "持平"),
+)
+
+
+def said_direction(reason: str) -> str | None:
+    """The direction a reason's words name (经费增加 → 增加), or None (项目调整)."""
+    found = {direction for word, direction in _DIRECTION_WORDS if word in reason}
+    return found.pop() if len(found) == 1 else None
+
+
+def reasons_agree_with_changes(m: Disclosure) -> list[Diagnostic]:
+    """A reason that names the opposite direction of its own change (减少2.98%, 主要原因是
+    经费增加) is almost certainly copied from another line."""
+    e = m.explanation
+    if e is None:
+        return []
+    problems = []
+    for item in e.items:
+        said = said_direction(item.reason or "")
+        if said and item.src is not None and said != item.change.direction:
+            problems.append(
+                Diagnostic(
+                    item.src.at("reason"),
+                    f"{item.code} {item.names[2]}: the reason says {said}, but the figure "
+                    f"{item.change.direction} ({money(item.previous)} → {money(item.amount)} 万元)",
+                    field="reason",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def project_funds_plausible(m: Disclosure) -> list[Diagnostic]:
+    """A year's request (年度资金申请总额) cannot exceed the project's whole funding
+    (项目资金总额); the published 2023 Wanli table 5 does."""
+    problems = []
+    for p in m.projects:
+        if p.funds is None or p.annual is None or p.src is None:
+            continue
+        if p.annual.total > p.funds.total:
+            problems.append(
+                Diagnostic(
+                    p.src.key_at("annual"),
+                    f"年度资金申请总额 {p.annual.total} 元 (当年财政拨款 + 上年结转 + 其他) is "
+                    f"more than the project's 项目资金总额 {p.funds.total} 元; check both",
+                    field="annual",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def goal_setting_funds_match_tables(m: Disclosure) -> list[Diagnostic]:
+    """涉及项目预算资金 against the performance tables it counts, where they give funds."""
+    g = m.goal_setting
+    with_funds = [p for p in m.projects if p.funds is not None]
+    if g is None or g.src is None or not g.projects_counted or len(with_funds) != len(m.projects):
+        return []
+    tables = sum((p.funds.total for p in with_funds), start=0) / 10000
+    if g.funds == money_value(tables):
+        return []
+    return [
+        Diagnostic(
+            g.src.at("funds"),
+            f"涉及项目预算资金 is {money(g.funds)} 万元, but the {len(with_funds)} performance "
+            f"tables' 项目资金总额 add up to {money(tables)} 万元; check both",
+            field="funds",
+            severity="warning",
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     income_equals_expenditure,
     procurement_within_project_budget,
@@ -372,6 +454,9 @@ RULES: tuple[Rule, ...] = (
     function_and_economic_agree,
     sources_fit_the_unit_type,
     notes_match_lines,
+    project_funds_plausible,
+    goal_setting_funds_match_tables,
+    reasons_agree_with_changes,
 )
 
 
