@@ -118,14 +118,24 @@ def _check_modeline(doc: Document, kind: str, source: YearSource, rel: str) -> l
                 severity="warning",
             )
         ]
-    if doc.schema_hint != expected:
+    if doc.schema_hint == expected:
+        return []
+    if not doc.schema_hint.endswith(f"/{kind}.schema.json"):
         return [
             Diagnostic(
                 Location(doc.file, 1, 1),
                 f"names the schema {doc.schema_hint}, but this file is checked against {expected}",
             )
         ]
-    return []
+    # The right schema by another path: a copied or moved folder. Editors will not find it.
+    return [
+        Diagnostic(
+            Location(doc.file, 1, 1),
+            f"names its schema by the path {doc.schema_hint}; from here it is {expected} "
+            "(editors use this path to show hints)",
+            severity="warning",
+        )
+    ]
 
 
 def _expected_hint(kind: str, source: YearSource, rel: str) -> str:
