@@ -381,10 +381,8 @@ def test_the_diff_of_the_two_years_shows_the_lines_and_the_totals_they_move(cli)
     result = cli("diff", "2023", "2024", "--data", str(DATA))
     assert result.exit_code == 1
     out = result.output
-    assert re.search(
-        r"预算明细 › 功能分类 2010507 一般公共预算 › 功能分类明细·项目支出 +601300\.00 → +257700\.00",
-        out,
-    )
+    moved = r"功能分类 2010507 一般公共预算 › 功能分类明细·项目支出 +601300\.00 → +257700\.00"
+    assert re.search(moved, out)
     assert "- 预算明细 › 功能分类 2010506 一般公共预算" in out  # a line gone in 2024
     assert "+ 预算明细 › 功能分类 2059999 一般公共预算" in out  # a line new in 2024
     assert re.search(r"208 社会保障和就业支出 合计 \(computed\) +27073236\.00 → +19604064\.00", out)
