@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Location, has_errors
+from .diagnostics import Diagnostic, Location, has_errors, strictly
 from .model import Disclosure
 from .output import write_all
 from .pipeline import YearResult, compile_year
@@ -175,10 +175,13 @@ def prepare_year(
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     naming: Naming = build_naming,
     workbook_optional: bool = False,
+    strict: bool = False,
 ) -> tuple[BuildResult, dict[Path, bytes]]:
     """Compile and render a year in memory: the result and the files to write (none when
-    the data has errors)."""
+    the data has errors; with `strict`, when it has warnings)."""
     compiled = compile_year(source)
+    if strict:
+        compiled.diagnostics = strictly(compiled.diagnostics)
     result = BuildResult(compiled)
     if not compiled.ok:
         return result, {}
@@ -200,8 +203,9 @@ def build_year(
     out_dir: Path,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     naming: Naming = build_naming,
+    strict: bool = False,
 ) -> BuildResult:
     """Compile, render and write a year; nothing is written unless everything rendered."""
-    result, files = prepare_year(source, out_dir, formats, naming)
+    result, files = prepare_year(source, out_dir, formats, naming, strict=strict)
     write_all(files)
     return result

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
-from .diagnostics import Diagnostic, has_errors
+from .diagnostics import Diagnostic, has_errors, strictly
 from .pipeline import YearResult, compile_year
 from .sources import SourceError, available_years, parse_year_spec
 
@@ -37,12 +37,16 @@ def _default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str) -> list[YearResult]:
+def compile_years(
+    data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool = False
+) -> list[YearResult]:
     """Compile each year, printing its diagnostics (a year that cannot be read raises
     SourceError, which the command group reports as trouble)."""
     results = []
     for spec in _years(data_dir, years):
         result = compile_year(parse_year_spec(spec, data_dir))
+        if strict:
+            result.diagnostics = strictly(result.diagnostics)
         _print_diagnostics(result.diagnostics, fmt)
         results.append(result)
     return results
@@ -120,14 +124,23 @@ def main() -> None:
     """Compile yearly budget disclosures (单位预算信息公开) from YAML."""
 
 
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat every warning as an error (a statutory table not published, an empty part "
+    "without its statement, a reason that contradicts its figure): for a publishing pipeline.",
+)
+
+
 @main.command()
 @click.argument("years", nargs=-1)
 @data_option
 @format_option
-def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None) -> None:
+@strict_option
+def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None, strict: bool) -> None:
     """Check YEARS (default: every year under --data). YEAR@REV reads a git revision."""
     fmt = fmt or _default_format()
-    results = compile_years(data_dir, years, fmt)
+    results = compile_years(data_dir, years, fmt, strict)
     click.echo(_summary(results), err=True)
     if any(has_errors(r.diagnostics) or r.model is None for r in results):
         sys.exit(DATA_ERRORS)
@@ -165,10 +178,17 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     default=None,
     help="How to print problems (default: github under GitHub Actions, else text).",
 )
+@strict_option
 def build(
-    years: tuple[str, ...], data_dir: Path, formats: str, out_dir: Path, fmt: str | None
+    years: tuple[str, ...],
+    data_dir: Path,
+    formats: str,
+    out_dir: Path,
+    fmt: str | None,
+    strict: bool,
 ) -> None:
-    """Validate and compile YEARS into OUT/<year>/disclosure.{html,md,pdf}.
+    """Validate and compile YEARS into OUT/<year>/disclosure.{html,md,pdf}; a department's
+    units also alone, into OUT/<year>/units/<name>/.
 
     Nothing is written for a year whose data has errors.
     """
@@ -178,7 +198,7 @@ def build(
     fmt = fmt or _default_format()
     failed = False
     for spec in _years(data_dir, years):
-        result = build_year(parse_year_spec(spec, data_dir), out_dir, chosen)
+        result = build_year(parse_year_spec(spec, data_dir), out_dir, chosen, strict=strict)
         diagnostics = result.compiled.diagnostics + result.diagnostics
         _print_diagnostics(diagnostics, fmt)
         label = result.compiled.source.label
@@ -198,11 +218,12 @@ def build(
 @main.command()
 @data_option
 @out_option("site", "Folder of the published site.")
-def publish(data_dir: Path, out_dir: Path) -> None:
+@strict_option
+def publish(data_dir: Path, out_dir: Path, strict: bool) -> None:
     """Build every year into OUT with names that say unit and year, plus OUT/index.html."""
     from .publish import publish as publish_all
 
-    result = publish_all(data_dir, out_dir)
+    result = publish_all(data_dir, out_dir, strict=strict)
     if not result.years:
         raise Trouble(f"no years found under {data_dir}/")
     for built in result.years:
