@@ -216,10 +216,13 @@ def _check_files(
             )
         )
     used = {SECTION_FILES[UNIT_FILE]} | {"project"}
+    applicable = {SECTION_FILES[UNIT_FILE]} | {"project"}
     needed = set()
     for section in layout.all_sections():
         used.update(section.files)
         applies = layout.kind == "department" or unit_type in section.applies_to
+        if applies:
+            applicable.update(section.files)
         if section.required and applies:
             needed.update(section.files)
     if has_units:
@@ -241,6 +244,15 @@ def _check_files(
                     Location(docs[rel].file),
                     f"the layout {layout.name} does not publish {rel}: delete the file, or "
                     "choose a layout that has its section (unit.yaml: layout)",
+                )
+            )
+        elif kind not in applicable and unit_type is not None:
+            problems.append(
+                Diagnostic(
+                    Location(docs[rel].file),
+                    f"a {unit_type} has no part for {rel} in the layout {layout.name} (it is "
+                    "published only by the unit types the rules give it to): delete the file, "
+                    "or correct unit.type in unit.yaml",
                 )
             )
     return problems

@@ -337,7 +337,10 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
                 )
             )
         seen.add(note.code)
+    catalogue = m.lines.catalogue if m.lines is not None else None
     for item in e.items:
+        if catalogue is not None and not catalogue.has("function", item.code):
+            continue  # the code itself is reported, by line_codes_in_catalogue
         if item.src is None:
             problems.append(
                 Diagnostic(
