@@ -48,7 +48,9 @@ class Catalogue:
         spelling (two swapped digits)."""
         names = self.names(kind)
         same_length = [c for c in names if len(c) == len(code)]
-        one_digit = [c for c in same_length if sum(a != b for a, b in zip(c, code, strict=True)) == 1]
+        one_digit = [
+            c for c in same_length if sum(a != b for a, b in zip(c, code, strict=True)) == 1
+        ]
         family: list[str] = []
         for digits in (5, 3):
             if len(code) > digits:

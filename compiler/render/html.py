@@ -22,9 +22,7 @@ def render_html(model: Disclosure, *, for_print: bool = False, created: str | No
         f"{_prefixed(_body(_render_one(unit, for_print=for_print)), unit.slug)}\n</article>"
         for unit in model.units
     )
-    html = html.replace(
-        "<main>", f'<main>\n<h1 class="package-part">{escape(first)}</h1>', 1
-    )
+    html = html.replace("<main>", f'<main>\n<h1 class="package-part">{escape(first)}</h1>', 1)
     return html.replace(
         "</main>",
         f'<section class="package-units">\n<h1 class="package-part">{escape(second)}</h1>\n'
