@@ -316,9 +316,11 @@ def _assemble_all(source, groups, layouts, previous, problems) -> Disclosure:
     units = []
     for slug in sorted(s for s in groups if s):
         ctx = Context(source.year, layouts[slug], catalogue, _member(previous, slug), slug=slug)
+        ctx.display = lambda rel, slug=slug: source.display_path(f"{UNITS_DIR}/{slug}/{rel}")
         units.append(assemble(groups[slug], ctx))
         problems += ctx.problems
     ctx = Context(source.year, layouts[""], catalogue, previous, units=tuple(units))
+    ctx.display = source.display_path
     model = assemble(groups[""], ctx)
     problems += ctx.problems
     return model

@@ -332,3 +332,29 @@ def test_the_plan_numbers_only_what_is_printed():
         "assets": "shown",
     }
     assert [s.number for s in other.children] == [1, 2, 3, 4, 5]
+
+
+def test_a_hebei_unit_with_lines_publishes_its_tables_and_computes_its_overview(tmp_path):
+    """data/2022's text with budget lines instead of its typed overview: the overview, the
+    机关运行经费 and the nine tables all come from the lines, and nothing is missing."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "2022", data / "2022")
+    year = data / "2022"
+    shutil.copy(DEPARTMENT / "2025" / "units" / "01-office" / "lines.yaml", year / "lines.yaml")
+    edit(year / "lines.yaml", "../../../../../../schemas/", "../../schemas/")
+    budget = (year / "budget.yaml").read_text(encoding="utf-8")
+    budget = re.sub(r"income:\n(  .*\n)+", "", budget)
+    budget = re.sub(r"  personnel: .*\n  public_operating: .*\n  project: .*\n", "", budget)
+    (year / "budget.yaml").write_text(budget, encoding="utf-8")
+    edit(year / "operating-costs.yaml", "amount: 851.12\n", "")
+    result = compile_year(parse_year_spec("2022", data))
+    assert result.ok and result.diagnostics == [], [d.format_text() for d in result.diagnostics]
+    assert build_year(parse_year_spec("2022", data), tmp_path / "out", ("md",)).ok
+    md = (tmp_path / "out" / "2022" / "disclosure.md").read_text(encoding="utf-8")
+    assert "2022年预算收入307.00万元，其中：一般公共预算收入307.00万元" in md
+    assert "基本支出257.00万元，包括人员类项目经费212.00万元和运转类公用项目经费45.00万元" in md
+    assert "机关运行经费共计安排45.00万元" in md
+    tables = md.split("## 十、单位预算公开表", 1)[1]
+    assert "**2022年单位收支总表**（编制单位：廊坊市人民政府办公室，单位：万元）" in tables
+    assert "| 201 | 03 | 01 | 行政运行 | 225.00 | 225.00 | 0.00 | 0.00 |" in tables
+    assert tables.count("**合计**") >= 6
