@@ -10,9 +10,9 @@ year's model when it is in the data, and a department's figures summed from its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from .catalogue import Catalogue, split_code
 from .diagnostics import Diagnostic
