@@ -17,7 +17,7 @@ from fixtures.departments import hebei_department
 
 from compiler import compile_year, parse_year_spec
 from compiler.build import build_year
-from compiler.layouts import available_layouts, load_layout
+from compiler.layouts import available_layouts, check_manifest, load_layout
 from compiler.render.environment import environment
 from compiler.sections import plan
 
@@ -41,6 +41,7 @@ def errors(data: Path, year: str = "2025") -> list[str]:
 
 @pytest.mark.parametrize("name", available_layouts())
 def test_every_layout_loads_and_has_its_templates(name):
+    assert check_manifest(name) == []
     layout = load_layout(name)
     assert layout.sections and layout.document_title
     for kind in ("html", "md"):
