@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Location, has_errors, strictly
+from .errors import BuildSettingError, UnsafeOutputName
+from .formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
 from .model import Disclosure
 from .output import write_all
 from .pipeline import YearResult, compile_year
 from .sources import YearSource
 
-FORMATS = ("html", "md", "pdf", "xlsx")
-DEFAULT_FORMATS = ("html", "md", "pdf")
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
 
 
@@ -53,10 +53,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return self.compiled.ok and not has_errors(self.diagnostics)
-
-
-class BuildSettingError(ValueError):
-    """An environment setting the build cannot use (usage trouble, exit 2)."""
 
 
 def source_date_epoch() -> int | None:
@@ -154,10 +150,6 @@ _TAGS = re.compile(r"<style>.*?</style>|<[^>]+>", re.S)
 
 def _visible_text(html: str) -> str:
     return html_lib.unescape(_TAGS.sub("", html))
-
-
-class UnsafeOutputName(ValueError):
-    """An output name from the data that would land outside the output folder."""
 
 
 def output_path(out_dir: Path, relative: str) -> Path:
