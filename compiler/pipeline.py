@@ -26,7 +26,7 @@ from .paths import (
     kind_of,
     schema_hint,
 )
-from .schema import validate_document
+from .schema_cache import validate_document
 from .sources import SourceError, YearSource
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -109,3 +110,24 @@ def test_the_library_call_skips_an_unchanged_year_too(tmp_path):
     assert outcomes[0].ok and not outcomes[0].skipped
     outcomes = list(build_many(["2022"], DATA, tmp_path, ("md",), jobs=1))
     assert outcomes[0].skipped
+
+
+def test_schema_checks_are_remembered_by_content(data_copy, tmp_path):
+    """A second validate of unchanged files does not even import the schema validator; a
+    changed file is checked again (and its new problem found)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    command = [sys.executable, "-X", "importtime", "-m", "compiler", "validate", "--data", str(data_copy), "2022"]
+    imported = re.compile(r"\|\s+jsonschema$", re.M)
+    first = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert first.returncode == 0 and imported.search(first.stderr)
+    second = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert second.returncode == 0 and not imported.search(second.stderr)
+    assert "2022: valid (9 warning(s))" in second.stderr
+    edit(data_copy / "2022" / "budget.yaml", "general_budget: 9272.51", "general_budget: 9272.511")
+    third = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert third.returncode == 1 and imported.search(third.stderr)
+    assert "expected an amount in 万元 with at most 2 decimals" in third.stderr
