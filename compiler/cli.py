@@ -81,6 +81,7 @@ class _Commands(click.Group):
         "new-year": ("cli_review", "new_year"),
         "textconv": ("cli_review", "textconv"),
         "import": ("cli_import", "import_workbook"),
+        "fmt": ("cli_fmt", "fmt"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

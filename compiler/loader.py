@@ -22,6 +22,7 @@ from .diagnostics import Diagnostic, Location
 MAX_DEPTH = 40  # no disclosure file nests deeper than ~8; this only stops hostile input
 
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+NUMBER = _NUMBER  # a plain scalar read as a number (Decimal); the formatter writes only these
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "false": False}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -14,6 +15,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .diagnostics import Diagnostic
+from .halfwidth import code_text, has_full_width_digits, is_code_schema, number_text
 from .loader import Document, dotted
 from .paths import SCHEMAS_DIR
 
@@ -213,11 +215,13 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         )
         hint = ""
         if expected in ("number", "integer") and isinstance(value, str):
-            hint = " (write digits only, e.g. 12.50, without quotes or units)"
+            hint = _number_hint(value)
         if expected == "boolean" and isinstance(value, str):
             hint = " (write true or false)"
         if expected == "string" and isinstance(value, Decimal):
             hint = ' (put codes in quotes, e.g. "151001")'
+            if is_code_schema(error.schema) and str(value).isdigit():
+                hint = hint[:-1] + f"; {FMT_FIXES})"
         message = f"expected {words}{_title(error)}, found {_found(value)}{hint}"
     elif keyword == "format" and error.validator_value == "money":
         message = (
@@ -235,6 +239,10 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         )
         if error.schema.get("description"):
             message += f"; {error.schema['description']}"
+        code = is_code_schema(error.schema) and isinstance(value, str)
+        fixed = code_text(value) if code else None
+        if fixed and re.fullmatch(error.validator_value, fixed):
+            message += f" ({FMT_FIXES})"
     elif keyword == "maximum":
         message = f"expected at most {error.validator_value}{_title(error)}, found {value}"
     elif keyword == "minimum":
@@ -261,6 +269,21 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
     else:
         message = error.message
     return [Diagnostic(doc.locate(path), message, field=field)]
+
+
+FMT_FIXES = "`disclosure fmt` fixes this"
+
+
+def _number_hint(value: str) -> str:
+    """What to say about text where a number belongs: if it is a number typed with
+    full-width digits or in quotes, that `disclosure fmt` repairs it."""
+    if number_text(value) is None:
+        return " (write digits only, e.g. 12.50, without quotes or units)"
+    if has_full_width_digits(value):
+        return f" (full-width digits; {FMT_FIXES})"
+    if not value.isascii():
+        return f" (full-width characters; {FMT_FIXES})"
+    return f" (a number in quotes is text; {FMT_FIXES})"
 
 
 _EXCLUSIVE_HINTS = {

@@ -1,0 +1,135 @@
+"""`disclosure fmt`: every data file of the given years in canonical form (see fmt.py).
+
+Exit status: 0 done (or, with --check, nothing would change); 1 a file cannot be read
+even after the repairs (it is left as it was), or with --check a file would change;
+2 trouble, including an internal problem of the formatter (that file is left as it was).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli_common import DATA_ERRORS, TROUBLE, Trouble, data_option
+from .diagnostics import Diagnostic, Location
+from .fmt import Formatted, format_file
+from .output import write_atomic
+from .paths import UNIT_SLUG, UNITS_DIR, kind_of
+from .sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
+
+
+@click.command("fmt")
+@click.argument("years", nargs=-1)
+@data_option
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Change nothing; list what would change and exit 1 if anything would "
+    "(for CI and pre-commit).",
+)
+def fmt(years: tuple[str, ...], data_dir: Path, check: bool) -> None:
+    """Rewrite the data files of YEARS (default: every year under --data) in canonical
+    form, without changing a fact, and say what changed, file by file and line by line.
+
+    Repairs what a Chinese input method types: full-width digits in a number (１２０.４５),
+    a full-width colon after a field name, tabs or full-width spaces as indentation, a
+    code typed as a number; writes codes in quotes, indents 2 spaces a level and puts
+    fields in the schema's order. Comments and the text of every value are kept.
+    """
+    specs = list(years) or [str(y) for y in available_years(data_dir)]
+    if not specs:
+        raise Trouble(f"no years found under {data_dir}/ (expected folders like {data_dir}/2022)")
+    unreadable = internal = changed = False
+    for spec in specs:
+        source = _year(spec, data_dir)
+        results = _format_year(source)
+        for result in results:
+            _report(result)
+            unreadable |= bool(result.problems)
+            internal |= result.internal is not None
+            changed |= result.changed
+            if result.changed and result.internal is None and not check:
+                write_atomic(result.path, result.text.encode("utf-8"))
+        click.echo(_summary(source, results, check), err=True)
+    if internal:
+        sys.exit(TROUBLE)
+    if unreadable or (check and changed):
+        sys.exit(DATA_ERRORS)
+
+
+def _year(spec: str, data_dir: Path) -> WorkingTreeYear:
+    source = parse_year_spec(spec, data_dir)
+    if not isinstance(source, WorkingTreeYear):
+        raise Trouble(f"'{spec}': fmt rewrites the files in the working tree; give the year alone")
+    if not source.exists():
+        raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
+    return source
+
+
+def _format_year(source: WorkingTreeYear) -> list[Formatted]:
+    """Format every data file of the year in memory; a link or special file is refused."""
+    results = []
+    for rel in source.files():
+        shown = source.display_path(rel)
+        try:
+            raw = source.read(rel)  # refuses links and special files
+        except OSError as e:
+            result = Formatted(shown)
+            result.problems.append(_problem(shown, f"cannot read the file: {e}"))
+            results.append(result)
+            continue
+        kind = _kind(rel)
+        if kind is None:
+            continue  # not a data file: validate names it
+        result = format_file(shown, raw, kind)
+        result.path = source.checkout_path(rel)
+        results.append(result)
+    return results
+
+
+def _kind(rel: str) -> str | None:
+    """The schema kind of a file of the year, a department's units' files included."""
+    parts = rel.split("/", 2)
+    if len(parts) == 3 and parts[0] == UNITS_DIR:
+        return kind_of(parts[2]) if UNIT_SLUG.match(parts[1]) else None
+    return kind_of(rel)
+
+
+def _problem(shown: str, message: str) -> Diagnostic:
+    return Diagnostic(Location(shown), message)
+
+
+def _report(result: Formatted) -> None:
+    for problem in result.problems:
+        click.echo(problem.format_text(), err=True)
+    if result.problems:
+        click.echo(
+            f"{result.file}: left as it was: it cannot be read even after the repairs", err=True
+        )
+        return
+    if result.internal is not None:
+        click.echo(
+            f"{result.file}: internal problem: {result.internal}; the file is left as it "
+            "was (please report it)",
+            err=True,
+        )
+        return
+    for change in result.changes:
+        click.echo(f"{result.file}:{change.line}: {change.message}")
+
+
+def _summary(source: WorkingTreeYear, results: list[Formatted], check: bool) -> str:
+    changed = sum(1 for r in results if r.changed and not r.problems and r.internal is None)
+    failed = sum(1 for r in results if r.problems or r.internal is not None)
+    same = len(results) - changed - failed
+    if check:
+        text = f"{source.label}: {changed} file(s) would be reformatted, {same} canonical"
+        if changed:
+            text += f" (run `disclosure fmt {source.label}`)"
+    else:
+        text = f"{source.label}: {changed} file(s) reformatted, {same} already canonical"
+    if failed:
+        text += f", {failed} left as they were"
+    return text

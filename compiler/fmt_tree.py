@@ -1,0 +1,132 @@
+"""The formatter's repairs of values, made on the round-trip tree with the schema's help:
+numbers typed with full-width digits or in quotes become plain numbers, codes typed as
+numbers or with full-width digits or quotes become quoted text, and each mapping's keys
+go in the schema's order. Each repair is recorded with the line it was on."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+
+from .fmt_order import reorder
+from .fmt_schema import Place
+from .halfwidth import code_text, has_full_width_digits, number_text
+
+_QUOTED = (SingleQuotedScalarString, DoubleQuotedScalarString)
+_BLOCK = (LiteralScalarString, FoldedScalarString)
+
+
+@dataclass(frozen=True)
+class Change:
+    line: int  # 1-based, in the text that was parsed
+    message: str
+
+
+def fix_tree(data, place: Place) -> list[Change]:
+    """Repair `data` (the round-trip tree of a whole file) in place."""
+    changes: list[Change] = []
+    _walk(data, place, changes, None)
+    return sorted(changes, key=lambda c: c.line)
+
+
+def _walk(node, place: Place, changes: list[Change], item_of) -> None:
+    if isinstance(node, CommentedMap):
+        for key in list(node):
+            value = node[key]
+            inner = place.child(str(key))
+            if isinstance(value, (CommentedMap, CommentedSeq)):
+                _walk(value, inner, changes, None)
+            else:
+                _fix(node, key, value, inner, node.lc.value(key)[0] + 1, changes)
+        _order(node, place, changes, item_of)  # after the values: their tails are final
+    elif isinstance(node, CommentedSeq):
+        inner = place.item()
+        for index, value in enumerate(node):
+            if isinstance(value, (CommentedMap, CommentedSeq)):
+                _walk(value, inner, changes, (node, index))
+            else:
+                _fix(node, index, value, inner, node.lc.item(index)[0] + 1, changes)
+
+
+def _fix(container, key, value, place: Place, line: int, changes: list[Change]) -> None:
+    fixed = _fixed(value, place)
+    if fixed is not None:
+        new, message = fixed
+        # ruamel's own setters would keep the old quoting style; the new value's style is
+        # the point (a quoted number becomes plain)
+        base = OrderedDict if isinstance(container, CommentedMap) else list
+        base.__setitem__(container, key, new)
+        changes.append(Change(line, message))
+
+
+def _fixed(value, place: Place):
+    """The repaired value and what was done, or None."""
+    if not isinstance(value, str) or isinstance(value, _BLOCK):
+        return None
+    text = str(value)
+    quoted = isinstance(value, _QUOTED)
+    if place.numeric:
+        number = number_text(text)
+        if number is None or (number == text and not quoted):
+            return None
+        if has_full_width_digits(text):
+            return number, f"full-width digits {text} written as {number}"
+        if not text.isascii():
+            return number, f"full-width characters in the number {text} written as {number}"
+        return number, f'quotes around the number "{text}" removed (a number in quotes is text)'
+    if place.code:
+        code = code_text(text)
+        if code is None or (code == text and quoted):
+            return None
+        new = type(value)(code) if quoted else DoubleQuotedScalarString(code)
+        shown = f'"{code}"'
+        if has_full_width_digits(text):
+            return new, f"full-width digits {text} in a code written as {shown}"
+        if not text.isascii():
+            return new, f"full-width quotes in the code {text} written as {shown}"
+        if code != text:
+            return new, f"spaces in the code {text!r} removed"
+        return new, f"code {text} written in quotes as {shown} (a code is text, not a number)"
+    return None
+
+
+def _order(mapping: CommentedMap, place: Place, changes: list[Change], item_of) -> None:
+    keys = list(mapping)
+    order = place.order([str(k) for k in keys])
+    if [str(k) for k in keys] == order:
+        return
+    by_name = {str(k): k for k in keys}
+    order = [by_name[name] for name in order]
+    for key in _moved(keys, order):
+        index = order.index(key)
+        where = f"after '{order[index - 1]}'" if index else "first"
+        line = mapping.lc.key(key)[0] + 1
+        changes.append(Change(line, f"'{key}' moved {where}, in the schema's order"))
+    reorder(mapping, order, item_of)
+
+
+def _moved(keys: list, order: list) -> list:
+    """The keys to name as moved: those outside the longest run already in order."""
+    position = {key: i for i, key in enumerate(order)}
+    ranks = [position[key] for key in keys]
+    # longest increasing subsequence, O(n^2): mappings have a few dozen keys at most
+    best = [1] * len(ranks)
+    back = [-1] * len(ranks)
+    for i in range(len(ranks)):
+        for j in range(i):
+            if ranks[j] < ranks[i] and best[j] + 1 > best[i]:
+                best[i], back[i] = best[j] + 1, j
+    i = max(range(len(ranks)), key=lambda k: best[k]) if ranks else -1
+    kept = set()
+    while i >= 0:
+        kept.add(keys[i])
+        i = back[i]
+    return [key for key in keys if key not in kept]
