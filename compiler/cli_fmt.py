@@ -60,9 +60,10 @@ def fmt(years: tuple[str, ...], data_dir: Path, check: bool) -> None:
 
 
 def _year(spec: str, data_dir: Path) -> WorkingTreeYear:
-    source = parse_year_spec(spec, data_dir)
-    if not isinstance(source, WorkingTreeYear):
+    if "@" in spec:
         raise Trouble(f"'{spec}': fmt rewrites the files in the working tree; give the year alone")
+    source = parse_year_spec(spec, data_dir)
+    assert isinstance(source, WorkingTreeYear)
     if not source.exists():
         raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
     return source

@@ -82,39 +82,52 @@ def format_file(file: str, raw: bytes, kind: str) -> Formatted:
 # --- step 1: repairs on the text --------------------------------------------------------
 
 
+@dataclass
+class _Attempt:
+    """The repairs made with one guess of the width of tabs and full-width spaces."""
+
+    text: str
+    repairs: list[Repair]
+    doc: Document | None
+    problems: list[Diagnostic]
+    guess_dropped: bool  # a repair of indentation was left out: not a reading of the guess
+
+    @property
+    def readable(self) -> bool:
+        return self.doc is not None and not self.problems
+
+
 def _repair(file: str, text: str, keys: frozenset, result: Formatted):
     """The repaired text and its document, or None (problems recorded in `result`)."""
-    attempts = {}
+    attempts: dict[str, _Attempt] = {}
     for widths in indentation_widths(text):
         attempt = _repair_with(file, text, keys, widths)
-        attempts.setdefault(attempt[0], attempt)  # the same text for several widths
-    readable = [a for a in attempts.values() if a[2] is not None and not a[3]]
+        attempts.setdefault(attempt.text, attempt)  # the same text for several guesses
+    readable = [a for a in attempts.values() if a.readable]
     if not readable:
-        first = next(iter(attempts.values()))
-        result.problems.extend(first[3])
+        result.problems.extend(next(iter(attempts.values())).problems)
         return None
-    datas = {repr(a[2].data) for a in readable}
-    if len(datas) > 1:
-        odd = [
-            r.line for a in readable for r in a[1] if "tab" in r.message or "U+3000" in r.message
-        ]
+    readings = [a for a in readable if not a.guess_dropped] or readable
+    if len({repr(a.doc.data) for a in readings}) > 1:
+        guessed = [r.line for a in readings for r in a.repairs if r.guessed]
         result.problems.append(
             Diagnostic(
-                Location(file, min(odd, default=1), 1),
+                Location(file, min(guessed, default=1), 1),
                 "tabs or full-width spaces used for indentation: how wide they are decides "
                 "which key the line belongs to; indent with spaces (2 for each level)",
             )
         )
         return None
-    repaired, repairs, doc, _ = readable[0]
-    result.changes.extend(Change(r.line, r.message) for r in repairs if r.message)
-    return repaired, doc
+    chosen = readings[0]
+    result.changes.extend(Change(r.line, r.message) for r in chosen.repairs if r.message)
+    return chosen.text, chosen.doc
 
 
-def _repair_with(file: str, text: str, keys: frozenset, widths):
+def _repair_with(file: str, text: str, keys: frozenset, widths) -> _Attempt:
     """Repair with one guess of the widths, leaving out each repair the parser shows is
-    not syntax: (text, repairs, document or None, problems)."""
+    not syntax: inside a scalar, or on the line where the repaired text stops reading."""
     skip: set = set()
+    dropped = False
     while True:
         repaired, repairs = repair_text(text, keys, widths, frozenset(skip))
         doc, problems = load_text(file, repaired)
@@ -122,14 +135,15 @@ def _repair_with(file: str, text: str, keys: frozenset, widths):
             error_line = problems[0].location.line if problems else 0
             near = [r for r in repairs if r.line <= error_line]
             if not near:
-                return repaired, repairs, None, problems
+                return _Attempt(repaired, repairs, None, problems, dropped)
             last = max(r.line for r in near)
-            skip |= {r.site for r in near if r.line == last}
-            continue
-        inside = _inside_scalars(repaired, repairs)
-        if not inside:
-            return repaired, repairs, doc, []
-        skip |= {r.site for r in inside}
+            wrong = [r for r in near if r.line == last]
+        else:
+            wrong = _inside_scalars(repaired, repairs)
+            if not wrong:
+                return _Attempt(repaired, repairs, doc, [], dropped)
+        skip |= {r.site for r in wrong}
+        dropped |= any(r.guessed for r in wrong)
 
 
 def _inside_scalars(text: str, repairs: list[Repair]) -> list[Repair]:
@@ -188,6 +202,9 @@ def layout_changes(before: str, after: str, covered: set[int]) -> list[Change]:
     moved = _Pool(line for _t, _i1, _i2, j1, j2 in opcodes for line in new[j1:j2])
     found: list[tuple[int, str, str]] = []  # (line, kind, message)
     for _tag, i1, i2, j1, j2 in opcodes:
+        if i2 - i1 > j2 - j1 > 0 and _words(old[i1:i2]) == _words(new[j1:j2]):
+            found.append((i1 + 1, "joined", f"lines {i1 + 1}–{i2}: one value written on one line"))
+            continue
         for k in range(i2 - i1):
             number = i1 + k + 1
             before_line = old[i1 + k]
@@ -213,6 +230,10 @@ class _Pool(dict):
         return False
 
 
+def _words(lines: list[str]) -> str:
+    return re.sub(r"\s+", " ", " ".join(lines)).strip()
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -220,10 +241,10 @@ def _indent(line: str) -> int:
 def _describe(old: str, new: str | None) -> tuple[str, str]:
     if new is None:
         return "joined", "joined with the line above (one value written on one line)"
+    if old.rstrip() == new:
+        return "trailing", "spaces at the end of the line removed"
     if old.strip() == new.strip():
         return "indent", f"indented by {_indent(new)} spaces instead of {_indent(old)}"
-    if old.rstrip() == new.rstrip():
-        return "trailing", "spaces at the end of the line removed"
     if re.sub(r"\s+", "", old) == re.sub(r"\s+", "", new):
         return "spacing", f"spacing tidied: {_short(new)}"
     return "other", f"written as: {_short(new)}"

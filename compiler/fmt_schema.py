@@ -72,16 +72,20 @@ class Place:
                 found += _expand(file, node["items"])
         return Place(tuple(found))
 
-    def order(self, keys: list[str]) -> list[str]:
-        """`keys` in the order of the schema's properties; the ones the schema does not
-        know after them, as they were. Of several subschemas (a oneOf), the one that
-        names most of the keys decides."""
+    def known(self, keys: list[str]) -> list[str]:
+        """Those of `keys` the schema knows, in the order of its properties. Of several
+        subschemas (a oneOf), the one that names most of the keys decides."""
         best: list[str] = []
         for _file, node in self.schemas:
             names = [name for name in node.get("properties", {}) if name in keys]
             if len(names) > len(best):
                 best = names
-        return best + [key for key in keys if key not in best]
+        return best
+
+    def order(self, keys: list[str]) -> list[str]:
+        """`keys` in the schema's order; the ones it does not know after them, as they were."""
+        known = self.known(keys)
+        return known + [key for key in keys if key not in known]
 
 
 def root(kind: str) -> Place:

@@ -36,6 +36,7 @@ class Repair:
     column: int  # 1-based, in the repaired text: the syntax character written
     site: tuple[int, int]  # (line, column) in the original text: identifies the repair
     message: str
+    guessed: bool = False  # it depends on the guessed width of a tab or full-width space
 
 
 @dataclass
@@ -48,7 +49,9 @@ class _Line:
     skip: frozenset
     shift: int = 0  # how much longer the repairs made the line before the current point
 
-    def replace(self, start: int, end: int, new: str, at: int, original: int, message: str):
+    def replace(
+        self, start: int, end: int, new: str, at: int, original: int, message: str, guessed=False
+    ):
         """Replace text[start:end] by `new`; `at` is the offset in `new` of the character
         the message is about, `original` its column in the original line (0-based)."""
         site = (self.number, original + 1)
@@ -57,7 +60,7 @@ class _Line:
         if end < len(self.text):  # a repair at the end of the line moves nothing
             self.shift += len(new) - (end - start)
         self.text = self.text[:start] + new + self.text[end:]
-        self.repairs.append(Repair(self.number, start + at + 1, site, message))
+        self.repairs.append(Repair(self.number, start + at + 1, site, message, guessed))
         return True
 
 
@@ -207,7 +210,7 @@ def _repair_indentation(line: _Line, ws_end: int, dashes, widths) -> None:
     if any(c in _ODD_WS for c in ws):
         spaces = " " * _width(ws, tab, wide)
         message = f"{_odd_name(ws)} used for indentation written as spaces"
-        if line.replace(0, ws_end, spaces, len(spaces) - 1, ws_end - 1, message):
+        if line.replace(0, ws_end, spaces, len(spaces) - 1, ws_end - 1, message, guessed=True):
             shift += len(spaces) - ws_end
     for start, end in dashes:
         sep = line.text[start + shift + 1 : end + shift]
@@ -215,7 +218,8 @@ def _repair_indentation(line: _Line, ws_end: int, dashes, widths) -> None:
             column = _width(line.text[: start + shift + 1], tab, wide)
             spaces = " " * max(1, _width(sep, tab, wide, column) - column)
             message = f"{_odd_name(sep)} after '-' written as spaces"
-            if line.replace(start + shift + 1, end + shift, spaces, 0, start + 1, message):
+            at = start + shift + 1
+            if line.replace(at, end + shift, spaces, 0, start + 1, message, guessed=True):
                 shift += len(spaces) - (end - start - 1)
 
 

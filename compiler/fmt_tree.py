@@ -105,11 +105,15 @@ def _order(mapping: CommentedMap, place: Place, changes: list[Change], item_of) 
         return
     by_name = {str(k): k for k in keys}
     order = [by_name[name] for name in order]
+    known = set(place.known([str(k) for k in keys]))
     for key in _moved(keys, order):
         index = order.index(key)
-        where = f"after '{order[index - 1]}'" if index else "first"
-        line = mapping.lc.key(key)[0] + 1
-        changes.append(Change(line, f"'{key}' moved {where}, in the schema's order"))
+        if str(key) in known:
+            where = f"after '{order[index - 1]}'" if index else "first"
+            message = f"'{key}' moved {where}, in the schema's order"
+        else:
+            message = f"'{key}' (a field the schema does not know) moved after the known ones"
+        changes.append(Change(mapping.lc.key(key)[0] + 1, message))
     reorder(mapping, order, item_of)
 
 

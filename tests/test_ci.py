@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 
@@ -115,6 +116,26 @@ def test_pre_commit_hook_manifest_and_config_are_valid():
     assert hooks[0]["id"] == "disclosure-validate"
     assert hooks[0]["entry"] == "disclosure validate"
     assert re.match(hooks[0]["files"], "data/2022/budget.yaml")
+    assert hooks[1]["id"] == "disclosure-fmt"
+    assert hooks[1]["entry"] == "disclosure fmt --check"
+    assert re.match(hooks[1]["files"], "data/2022/projects/01-office-building.yaml")
+    assert re.match(hooks[1]["files"], "schemas/budget.schema.json")  # it sets the key order
+    local = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    ids = [hook["id"] for repo in local["repos"] for hook in repo["hooks"]]
+    assert ids == ["disclosure-validate", "disclosure-fmt"]
+
+
+def test_the_fmt_hook_s_command_fails_on_data_fmt_would_change(data_copy):
+    """What the hook runs, as pre-commit runs it: a command in a shell, exit status 1."""
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    entry = next(h["entry"] for h in hooks if h["id"] == "disclosure-fmt").split()
+    command = [sys.executable, "-m", "compiler", *entry[1:]]
+    clean = subprocess.run(command, cwd=data_copy.parent, capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stderr
+    edit(data_copy / "2022" / "budget.yaml", "carried_over: 297.37", "carried_over：297.37")
+    dirty = subprocess.run(command, cwd=data_copy.parent, capture_output=True, text=True)
+    assert dirty.returncode == 1
+    assert "data/2022/budget.yaml:7: full-width colon after 'carried_over'" in dirty.stdout
 
 
 def _second_year(data: Path) -> None:
