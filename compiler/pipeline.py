@@ -7,6 +7,7 @@ later stages can rely on its shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import prose, rules
 from .assemble import assemble
@@ -16,6 +17,9 @@ from .model import Disclosure
 from .paths import SECTION_FILES, kind_of, schema_hint_for
 from .schema import validate_document
 from .sources import SourceError, YearSource
+
+if TYPE_CHECKING:
+    from .doccache import DocumentCache
 
 
 @dataclass
@@ -30,8 +34,11 @@ class YearResult:
         return self.model is not None and not has_errors(self.diagnostics)
 
 
-def read_documents(source: YearSource) -> tuple[dict[str, Document], list[Diagnostic]]:
-    """Load every data file of the year; report missing, unexpected and unreadable files."""
+def read_documents(
+    source: YearSource, cache: DocumentCache | None = None
+) -> tuple[dict[str, Document], list[Diagnostic]]:
+    """Load every data file of the year; report missing, unexpected and unreadable files.
+    With a `cache` (disclosure serve), a file unchanged since its last load is not read."""
     problems: list[Diagnostic] = []
     docs: dict[str, Document] = {}
     year_dir = source.display_path("").rstrip("/")
@@ -39,27 +46,12 @@ def read_documents(source: YearSource) -> tuple[dict[str, Document], list[Diagno
         present = source.files()
     except (OSError, SourceError) as e:
         return {}, [Diagnostic(Location(year_dir), f"cannot list the year's files: {e}")]
+    load = cache.load if cache is not None else load_file
     for rel in present:
-        shown = source.display_path(rel)
-        try:  # first, so that a link or special file is reported as such
-            raw = source.read(rel)
-        except (OSError, SourceError) as e:
-            problems.append(Diagnostic(Location(shown), f"cannot read the file: {e}"))
-            continue
-        kind = kind_of(rel)
-        if kind is None:
-            expected = ", ".join(sorted(SECTION_FILES)) + ", projects/NN-name.yaml"
-            problems.append(
-                Diagnostic(Location(shown), f"unexpected file: a year holds only {expected}")
-            )
-            continue
-        doc, found = load_bytes(shown, raw)
+        doc, found = load(source, rel)
         problems += found
-        if doc is None:
-            continue
-        problems += _check_modeline(doc, rel)
-        problems += validate_document(doc, kind)
-        docs[rel] = doc
+        if doc is not None:
+            docs[rel] = doc
     for rel in SECTION_FILES:
         if rel not in present:
             problems.append(
@@ -70,6 +62,23 @@ def read_documents(source: YearSource) -> tuple[dict[str, Document], list[Diagno
                 )
             )
     return docs, problems
+
+
+def load_file(source: YearSource, rel: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Read, load and schema-check one data file of the year."""
+    shown = source.display_path(rel)
+    try:  # first, so that a link or special file is reported as such
+        raw = source.read(rel)
+    except (OSError, SourceError) as e:
+        return None, [Diagnostic(Location(shown), f"cannot read the file: {e}")]
+    kind = kind_of(rel)
+    if kind is None:
+        expected = ", ".join(sorted(SECTION_FILES)) + ", projects/NN-name.yaml"
+        return None, [Diagnostic(Location(shown), f"unexpected file: a year holds only {expected}")]
+    doc, found = load_bytes(shown, raw)
+    if doc is None:
+        return None, found
+    return doc, found + _check_modeline(doc, rel) + validate_document(doc, kind)
 
 
 def _check_modeline(doc: Document, rel: str) -> list[Diagnostic]:
@@ -93,18 +102,21 @@ def _check_modeline(doc: Document, rel: str) -> list[Diagnostic]:
     return []
 
 
-def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResult:
-    """Everything `validate` does for one year; the model is set when the data is usable."""
+def compile_year(
+    source: YearSource, *, check_previous: bool = True, cache: DocumentCache | None = None
+) -> YearResult:
+    """Everything `validate` does for one year; the model is set when the data is usable.
+    `cache` keeps loaded files between compiles (see DocumentCache)."""
     result = YearResult(source)
     if not source.exists():
         raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
-    result.documents, problems = read_documents(source)
+    result.documents, problems = read_documents(source, cache)
     if not has_errors(problems):
         model = assemble(source.year, result.documents)
         problems += prose.check_all(model)
         previous = None
         if check_previous:
-            previous, found = _previous_model(source)
+            previous, found = _previous_model(source, cache)
             problems += found
         problems += rules.check(model, previous, source.previous().where)
         result.model = model
@@ -112,13 +124,15 @@ def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResu
     return result
 
 
-def _previous_model(source: YearSource) -> tuple[Disclosure | None, list[Diagnostic]]:
+def _previous_model(
+    source: YearSource, cache: DocumentCache | None = None
+) -> tuple[Disclosure | None, list[Diagnostic]]:
     """The previous year's model, to check the previous-year figures written in this one."""
     prev = source.previous()
     try:
         if not prev.exists():
             return None, []
-        result = compile_year(prev, check_previous=False)
+        result = compile_year(prev, check_previous=False, cache=cache)
     except SourceError:
         return None, []
     if result.ok:
