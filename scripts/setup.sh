@@ -8,7 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils default-jre-headless git fontconfig chromium chromium-driver)
+DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils default-jre-headless git fontconfig)
+# A machine with its own Chrome names it (GitHub's runners: Ubuntu's chromium is a snap).
+[[ -n "${DISCLOSURE_CHROMIUM:-}" ]] || DEBIAN_PACKAGES+=(chromium chromium-driver)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
