@@ -122,6 +122,7 @@ def diff(
 
 def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) -> None:
     from .pagediff import build_pdfs, compare_pdfs, render_list
+    from .pdfpages import PopplerError
 
     results = [_compiled(old, data_dir), _compiled(new, data_dir)]
     pdfs, problems = build_pdfs(results)
@@ -129,7 +130,10 @@ def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) ->
         _print_problems(problems)
         raise Trouble("cannot build the PDFs to compare (above)")
     labels = (results[0].source.label, results[1].source.label)
-    result = compare_pdfs(*pdfs, pages_dir, labels)
+    try:
+        result = compare_pdfs(*pdfs, pages_dir, labels)
+    except PopplerError as e:
+        raise Trouble(str(e)) from e
     click.echo(render_list(result, fmt, pages_dir), nl=False)
     sys.exit(SAME if result.same else DIFFERENT)
 

@@ -43,12 +43,13 @@ def serve(year: str | None, data_dir: Path, port: int) -> None:
         raise
     server.on_build = _report
     server.start()
-    first = server.preview.snapshot
-    click.echo(f"serving {chosen} at {server.url} ({_state(first)}; Ctrl+C stops)")
-    click.echo(f"ready in {time.perf_counter() - started:.2f} s")
+    first, seconds = server.preview.snapshot, time.perf_counter() - started
+    click.echo(f"serving {chosen} at {server.url} ({_state(first)}; ready in {seconds:.2f} s)")
+    click.echo("open it in a browser; each saved file rebuilds the page; Ctrl+C stops")
     try:
-        while not server.stopping.wait(3600):
-            pass
+        while not server.stopping.wait(1):
+            if server.watch_error is not None:
+                raise Trouble(f"stopped watching the files: {server.watch_error}")
     except KeyboardInterrupt:
         pass
     finally:

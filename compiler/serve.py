@@ -54,12 +54,16 @@ class Preview:
         self._boot = secrets.token_hex(4)  # a restarted server never reuses a token
         self._generation = 0
         self._changed = threading.Condition()
+        self._building = threading.Lock()
         self._pdf_lock = threading.Lock()
         self._pdf: tuple[str, bytes | None, bytes] | None = None  # (token, pdf, error page)
-        self.snapshot = self.rebuild()
+        self.snapshot: Snapshot | None = None  # the first build is made by PreviewServer.start
 
     def rebuild(self, changed: Iterable[Path] = ()) -> Snapshot:
-        changed = list(changed)
+        with self._building:  # one build at a time, so tokens follow the order of builds
+            return self._rebuild(list(changed))
+
+    def _rebuild(self, changed: list[Path]) -> Snapshot:
         for path in changed:
             self.cache.forget(path)
         _refresh_templates(changed)
@@ -166,7 +170,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         url = urlparse(self.path)
-        if url.path in ("/", "/index.html", "/disclosure.html"):
+        port = self.server.server_address[1]
+        if self.headers.get("Host") not in (f"{HOST}:{port}", f"localhost:{port}"):
+            # A web page elsewhere could point a name of its own at 127.0.0.1 (DNS
+            # rebinding) and read the preview; only requests for this address are served.
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain", b"wrong host\n")
+        elif url.path in ("/", "/index.html", "/disclosure.html"):
             self._send(HTTPStatus.OK, "text/html; charset=utf-8", self.preview.snapshot.page)
         elif url.path == "/_live":
             after = parse_qs(url.query).get("after", [""])[0]
@@ -207,20 +216,39 @@ class PreviewServer:
         self.httpd.daemon_threads = True  # open long polls do not hold up stopping
         self.watch = watch
         self.stopping = threading.Event()
+        self.watching = threading.Event()
+        self.watch_error: Exception | None = None
         self.on_build = None  # called with (snapshot, changed paths) after each rebuild
         self._threads: list[threading.Thread] = []
+        self._serving = False
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.httpd.server_address[1]}/"
 
     def start(self) -> None:
-        for target in (self.httpd.serve_forever, self._watch):
-            thread = threading.Thread(target=target, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        """Watch, then build, then serve: a file saved while starting is never missed."""
+        self._thread(self._watch)
+        if not self.watching.wait(timeout=30) or self.watch_error is not None:
+            self.stop()
+            raise OSError(f"cannot watch {', '.join(map(str, self.watch))}: {self.watch_error}")
+        self.preview.rebuild()
+        self._thread(self.httpd.serve_forever)
+        self._serving = True
+
+    def _thread(self, target) -> None:
+        thread = threading.Thread(target=target, daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
     def _watch(self) -> None:
+        try:
+            self._watch_files()
+        except Exception as e:  # e.g. the system's limit of watched folders: `start` says so
+            self.watch_error = e
+            self.watching.set()
+
+    def _watch_files(self) -> None:
         import watchfiles  # imported here: `validate` and `build` never need it
 
         def relevant(change: watchfiles.Change, path: str) -> bool:
@@ -228,14 +256,21 @@ class PreviewServer:
             return Path(path).suffix in WATCHED or not Path(path).suffix
 
         folders = [str(p) for p in self.watch if p.is_dir()]
+        # The watcher says nothing when it is ready; its first time-out (no change within
+        # rust_timeout) comes once it is, which is when `start` may build.
         for changes in watchfiles.watch(
             *folders,
             watch_filter=relevant,
             stop_event=self.stopping,
             debounce=400,
             step=30,
+            rust_timeout=100,
+            yield_on_timeout=True,
             raise_interrupt=False,
         ):
+            self.watching.set()
+            if not changes:
+                continue
             changed = sorted({Path(path) for _, path in changes})
             snapshot = self.preview.rebuild(changed)
             if self.on_build is not None:
@@ -243,14 +278,15 @@ class PreviewServer:
 
     def stop(self) -> None:
         self.stopping.set()
-        self.httpd.shutdown()
+        if self._serving:  # shutdown() waits for serve_forever, forever if it never ran
+            self.httpd.shutdown()
         self.httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
 
 
 def preview_server(data_dir: Path, year: int, port: int) -> PreviewServer:
-    """A server for `year` under `data_dir`, built once, not yet started."""
+    """A server for `year` under `data_dir`; `start` builds the year and serves it."""
     source = WorkingTreeYear(data_dir, year)
     if not source.exists():
         raise SourceError(f"no data for {year} (looked in {source.display_path('')})")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -206,3 +207,16 @@ def test_json_lists_the_changed_pages():
     data = json.loads(render_list(diff, "json", Path("out")))
     assert data["changed"] == [{"old": None, "new": 2, "regions": 1, "image": "page-002.png"}]
     assert (data["old_pages"], data["new_pages"]) == (17, 18)
+
+
+@pytest.mark.slow
+def test_without_poppler_the_command_says_what_to_install(data_copy, tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"  # fontconfig's fc-list (the PDF build needs it) and no poppler
+    bin_dir.mkdir()
+    (bin_dir / "fc-list").symlink_to(shutil.which("fc-list"))
+    monkeypatch.setenv("PATH", str(bin_dir))
+    result = invoke(
+        "diff", "2022", "2022", "--pages", str(tmp_path / "p"), "--data", str(data_copy)
+    )
+    assert result.exit_code == 2
+    assert "pdftotext is not installed: install poppler-utils" in result.stderr

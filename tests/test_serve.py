@@ -66,6 +66,16 @@ def test_serves_the_web_edition_with_a_pdf_link_and_the_reload_script(server):
     assert 'href="/disclosure.pdf"' in text
     assert text.count("</body>") == 1 and text.index('id="disclosure-live"') < text.index("</body>")
     assert get(server.url + "no-such-page")[0] == 404
+    port = server.url.rsplit(":", 1)[1].strip("/")
+    assert get(f"http://localhost:{port}/")[0] == 200
+
+
+def test_a_request_for_another_host_name_is_refused(server):
+    """A page elsewhere that points its own name at 127.0.0.1 cannot read the preview."""
+    request = urllib.request.Request(server.url, headers={"Host": "attacker.example:80"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 421
 
 
 def test_a_saved_change_is_rebuilt_and_served(server, data_copy):
