@@ -1,29 +1,49 @@
 """Assemble the year's model from its schema-valid documents.
 
-Only primary facts are read here; every total and change is a property of the model.
+Only primary facts are read here; every total and change is a property of the model. What
+a part cannot hold by itself is filled in here, once: figures computed from the budget
+lines (the Hebei overview, 机关运行经费), previous-year figures taken from the previous
+year's model when it is in the data, and a department's figures summed from its units
+(rollup.py). A figure typed where it is computed is reported, never silently preferred.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
+from .catalogue import Catalogue, split_code
+from .diagnostics import Diagnostic
+from .layouts import Layout
+from .lines import GENERAL, SOURCE_KEYS, BudgetLines, EconomicLine, FunctionLine
 from .loader import Document, dotted
 from .model import (
+    AnnualRequest,
     AssetCategory,
     Assets,
     Budget,
     Disclosure,
     Expenditure,
+    ExplainedItem,
+    Explanation,
+    FiscalTotals,
+    FundedProject,
+    GoalSetting,
     Income,
     Indicator,
+    LineNote,
     Measure,
     OperatingCosts,
+    Organisation,
     Origin,
     Performance,
     Procurement,
     ProcurementItem,
     ProcurementProject,
+    ProcurementSummary,
     Project,
+    ProjectFunds,
     Prose,
     SubGoal,
     Target,
@@ -32,9 +52,19 @@ from .model import (
     ThreePublicItems,
     Unit,
 )
+from .numbers import ZERO
 from .paths import PROJECTS_DIR
 
-THREE_PUBLIC_REASONS = ("overseas", "vehicles", "reception")
+THREE_PUBLIC_REASONS = (
+    "overseas",
+    "vehicles",
+    "vehicle_purchase",
+    "vehicle_operation",
+    "reception",
+    "total",
+)
+# Unit types whose 机关运行经费 the rules define (行政单位 and 参公事业单位).
+OPERATING_COST_TYPES = ("行政单位", "参照公务员法管理的事业单位")
 
 
 class _Reader:
@@ -42,6 +72,10 @@ class _Reader:
 
     def __init__(self, doc: Document):
         self.doc = doc
+
+    @property
+    def data(self) -> dict:
+        return self.doc.data or {}
 
     def origin(self, *path) -> Origin:
         return Origin(self.doc.file, tuple(path), self.doc.locate, self.doc.locate_key)
@@ -54,73 +88,432 @@ class _Reader:
         return Prose(value, location, first_line, dotted(path))
 
 
-def assemble(year: int, docs: dict[str, Document]) -> Disclosure:
+@dataclass
+class Context:
+    """What assembling one year needs besides its documents."""
+
+    year: int
+    layout: Layout
+    catalogue: Catalogue
+    previous: Disclosure | None = None  # the previous year's model, if in the data
+    units: tuple[Disclosure, ...] = ()  # a department's units, already assembled
+    slug: str = ""
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, origin: Origin | None, path: tuple, message: str, file: str = "") -> None:
+        where = origin.at(*path) if origin is not None else None
+        if where is None:
+            from .diagnostics import Location
+
+            where = Location(file)
+        self.problems.append(Diagnostic(where, message, field=dotted(path)))
+
+
+def assemble(docs: dict[str, Document], ctx: Context) -> Disclosure:
+    """The model of one unit (or department) from its documents; problems found on the
+    way (a typed figure that is computed, a baseline that is missing) go to ctx.problems."""
     unit_r = _Reader(docs["unit.yaml"])
-    unit_d = unit_r.doc.data
-    u = unit_d["unit"]
+    unit_d = unit_r.data
+    readers = {name: _Reader(doc) for name, doc in docs.items()}
+    rollup = None
+    if ctx.units:
+        from . import rollup as rollup_module
+
+        rollup = rollup_module.Rollup(ctx.units, ctx)
+
+    lines = _lines(readers.get("lines.yaml"), ctx, rollup)
+    unit = _unit(unit_d["unit"])
+    budget = _budget(readers.get("budget.yaml"), lines, ctx, rollup)
+    explanation = _explanation(readers.get("line-notes.yaml"), lines, ctx, rollup)
+    projects = tuple(
+        _project(name, readers[name])
+        for name in sorted(readers)
+        if name.startswith(PROJECTS_DIR + "/")
+    )
+    if rollup is not None:
+        projects = rollup.projects(projects)
     return Disclosure(
-        year=year,
-        unit=Unit(
-            name=u["name"],
-            scope=u.get("scope", ""),
-            code=u["code"],
-            city=u["city"],
-            self_reference=u["self_reference"],
-            nature=u["nature"],
-            level=u["level"],
-            funding_form=u["funding_form"],
+        year=ctx.year,
+        unit=unit,
+        layout=ctx.layout,
+        legal_bases=tuple(unit_d.get("legal_bases", ())),
+        duties_intro=unit_r.prose(unit_d.get("duties_intro"), "duties_intro"),
+        duties=tuple(unit_r.prose(d, "duties", i) for i, d in enumerate(unit_d.get("duties", ()))),
+        organisation=_organisation(unit_r, rollup),
+        other_matters=unit_r.prose(unit_d.get("other_matters"), "other_matters"),
+        budget=budget,
+        lines=lines,
+        explanation=explanation,
+        operating_costs=_operating_costs(
+            readers.get("operating-costs.yaml"), unit, lines, ctx, rollup
         ),
-        legal_bases=tuple(unit_d["legal_bases"]),
-        duties=tuple(unit_r.prose(d, "duties", i) for i, d in enumerate(unit_d["duties"])),
-        other_matters=unit_r.prose(unit_d["other_matters"], "other_matters"),
-        budget=_budget(_Reader(docs["budget.yaml"])),
-        operating_costs=_operating_costs(_Reader(docs["operating-costs.yaml"])),
-        three_public=_three_public(_Reader(docs["three-public.yaml"])),
-        performance=_performance(_Reader(docs["performance.yaml"])),
-        indicators=_indicators(_Reader(docs["indicators.yaml"]), ("indicators",)),
-        projects=tuple(
-            _project(name, _Reader(doc))
-            for name, doc in sorted(docs.items())
-            if name.startswith(PROJECTS_DIR + "/")
-        ),
-        procurement=_procurement(_Reader(docs["procurement.yaml"])),
-        assets=_assets(docs["assets.yaml"], year),
-        glossary=_glossary(_Reader(docs["glossary.yaml"])),
+        three_public=_three_public(readers.get("three-public.yaml"), ctx, rollup),
+        performance=_performance(readers.get("performance.yaml")),
+        goal_setting=_goal_setting(readers.get("goal-setting.yaml"), projects, ctx, rollup),
+        indicators=_indicators(readers["indicators.yaml"], ("indicators",))
+        if "indicators.yaml" in readers
+        else (),
+        projects=projects,
+        procurement=_procurement(readers.get("procurement.yaml"), rollup),
+        assets=_assets(readers.get("assets.yaml"), ctx.year, rollup),
+        glossary=_glossary(readers.get("glossary.yaml")),
+        project_funding=_project_funding(readers.get("project-funding.yaml")),
+        units=ctx.units,
+        slug=ctx.slug,
+        files=frozenset(docs),
     )
 
 
-def _budget(r: _Reader) -> Budget:
-    d = r.doc.data
-    e = d["expenditure"]
+def _unit(u: dict) -> Unit:
+    return Unit(
+        name=u["name"],
+        code=u.get("code", ""),
+        scope=u.get("scope", ""),
+        type=u.get("type"),
+        city=u.get("city"),
+        self_reference=u.get("self_reference"),
+        nature=u.get("nature"),
+        level=u.get("level"),
+        funding_form=u.get("funding_form"),
+    )
+
+
+def _organisation(r: _Reader, rollup) -> Organisation | None:
+    o = r.data.get("organisation")
+    if o is None and rollup is None:
+        return None
+    o = o or {}
+    members = tuple(o.get("members", ()))
+    counts = dict(o.get("counts", {}))
+    if rollup is not None:
+        members, counts = rollup.organisation(members, counts, r.origin("organisation"))
+    return Organisation(
+        intro=r.prose(o.get("intro"), "organisation", "intro"),
+        headquarters=o.get("headquarters"),
+        members=members,
+        counts=counts,
+    )
+
+
+# Budget lines, the Hebei overview and the explanation ------------------------------------
+
+
+def _lines(r: _Reader | None, ctx: Context, rollup) -> BudgetLines | None:
+    if rollup is not None:
+        if r is not None:
+            ctx.error(
+                r.origin(),
+                (),
+                "a department's lines are the sum of its units' lines: "
+                "delete lines.yaml here and keep each unit's own",
+            )
+        return rollup.lines()
+    if r is None:
+        return None
+    d = r.data
+    function = tuple(
+        FunctionLine(
+            code=row["code"],
+            source=row.get("source", GENERAL),
+            personnel=row.get("personnel", ZERO if "basic" not in row else None),
+            public=row.get("public", ZERO if "basic" not in row else None),
+            basic_unsplit=row.get("basic"),
+            project=row.get("project", ZERO),
+            src=r.origin("function", i),
+        )
+        for i, row in enumerate(d.get("function", ()))
+    )
+    economic = tuple(
+        EconomicLine(
+            code=row["code"],
+            source=row.get("source", GENERAL),
+            personnel=row.get("personnel", ZERO),
+            public=row.get("public", ZERO),
+            src=r.origin("economic", i),
+        )
+        for i, row in enumerate(d.get("economic", ()))
+    )
+    return BudgetLines(d["amount_unit"], function, economic, ctx.catalogue, src=r.origin())
+
+
+def _budget(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup) -> Budget | None:
+    """The Hebei overview: typed when there are no lines, else computed from them (only
+    for a layout that prints it)."""
+    if r is None and (lines is None or not _uses(ctx.layout, "budget")):
+        return None
+    d = r.data if r is not None else {}
+    e = d.get("expenditure", {})
     reasons = d.get("change_reasons", {})
+    if lines is not None:
+        for key, words in (("income", "收入"), ("expenditure", "支出")):
+            typed = [k for k in d.get(key, {}) if k not in ("project_scope", "project_main_uses")]
+            if typed:
+                ctx.error(
+                    r.origin(),
+                    (key, typed[0]),
+                    f"{words} is computed from the budget lines (lines.yaml); delete "
+                    f"{', '.join(typed)} here",
+                )
+        income, expenditure = _overview_from_lines(lines, e)
+    elif rollup is not None:
+        income, expenditure = rollup.overview(e)
+    else:
+        if "income" not in d or not {"personnel", "public_operating", "project"} <= set(e):
+            missing = "income" if "income" not in d else "expenditure"
+            ctx.error(
+                r.origin(),
+                (missing,),
+                f"missing {missing}: without budget lines (lines.yaml) the overview is typed here",
+            )
+            return None
+        income = Income(**d["income"])
+        expenditure = Expenditure(
+            personnel=e["personnel"],
+            public_operating=e["public_operating"],
+            project=e["project"],
+            project_scope=e.get("project_scope"),
+            project_main_uses=e.get("project_main_uses"),
+        )
+    previous, written = _baseline(
+        r.origin() if r is not None else None,
+        d.get("previous_year"),
+        ("basic", "project"),
+        ctx,
+        lambda prev: (
+            prev.budget
+            and {"basic": prev.budget.expenditure.basic, "project": prev.budget.expenditure.project}
+        ),
+        "budget.yaml",
+        "previous_year",
+        rollup and (lambda: rollup.sum_budget_previous()),
+    )
     return Budget(
-        income=Income(**d["income"]),
-        expenditure=Expenditure(**e),
-        previous_basic=d["previous_year"]["basic"],
-        previous_project=d["previous_year"]["project"],
+        income=income,
+        expenditure=expenditure,
+        previous_basic=previous["basic"],
+        previous_project=previous["project"],
         basic_reason=reasons.get("basic"),
         project_reason=reasons.get("project"),
-        src=r.origin(),
+        from_lines=lines is not None,
+        previous_written=written,
+        src=r.origin() if r is not None else None,
     )
 
 
-def _operating_costs(r: _Reader) -> OperatingCosts:
-    d = r.doc.data
-    return OperatingCosts(amount=d["amount"], main_uses=d["main_uses"], src=r.origin())
+def _uses(layout: Layout, kind: str) -> bool:
+    return any(kind in section.files for section in layout.all_sections())
 
 
-def _three_public(r: _Reader) -> ThreePublic:
-    d = r.doc.data
+def _overview_from_lines(lines: BudgetLines, e: dict) -> tuple[Income, Expenditure]:
+    by = lines.by_source
+    w = lines.wan
+    other_sources = ("capital", "business", "operating", "other")
+    income = Income(
+        general_budget=w(by["general"]),
+        fund_budget=w(by["fund"]),
+        special_account=w(by["special_account"]),
+        other=w(sum((by[k] for k in other_sources), ZERO)),
+        carried_over=w(by["carried_over"]),
+    )
+    expenditure = Expenditure(
+        personnel=w(lines.personnel),
+        public_operating=w(lines.public),
+        project=w(lines.project),
+        project_scope=e.get("project_scope"),
+        project_main_uses=e.get("project_main_uses"),
+    )
+    return income, expenditure
+
+
+def _baseline(origin, written, keys, ctx: Context, from_previous, file, key, from_units=None):
+    """Previous-year figures: from the previous year's model when it is in the data (a
+    written one is then checked against it by the rules), else as written; a department
+    adds up its units'. Returns (figures, written?)."""
+    if written is not None:
+        return {k: written[k] for k in keys}, True
+    if from_units is not None:
+        return from_units(), False
+    if ctx.previous is not None:
+        found = from_previous(ctx.previous)
+        if found:
+            return found, False
+    ctx.error(
+        origin,
+        (),
+        f"missing {key}: the figures of {ctx.year - 1} are not in the data, so write them "
+        f"here ({', '.join(keys)}), or add the year {ctx.year - 1}",
+        file=file,
+    )
+    return {k: ZERO for k in keys}, True
+
+
+def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup):
+    if lines is None:
+        if r is not None:
+            ctx.error(
+                r.origin(),
+                (),
+                "line-notes.yaml explains budget lines, but the year has no lines.yaml",
+            )
+        return None
+    d = r.data if r is not None else {}
+    w = lines.wan
+    fiscal = lines.totals("fiscal").by_source
+    current = FiscalTotals(
+        general_budget=w(fiscal.get("general", ZERO)),
+        fund_budget=w(fiscal.get("fund", ZERO)),
+        capital_budget=w(fiscal.get("capital", ZERO)),
+    )
+    keys = ("general_budget", "fund_budget", "capital_budget")
+    previous, written = _baseline(
+        r.origin() if r is not None else None,
+        d.get("previous_year"),
+        keys,
+        ctx,
+        lambda prev: prev.explanation and {k: getattr(prev.explanation.current, k) for k in keys},
+        "line-notes.yaml",
+        "previous_year",
+    )
+    notes = {row["code"]: (i, row) for i, row in enumerate(d.get("items", ()))}
+    items = []
+    for row in lines.function_rows("fiscal"):
+        if row.level != "项":
+            continue
+        i, note = notes.get(row.code, (None, None))
+        names = _names(ctx.catalogue, row.code)
+        items.append(
+            ExplainedItem(
+                code=row.code,
+                names=names,
+                amount=w(row.amounts.total),
+                previous=note["previous"] if note else ZERO,
+                use=(note or {}).get("use") or names[2],
+                reason=(note or {}).get("reason"),
+                src=r.origin("items", i) if note is not None else None,
+            )
+        )
+    return Explanation(
+        current=current,
+        previous=FiscalTotals(**previous),
+        income={key: w(value) for key, value in lines.by_source.items()},
+        total=w(lines.total),
+        items=tuple(items),
+        change_reason=d.get("change_reason"),
+        previous_written=written,
+        notes=tuple(
+            LineNote(
+                row["code"],
+                row["previous"],
+                row.get("use"),
+                row.get("reason"),
+                src=r.origin("items", i),
+            )
+            for i, row in enumerate(d.get("items", ()))
+        ),
+        src=r.origin() if r is not None else None,
+    )
+
+
+def _names(catalogue: Catalogue, code: str) -> tuple[str, str, str]:
+    cls, kuan, item = split_code(code)
+    return tuple(catalogue.function.get(c, "") for c in (cls, cls + kuan, cls + kuan + item))
+
+
+# 机关运行经费 and 三公经费 --------------------------------------------------------------------
+
+
+def _operating_costs(r, unit: Unit, lines: BudgetLines | None, ctx: Context, rollup):
+    d = r.data if r is not None else {}
+    main_uses = d.get("main_uses")
+    if rollup is not None:
+        amount = rollup.operating_costs()
+        if "amount" in d:
+            ctx.error(
+                r.origin(),
+                ("amount",),
+                "a department's 机关运行经费 is the sum of its units': delete amount here",
+            )
+        if amount is None and r is None:
+            return None
+        return OperatingCosts(amount or ZERO, main_uses, computed=True, src=_src(r))
+    computable = lines is not None and lines.economic and unit.type in OPERATING_COST_TYPES
+    if computable:
+        amount = lines.wan(lines.economic_totals("general").public)
+        if "amount" in d:
+            ctx.error(
+                r.origin(),
+                ("amount",),
+                "机关运行经费 is computed from the budget lines (一般公共预算基本支出的公用经费"
+                f" {amount} 万元); delete amount here",
+            )
+        return OperatingCosts(amount, main_uses, computed=True, src=_src(r))
+    if r is None:
+        return None
+    if "amount" not in d:
+        ctx.error(
+            r.origin(),
+            ("amount",),
+            "missing required field 'amount' (机关运行经费（万元）): without economic budget "
+            "lines it is typed here",
+        )
+        return None
+    return OperatingCosts(d["amount"], main_uses, computed=False, src=r.origin())
+
+
+def _src(r: _Reader | None) -> Origin | None:
+    return r.origin() if r is not None else None
+
+
+def _three_public(r: _Reader | None, ctx: Context, rollup) -> ThreePublic | None:
+    if r is None and rollup is None:
+        return None
+    d = r.data if r is not None else {}
+    reasons = {part: d.get("reasons", {}).get(part) for part in THREE_PUBLIC_REASONS}
+    if rollup is not None:
+        for key in ("current", "previous"):
+            if key in d:
+                ctx.error(
+                    r.origin(),
+                    (key,),
+                    "a department's 三公经费 are the sums of its "
+                    f"units': delete {key} here (keep the reasons)",
+                )
+        summed = rollup.three_public()
+        if summed is None:
+            return None
+        current, previous = summed
+        return ThreePublic(current, previous, reasons, previous_written=False, src=_src(r))
+    if "current" not in d:
+        ctx.error(r.origin(), (), "missing current (本年“三公”经费)")
+        return None
+    current = ThreePublicItems(**d["current"])
+    previous, written = _baseline(
+        r.origin(),
+        d.get("previous"),
+        ("overseas", "vehicle_purchase", "vehicle_operation", "reception"),
+        ctx,
+        lambda prev: (
+            prev.three_public
+            and {
+                k: getattr(prev.three_public.current, k)
+                for k in ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
+            }
+        ),
+        "three-public.yaml",
+        "previous",
+    )
     return ThreePublic(
-        current=ThreePublicItems(**d["current"]),
-        previous=ThreePublicItems(**d["previous"]),
-        reasons={part: d.get("reasons", {}).get(part) for part in THREE_PUBLIC_REASONS},
-        src=r.origin(),
+        current, ThreePublicItems(**previous), reasons, previous_written=written, src=r.origin()
     )
 
 
-def _performance(r: _Reader) -> Performance:
-    d = r.doc.data
+# Performance ----------------------------------------------------------------------------
+
+
+def _performance(r: _Reader | None) -> Performance | None:
+    if r is None:
+        return None
+    d = r.data
     return Performance(
         overall_goal=r.prose(d["overall_goal"], "overall_goal"),
         sub_goals=tuple(
@@ -139,7 +532,7 @@ def _performance(r: _Reader) -> Performance:
 
 
 def _indicators(r: _Reader, base: tuple) -> tuple[Indicator, ...]:
-    rows = r.doc.data
+    rows = r.data
     for key in base:
         rows = rows[key]
     return tuple(
@@ -147,9 +540,9 @@ def _indicators(r: _Reader, base: tuple) -> tuple[Indicator, ...]:
             level1=row["level1"],
             level2=row["level2"],
             name=row["name"],
-            description=r.prose(row["description"], *base, i, "description"),
+            description=r.prose(row.get("description"), *base, i, "description"),
             target=Target(**row["target"]),
-            basis=row["basis"],
+            basis=row.get("basis"),
             scoring=r.prose(row.get("scoring"), *base, i, "scoring"),
             src=r.origin(*base, i),
         )
@@ -158,19 +551,67 @@ def _indicators(r: _Reader, base: tuple) -> tuple[Indicator, ...]:
 
 
 def _project(name: str, r: _Reader) -> Project:
-    d = r.doc.data
+    d = r.data
     key = name.removeprefix(PROJECTS_DIR + "/").removesuffix(".yaml")
     return Project(
         key=key,
         name=d["name"],
-        goal=r.prose(d["goal"], "goal"),
+        goal=r.prose(d.get("goal"), "goal"),
         indicators=_indicators(r, ("indicators",)),
+        nature=d.get("nature"),
+        category=d.get("category"),
+        department=d.get("department"),
+        implementer=d.get("implementer"),
+        start=d.get("start"),
+        end=d.get("end"),
+        funds=ProjectFunds(**d["funds"]) if "funds" in d else None,
+        annual=AnnualRequest(**d["annual"]) if "annual" in d else None,
+        overall_goal=r.prose(d.get("overall_goal"), "overall_goal"),
+        annual_goal=r.prose(d.get("annual_goal"), "annual_goal"),
         src=r.origin(),
     )
 
 
-def _procurement(r: _Reader) -> Procurement:
-    d = r.doc.data
+def _goal_setting(r, projects: tuple[Project, ...], ctx: Context, rollup) -> GoalSetting | None:
+    if rollup is not None:
+        return rollup.goal_setting(r, ctx)
+    if r is None:
+        return None
+    d = r.data
+    counted = bool(projects)
+    if counted and "projects" in d:
+        ctx.error(
+            r.origin(),
+            ("projects",),
+            f"the number of projects is counted from the {len(projects)} performance tables "
+            "in projects/; delete it here",
+        )
+    if not counted and "projects" not in d:
+        ctx.error(
+            r.origin(),
+            (),
+            "missing projects (编报绩效目标的项目个数): write it, or add "
+            "the projects' performance tables under projects/",
+        )
+    return GoalSetting(
+        units=d.get("units"),
+        projects=Decimal(len(projects)) if counted else d.get("projects", ZERO),
+        funds=d["funds"],
+        projects_counted=counted,
+        src=r.origin(),
+    )
+
+
+# Procurement, assets, glossary, project funding ------------------------------------------
+
+
+def _procurement(r: _Reader | None, rollup) -> Procurement | None:
+    if rollup is not None:
+        return rollup.procurement(r)
+    if r is None:
+        return None
+    d = r.data
+    summary = d.get("summary")
     return Procurement(
         projects=tuple(
             ProcurementProject(
@@ -182,32 +623,75 @@ def _procurement(r: _Reader) -> Procurement:
                 ),
                 src=r.origin("projects", i),
             )
-            for i, p in enumerate(d["projects"])
+            for i, p in enumerate(d.get("projects", ()))
         ),
+        summary=ProcurementSummary(
+            goods=summary["goods"],
+            works=summary["works"],
+            services=summary["services"],
+            sme_reserved=summary.get("sme_reserved"),
+            small_micro_reserved=summary.get("small_micro_reserved"),
+        )
+        if summary is not None
+        else None,
         note=r.prose(d.get("note"), "note"),
         src=r.origin(),
     )
 
 
-def _asset_category(d: dict) -> AssetCategory:
+def asset_category(d: dict) -> AssetCategory:
     return AssetCategory(
         name=d["name"],
         unit=d.get("unit"),
-        quantity=d.get("quantity"),
-        value=d.get("value"),
-        of_which=tuple(_asset_category(c) for c in d.get("of_which", ())),
+        typed_quantity=d.get("quantity"),
+        typed_value=d.get("value"),
+        parts=tuple(asset_category(c) for c in d.get("parts", ())),
+        of_which=tuple(asset_category(c) for c in d.get("of_which", ())),
     )
 
 
-def _assets(doc: Document, year: int) -> Assets:
+def _assets(r: _Reader | None, year: int, rollup) -> Assets | None:
+    if rollup is not None:
+        return rollup.assets(r, year)
+    if r is None:
+        return None
+    d = r.data
     return Assets(
-        categories=tuple(_asset_category(c) for c in doc.data["categories"]),
-        as_of=date(year - 1, 12, 31),  # 上年末: the table reports the end of the previous year
+        categories=tuple(asset_category(c) for c in d["categories"]),
+        as_of=as_of(d, year),
+        planned=tuple(asset_category(c) for c in d.get("planned", ())),
     )
 
 
-def _glossary(r: _Reader) -> tuple[Term, ...]:
+def as_of(d: dict, year: int) -> date:
+    """The assets' date: as written, else 上年末 (the end of the previous year)."""
+    if "as_of" in d:
+        return date.fromisoformat(d["as_of"])
+    return date(year - 1, 12, 31)
+
+
+def _glossary(r: _Reader | None) -> tuple[Term, ...]:
+    if r is None:
+        return ()
     return tuple(
         Term(term=t["term"], definition=r.prose(t["definition"], "terms", i, "definition"))
-        for i, t in enumerate(r.doc.data["terms"])
+        for i, t in enumerate(r.data["terms"])
     )
+
+
+def _project_funding(r: _Reader | None) -> tuple[FundedProject, ...]:
+    if r is None:
+        return ()
+    texts = ("overview", "basis", "implementer", "plan", "schedule", "goal")
+    return tuple(
+        FundedProject(
+            name=p["name"],
+            quarterly=tuple(p["quarterly"]),
+            src=r.origin("projects", i),
+            **{key: r.prose(p[key], "projects", i, key) for key in texts},
+        )
+        for i, p in enumerate(r.data["projects"])
+    )
+
+
+__all__ = ["Context", "assemble", "SOURCE_KEYS"]

@@ -13,19 +13,34 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, has_errors
+from .diagnostics import Diagnostic, Location, has_errors
 from .model import Disclosure
 from .output import write_all
 from .pipeline import YearResult, compile_year
 from .sources import YearSource
 
-FORMATS = ("html", "md", "pdf")
+FORMATS = ("html", "md", "pdf", "xlsx")
+DEFAULT_FORMATS = ("html", "md", "pdf")
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
 
 
 def build_naming(model: Disclosure, fmt: str) -> str:
-    """build/<year>/disclosure.<fmt>: stable names for reviewers and tests."""
+    """build/<year>/disclosure.<fmt>, and a department's unit alone in
+    build/<year>/units/<slug>/disclosure.<fmt>: stable names for reviewers and tests."""
+    if model.slug:
+        return f"{model.year}/units/{model.slug}/disclosure.{fmt}"
     return f"{model.year}/disclosure.{fmt}"
+
+
+def published_documents(model: Disclosure) -> list[Disclosure]:
+    """What a year publishes: its document (for a department, its package), then each of
+    a department's units alone."""
+    return [model, *model.units]
+
+
+def output_key(model: Disclosure, fmt: str) -> str:
+    """How BuildResult.outputs names a file: the format, or unit-slug:format."""
+    return f"{model.slug}:{fmt}" if model.slug else fmt
 
 
 @dataclass
@@ -57,19 +72,51 @@ def source_date_epoch() -> int | None:
 
 
 def render_year(
-    result: YearResult, formats: tuple[str, ...]
+    result: YearResult, formats: tuple[str, ...], workbook_optional: bool = False
+) -> tuple[dict[tuple[str, str], bytes], list[Diagnostic], list[str]]:
+    """Render the requested formats of every document a valid year publishes into bytes:
+    (the document's unit slug, '' for the year's own document; format) → bytes."""
+    rendered: dict[tuple[str, str], bytes] = {}
+    problems: list[Diagnostic] = []
+    fonts: set[str] = set()
+    for model in published_documents(result.model):
+        files, found, used = render_document(model, result.documents, formats, workbook_optional)
+        rendered.update({(model.slug, fmt): data for fmt, data in files.items()})
+        problems += found
+        fonts.update(used)
+        if has_errors(found):
+            break
+    return rendered, problems, sorted(fonts)
+
+
+def render_document(
+    model: Disclosure, documents: dict, formats: tuple[str, ...], workbook_optional: bool = False
 ) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
-    """Render the requested formats of a valid year into bytes."""
+    """One document in the requested formats: format → bytes."""
     from .render.html import render_html
     from .render.markdown import render_markdown
 
-    model = result.model
     rendered: dict[str, bytes] = {}
     if "html" in formats:
         rendered["html"] = render_html(model).encode("utf-8")
     if "md" in formats:
         rendered["md"] = render_markdown(model).encode("utf-8")
     problems: list[Diagnostic] = []
+    if "xlsx" in formats:
+        from .render.xlsx import render_xlsx
+        from .sections import shown_tables
+
+        if shown_tables(model):
+            rendered["xlsx"] = render_xlsx(model, source_date_epoch())
+        elif not workbook_optional:
+            problems.append(
+                Diagnostic(
+                    Location(model.files and _unit_file(documents, model) or "unit.yaml"),
+                    f"{model.unit.name} {model.year}: the workbook holds the statutory tables, "
+                    "and this year publishes none (add lines.yaml); leave xlsx out of --format",
+                )
+            )
+            return rendered, problems, []
     fonts: list[str] = []
     if "pdf" in formats:
         # Imported here: WeasyPrint takes a while to import and html/md builds need none of it.
@@ -78,10 +125,15 @@ def render_year(
 
         epoch = source_date_epoch()
         html = print_html(model, epoch)
-        problems = font_check.missing_glyphs(result.documents, _visible_text(html))
+        problems = font_check.missing_glyphs(documents, _visible_text(html))
         if has_errors(problems):
             return rendered, problems, fonts
-        sources = [SourceFile(name, doc.raw) for name, doc in sorted(result.documents.items())]
+        prefix = f"units/{model.slug}/" if model.slug else ""
+        sources = [
+            SourceFile(name.removeprefix(prefix), doc.raw)
+            for name, doc in sorted(documents.items())
+            if name.startswith(prefix)
+        ]
         pdf = render_pdf(model, html, sources, epoch)
         rendered["pdf"] = pdf.data
         fonts = [
@@ -89,6 +141,12 @@ def render_year(
             for family, style in pdf.fonts
         ]
     return rendered, problems, fonts
+
+
+def _unit_file(documents: dict, model: Disclosure) -> str:
+    prefix = f"units/{model.slug}/" if model.slug else ""
+    doc = documents.get(prefix + "unit.yaml")
+    return doc.file if doc is not None else "unit.yaml"
 
 
 _TAGS = re.compile(r"<style>.*?</style>|<[^>]+>", re.S)
@@ -114,8 +172,9 @@ def output_path(out_dir: Path, relative: str) -> Path:
 def prepare_year(
     source: YearSource,
     out_dir: Path,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     naming: Naming = build_naming,
+    workbook_optional: bool = False,
 ) -> tuple[BuildResult, dict[Path, bytes]]:
     """Compile and render a year in memory: the result and the files to write (none when
     the data has errors)."""
@@ -123,17 +182,23 @@ def prepare_year(
     result = BuildResult(compiled)
     if not compiled.ok:
         return result, {}
-    rendered, result.diagnostics, result.fonts = render_year(compiled, formats)
+    rendered, result.diagnostics, result.fonts = render_year(compiled, formats, workbook_optional)
     if has_errors(result.diagnostics):
         return result, {}
-    result.outputs = {fmt: output_path(out_dir, naming(compiled.model, fmt)) for fmt in rendered}
-    return result, {result.outputs[fmt]: data for fmt, data in rendered.items()}
+    files = {}
+    models = {m.slug: m for m in published_documents(compiled.model)}
+    for (slug, fmt), data in rendered.items():
+        model = models[slug]
+        path = output_path(out_dir, naming(model, fmt))
+        result.outputs[output_key(model, fmt)] = path
+        files[path] = data
+    return result, files
 
 
 def build_year(
     source: YearSource,
     out_dir: Path,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     naming: Naming = build_naming,
 ) -> BuildResult:
     """Compile, render and write a year; nothing is written unless everything rendered."""

@@ -69,15 +69,17 @@ format_option = click.option(
 
 
 class _Commands(click.Group):
-    """The reviewer's commands (diff, new-year, textconv) and `serve` are imported only when
-    asked for: they pull in difflib, the new-year editor, a file watcher and an HTTP server,
-    which `validate` and `build` never need (this keeps `validate` fast; the pattern is
-    click's documented lazy loading). Name → (module, attribute)."""
+    """The reviewer's commands (diff, new-year, textconv), `import` and `serve` are imported
+    only when asked for: they pull in difflib, the new-year editor, a workbook reader, a file
+    watcher and an HTTP server, which `validate` and `build` never need (this keeps
+    `validate` fast; the pattern is click's documented lazy loading). Name → (module,
+    attribute)."""
 
     LAZY = {
         "diff": ("cli_review", "diff"),
         "new-year": ("cli_review", "new_year"),
         "textconv": ("cli_review", "textconv"),
+        "import": ("cli_import", "import_workbook"),
         "serve": ("cli_serve", "serve"),
     }
 
@@ -154,7 +156,8 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     "formats",
     default="html,md,pdf",
     show_default=True,
-    help="Comma-separated formats to write.",
+    help="Comma-separated formats to write: html, md, pdf, xlsx (the statutory tables as a "
+    "workbook).",
 )
 @out_option("build", "Output folder; each year goes to OUT/<year>/.")
 @click.option(

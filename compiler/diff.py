@@ -115,17 +115,20 @@ class _Walker:
     def walk(self, old, new, pattern: str, path: str, label: str | None, derived: bool) -> None:
         """Compare two values at one place of the model. `label` names the enclosing list
         entry (None outside lists); `derived` is inherited by everything below a derived field."""
-        if dataclasses.is_dataclass(old) and dataclasses.is_dataclass(new):
-            for name, is_derived in _fields(old):
+        if _part(old, new):
+            # A part present on one side only (a year that adds its budget lines) is
+            # compared field by field against nothing, so each of its figures is listed.
+            for name, is_derived in _fields(old if old is not None else new):
                 self.walk(
-                    getattr(old, name),
-                    getattr(new, name),
+                    getattr(old, name, None),
+                    getattr(new, name, None),
                     _join(pattern, name),
                     _join(path, name),
                     label,
                     derived or is_derived,
                 )
-        elif isinstance(old, dict) and isinstance(new, dict):
+        elif _both(old, new, dict):
+            old, new = old or {}, new or {}
             for key in dict.fromkeys([*old, *new]):
                 self.walk(
                     old.get(key),
@@ -135,8 +138,8 @@ class _Walker:
                     label,
                     derived,
                 )
-        elif isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
-            self.walk_list(list(old), list(new), pattern, path, label, derived)
+        elif _both(old, new, (list, tuple)):
+            self.walk_list(list(old or ()), list(new or ()), pattern, path, label, derived)
         else:
             self.leaf(old, new, pattern, path, label, derived)
 
@@ -203,13 +206,36 @@ class _Walker:
         self.add(Entry("value", section, path, name, old, new, derived), pattern)
 
 
+def _part(old, new) -> bool:
+    """Both sides are model objects, or one is and the other is absent."""
+    is_part = dataclasses.is_dataclass
+    return (
+        (is_part(old) or old is None)
+        and (is_part(new) or new is None)
+        and (is_part(old) or is_part(new))
+    )
+
+
+def _both(old, new, kinds) -> bool:
+    """Both sides are of `kinds`, or one is and the other is absent."""
+    return (
+        (isinstance(old, kinds) or old is None)
+        and (isinstance(new, kinds) or new is None)
+        and (isinstance(old, kinds) or isinstance(new, kinds))
+    )
+
+
 def _fields(obj) -> list[tuple[str, bool]]:
     """The model's fields as to_tree exports them; a Change's previous/current are left out
     because they repeat figures shown in their own place."""
     names = (
         []
         if isinstance(obj, Change)
-        else [(f.name, False) for f in dataclasses.fields(obj) if not f.metadata.get("origin")]
+        else [
+            (f.name, bool(f.metadata.get("derived")))
+            for f in dataclasses.fields(obj)
+            if not f.metadata.get("origin")
+        ]
     )
     return names + [(name, True) for name in derived_names(type(obj))]
 

@@ -71,7 +71,7 @@ _INDICATOR_SPEC = ListSpec(
     label=lambda row, n: row.name,
     key=lambda row: (row.level1, row.level2, row.name),
     summary=lambda row: (
-        f"{row.level1} › {row.level2} · {row.target.display} · {_short(row.description, 24)}"
+        f"{row.level1} › {row.level2} · {row.target.display} · {_short(row.description or '', 24)}"
     ),
 )
 _ASSET_SPEC = ListSpec(
@@ -97,7 +97,9 @@ LISTS: dict[str, ListSpec] = {
         label=lambda p, n: p.name,
         key=lambda p: (p.name,),
         fallback_key=lambda p: (p.key,),
-        summary=lambda p: f"{p.key} · {len(p.indicators)} 项指标 · {_short(p.goal, 30)}",
+        summary=lambda p: (
+            f"{p.key} · {len(p.indicators)} 项指标 · {_short(p.goal or p.annual_goal or '', 30)}"
+        ),
         title="项目",
     ),
     "projects[].indicators": _INDICATOR_SPEC,
@@ -117,6 +119,43 @@ LISTS: dict[str, ListSpec] = {
     ),
     "assets.categories": dataclasses.replace(_ASSET_SPEC, title="国有资产"),
     "assets.categories[].of_which": _ASSET_SPEC,
+    "assets.categories[].parts": _ASSET_SPEC,
+    "assets.planned": dataclasses.replace(_ASSET_SPEC, title="拟购置资产"),
+    "organisation.members": ListSpec(label=lambda s, n: f"所属单位{n}"),
+    "lines.function": ListSpec(
+        label=lambda line, n: f"功能分类 {line.code} {line.source}",
+        key=lambda line: (line.code, line.source),
+        summary=lambda line: (
+            f"基本支出 {plain_number(line.basic)} · 项目支出 {plain_number(line.project)}"
+        ),
+        title="预算明细",
+    ),
+    "lines.economic": ListSpec(
+        label=lambda line, n: f"经济分类 {line.code} {line.source}",
+        key=lambda line: (line.code, line.source),
+        summary=lambda line: (
+            f"人员经费 {plain_number(line.personnel)} · 公用经费 {plain_number(line.public)}"
+        ),
+        title="预算明细",
+    ),
+    "explanation.items": ListSpec(
+        label=lambda item, n: f"{item.code} {item.names[2]}",
+        key=lambda item: (item.code,),
+        summary=lambda item: f"{money(item.amount)} 万元 · 上年 {money(item.previous)} 万元",
+        title="财政拨款支出主要内容",
+    ),
+    "project_funding": ListSpec(
+        label=lambda p, n: p.name,
+        key=lambda p: (p.name,),
+        summary=lambda p: f"年度用款计划 {money(p.annual_total)} 万元",
+        title="项目经费情况说明",
+    ),
+    "units": ListSpec(
+        label=lambda u, n: u.unit.name,
+        key=lambda u: (u.slug,),
+        summary=lambda u: f"{u.unit.name} · {u.unit.type or ''}",
+        title="所属单位",
+    ),
     "glossary": ListSpec(
         label=lambda t, n: t.term,
         key=lambda t: (t.term,),

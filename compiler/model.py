@@ -1,7 +1,9 @@
 """The year's model: the primary facts from the YAML plus every derived figure.
 
 Renderers, `diff` and tests read this model; none of them recomputes a total. A derived
-figure is a `@derived` property here and nowhere else, so it is computed one way only.
+figure is a `@derived` property (or a field marked derived) and is computed one way only.
+The parts are in their own modules (lines, model_parts, model_performance); this one holds
+the unit, the budget overview, the explanation of the lines and the whole disclosure.
 """
 
 from __future__ import annotations
@@ -12,105 +14,77 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .diagnostics import Location
-from .numbers import ZERO, plain_number
+from .lines import BudgetLines
+from .model_base import Change, Origin, Prose, _model, derived, src_field
+from .model_parts import (  # noqa: F401 - the model's names, importable from here
+    FUNDING_COLUMNS,
+    THREE_PUBLIC_ITEMS,
+    THREE_PUBLIC_PARTS,
+    AssetCategory,
+    Assets,
+    FundedProject,
+    GoalSetting,
+    OperatingCosts,
+    Procurement,
+    ProcurementItem,
+    ProcurementProject,
+    ProcurementSummary,
+    ThreePublic,
+    ThreePublicItems,
+)
+from .model_performance import (  # noqa: F401
+    AnnualRequest,
+    Indicator,
+    Measure,
+    Performance,
+    Project,
+    ProjectFunds,
+    SubGoal,
+    Target,
+)
+from .numbers import money_value
 
 # Sums and products stay exact in Decimal's default 28 digits: the schemas cap amounts at
-# 9 999 999 999.99 万元 and quantities at 10^9, so no figure needs more than 21 digits.
+# 9 999 999 999.99 and quantities at 10^9, so no figure needs more than 21 digits.
 
 
-class derived(property):
-    """A figure computed from primary facts; exported with the model (JSON, diff)."""
-
-
-class Prose(str):
-    """Free text from the data (Markdown, may cite figures); knows where it was written."""
-
-    location: Location
-    first_line: int  # the data file line on which the text itself starts
-    field: str  # its field path in the file, e.g. sub_goals[2].goal
-
-    def __new__(cls, text: str, location: Location, first_line: int | None = None, field: str = ""):
-        obj = super().__new__(cls, text)
-        obj.location = location
-        obj.first_line = first_line or location.line
-        obj.field = field
-        return obj
-
-    def __reduce__(self):
-        return (Prose, (str(self), self.location, self.first_line, self.field))
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a model object was written: its file and field path, to point rules at lines."""
-
-    file: str
-    path: tuple
-    locate_fn: Any = field(repr=False, compare=False)
-    locate_key_fn: Any = field(repr=False, compare=False)
-
-    def at(self, *sub) -> Location:
-        """Where the value at this path (plus `sub`) is written."""
-        return self.locate_fn(self.path + tuple(sub))
-
-    def key_at(self, *sub) -> Location:
-        """Where the key naming this path (plus `sub`) is written: right for a mapping."""
-        return self.locate_key_fn(self.path + tuple(sub))
-
-
-_model = dataclass(frozen=True)
-
-
-def src_field():
-    return field(default=None, repr=False, compare=False, metadata={"origin": True})
-
-
-@dataclass(frozen=True)
-class Change:
-    """A year-over-year change; the words 增加/减少 come from its sign, never a minus in prose."""
-
-    previous: Decimal
-    current: Decimal
-
-    @derived
-    def amount(self) -> Decimal:
-        return self.current - self.previous
-
-    @property
-    def magnitude(self) -> Decimal:
-        return abs(self.amount)
-
-    @property
-    def direction(self) -> str:
-        if self.amount > 0:
-            return "增加"
-        if self.amount < 0:
-            return "减少"
-        return "持平"
-
-    @derived
-    def percent(self) -> Decimal | None:
-        if self.previous == 0:
-            return None
-        return self.amount / self.previous * 100
+def derived_field(**kwargs):
+    """A field the compiler fills in (from other files, the units or the previous year):
+    exported and diffed as a derived figure, never typed."""
+    return field(metadata={"derived": True}, **kwargs)
 
 
 @_model
 class Unit:
     name: str
-    scope: str
     code: str
-    city: str
-    self_reference: str
-    nature: str
-    level: str
-    funding_form: str
+    scope: str = ""
+    type: str | None = None  # 行政单位 / 参照公务员法管理的事业单位 / 事业单位; None: a department
+    city: str | None = None
+    self_reference: str | None = None
+    nature: str | None = None
+    level: str | None = None
+    funding_form: str | None = None
 
     @property
     def full_name(self) -> str:
         """The name in the title: 廊坊市人民政府办公室本级."""
         return self.name + self.scope
+
+
+@_model
+class Organisation:
+    """机构设置: the units of a department (or a unit's divisions), with counts by type."""
+
+    intro: Prose | None
+    headquarters: str | None
+    members: tuple[str, ...]
+    counts: dict[str, Decimal] = derived_field(default_factory=dict)  # typed, or from units
+
+    @derived
+    def subordinates(self) -> int:
+        """下属N家: every member but the headquarters itself."""
+        return max(len(self.members) - 1, 0)
 
 
 @_model
@@ -137,8 +111,8 @@ class Expenditure:
     personnel: Decimal
     public_operating: Decimal
     project: Decimal
-    project_scope: str
-    project_main_uses: str
+    project_scope: str | None
+    project_main_uses: str | None
 
     @derived
     def basic(self) -> Decimal:
@@ -152,12 +126,16 @@ class Expenditure:
 
 @_model
 class Budget:
+    """The budget overview of the Hebei text (万元): typed, or computed from the lines."""
+
     income: Income
     expenditure: Expenditure
     previous_basic: Decimal
     previous_project: Decimal
     basic_reason: str | None
     project_reason: str | None
+    from_lines: bool = False
+    previous_written: bool = True  # False: taken from the previous year's own model
     src: Origin | None = src_field()
 
     @derived
@@ -178,216 +156,74 @@ class Budget:
 
 
 @_model
-class OperatingCosts:
-    amount: Decimal
-    main_uses: str
+class FiscalTotals:
+    """财政拨款 by source, in 万元."""
+
+    general_budget: Decimal
+    fund_budget: Decimal
+    capital_budget: Decimal
+
+    @derived
+    def fiscal(self) -> Decimal:
+        return self.general_budget + self.fund_budget + self.capital_budget
+
+
+@_model
+class ExplainedItem:
+    """One entry of the text's list of fiscal expenditure by 项 (财政拨款支出主要内容)."""
+
+    code: str
+    names: tuple[str, str, str]  # 类, 款, 项
+    amount: Decimal  # 万元, exact
+    previous: Decimal  # 万元, as written
+    use: str
+    reason: str | None
+    src: Origin | None = src_field()
+
+    @derived
+    def change(self) -> Change:
+        """From last year's figure to this year's as the text prints it (to the fen)."""
+        return Change(self.previous, money_value(self.amount))
+
+
+@_model
+class LineNote:
+    """An entry of line-notes.yaml as written (the rules check it against the lines)."""
+
+    code: str
+    previous: Decimal
+    use: str | None
+    reason: str | None
     src: Origin | None = src_field()
 
 
 @_model
-class ThreePublicItems:
-    overseas: Decimal
-    vehicle_purchase: Decimal
-    vehicle_operation: Decimal
-    reception: Decimal
+class Explanation:
+    """The budget explanation (预算编制说明) computed from the lines, their notes and the
+    previous year: income and fiscal expenditure in 万元 and the list by 项."""
 
-    @derived
-    def vehicles(self) -> Decimal:
-        """公务用车购置及运维费."""
-        return self.vehicle_purchase + self.vehicle_operation
-
-    @derived
-    def total(self) -> Decimal:
-        return self.overseas + self.vehicles + self.reception
-
-
-# The four items staff enter, and with the derived ones, every part the disclosure reports.
-THREE_PUBLIC_ITEMS = tuple(f.name for f in dataclasses.fields(ThreePublicItems))
-THREE_PUBLIC_PARTS = (
-    "overseas",
-    "vehicle_purchase",
-    "vehicle_operation",
-    "vehicles",
-    "reception",
-    "total",
-)
-
-
-@_model
-class ThreePublic:
-    current: ThreePublicItems
-    previous: ThreePublicItems
-    reasons: dict[str, str]
+    current: FiscalTotals
+    previous: FiscalTotals
+    income: dict[str, Decimal]  # 万元 by source key (general, fund, business, …)
+    total: Decimal  # 万元: income = expenditure
+    items: tuple[ExplainedItem, ...]
+    change_reason: str | None
+    previous_written: bool = True
+    notes: tuple[LineNote, ...] = field(
+        default=(), repr=False, compare=False, metadata={"origin": True}
+    )
     src: Origin | None = src_field()
+
+    @derived
+    def fiscal_change(self) -> Change:
+        return Change(self.previous.fiscal, self.current.fiscal)
 
     @derived
     def changes(self) -> dict[str, Change]:
         return {
-            part: Change(getattr(self.previous, part), getattr(self.current, part))
-            for part in THREE_PUBLIC_PARTS
+            key: Change(getattr(self.previous, key), getattr(self.current, key))
+            for key in ("general_budget", "fund_budget", "capital_budget")
         }
-
-
-@_model
-class SubGoal:
-    title: str
-    goal: Prose
-    indicators: Prose
-
-
-@_model
-class Measure:
-    title: str
-    text: Prose
-
-
-@_model
-class Performance:
-    overall_goal: Prose
-    sub_goals: tuple[SubGoal, ...]
-    measures: tuple[Measure, ...]
-
-
-@_model
-class Target:
-    sign: str | None = None
-    value: Decimal | None = None
-    unit: str | None = None
-    text: str | None = None
-
-    @property
-    def is_numeric(self) -> bool:
-        return self.value is not None
-
-    @property
-    def display(self) -> str:
-        """The target as an indicator table prints it: ≥3.4万平方米, 100%, or its words (提升)."""
-        if not self.is_numeric:
-            return self.text or ""
-        return f"{self.sign or ''}{plain_number(self.value)}{self.unit or ''}"
-
-
-@_model
-class Indicator:
-    level1: str
-    level2: str
-    name: str
-    description: Prose
-    target: Target
-    basis: str
-    scoring: Prose | None = None
-    src: Origin | None = src_field()
-
-
-@_model
-class Project:
-    """A project's performance goal table (第二部分 资金绩效目标)."""
-
-    key: str  # the file stem, e.g. 01-office-building
-    name: str
-    goal: Prose
-    indicators: tuple[Indicator, ...]
-    src: Origin | None = src_field()
-
-
-@_model
-class ProcurementItem:
-    name: str
-    catalogue_code: str
-    unit: str
-    quantity: Decimal
-    unit_price: Decimal
-    funding: str
-    sme_reserved: bool
-    src: Origin | None = src_field()
-
-    @derived
-    def amount(self) -> Decimal:
-        return self.quantity * self.unit_price
-
-    @property
-    def funding_amounts(self) -> dict[str, Decimal]:
-        """The amount under its funding column, zero under the others (the table's row).
-        Not a figure of its own, so not exported or diffed: it is `amount`, placed."""
-        return {
-            column: self.amount if column == self.funding else ZERO for column in FUNDING_COLUMNS
-        }
-
-    @derived
-    def sme_amount(self) -> Decimal:
-        return self.amount if self.sme_reserved else ZERO
-
-
-FUNDING_COLUMNS = (
-    "一般公共预算拨款",
-    "基金预算拨款",
-    "国有资本经营预算拨款",
-    "财政专户核拨",
-    "单位资金",
-    "财政拨款结转",
-    "非财政拨款结转结余",
-)
-
-
-def _funding_totals(items) -> dict[str, Decimal]:
-    totals = {column: ZERO for column in FUNDING_COLUMNS}
-    for item in items:
-        totals[item.funding] += item.amount
-    return totals
-
-
-@_model
-class ProcurementProject:
-    name: str
-    budget: Decimal
-    items: tuple[ProcurementItem, ...]
-    src: Origin | None = src_field()
-
-    @derived
-    def subtotal(self) -> Decimal:
-        return sum((item.amount for item in self.items), ZERO)
-
-
-@_model
-class Procurement:
-    projects: tuple[ProcurementProject, ...]
-    note: Prose | None
-    src: Origin | None = src_field()
-
-    @property
-    def items(self) -> tuple[ProcurementItem, ...]:
-        return tuple(item for project in self.projects for item in project.items)
-
-    @derived
-    def total(self) -> Decimal:
-        return sum((p.subtotal for p in self.projects), ZERO)
-
-    @derived
-    def funding_totals(self) -> dict[str, Decimal]:
-        return _funding_totals(self.items)
-
-    @derived
-    def sme_total(self) -> Decimal:
-        return sum((item.sme_amount for item in self.items), ZERO)
-
-
-@_model
-class AssetCategory:
-    name: str
-    unit: str | None
-    quantity: Decimal | None
-    value: Decimal | None
-    of_which: tuple[AssetCategory, ...] = ()
-
-
-@_model
-class Assets:
-    categories: tuple[AssetCategory, ...]
-    as_of: date
-
-    @derived
-    def total(self) -> Decimal:
-        return sum((c.value for c in self.categories if c.value is not None), ZERO)
 
 
 @_model
@@ -396,24 +232,36 @@ class Term:
     definition: Prose
 
 
-@_model
+@dataclass(frozen=True)
 class Disclosure:
-    """One unit's disclosure for one year."""
+    """One unit's (or department's) disclosure for one year."""
 
     year: int
     unit: Unit
-    legal_bases: tuple[str, ...]
-    duties: tuple[Prose, ...]
-    other_matters: Prose
-    budget: Budget
-    operating_costs: OperatingCosts
-    three_public: ThreePublic
-    performance: Performance
-    indicators: tuple[Indicator, ...]
-    projects: tuple[Project, ...]
-    procurement: Procurement
-    assets: Assets
-    glossary: tuple[Term, ...]
+    layout: Any = field(repr=False, compare=False, metadata={"origin": True})
+    legal_bases: tuple[str, ...] = ()
+    duties_intro: Prose | None = None
+    duties: tuple[Prose, ...] = ()
+    organisation: Organisation | None = None
+    other_matters: Prose | None = None
+    budget: Budget | None = None
+    lines: BudgetLines | None = None
+    explanation: Explanation | None = None
+    operating_costs: OperatingCosts | None = None
+    three_public: ThreePublic | None = None
+    performance: Performance | None = None
+    goal_setting: GoalSetting | None = None
+    indicators: tuple[Indicator, ...] = ()
+    projects: tuple[Project, ...] = ()
+    procurement: Procurement | None = None
+    assets: Assets | None = None
+    glossary: tuple[Term, ...] = ()
+    project_funding: tuple[FundedProject, ...] = ()
+    units: tuple[Disclosure, ...] = ()  # a department's units, each a whole disclosure
+    slug: str = ""  # a unit within a department: its folder under units/
+    files: frozenset = field(
+        default=frozenset(), repr=False, compare=False, metadata={"origin": True}
+    )
 
     @property
     def previous_year(self) -> int:
@@ -421,12 +269,16 @@ class Disclosure:
 
     @property
     def title(self) -> str:
-        return f"{self.year}年单位预算信息公开情况说明"
+        return self.layout.title_for(self.year)
+
+    @property
+    def is_department(self) -> bool:
+        return self.layout.kind == "department"
 
     @derived
-    def planned_asset_purchases(self) -> Decimal:
+    def planned_asset_purchases(self) -> Decimal | None:
         """本年度拟购置固定资产总额: the goods in the procurement budget."""
-        return self.procurement.total
+        return self.procurement.total if self.procurement is not None else None
 
 
 @dataclass(frozen=True)
@@ -443,39 +295,58 @@ class PreviousYearFigure:
 
 def previous_year_figures(model: Disclosure) -> list[PreviousYearFigure]:
     """The previous-year figures written in `model`'s data (its baseline)."""
-    budget, three = model.budget, model.three_public
-    figures = [
-        PreviousYearFigure(
-            "budget.yaml", ("previous_year", "basic"), "基本支出", budget.previous_basic, budget.src
-        ),
-        PreviousYearFigure(
-            "budget.yaml",
-            ("previous_year", "project"),
-            "项目支出",
-            budget.previous_project,
-            budget.src,
-        ),
-    ]
-    figures += [
-        PreviousYearFigure(
-            "three-public.yaml", ("previous", part), part, getattr(three.previous, part), three.src
-        )
-        for part in THREE_PUBLIC_ITEMS
-    ]
+    figures = []
+    budget, three, explanation = model.budget, model.three_public, model.explanation
+    if budget is not None and budget.previous_written:
+        for key, label, value in (
+            ("basic", "基本支出", budget.previous_basic),
+            ("project", "项目支出", budget.previous_project),
+        ):
+            figures.append(
+                PreviousYearFigure("budget.yaml", ("previous_year", key), label, value, budget.src)
+            )
+    if three is not None and three.previous_written:
+        figures += [
+            PreviousYearFigure(
+                "three-public.yaml",
+                ("previous", part),
+                part,
+                getattr(three.previous, part),
+                three.src,
+            )
+            for part in THREE_PUBLIC_ITEMS
+        ]
+    if explanation is not None and explanation.previous_written:
+        figures += [
+            PreviousYearFigure(
+                "line-notes.yaml",
+                ("previous_year", key),
+                key,
+                getattr(explanation.previous, key),
+                explanation.src,
+            )
+            for key in ("general_budget", "fund_budget", "capital_budget")
+        ]
     return figures
 
 
 def next_year_baseline(model: Disclosure) -> dict[tuple[str, tuple], Decimal]:
-    """What the next year must write as its previous-year figures: (file, path) → figure.
+    """What the next year would write as its previous-year figures: (file, path) → figure.
     The one statement of which figure of a year becomes which baseline of the next."""
-    baseline = {
-        ("budget.yaml", ("previous_year", "basic")): model.budget.expenditure.basic,
-        ("budget.yaml", ("previous_year", "project")): model.budget.expenditure.project,
-    }
-    for part in THREE_PUBLIC_ITEMS:
-        baseline[("three-public.yaml", ("previous", part))] = getattr(
-            model.three_public.current, part
-        )
+    baseline: dict[tuple[str, tuple], Decimal] = {}
+    if model.budget is not None:
+        baseline[("budget.yaml", ("previous_year", "basic"))] = model.budget.expenditure.basic
+        baseline[("budget.yaml", ("previous_year", "project"))] = model.budget.expenditure.project
+    if model.three_public is not None:
+        for part in THREE_PUBLIC_ITEMS:
+            baseline[("three-public.yaml", ("previous", part))] = getattr(
+                model.three_public.current, part
+            )
+    if model.explanation is not None:
+        for key in ("general_budget", "fund_budget", "capital_budget"):
+            baseline[("line-notes.yaml", ("previous_year", key))] = getattr(
+                model.explanation.current, key
+            )
     return baseline
 
 

@@ -8,9 +8,14 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 
+def money_value(value: Decimal) -> Decimal:
+    """An amount rounded to the fen, half up: the one rounding rule, applied for display."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def money(value: Decimal) -> str:
     """An amount in 万元 as published: two decimals, no thousands separator (9569.88, 0.00)."""
-    return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+    return str(money_value(value))
 
 
 def plain_number(value: Decimal) -> str:
@@ -25,6 +30,16 @@ def percent(value: Decimal | None) -> str:
         return "—"
     q = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return "0.0%" if q.is_zero() else f"{q:+}%"
+
+
+def percent2(value: Decimal | None, when_undefined: str = "100.00") -> str:
+    """The size of a change in percent with two decimals and no sign (the words 增加/减少
+    carry the direction): 77.70%. From zero the change is undefined; Shanghai's texts write
+    100.00% for a line that is new this year, so that is the default."""
+    if value is None:
+        return f"{when_undefined}%"
+    q = abs(Decimal(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{q}%"
 
 
 _DIGITS = "零一二三四五六七八九"

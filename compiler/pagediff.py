@@ -78,9 +78,10 @@ def _inputs(result: YearResult) -> tuple:
 
 
 def _build_pdf(result: YearResult) -> tuple[bytes, list[Diagnostic]]:
-    from .build import render_year
+    """The PDF of the year's own document (a department's: its package, units included)."""
+    from .build import render_document
 
-    rendered, problems, _ = render_year(result, ("pdf",))
+    rendered, problems, _ = render_document(result.model, result.documents, ("pdf",))
     return rendered.get("pdf", b""), problems if has_errors(problems) else []
 
 

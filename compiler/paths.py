@@ -12,28 +12,40 @@ ASSET_ROOT = _PACKAGE.parent if (_PACKAGE.parent / "schemas").is_dir() else _PAC
 SCHEMAS_DIR = ASSET_ROOT / "schemas"
 TEMPLATES_DIR = ASSET_ROOT / "templates"
 ASSETS_DIR = TEMPLATES_DIR / "assets"
+LAYOUTS_DIR = TEMPLATES_DIR / "layouts"
+CATALOGUE_DIR = _PACKAGE / "catalogue"
 
 YEAR_DIR = re.compile(r"^[0-9]{4}$")
 
-# file name in data/<year>/ -> schema kind (schemas/<kind>.schema.json)
+# file name in data/<year>/ -> schema kind (schemas/<kind>.schema.json). Which of them a
+# year needs is the layout's business (its sections name the kinds they read).
 SECTION_FILES: dict[str, str] = {
     "unit.yaml": "unit",
     "budget.yaml": "budget",
+    "lines.yaml": "lines",
+    "line-notes.yaml": "line-notes",
     "operating-costs.yaml": "operating-costs",
     "three-public.yaml": "three-public",
     "performance.yaml": "performance",
+    "goal-setting.yaml": "goal-setting",
     "indicators.yaml": "indicators",
     "procurement.yaml": "procurement",
     "assets.yaml": "assets",
     "glossary.yaml": "glossary",
+    "project-funding.yaml": "project-funding",
 }
+UNIT_FILE = "unit.yaml"
 PROJECTS_DIR = "projects"
 PROJECT_KIND = "project"
 PROJECT_FILE = re.compile(r"^[0-9]{2}-[a-z0-9-]+\.yaml$")
+# A department's year holds its units' years, one folder each: units/<slug>/.
+UNITS_DIR = "units"
+UNIT_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 
 
 def kind_of(relpath: str) -> str | None:
-    """The schema kind of a file inside a year directory, or None if it does not belong."""
+    """The schema kind of a file inside a year (or unit) directory, or None if it does
+    not belong."""
     if relpath in SECTION_FILES:
         return SECTION_FILES[relpath]
     folder, _, name = relpath.partition("/")
@@ -42,8 +54,15 @@ def kind_of(relpath: str) -> str | None:
     return None
 
 
-def schema_hint_for(relpath: str) -> str:
-    """The modeline path a file at `relpath` should carry (relative to the file)."""
-    kind = kind_of(relpath)
-    depth = relpath.count("/") + 2  # data/<year>/[projects/]
-    return "../" * depth + f"schemas/{kind}.schema.json"
+def schema_hint(kind: str, file: Path, rel: str) -> str:
+    """The modeline path a data file should carry: the schema's path relative to the file
+    for data inside the tool's own checkout (examples/wanli/data/2024/ is four folders
+    down); elsewhere, as for a data/<year>/ folder at the top of a repository with
+    schemas/ beside it. `rel` is the file's path inside its year folder."""
+    import os
+
+    schema = SCHEMAS_DIR / f"{kind}.schema.json"
+    folder = Path(os.path.abspath(file)).parent
+    if Path(os.path.abspath(ASSET_ROOT)) in folder.parents:
+        return Path(os.path.relpath(schema, folder)).as_posix()
+    return "../" * (rel.count("/") + 2) + f"schemas/{kind}.schema.json"

@@ -1,7 +1,9 @@
 """The compile pipeline for one year: read → load → validate → assemble → check.
 
 Each stage adds diagnostics; the model is assembled only from schema-valid documents, so
-later stages can rely on its shape.
+later stages can rely on its shape. A department's year holds its units' years in
+units/<slug>/: each unit is assembled first (in folder order), then the department from
+them.
 """
 
 from __future__ import annotations
@@ -9,12 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import prose, rules
-from .assemble import assemble
+from . import completeness, prose, rules
+from .assemble import Context, assemble
+from .catalogue import catalogue_for
 from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
+from .layouts import Layout, LayoutError, load_layout
 from .loader import Document, load_bytes
 from .model import Disclosure
-from .paths import SECTION_FILES, kind_of, schema_hint_for
+from .paths import (
+    PROJECTS_DIR,
+    SECTION_FILES,
+    UNIT_FILE,
+    UNIT_SLUG,
+    UNITS_DIR,
+    kind_of,
+    schema_hint,
+)
 from .schema import validate_document
 from .sources import SourceError, YearSource
 
@@ -34,13 +46,23 @@ class YearResult:
         return self.model is not None and not has_errors(self.diagnostics)
 
 
+def split_unit(rel: str) -> tuple[str, str]:
+    """'units/office/lines.yaml' → ('office', 'lines.yaml'); 'lines.yaml' → ('', 'lines.yaml')."""
+    parts = rel.split("/", 2)
+    if len(parts) == 3 and parts[0] == UNITS_DIR:
+        return parts[1], parts[2]
+    return "", rel
+
+
 def read_documents(
     source: YearSource, cache: DocumentCache | None = None
 ) -> tuple[dict[str, Document], list[Diagnostic]]:
-    """Load every data file of the year; report missing, unexpected and unreadable files.
-    With a `cache` (disclosure serve), a file unchanged since its last load is not read."""
+    """Load every data file of the year (a department's units' files too); report
+    unexpected and unreadable files and schema problems. With a `cache` (disclosure
+    serve), a file unchanged since its last load is not read again."""
     problems: list[Diagnostic] = []
     docs: dict[str, Document] = {}
+    listed = _Listed()
     year_dir = source.display_path("").rstrip("/")
     try:
         present = source.files()
@@ -48,19 +70,13 @@ def read_documents(
         return {}, [Diagnostic(Location(year_dir), f"cannot list the year's files: {e}")]
     load = cache.load if cache is not None else load_file
     for rel in present:
+        listed.add(rel)
         doc, found = load(source, rel)
         problems += found
         if doc is not None:
             docs[rel] = doc
-    for rel in SECTION_FILES:
-        if rel not in present:
-            problems.append(
-                Diagnostic(
-                    Location(source.display_path(rel)),
-                    f"missing file {rel}: every year needs it "
-                    "(start a year with `disclosure new-year`)",
-                )
-            )
+    docs = _Documents(docs)
+    docs.listed = set(listed)
     return docs, problems
 
 
@@ -71,18 +87,39 @@ def load_file(source: YearSource, rel: str) -> tuple[Document | None, list[Diagn
         raw = source.read(rel)
     except (OSError, SourceError) as e:
         return None, [Diagnostic(Location(shown), f"cannot read the file: {e}")]
-    kind = kind_of(rel)
-    if kind is None:
-        expected = ", ".join(sorted(SECTION_FILES)) + ", projects/NN-name.yaml"
-        return None, [Diagnostic(Location(shown), f"unexpected file: a year holds only {expected}")]
+    slug, inner = split_unit(rel)
+    kind = kind_of(inner)
+    if kind is None or (slug and not UNIT_SLUG.match(slug)):
+        return None, [Diagnostic(Location(shown), _unexpected(rel, slug))]
     doc, found = load_bytes(shown, raw)
     if doc is None:
         return None, found
-    return doc, found + _check_modeline(doc, rel) + validate_document(doc, kind)
+    return doc, found + _check_modeline(doc, kind, source, rel) + validate_document(doc, kind)
 
 
-def _check_modeline(doc: Document, rel: str) -> list[Diagnostic]:
-    expected = schema_hint_for(rel)
+class _Listed(set):
+    """The files a year lists, loadable or not."""
+
+
+class _Documents(dict):
+    """The loaded documents, and (as `listed`) every file the year has, so a file that
+    failed to load is not also reported as missing."""
+
+    listed: set[str]
+
+
+def _unexpected(rel: str, slug: str) -> str:
+    expected = ", ".join(sorted(SECTION_FILES)) + f", {PROJECTS_DIR}/NN-name.yaml"
+    if slug and not UNIT_SLUG.match(slug):
+        return (
+            f"unexpected folder {UNITS_DIR}/{slug}: a unit's folder name is lower-case letters, "
+            "digits and hyphens, e.g. units/office"
+        )
+    return f"unexpected file: a year holds only {expected} (and a department units/<name>/)"
+
+
+def _check_modeline(doc: Document, kind: str, source: YearSource, rel: str) -> list[Diagnostic]:
+    expected = _expected_hint(kind, source, rel)
     line = f"# yaml-language-server: $schema={expected}"
     if doc.schema_hint is None:
         return [
@@ -102,6 +139,114 @@ def _check_modeline(doc: Document, rel: str) -> list[Diagnostic]:
     return []
 
 
+def _expected_hint(kind: str, source: YearSource, rel: str) -> str:
+    return schema_hint(kind, source.checkout_path(rel), rel)
+
+
+def _group(docs: dict[str, Document]) -> dict[str, dict[str, Document]]:
+    """The documents of the year itself ('') and of each unit (slug), keyed inside it."""
+    groups: dict[str, dict[str, Document]] = {"": {}}
+    for rel, doc in docs.items():
+        slug, inner = split_unit(rel)
+        groups.setdefault(slug, {})[inner] = doc
+    return groups
+
+
+def _layout_of(docs: dict[str, Document], source: YearSource, slug: str):
+    """The layout the unit.yaml of a group names, or a diagnostic."""
+    prefix = f"{UNITS_DIR}/{slug}/" if slug else ""
+    unit = docs.get(UNIT_FILE)
+    if unit is None:
+        where = Location(source.display_path(prefix + UNIT_FILE))
+        return None, [
+            Diagnostic(
+                where,
+                f"missing file {UNIT_FILE}: it names the unit and its "
+                "layout (start a year with `disclosure new-year`)",
+            )
+        ]
+    name = (unit.data or {}).get("layout") if isinstance(unit.data, dict) else None
+    if not isinstance(name, str):
+        return None, []  # the schema reports a missing or malformed layout
+    try:
+        return load_layout(name), []
+    except LayoutError as e:
+        return None, [Diagnostic(unit.locate(("layout",)), str(e), field="layout")]
+
+
+# What a department with units/ adds up from them: these files are then not required
+# there (three-public.yaml and budget.yaml may still hold the department's reasons).
+ROLLED_UP = {
+    "lines",
+    "assets",
+    "goal-setting",
+    "procurement",
+    "operating-costs",
+    "three-public",
+    "budget",
+}
+
+
+def _check_files(
+    docs: dict[str, Document],
+    listed: set[str],
+    layout: Layout,
+    source: YearSource,
+    slug: str,
+    is_unit: bool,
+    has_units: bool = False,
+) -> list[Diagnostic]:
+    """Files the layout needs and does not have, and files it would not publish."""
+    prefix = f"{UNITS_DIR}/{slug}/" if slug else ""
+    unit_type = ((docs[UNIT_FILE].data or {}).get("unit") or {}).get("type")
+    problems = []
+    if layout.kind == "unit" and unit_type is None:
+        problems.append(
+            Diagnostic(
+                docs[UNIT_FILE].locate_key(("unit",)),
+                "missing unit.type (单位类型): 行政单位, 参照公务员法管理的事业单位 or 事业单位",
+                field="unit.type",
+            )
+        )
+    if layout.kind == "department" and is_unit:
+        problems.append(
+            Diagnostic(
+                docs[UNIT_FILE].locate(("layout",)),
+                f"a unit of a department cannot use the department layout {layout.name}",
+                field="layout",
+            )
+        )
+    used = {SECTION_FILES[UNIT_FILE]} | {"project"}
+    needed = set()
+    for section in layout.all_sections():
+        used.update(section.files)
+        applies = layout.kind == "department" or unit_type in section.applies_to
+        if section.required and applies:
+            needed.update(section.files)
+    if has_units:
+        needed -= ROLLED_UP
+    kinds = {kind_of(rel): rel for rel in docs}
+    present = {kind_of(rel) for rel in listed}
+    for kind in sorted(needed - present):
+        rel = next(name for name, k in SECTION_FILES.items() if k == kind)
+        problems.append(
+            Diagnostic(
+                Location(source.display_path(prefix + rel)),
+                f"missing file {rel}: the layout {layout.name} needs it",
+            )
+        )
+    for kind, rel in sorted(kinds.items()):
+        if kind not in used:
+            problems.append(
+                Diagnostic(
+                    Location(docs[rel].file),
+                    f"the layout {layout.name} does not publish {rel}: delete the file, or "
+                    "choose a layout that has its section (unit.yaml: layout)",
+                )
+            )
+    return problems
+
+
 def compile_year(
     source: YearSource, *, check_previous: bool = True, cache: DocumentCache | None = None
 ) -> YearResult:
@@ -111,23 +256,71 @@ def compile_year(
     if not source.exists():
         raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
     result.documents, problems = read_documents(source, cache)
+    groups = _group(result.documents)
+    layouts: dict[str, Layout] = {}
+    for slug in sorted(groups, key=lambda s: (s != "", s)):
+        layout, found = _layout_of(groups[slug], source, slug)
+        problems += found
+        if layout is not None:
+            layouts[slug] = layout
+            listed = {
+                inner
+                for rel in getattr(result.documents, "listed", ())
+                for s, inner in [split_unit(rel)]
+                if s == slug
+            }
+            has_units = not slug and len(groups) > 1
+            problems += _check_files(
+                groups[slug], listed, layout, source, slug, bool(slug), has_units
+            )
+    if "" in layouts and layouts[""].kind == "unit" and len(groups) > 1:
+        problems.append(
+            Diagnostic(
+                Location(source.display_path(UNITS_DIR)),
+                f"{UNITS_DIR}/ holds a department's units, but the layout "
+                f"{layouts[''].name} is a unit's layout",
+            )
+        )
     if not has_errors(problems):
-        model = assemble(source.year, result.documents)
-        problems += prose.check_all(model)
         previous = None
         if check_previous:
             previous, found = _previous_model(source, cache)
             problems += found
-        problems += rules.check(model, previous, source.previous().where)
+        model = _assemble_all(source, groups, layouts, previous, problems)
+        problems += prose.check_all(model)
+        for member in (*model.units, model):
+            prev_member = _member(previous, member.slug)
+            problems += rules.check(member, prev_member, source.previous().where)
+            problems += completeness.check(member, groups[member.slug])
         result.model = model
     result.diagnostics = sorted_diagnostics(problems)
     return result
 
 
+def _member(model: Disclosure | None, slug: str) -> Disclosure | None:
+    if model is None or not slug:
+        return model
+    return next((u for u in model.units if u.slug == slug), None)
+
+
+def _assemble_all(source, groups, layouts, previous, problems) -> Disclosure:
+    catalogue = catalogue_for(source.year)
+    units = []
+    for slug in sorted(s for s in groups if s):
+        ctx = Context(source.year, layouts[slug], catalogue, _member(previous, slug), slug=slug)
+        units.append(assemble(groups[slug], ctx))
+        problems += ctx.problems
+    ctx = Context(source.year, layouts[""], catalogue, previous, units=tuple(units))
+    model = assemble(groups[""], ctx)
+    problems += ctx.problems
+    return model
+
+
 def _previous_model(
     source: YearSource, cache: DocumentCache | None = None
 ) -> tuple[Disclosure | None, list[Diagnostic]]:
-    """The previous year's model, to check the previous-year figures written in this one."""
+    """The previous year's model: its figures are this year's baseline (or, where this
+    year writes them, what they are checked against)."""
     prev = source.previous()
     try:
         if not prev.exists():
@@ -137,12 +330,12 @@ def _previous_model(
         return None, []
     if result.ok:
         return result.model, []
-    where = Location(source.display_path("budget.yaml"))
+    where = Location(source.display_path(UNIT_FILE))
     return None, [
         Diagnostic(
             where,
-            f"{prev.label} has errors, so the previous-year figures written here were not "
-            f"checked against it; fix {prev.display_path('')} first",
+            f"{prev.label} has errors, so its figures could not be used as this year's "
+            f"previous-year figures; fix {prev.display_path('')} first",
             severity="warning",
         )
     ]

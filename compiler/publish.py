@@ -11,13 +11,18 @@ from .model import Disclosure
 from .output import write_all
 from .sources import WorkingTreeYear, available_years
 
-FORMAT_LABELS = {"pdf": "PDF", "html": "网页", "md": "Markdown"}
+FORMAT_LABELS = {"pdf": "PDF", "html": "网页", "md": "Markdown", "xlsx": "Excel 公开表"}
 
 
 def publish_naming(model: Disclosure, fmt: str) -> str:
-    """2022/151001_廊坊市人民政府办公室本级_2022年单位预算信息公开.pdf"""
+    """2022/151001_廊坊市人民政府办公室本级_2022年单位预算信息公开.pdf: the unit's code
+    (where it has one) and name, and the layout's name for the document."""
     unit = model.unit
-    return f"{model.year}/{unit.code}_{unit.full_name}_{model.year}年单位预算信息公开.{fmt}"
+    code = f"{unit.code}_" if unit.code else ""
+    what = model.layout.options.get("file_title", "{year}年单位预算信息公开").format(
+        year=model.year
+    )
+    return f"{model.year}/{code}{unit.full_name}_{what}.{fmt}"
 
 
 @dataclass
@@ -38,7 +43,11 @@ def publish(data_dir: Path, out_dir: Path) -> PublishResult:
     files: dict[Path, bytes] = {}
     for year in available_years(data_dir):
         built, year_files = prepare_year(
-            WorkingTreeYear(data_dir, year), out_dir, FORMATS, publish_naming
+            WorkingTreeYear(data_dir, year),
+            out_dir,
+            FORMATS,
+            publish_naming,
+            workbook_optional=True,  # a year without statutory tables has no workbook
         )
         result.years.append(built)
         files.update(year_files)
@@ -64,7 +73,7 @@ def render_index(years: list[BuildResult], out_dir: Path) -> str:
                 FORMAT_LABELS[fmt],
                 built.outputs[fmt].relative_to(output_path(out_dir, ".")).as_posix(),
             )
-            for fmt in ("pdf", "html", "md")
+            for fmt in ("pdf", "html", "md", "xlsx")
             if fmt in built.outputs
         ]
         entries.append((model, links))

@@ -35,7 +35,32 @@ def _is_integer(checker, value) -> bool:
 _type_checker = Draft202012Validator.TYPE_CHECKER.redefine_many(
     {"number": _is_number, "integer": _is_integer}
 )
-_Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_type_checker)
+
+
+def _exclusive(validator, pairs, instance, schema):
+    """Our keyword `exclusive: [[a, b], …]`: a mapping may hold a or b, not both (e.g. a
+    category's parts, whose sum is computed, and a typed quantity)."""
+    if not isinstance(instance, dict):
+        return
+    for pair in pairs:
+        present = [key for key in pair if key in instance]
+        if len(present) > 1:
+            yield ValidationError(
+                f"{' and '.join(present)} exclude each other", validator_value=pair
+            )
+
+
+def _one_required(validator, keys, instance, schema):
+    """Our keyword `one_required: [a, b]`: at least one of them must be present."""
+    if isinstance(instance, dict) and not any(key in instance for key in keys):
+        yield ValidationError(f"one of {', '.join(keys)} is required", validator_value=keys)
+
+
+_Validator = jsonschema.validators.extend(
+    Draft202012Validator,
+    validators={"exclusive": _exclusive, "one_required": _one_required},
+    type_checker=_type_checker,
+)
 
 _formats = FormatChecker(formats=())
 
@@ -220,9 +245,33 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         )
     elif keyword == "minLength":
         message = f"expected text{_title(error)}, found empty text"
+    elif keyword == "exclusive":
+        first, second = [key for key in error.validator_value if key in value][:2]
+        return [
+            Diagnostic(
+                doc.locate_key(path + (second,)),
+                f"write either '{first}' or '{second}', not both: "
+                + _EXCLUSIVE_HINTS.get((first, second), "one of them is computed from the other"),
+                field=dotted(path + (second,)),
+            )
+        ]
+    elif keyword == "one_required":
+        options = " or ".join(f"'{key}'" for key in error.validator_value)
+        message = f"missing {options}: write one of them"
     else:
         message = error.message
     return [Diagnostic(doc.locate(path), message, field=field)]
+
+
+_EXCLUSIVE_HINTS = {
+    ("parts", "quantity"): "a category with parts gets its quantity as their sum",
+    ("parts", "value"): "a category with parts gets its value as their sum",
+    ("parts", "of_which"): "list the category's items either as parts (which add up to it) "
+    "or as of_which (some of it)",
+    ("basic", "personnel"): "basic is personnel + public; write the two parts, or basic alone",
+    ("basic", "public"): "basic is personnel + public; write the two parts, or basic alone",
+    ("projects", "summary"): "list the items (projects) or give the totals by category (summary)",
+}
 
 
 def _describe_one_of(error: ValidationError, doc: Document, kind: str) -> list[Diagnostic]:
@@ -250,3 +299,33 @@ def _describe_one_of(error: ValidationError, doc: Document, kind: str) -> list[D
             field=dotted(path),
         )
     ]
+
+
+def title_of(kind: str, name: str) -> str | None:
+    """The title of the first field called `name` in a kind's schema (breadth first),
+    following $refs: enough to name a field in a message (self_reference → 自称)."""
+    try:
+        root = schema_of(kind)
+    except Exception:  # an unknown kind: no title, the field's name is shown alone
+        return None
+    queue: list[tuple[str, object]] = [(f"{kind}.schema.json", root)]
+    seen = 0
+    while queue and seen < 500:
+        file, node = queue.pop(0)
+        seen += 1
+        if not isinstance(node, dict):
+            continue
+        if "$ref" in node and not node["$ref"].startswith("common.schema.json#/$defs/"):
+            file, target = resolve_ref(node["$ref"], file)
+            queue.append((file, target))
+        properties = node.get("properties", {})
+        if name in properties and isinstance(properties[name], dict):
+            return properties[name].get("title")
+        queue += [(file, value) for value in properties.values()]
+        for key in ("items", "allOf", "$defs"):
+            value = node.get(key)
+            if isinstance(value, dict):
+                queue += [(file, v) for v in (value.values() if key == "$defs" else [value])]
+            elif isinstance(value, list):
+                queue += [(file, v) for v in value]
+    return None

@@ -41,13 +41,29 @@ def live_script(token: str) -> str:
     return _SCRIPT % json.dumps(token)
 
 
-def with_live_bar(page: str, token: str, label: str, built_at: str, warnings: int) -> str:
-    """The web edition with the preview bar and the reload script before </body>."""
+def with_live_bar(
+    page: str,
+    token: str,
+    label: str,
+    built_at: str,
+    warnings: int,
+    path: str = "/",
+    documents: list[tuple[str, str]] = (),
+) -> str:
+    """The web edition with the preview bar and the reload script before </body>: the
+    time of the build, a link to this document's PDF (at `path`), and links to the other
+    documents of a department's year (name, path)."""
     note = f" · {warnings} warning(s), see `disclosure validate`" if warnings else ""
+    others = "".join(
+        f' · <a href="{html.escape(href)}">{html.escape(name)}</a>'
+        for name, href in documents
+        if href != path
+    )
     bar = (
         f'<div id="disclosure-live" style="{_BAR_STYLE}">'
         f"preview of {html.escape(label)} · built {html.escape(built_at)}{note} · "
-        '<a href="/disclosure.pdf" target="_blank" rel="noopener">PDF</a></div>\n'
+        f'<a href="{html.escape(path)}disclosure.pdf" target="_blank" rel="noopener">PDF</a>'
+        f"{others}</div>\n"
     )
     head, sep, tail = page.rpartition("</body>")
     if not sep:

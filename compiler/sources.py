@@ -47,6 +47,10 @@ class WorkingTreeYear:
     def display_path(self, rel: str) -> str:
         return _display(self.data_dir / str(self.year) / rel)
 
+    def checkout_path(self, rel: str) -> Path:
+        """Where the file is on disk (for paths relative to it, such as the schema's)."""
+        return self.root / rel
+
     def files(self) -> list[str]:
         """Every entry of the year that is not a plain folder: files, and also links and
         other special entries, so that `read` reports them instead of their vanishing."""
@@ -126,6 +130,10 @@ class GitYear:
 
     def display_path(self, rel: str) -> str:
         return f"{self.revision}:{self._tree()}/{rel}"
+
+    def checkout_path(self, rel: str) -> Path:
+        """Where the file would be in a checkout of the revision."""
+        return self.repo / self._tree() / rel
 
     def files(self) -> list[str]:
         out = self._git("ls-tree", "-r", "--name-only", "-z", self.revision, "--", self._tree())

@@ -121,10 +121,10 @@ def cli():
 @pytest.fixture(scope="session")
 def pdf_2022() -> bytes:
     """The 2022 PDF, built once in memory (the visual diff and browser tests compare with it)."""
-    from compiler.build import render_year
+    from compiler.build import render_document
 
     result = compile_year(parse_year_spec("2022", DATA))
-    rendered, problems, _ = render_year(result, ("pdf",))
+    rendered, problems, _ = render_document(result.model, result.documents, ("pdf",))
     assert "pdf" in rendered, [d.format_text() for d in problems]
     return rendered["pdf"]
 

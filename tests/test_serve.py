@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, edit, line_of
 
-from compiler.serve import preview_server, render_problem
+from compiler.preview import render_problem
+from compiler.serve import preview_server
 
 QUANTITY = "        quantity: 10\n        unit_price: 0.70\n"  # 台式计算机: 10 × 0.70 = 7.00
 
@@ -133,6 +134,23 @@ def test_a_removed_year_is_reported_and_serving_goes_on(server, data_copy):
     assert "disclosure-live" in page.decode()
 
 
+def test_a_department_is_served_with_each_unit_at_its_own_address():
+    # Served in place (read only): its files name their schemas by a path relative to it.
+    running = preview_server(ROOT / "tests" / "data" / "department", 2025, 0)
+    running.start()
+    try:
+        status, _, package = get(running.url)
+        assert status == 200 and b'id="disclosure-live"' in package
+        for slug in ("centre", "office"):
+            status, _, page = get(f"{running.url}units/{slug}/")
+            assert status == 200, slug
+            assert f'href="/units/{slug}/disclosure.pdf"'.encode() in page
+            assert f'href="/units/{slug}/"'.encode() in package, "the bar links each unit"
+        assert get(f"{running.url}units/nobody/")[0] == 404
+    finally:
+        running.stop()
+
+
 def test_a_template_error_is_located_in_its_template(tmp_path):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -183,16 +201,29 @@ def test_the_command_serves_on_127_0_0_1_and_stops_on_ctrl_c(data_copy):
         found = re.fullmatch(r"serving 2022 at (http://127\.0\.0\.1:(\d+)/) \(valid; .*\)\n", first)
         assert found, first + process.stderr.read()
         assert get(found.group(1))[0] == 200
-        # Bound to the loopback address only: the machine's other addresses refuse.
-        other = socket.gethostbyname(socket.gethostname())
-        if not other.startswith("127."):
-            with pytest.raises(OSError):
-                socket.create_connection((other, int(found.group(2))), timeout=2).close()
+        assert _listening(int(found.group(2))) == ["127.0.0.1"], "bound to 127.0.0.1 only"
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=15)
     assert process.returncode == 0, err
     assert out.strip().endswith("stopped")
+
+
+def _listening(port: int) -> list[str]:
+    """The addresses a socket listens on at `port`, read from the kernel's tables (no
+    connection is made to any address but 127.0.0.1)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.partition(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.append(
+                    socket.inet_ntop(socket.AF_INET, bytes.fromhex(address)[::-1])
+                    if len(address) == 8
+                    else f"ipv6:{address}"
+                )
+    return found
 
 
 def test_a_port_in_use_is_trouble(data_copy, cli):

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import (
+    ChoiceLoader,
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
@@ -20,8 +21,17 @@ from jinja2 import (
 from markupsafe import Markup
 
 from .. import prose
+from ..layouts import Layout
 from ..model import FUNDING_COLUMNS, Change
-from ..numbers import item_number, money, percent, plain_number, section_number
+from ..numbers import (
+    chinese_numeral,
+    item_number,
+    money,
+    percent,
+    percent2,
+    plain_number,
+    section_number,
+)
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
 
 
@@ -51,6 +61,39 @@ def change_words(change: Change) -> str:
     return f"{change.direction}{money(change.magnitude)}万元"
 
 
+def yuan(value) -> str:
+    """An amount in 元 as the Shanghai forms print it: 4,100,000.00."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def money_trim(value) -> str:
+    """An amount with its trailing zeros dropped, as some published texts write it: 25, 0,
+    21.56 (rounded to the fen first)."""
+    text = money(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@pass_context
+def _wan(context, value) -> str:
+    """An amount in 万元 in a sentence: two decimals; a zero as the layout's texts write it
+    (option zero_in_text: Shanghai's 2023 text writes 0万元, its 2024 text 0.00万元)."""
+    zero = context["m"].layout.options.get("zero_in_text")
+    if zero is not None and money(value) == "0.00":
+        return zero
+    return money(value)
+
+
+@pass_context
+def _table(context, table_id: str):
+    """The statutory table `table_id` of the layout, built for the model being rendered."""
+    from ..tables import build
+
+    model = context["m"]
+    return build(model.layout.tables[table_id], model)
+
+
 def money_or_blank(value, zero: bool = False) -> str:
     """Table cells the published tables leave empty: no value, or zero in a funding column."""
     if value is None or (value == 0 and not zero):
@@ -66,24 +109,40 @@ def cn_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def environment(kind: str) -> Environment:
-    """The template environment for 'html' (autoescaped) or 'md' (escaped by filters).
+class MissingValue(Exception):
+    """A template printed a value the data does not have (None): never print "None"."""
 
-    One per kind and process, so each template is compiled once; compiled templates are
-    also kept on disk (see _bytecode_cache), since compiling them is most of the time an
-    HTML or Markdown build takes. Filters that expand prose read the model from the
+
+def _finalize(value):
+    if value is None:
+        raise MissingValue("a template printed a value that is missing from the data")
+    return value
+
+
+def environment(kind: str, layout: Layout | None = None) -> Environment:
+    """The template environment for 'html' (autoescaped) or 'md' (escaped by filters),
+    looking templates up in the layout's folders first (a layout, then its parents), then
+    in the shared templates/ folder.
+
+    One per kind, layout and process, so each template is compiled once; compiled templates
+    are also kept on disk (see _bytecode_cache), since compiling them is most of the time
+    an HTML or Markdown build takes. Filters that expand prose read the model from the
     template context (`m`), so the environment does not depend on the model.
     """
-    return _environment(kind)
+    return _environment(kind, layout.template_dirs if layout is not None else ())
 
 
-@lru_cache(maxsize=2)
-def _environment(kind: str) -> Environment:
+@lru_cache(maxsize=16)
+def _environment(kind: str, layout_dirs: tuple[Path, ...]) -> Environment:
+    loader = ChoiceLoader(
+        [FileSystemLoader(str(d)) for d in layout_dirs] + [FileSystemLoader(str(TEMPLATES_DIR))]
+    )
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=loader,
         extensions=["jinja2.ext.do"],
         autoescape=kind == "html",
         undefined=StrictUndefined,
+        finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -99,7 +158,11 @@ def _environment(kind: str) -> Environment:
         money_or_blank=money_or_blank,
         number_or_blank=number_or_blank,
         pct=percent,
+        pct2=percent2,
         number=plain_number,
+        cn_numeral=chinese_numeral,
+        money_trim=money_trim,
+        yuan=yuan,
         section_number=section_number,
         item_number=item_number,
         change_words=change_words,
@@ -107,7 +170,8 @@ def _environment(kind: str) -> Environment:
         cn_date=cn_date,
         expand=expand,
     )
-    env.globals.update(spans=spans, funding_columns=FUNDING_COLUMNS)
+    env.globals.update(spans=spans, funding_columns=FUNDING_COLUMNS, table=_table)
+    env.filters["wan"] = _wan
     if kind == "html":
         env.filters["text"] = str  # autoescape does the escaping
         env.filters["prose"] = pass_context(
@@ -159,8 +223,24 @@ def md_cell(text: str) -> str:
     return "<br>".join(line.replace("|", "\\|") for line in lines)
 
 
-@lru_cache(maxsize=2)
-def css_text(for_print: bool = False) -> str:
-    """The screen stylesheet; for the PDF, followed by the paged-media rules."""
-    names = ["disclosure.css"] + (["print.css"] if for_print else [])
-    return "\n".join((ASSETS_DIR / name).read_text(encoding="utf-8") for name in names)
+def forget_templates() -> None:
+    """Drop the compiled environments and the stylesheets read so far, so the next render
+    reads templates and stylesheets afresh (`disclosure serve`, after one was saved)."""
+    _environment.cache_clear()
+    _css.cache_clear()
+
+
+def css_text(for_print: bool = False, layout: Layout | None = None) -> str:
+    """The screen stylesheet; for the PDF, followed by the paged-media rules; then the
+    layout's own (its folder's layout.css and, for print, layout-print.css), parents first."""
+    return _css(for_print, layout.template_dirs if layout is not None else ())
+
+
+@lru_cache(maxsize=16)
+def _css(for_print: bool, layout_dirs: tuple[Path, ...]) -> str:
+    files = [ASSETS_DIR / "disclosure.css"] + ([ASSETS_DIR / "print.css"] if for_print else [])
+    for folder in reversed(layout_dirs):
+        files.append(folder / "layout.css")
+        if for_print:
+            files.append(folder / "layout-print.css")
+    return "\n".join(f.read_text(encoding="utf-8") for f in files if f.is_file())

@@ -14,7 +14,13 @@ def render_html(model: Disclosure, *, for_print: bool = False, created: str | No
     `created` (an ISO date-time) becomes the document's creation date; left out, the
     document carries no date, so two builds are byte-identical.
     """
-    template = environment("html").get_template("html/base.html.j2")
+    from ..sections import plan
+
+    template = environment("html", model.layout).get_template("html/base.html.j2")
     return template.render(
-        m=model, css=Markup(css_text(for_print)), print=for_print, created=created
+        m=model,
+        sections=plan(model),
+        css=Markup(css_text(for_print, model.layout)),
+        print=for_print,
+        created=created,
     )

@@ -11,6 +11,23 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def render_markdown(model: Disclosure) -> str:
-    text = environment("md").get_template("md/base.md.j2").render(m=model)
+    from ..sections import plan
+
+    template = environment("md", model.layout).get_template("md/base.md.j2")
+    text = template.render(m=model, sections=plan(model))
     # Templates leave blank-line runs between optional blocks; one blank line is enough.
     return _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
+
+
+_MD_MARKUP = re.compile(r"^#+\s*|\*\*|\\(?=[\\`*_\[\]<>|#.])", re.M)
+
+
+def section_text(model: Disclosure, section) -> str:
+    """One section's text without Markdown markup: what a workbook's text sheet holds."""
+    from ..sections import plan
+
+    env = environment("md", model.layout)
+    template = env.get_template(f"md/sections/{section.spec.template}.md.j2")
+    text = template.render(m=model, section=section, n=section.number, sections=plan(model))
+    lines = [_MD_MARKUP.sub("", line).rstrip() for line in text.splitlines()]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()

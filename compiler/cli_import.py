@@ -1,0 +1,51 @@
+"""`disclosure import`: a workbook of the statutory tables → the year's lines.yaml.
+
+Kept apart from cli.py so that `validate` and `build` never import the workbook reader.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli_common import DATA_ERRORS, Trouble, data_option
+from .importer import ImportError_, read_workbook, to_yaml
+from .output import write_atomic
+from .paths import schema_hint
+
+
+@click.command("import")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--year", type=click.IntRange(1990, 2999), required=True, help="The year the lines are for."
+)
+@data_option
+@click.option("--replace", is_flag=True, help="Overwrite an existing lines.yaml.")
+def import_workbook(workbook: Path, year: int, data_dir: Path, replace: bool) -> None:
+    """Read WORKBOOK (the statutory tables as the budget system exports them, or as
+    `build --format xlsx` writes them) and write DATA/YEAR/lines.yaml.
+
+    Cells that cannot be read are listed by sheet and cell (表5!C12); nothing is written
+    unless the workbook was read without an error.
+    """
+    try:
+        imported = read_workbook(workbook)
+    except ImportError_ as e:
+        raise Trouble(str(e)) from e
+    for problem in imported.problems:
+        click.echo(problem.format_text(), err=True)
+    errors = sum(1 for p in imported.problems if p.is_error)
+    if errors:
+        click.echo(f"{workbook}: {errors} error(s); nothing written", err=True)
+        sys.exit(DATA_ERRORS)
+    target = data_dir / str(year) / "lines.yaml"
+    if target.exists() and not replace:
+        raise Trouble(f"{target} exists; add --replace to overwrite it (git keeps the old one)")
+    hint = schema_hint("lines", target, "lines.yaml")
+    write_atomic(target, to_yaml(imported, hint).encode("utf-8"))
+    click.echo(
+        f"wrote {target}: {len(imported.function)} function lines, "
+        f"{len(imported.economic)} economic lines (from {', '.join(imported.sheets.values())})"
+    )
