@@ -134,7 +134,7 @@ class PreviewServer:
             stop_event=self.stopping,
             debounce=400,
             step=30,
-            rust_timeout=100,
+            rust_timeout=50,
             yield_on_timeout=True,
             raise_interrupt=False,
         ):
@@ -144,7 +144,10 @@ class PreviewServer:
             changed = sorted({Path(path) for _, path in changes})
             snapshot = self.preview.rebuild(changed)
             if self.on_build is not None:
-                self.on_build(snapshot, changed)
+                try:
+                    self.on_build(snapshot, changed)
+                except OSError:  # the terminal went away (a closed pipe): keep serving
+                    pass
 
     def stop(self) -> None:
         self.stopping.set()
