@@ -150,16 +150,19 @@ def _problems_page(label: str, diagnostics: list[Diagnostic], token: str | None)
 
 
 def _refresh_templates(changed: list[Path]) -> None:
-    """Jinja checks a template's time stamp, which can miss two saves in one clock tick;
-    stylesheets and layout manifests are read once per process: drop them all when a
-    template, stylesheet or layout file changed."""
-    if not any(path.suffix in (".j2", ".css") or TEMPLATES_DIR in path.parents for path in changed):
+    """Jinja checks a template's time stamp, which can miss two saves in one clock tick, and
+    stylesheets and layout manifests are read once per process: after a template or
+    stylesheet was saved, drop the compiled templates and stylesheets; after a layout's
+    manifest, the layouts too (reading them again is most of a rebuild, so only then)."""
+    templates = [p for p in changed if p.suffix in (".j2", ".css") or TEMPLATES_DIR in p.parents]
+    if not templates:
         return
     from .layouts import load_layout
     from .render.environment import forget_templates
 
     forget_templates()
-    load_layout.cache_clear()
+    if any(p.suffix in (".yaml", ".yml") for p in templates):
+        load_layout.cache_clear()
 
 
 def render_problem(error: Exception) -> Diagnostic:

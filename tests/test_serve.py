@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -149,6 +150,25 @@ def test_a_department_is_served_with_each_unit_at_its_own_address():
         assert get(f"{running.url}units/nobody/")[0] == 404
     finally:
         running.stop()
+
+
+def test_a_saved_stylesheet_is_read_again(data_copy, tmp_path, monkeypatch, request):
+    """Stylesheets are read once per process; a saved one is read again on the next build."""
+    from compiler.preview import Preview
+    from compiler.render import environment
+    from compiler.sources import WorkingTreeYear
+
+    assets = tmp_path / "assets"
+    shutil.copytree(environment.ASSETS_DIR, assets)
+    monkeypatch.setattr(environment, "ASSETS_DIR", assets)
+    environment.forget_templates()
+    request.addfinalizer(environment.forget_templates)  # later tests read the real one
+    preview = Preview(WorkingTreeYear(data_copy, 2022))
+    preview.rebuild()
+    css = assets / "disclosure.css"
+    css.write_text(css.read_text(encoding="utf-8") + "/* saved-marker */\n", encoding="utf-8")
+    assert b"saved-marker" not in preview.rebuild().page(""), "read once, kept"
+    assert b"saved-marker" in preview.rebuild([css]).page(""), "read again once saved"
 
 
 def test_a_template_error_is_located_in_its_template(tmp_path):
