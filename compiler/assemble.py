@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from .catalogue import Catalogue, split_code
 from .diagnostics import Diagnostic
@@ -99,13 +100,15 @@ class Context:
     units: tuple[Disclosure, ...] = ()  # a department's units, already assembled
     slug: str = ""
     problems: list[Diagnostic] = field(default_factory=list)
+    display: Any = None  # file name in the year (or unit) folder → how messages show it
 
     def error(self, origin: Origin | None, path: tuple, message: str, file: str = "") -> None:
-        where = origin.at(*path) if origin is not None else None
-        if where is None:
+        if origin is not None:
+            where = origin.at(*path)
+        else:
             from .diagnostics import Location
 
-            where = Location(file)
+            where = Location(self.display(file) if self.display else file)
         self.problems.append(Diagnostic(where, message, field=dotted(path)))
 
 
@@ -348,6 +351,8 @@ def _baseline(origin, written, keys, ctx: Context, from_previous, file, key, fro
 
 
 def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup):
+    if r is None and not _uses(ctx.layout, "line-notes"):
+        return None  # a layout without the Shanghai explanation (Hebei) needs no notes
     if lines is None:
         if r is not None:
             ctx.error(

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Location, has_errors
+from .diagnostics import Diagnostic, Location, has_errors, strictly
+from .errors import BuildSettingError, UnsafeOutputName
+from .formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
 from .model import Disclosure
 from .output import write_all
 from .pipeline import YearResult, compile_year
 from .sources import YearSource
 
-FORMATS = ("html", "md", "pdf", "xlsx")
-DEFAULT_FORMATS = ("html", "md", "pdf")
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
 
 
@@ -53,10 +53,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return self.compiled.ok and not has_errors(self.diagnostics)
-
-
-class BuildSettingError(ValueError):
-    """An environment setting the build cannot use (usage trouble, exit 2)."""
 
 
 def source_date_epoch() -> int | None:
@@ -156,10 +152,6 @@ def _visible_text(html: str) -> str:
     return html_lib.unescape(_TAGS.sub("", html))
 
 
-class UnsafeOutputName(ValueError):
-    """An output name from the data that would land outside the output folder."""
-
-
 def output_path(out_dir: Path, relative: str) -> Path:
     """out_dir/relative, refusing a name (made from data) that climbs out of out_dir."""
     root = Path(os.path.abspath(out_dir))
@@ -175,10 +167,13 @@ def prepare_year(
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     naming: Naming = build_naming,
     workbook_optional: bool = False,
+    strict: bool = False,
 ) -> tuple[BuildResult, dict[Path, bytes]]:
     """Compile and render a year in memory: the result and the files to write (none when
-    the data has errors)."""
+    the data has errors; with `strict`, when it has warnings)."""
     compiled = compile_year(source)
+    if strict:
+        compiled.diagnostics = strictly(compiled.diagnostics)
     result = BuildResult(compiled)
     if not compiled.ok:
         return result, {}
@@ -200,8 +195,9 @@ def build_year(
     out_dir: Path,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     naming: Naming = build_naming,
+    strict: bool = False,
 ) -> BuildResult:
     """Compile, render and write a year; nothing is written unless everything rendered."""
-    result, files = prepare_year(source, out_dir, formats, naming)
+    result, files = prepare_year(source, out_dir, formats, naming, strict=strict)
     write_all(files)
     return result

@@ -43,18 +43,24 @@ class Catalogue:
         return code in self.names(kind)
 
     def suggest(self, kind: str, code: str, limit: int = 3) -> list[tuple[str, str]]:
-        """Valid codes nearest to a wrong one: those sharing its longest prefix (the same
-        款, else the same 类), then the closest by spelling (a swapped or mistyped digit)."""
+        """Valid codes nearest to a wrong one: first those one mistyped digit away, then
+        those of the same 款 (else the same 类) nearest in number, then the closest by
+        spelling (two swapped digits)."""
         names = self.names(kind)
         same_length = [c for c in names if len(c) == len(code)]
-        found: list[str] = []
+        one_digit = [
+            c for c in same_length if sum(a != b for a, b in zip(c, code, strict=True)) == 1
+        ]
+        family: list[str] = []
         for digits in (5, 3):
             if len(code) > digits:
-                found += sorted(c for c in same_length if c.startswith(code[:digits]))
-            if found:
+                family = [c for c in same_length if c.startswith(code[:digits])]
+            if family:
                 break
+        if code.isdigit():
+            family.sort(key=lambda c: abs(int(c) - int(code)))
         close = difflib.get_close_matches(code, same_length, n=limit, cutoff=0.7)
-        ordered = list(dict.fromkeys(close + found))[:limit]
+        ordered = list(dict.fromkeys(one_digit[:1] + family[:limit] + close))[:limit]
         return [(c, names[c]) for c in ordered]
 
 

@@ -72,6 +72,11 @@ def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return unique
 
 
+def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Every warning as an error (`--strict`, for a publishing pipeline)."""
+    return [dataclasses.replace(d, severity="error") for d in diagnostics]
+
+
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
 

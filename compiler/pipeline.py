@@ -27,7 +27,7 @@ from .paths import (
     kind_of,
     schema_hint,
 )
-from .schema import validate_document
+from .schema_cache import validate_document
 from .sources import SourceError, YearSource
 
 if TYPE_CHECKING:
@@ -129,14 +129,24 @@ def _check_modeline(doc: Document, kind: str, source: YearSource, rel: str) -> l
                 severity="warning",
             )
         ]
-    if doc.schema_hint != expected:
+    if doc.schema_hint == expected:
+        return []
+    if not doc.schema_hint.endswith(f"/{kind}.schema.json"):
         return [
             Diagnostic(
                 Location(doc.file, 1, 1),
                 f"names the schema {doc.schema_hint}, but this file is checked against {expected}",
             )
         ]
-    return []
+    # The right schema by another path: a copied or moved folder. Editors will not find it.
+    return [
+        Diagnostic(
+            Location(doc.file, 1, 1),
+            f"names its schema by the path {doc.schema_hint}; from here it is {expected} "
+            "(editors use this path to show hints)",
+            severity="warning",
+        )
+    ]
 
 
 def _expected_hint(kind: str, source: YearSource, rel: str) -> str:
@@ -217,10 +227,13 @@ def _check_files(
             )
         )
     used = {SECTION_FILES[UNIT_FILE]} | {"project"}
+    applicable = {SECTION_FILES[UNIT_FILE]} | {"project"}
     needed = set()
     for section in layout.all_sections():
         used.update(section.files)
         applies = layout.kind == "department" or unit_type in section.applies_to
+        if applies:
+            applicable.update(section.files)
         if section.required and applies:
             needed.update(section.files)
     if has_units:
@@ -242,6 +255,15 @@ def _check_files(
                     Location(docs[rel].file),
                     f"the layout {layout.name} does not publish {rel}: delete the file, or "
                     "choose a layout that has its section (unit.yaml: layout)",
+                )
+            )
+        elif kind not in applicable and unit_type is not None:
+            problems.append(
+                Diagnostic(
+                    Location(docs[rel].file),
+                    f"a {unit_type} has no part for {rel} in the layout {layout.name} (it is "
+                    "published only by the unit types the rules give it to): delete the file, "
+                    "or correct unit.type in unit.yaml",
                 )
             )
     return problems
@@ -308,9 +330,11 @@ def _assemble_all(source, groups, layouts, previous, problems) -> Disclosure:
     units = []
     for slug in sorted(s for s in groups if s):
         ctx = Context(source.year, layouts[slug], catalogue, _member(previous, slug), slug=slug)
+        ctx.display = lambda rel, slug=slug: source.display_path(f"{UNITS_DIR}/{slug}/{rel}")
         units.append(assemble(groups[slug], ctx))
         problems += ctx.problems
     ctx = Context(source.year, layouts[""], catalogue, previous, units=tuple(units))
+    ctx.display = source.display_path
     model = assemble(groups[""], ctx)
     problems += ctx.problems
     return model

@@ -153,16 +153,16 @@ def _refresh_templates(changed: list[Path]) -> None:
     """Jinja checks a template's time stamp, which can miss two saves in one clock tick, and
     stylesheets and layout manifests are read once per process: after a template or
     stylesheet was saved, drop the compiled templates and stylesheets; after a layout's
-    manifest, the layouts too (reading them again is most of a rebuild, so only then)."""
+    manifest, the layouts too (only then: reading them again costs more than a rebuild)."""
     templates = [p for p in changed if p.suffix in (".j2", ".css") or TEMPLATES_DIR in p.parents]
     if not templates:
         return
-    from .layouts import load_layout
+    from .layouts import forget_layouts
     from .render.environment import forget_templates
 
     forget_templates()
     if any(p.suffix in (".yaml", ".yml") for p in templates):
-        load_layout.cache_clear()
+        forget_layouts()
 
 
 def render_problem(error: Exception) -> Diagnostic:

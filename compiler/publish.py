@@ -35,7 +35,7 @@ class PublishResult:
         return bool(self.years) and all(r.ok for r in self.years)
 
 
-def publish(data_dir: Path, out_dir: Path) -> PublishResult:
+def publish(data_dir: Path, out_dir: Path, strict: bool = False) -> PublishResult:
     """Build every year under data_dir into out_dir, with the index page. Everything is
     rendered first and written only if every year succeeds, so a failed publish changes
     nothing in out_dir."""
@@ -48,6 +48,7 @@ def publish(data_dir: Path, out_dir: Path) -> PublishResult:
             FORMATS,
             publish_naming,
             workbook_optional=True,  # a year without statutory tables has no workbook
+            strict=strict,
         )
         result.years.append(built)
         files.update(year_files)

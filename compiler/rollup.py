@@ -8,6 +8,7 @@ department's totals.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -113,7 +114,11 @@ class Rollup:
         return names, tally
 
     def projects(self, own: tuple[Project, ...]) -> tuple[Project, ...]:
-        return own + tuple(p for u in self.units for p in u.projects)
+        """The department's own performance tables, then each unit's (named by the unit's
+        folder as well, so two units' 01-… tables stay apart)."""
+        return own + tuple(
+            dataclasses.replace(p, key=f"{u.slug}-{p.key}") for u in self.units for p in u.projects
+        )
 
     def goal_setting(self, r, ctx: Context) -> GoalSetting | None:
         if r is not None:

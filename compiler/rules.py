@@ -122,6 +122,8 @@ def indicator_levels_match(m: Disclosure) -> list[Diagnostic]:
 
 
 def unique_names(m: Disclosure) -> list[Diagnostic]:
+    if m.units:
+        return []  # each unit's names are checked in the unit; units may share a name
     problems = []
     seen: dict[str, str] = {}
     for project in m.projects:
@@ -335,7 +337,10 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
                 )
             )
         seen.add(note.code)
+    catalogue = m.lines.catalogue if m.lines is not None else None
     for item in e.items:
+        if catalogue is not None and not catalogue.has("function", item.code):
+            continue  # the code itself is reported, by line_codes_in_catalogue
         if item.src is None:
             problems.append(
                 Diagnostic(

@@ -113,8 +113,8 @@ class _Formatter:
         shown = self.convert(value).quantize(
             Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP
         )
-        if shown == 0:
-            return Cell(self.spec.zero, shown if self.spec.zero else None, "money")
+        if shown == 0 and self.spec.zero == "":
+            return Cell("", None, "money")  # the layout leaves a zero cell blank
         if self.spec.number_style == "trim":
             text = _trimmed(shown)
         else:

@@ -146,7 +146,7 @@ def _environment(kind: str, layout_dirs: tuple[Path, ...]) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache(kind),
     )
 
     @pass_context
@@ -191,7 +191,7 @@ def _environment(kind: str, layout_dirs: tuple[Path, ...]) -> Environment:
     return env
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
+def _bytecode_cache(kind: str) -> FileSystemBytecodeCache | None:
     """Compiled templates in the user's cache folder (~/.cache/disclosure-compiler), which
     no commit or pull request can write into: a compiled template is code. Jinja checks
     each entry against its template's source, so an edited template is recompiled.
@@ -199,7 +199,10 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
     if os.environ.get("DISCLOSURE_NO_CACHE"):
         return None
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "disclosure-compiler" / "templates"
+    # One folder per kind: a template shared by the HTML and Markdown environments (the
+    # sentences) compiles differently in each (autoescaping), and Jinja's cache key is
+    # only the template's name and file.
+    folder = base / "disclosure-compiler" / f"templates-{kind}"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:

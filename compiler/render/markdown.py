@@ -11,6 +11,25 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def render_markdown(model: Disclosure) -> str:
+    """The document; a department's package has its part, then each unit's document with
+    its headings one level down."""
+    text = _render_one(model)
+    if not (model.units and model.layout.package == "department+units"):
+        return text
+    first, second = model.layout.options.get("package_parts", ("", ""))
+    title, _, rest = text.partition("\n")
+    parts = [title, "", f"## {first}", "", _demoted(rest.strip()), "", f"## {second}", ""]
+    for unit in model.units:
+        parts += [_demoted(_render_one(unit).strip(), levels=2), ""]
+    return "\n".join(parts).strip() + "\n"
+
+
+def _demoted(text: str, levels: int = 1) -> str:
+    """Headings moved down (# → ##), so a document fits inside the package."""
+    return re.sub(r"^(#{1,4}) ", lambda m: "#" * (len(m.group(1)) + levels) + " ", text, flags=re.M)
+
+
+def _render_one(model: Disclosure) -> str:
     from ..sections import plan
 
     template = environment("md", model.layout).get_template("md/base.md.j2")

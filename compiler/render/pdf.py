@@ -15,11 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from weasyprint import HTML, Attachment
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from .weasy import weasyprint
 
-from ..model import Disclosure, to_tree
-from .html import render_html
+weasyprint()  # first, so the import below is the fast one (see weasy.py)
+
+from weasyprint import HTML, Attachment  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
+
+from ..model import Disclosure, to_tree  # noqa: E402
+from .html import render_html  # noqa: E402
 
 # WeasyPrint logs every CSS property it does not support; the build reports its own problems.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
