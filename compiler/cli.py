@@ -43,8 +43,9 @@ def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool
     from .pipeline import compile_year  # not needed by a build that is up to date
 
     results = []
+    memo: dict = {}  # a year compiled as another's previous year is not compiled again
     for spec in _years(data_dir, years):
-        result = compile_year(parse_year_spec(spec, data_dir))
+        result = compile_year(parse_year_spec(spec, data_dir), memo=memo)
         if strict:
             result.diagnostics = strictly(result.diagnostics)
         _print_diagnostics(result.diagnostics, fmt)

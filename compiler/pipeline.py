@@ -270,10 +270,23 @@ def _check_files(
 
 
 def compile_year(
-    source: YearSource, *, check_previous: bool = True, cache: DocumentCache | None = None
+    source: YearSource,
+    *,
+    check_previous: bool = True,
+    memo: dict | None = None,
+    cache: DocumentCache | None = None,
 ) -> YearResult:
     """Everything `validate` does for one year; the model is set when the data is usable.
-    `cache` keeps loaded files between compiles (see DocumentCache)."""
+
+    The previous year is compiled too (its own previous year first, and so on back): its
+    figures are this year's baseline. `memo` keeps the years compiled by one command, so
+    `validate` of five years compiles each once. `cache` keeps loaded files between
+    commands (`disclosure serve`: see DocumentCache).
+    """
+    memo = {} if memo is None else memo
+    key = (type(source).__name__, repr(source), check_previous)
+    if key in memo:
+        return memo[key]
     result = YearResult(source)
     if not source.exists():
         raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
@@ -306,7 +319,7 @@ def compile_year(
     if not has_errors(problems):
         previous = None
         if check_previous:
-            previous, found = _previous_model(source, cache)
+            previous, found = _previous_model(source, memo, cache)
             problems += found
         model = _assemble_all(source, groups, layouts, previous, problems)
         problems += prose.check_all(model)
@@ -316,6 +329,7 @@ def compile_year(
             problems += completeness.check(member, groups[member.slug])
         result.model = model
     result.diagnostics = sorted_diagnostics(problems)
+    memo[key] = result
     return result
 
 
@@ -341,7 +355,7 @@ def _assemble_all(source, groups, layouts, previous, problems) -> Disclosure:
 
 
 def _previous_model(
-    source: YearSource, cache: DocumentCache | None = None
+    source: YearSource, memo: dict, cache: DocumentCache | None = None
 ) -> tuple[Disclosure | None, list[Diagnostic]]:
     """The previous year's model: its figures are this year's baseline (or, where this
     year writes them, what they are checked against)."""
@@ -349,7 +363,7 @@ def _previous_model(
     try:
         if not prev.exists():
             return None, []
-        result = compile_year(prev, check_previous=False, cache=cache)
+        result = compile_year(prev, memo=memo, cache=cache)
     except SourceError:
         return None, []
     if result.ok:
