@@ -226,6 +226,13 @@ def md_cell(text: str) -> str:
     return "<br>".join(line.replace("|", "\\|") for line in lines)
 
 
+def forget_templates() -> None:
+    """Drop the compiled environments and the stylesheets read so far, so the next render
+    reads templates and stylesheets afresh (`disclosure serve`, after one was saved)."""
+    _environment.cache_clear()
+    _css.cache_clear()
+
+
 def css_text(for_print: bool = False, layout: Layout | None = None) -> str:
     """The screen stylesheet; for the PDF, followed by the paged-media rules; then the
     layout's own (its folder's layout.css and, for print, layout-print.css), parents first."""
