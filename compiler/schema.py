@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -35,7 +36,37 @@ def _is_integer(checker, value) -> bool:
 _type_checker = Draft202012Validator.TYPE_CHECKER.redefine_many(
     {"number": _is_number, "integer": _is_integer}
 )
-_Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_type_checker)
+
+
+@cache
+def ecma_pattern(pattern: str) -> re.Pattern:
+    """A schema's pattern with JSON Schema's meaning of `$` (ECMA-262: the end of the text).
+    Python's `$` also matches before a final line feed, so "151001\\n" would pass ^[0-9]{6}$
+    and put a line break into a published file name."""
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
+
+
+def _pattern(validator, pattern: str, instance, schema):
+    if validator.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(
+    Draft202012Validator, validators={"pattern": _pattern}, type_checker=_type_checker
+)
 
 _formats = FormatChecker(formats=())
 
@@ -220,6 +251,15 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         )
     elif keyword == "minLength":
         message = f"expected text{_title(error)}, found empty text"
+    elif keyword == "maxLength":
+        message = (
+            f"expected at most {error.validator_value} characters{_title(error)}, found "
+            f"{len(value)}; shorten it"
+        )
+    elif keyword == "maxItems":
+        message = (
+            f"expected at most {error.validator_value} entries{_title(error)}, found {len(value)}"
+        )
     else:
         message = error.message
     return [Diagnostic(doc.locate(path), message, field=field)]

@@ -78,7 +78,9 @@ def _resolve(schema: dict, doc_kind):
     """
     title = schema.get("title")
     for _ in range(10):
-        if "$ref" in schema:
+        if "$ref" in schema and not {"properties", "items"} & schema.keys():
+            # (a list's own "items" beside a shared limit, e.g. common.schema.json#/$defs/list,
+            # is what describes its entries)
             file, schema = resolve_ref(schema["$ref"], f"{doc_kind}.schema.json")
             doc_kind = file.removesuffix(".schema.json")
         elif "allOf" in schema and "properties" not in schema:
