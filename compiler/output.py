@@ -3,20 +3,20 @@ complete new set, whenever the build is stopped.
 
 A folder of outputs (build/2022/ with disclosure.html, .md and .pdf; a published site) is
 one set. `write_all` writes the new set into a fresh hidden folder beside it, hard-links in
-what the set keeps from the current one, syncs it all to disk, and then switches: the
-folder's name is a symbolic link to the current set, replaced by one rename, which is
-atomic. A build killed before the rename leaves the old set, after it the new one; either
-way the next write removes what was left behind. A lock file beside the folder
-serialises builds into one folder; one that waits longer than LOCK_WAIT is refused.
+what the set keeps from the current one, syncs it all to disk, and then exchanges the two
+folders in one step (Linux renameat2 RENAME_EXCHANGE, atomic): a build killed before the
+exchange leaves the old set, after it the new one, and the folder stays a plain folder
+(for git, tar and every upload action). The next write removes what a killed one left
+behind. A lock file beside the folder serialises builds into one folder; one that waits
+longer than LOCK_WAIT is refused.
 
-    build/2022 -> .2022.out-<id>/      the current set (readers just open build/2022/…)
-    build/.2022.out-<id>/              a set being written, or an old one not yet removed
-    build/.2022.lock                   held while writing
+    build/2022/                        the current set
+    build/.2022.out-<id>/              a set being written, or the old one not yet removed
+    build/.2022.lock                   while a build writes
 
-A folder written by an older version (a plain folder) is switched to a link the first
-time by exchanging the two atomically (Linux renameat2); where the kernel or file system
-cannot, it is moved aside and the link put in its place, and a build killed between the
-two is repaired by the next one.
+Where the kernel or file system cannot exchange two names, the old folder is moved aside
+and the new one moved in: a build killed between those two renames leaves no folder for
+a moment, and the next write puts the old one back before anything else.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 LOCK_WAIT = 60.0  # seconds; writing a year's set takes well under one
-_OUT, _LINK, _ASIDE = ".out-", ".link-", ".old-"
+_OUT, _ASIDE = ".out-", ".old-"
 
 
 class OutputBusy(OSError):
@@ -118,7 +118,6 @@ def _switch(folder: Path, paths: dict[Path, bytes]) -> None:
     token = f"{time.time_ns():x}-{os.getpid()}"
     fresh = parent / f".{name}{_OUT}{token}"
     fresh.mkdir(mode=0o755)
-    installed = False
     try:
         new = {path.relative_to(folder): data for path, data in paths.items()}
         for relative, data in sorted(new.items()):
@@ -126,10 +125,10 @@ def _switch(folder: Path, paths: dict[Path, bytes]) -> None:
         if folder.is_dir():
             _carry_over(folder, fresh, set(new))
         _sync_tree(fresh)
-        installed = _install(folder, fresh, token)
-    finally:
-        if not installed and os.path.realpath(folder) != str(fresh):
-            shutil.rmtree(fresh, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    _install(folder, fresh, token)
 
 
 def _write_synced(path: Path, data: bytes) -> None:
@@ -162,26 +161,26 @@ def _carry_over(current: Path, fresh: Path, replaced: set[Path], relative: Path 
                 shutil.copy2(entry.path, target)
 
 
-def _install(folder: Path, fresh: Path, token: str) -> bool:
-    """Make `folder` name `fresh`: one atomic rename of a link over the old one."""
-    parent, name = folder.parent, folder.name
-    link = parent / f".{name}{_LINK}{token}"
-    os.symlink(fresh.name, link)
+def _install(folder: Path, fresh: Path, token: str) -> None:
+    """Put `fresh` in the place of `folder` in one atomic step; the old set is left under
+    the fresh set's hidden name, for remove_leftovers. On failure nothing has changed."""
     try:
-        if folder.is_symlink() or not os.path.lexists(folder):
-            os.replace(link, folder)
-        elif folder.is_dir():  # written by an older version: a plain folder
-            if not _exchange(link, folder):
-                os.rename(folder, parent / f".{name}{_ASIDE}{token}")
-                os.rename(link, folder)
-        else:
+        if not os.path.lexists(folder):
+            os.rename(fresh, folder)
+        elif not folder.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
+        elif not _exchange(fresh, folder):
+            aside = folder.parent / f".{folder.name}{_ASIDE}{token}"
+            os.rename(folder, aside)
+            try:
+                os.rename(fresh, folder)
+            except BaseException:
+                os.rename(aside, folder)
+                raise
     except BaseException:
-        if os.path.islink(link) and os.readlink(link) == fresh.name:
-            link.unlink()
+        shutil.rmtree(fresh, ignore_errors=True)
         raise
-    _sync_folder(parent)
-    return True
+    _sync_folder(folder.parent)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -210,26 +209,19 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def remove_leftovers(folder: Path) -> None:
-    """Remove the sets and links a killed or failed write left beside `folder`, and the
-    temporary files of single-file writes inside it; put back a plain folder a killed
-    first switch had moved aside."""
+    """Remove the sets a killed or failed write left beside `folder` (and the old set a
+    finished one had not removed yet), and the temporary files of single-file writes
+    inside it; first put back a folder a killed switch had moved aside."""
     parent, name = folder.parent, folder.name
     if not parent.is_dir():
         return
     prefix = f".{name}"
-    ours = [
-        entry
-        for entry in parent.iterdir()
-        if any(entry.name.startswith(prefix + kind) for kind in (_OUT, _LINK, _ASIDE))
-    ]
+    ours = [e for e in parent.iterdir() if e.name.startswith((prefix + _OUT, prefix + _ASIDE))]
     aside = sorted(e for e in ours if e.name.startswith(prefix + _ASIDE))
     if not os.path.lexists(folder) and aside:
         os.rename(aside[-1], folder)
         ours.remove(aside[-1])
-    current = os.readlink(folder) if folder.is_symlink() else None
     for entry in ours:
-        if entry.name == current:
-            continue
         if entry.is_symlink() or not entry.is_dir():
             entry.unlink(missing_ok=True)
         else:
@@ -250,29 +242,52 @@ def _is_leftover_file(name: str) -> bool:
 
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """Hold `.<folder>.lock` beside the folder: one writer at a time; refuse after LOCK_WAIT."""
+    """Hold `.<folder>.lock` beside the folder: one writer at a time; refuse after
+    LOCK_WAIT. The holder removes the file before letting go, so none is left behind; a
+    waiter that then gets the lock of a removed file tries again with the new one."""
     lock = folder.parent / f".{folder.name}.lock"
     folder.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _wait_for(fd, folder, deadline)
+            if _same_file(fd, lock):
                 break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-                    raise OutputBusy(
-                        f"another build (process {holder}) is writing {folder}; waited "
-                        f"{LOCK_WAIT:g} s for it. Try again when it has finished"
-                    ) from None
-                time.sleep(0.05)
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
         os.close(fd)  # releases the lock
+
+
+def _wait_for(fd: int, folder: Path, deadline: float) -> None:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+                raise OutputBusy(
+                    f"another build (process {holder}) is writing {folder}; waited "
+                    f"{LOCK_WAIT:g} s for it. Try again when it has finished"
+                ) from None
+            time.sleep(0.05)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def _sync_tree(root: Path) -> None:

@@ -457,7 +457,7 @@ def test_a_failed_switch_leaves_the_previous_set_and_nothing_beside_it(
         build_year(parse_year_spec("2022", data_copy), folder.parent, ("html", "md"))
     monkeypatch.undo()
     assert snapshot(folder) == before, "old and new outputs are mixed after a failed switch"
-    assert sorted(p.name for p in folder.parent.iterdir()) == [".2022.lock", "2022"]
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["2022"]
 
 
 def test_an_output_folder_that_is_a_file_exits_2_without_a_traceback(tmp_path, cli):
