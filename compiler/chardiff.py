@@ -7,30 +7,50 @@ whole edits, and a text rewritten beyond recognition is shown as replaced.
 The work is bounded for any text a schema allows: the common start and end are set aside
 first (linear), difflib compares characters only where the rest is small enough
 (`CHAR_BUDGET`: difflib's matcher is quadratic on repetitive text), longer texts are
-compared sentence by sentence, and what is still too large is shown as replaced whole.
+compared sentence by sentence, and what is still too large is shown as replaced whole. A
+whole `diff` shares one `Budget`, so its total work is bounded too, however many long
+texts change. `similarity`, for matching list entries, is difflib's ratio for short texts
+and the share of common character pairs (linear) for long ones.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 CONTEXT = 10  # unchanged characters kept on each side of a change
 _MIN_EQUAL = 3  # shorter unchanged runs between two changes are folded into them
 _REWRITE = 0.3  # below this similarity a text is shown as replaced as a whole
-# difflib's character matcher takes about a second for 2 000 × 2 000 characters of one
-# repeated character: compare characters only below this product of lengths.
-CHAR_BUDGET = 250_000
-SENTENCE_BUDGET = 250_000  # the same bound, for lists of sentences
+# difflib's character matcher takes about a third of a second for 1 000 × 1 000 characters
+# of one repeated character: compare characters only below this product of lengths.
+CHAR_BUDGET = 100_000
+SENTENCE_BUDGET = 40_000  # the same bound, for lists of sentences
+DIFF_BUDGET = 5_000_000  # for a whole diff: a few seconds of difflib at its worst
+EXACT_SIMILARITY = 40_000  # below this product of lengths, similarity is difflib's ratio
 _SENTENCE = re.compile(r"[^。；！？!?;\n]*[。；！？!?;\n]?")
 
 Ops = list[tuple[str, str]]
 
 
-def char_diff(old: str, new: str, context: int = CONTEXT) -> Ops:
+class Budget:
+    """Character comparisons a diff may still spend on difflib; shared by its texts."""
+
+    def __init__(self, total: int = DIFF_BUDGET):
+        self.left = total
+
+    def spend(self, cost: int, cap: int) -> bool:
+        if cost > cap or cost > self.left:
+            return False
+        self.left -= cost
+        return True
+
+
+def char_diff(old: str, new: str, context: int = CONTEXT, budget: Budget | None = None) -> Ops:
     """`old` → `new` as ("=", kept), ("-", deleted), ("+", inserted) runs; long unchanged
     runs are cut to `context` characters around each change, with "…" for the rest."""
-    ops, matched = _diff(old, new)
+    ops, matched = _diff(old, new, budget or Budget())
     if not old and not new:
         return []
     if 2 * matched / (len(old) + len(new)) < _REWRITE:
@@ -39,18 +59,28 @@ def char_diff(old: str, new: str, context: int = CONTEXT) -> Ops:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two texts are, from 0 to 1 (difflib's ratio where it is affordable)."""
-    if not a and not b:
-        return 1.0
-    return 2 * _diff(a, b)[1] / (len(a) + len(b))
+    """How alike two texts are, from 0 to 1: difflib's ratio for short texts, the share of
+    character pairs they have in common (the Dice coefficient of bigrams) for long ones."""
+    if not a or not b:
+        return 1.0 if a == b else 0.0
+    if len(a) * len(b) <= EXACT_SIMILARITY:
+        return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    x, y = _bigrams(a), _bigrams(b)
+    common = sum((x & y).values())
+    return 2 * common / (sum(x.values()) + sum(y.values()))
 
 
-def _diff(old: str, new: str) -> tuple[Ops, int]:
+@lru_cache(maxsize=1024)
+def _bigrams(text: str) -> Counter:
+    return Counter(zip(text, text[1:], strict=False))
+
+
+def _diff(old: str, new: str, budget: Budget) -> tuple[Ops, int]:
     """Raw ops and the number of characters kept."""
     head = _common_prefix(old, new)
     tail = _common_prefix(old[head:][::-1], new[head:][::-1])
     a, b = old[head : len(old) - tail], new[head : len(new) - tail]
-    middle, matched = _middle(a, b)
+    middle, matched = _middle(a, b, budget)
     ops = [("=", old[:head])] + middle + [("=", old[len(old) - tail :])]
     return [op for op in ops if op[1]], matched + head + tail
 
@@ -67,24 +97,23 @@ def _common_prefix(a: str, b: str) -> int:
     return low
 
 
-def _middle(a: str, b: str) -> tuple[Ops, int]:
+def _middle(a: str, b: str, budget: Budget) -> tuple[Ops, int]:
     if not a or not b:
-        return [op for op in (("-", a), ("+", b)) if op[1]], 0
-    if len(a) * len(b) <= CHAR_BUDGET:
+        return _whole(a, b)
+    if budget.spend(len(a) * len(b), CHAR_BUDGET):
         return _matched(a, b, SequenceMatcher(None, a, b, autojunk=False))
     sa, sb = _sentences(a), _sentences(b)
-    if len(sa) * len(sb) > SENTENCE_BUDGET or (len(sa) == 1 and len(sb) == 1):
-        return [("-", a), ("+", b)], 0
+    if (len(sa) == 1 and len(sb) == 1) or not budget.spend(len(sa) * len(sb), SENTENCE_BUDGET):
+        return _whole(a, b)
     ops: Ops = []
     matched = 0
-    blocks = SequenceMatcher(None, sa, sb, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in blocks:
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, sa, sb, autojunk=False).get_opcodes():
         x, y = "".join(sa[i1:i2]), "".join(sb[j1:j2])
         if tag == "equal":
             ops.append(("=", x))
             matched += len(x)
         else:  # changed sentences: by character where affordable, else replaced whole
-            sub, kept = _middle(x, y) if len(x) * len(y) <= CHAR_BUDGET else _whole(x, y)
+            sub, kept = _middle(x, y, budget) if len(x) * len(y) <= CHAR_BUDGET else _whole(x, y)
             ops += sub
             matched += kept
     return ops, matched

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -106,7 +107,9 @@ def cite(inside: str, model: Any, line: int = 1) -> str:
         return str(value)
     if _is_figure(value):
         return plain_number(value)
-    raise CitationError(line, f"{path} is {_kind(value)}, not a figure to print")
+    if isinstance(value, date):  # 上年末: 2021年12月31日, as the tables print it
+        return f"{value.year}年{value.month}月{value.day}日"
+    raise CitationError(line, f"{path} is {_kind(value)}; cite one of its figures, like {EXAMPLE}")
 
 
 def resolve(model: Any, path: str, line: int = 1) -> Any:

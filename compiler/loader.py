@@ -143,7 +143,8 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         problem = " ".join(p for p in (e.context, e.problem) if p)
-        doc, problems = None, [Diagnostic(_loc(file, mark), f"malformed YAML: {problem}")]
+        where = _within(_loc(file, mark), text)
+        doc, problems = None, [Diagnostic(where, f"malformed YAML: {problem}")]
     except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks its errors
         doc, problems = None, [Diagnostic(Location(file), f"malformed YAML: {e}")]
     finally:
@@ -152,6 +153,18 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     if refused:
         problems = _refused_characters(file, text, refused, spans) + problems
     return doc, problems
+
+
+def _within(location: Location, text: str) -> Location:
+    """The parser reports the end of a file without a final line feed on a line after the
+    last: an editor (and a pull-request annotation) needs a line the file has."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    if location.line <= max(len(lines), 1):
+        return location
+    last = lines[-1] if lines else ""
+    return Location(location.file, max(len(lines), 1), len(last) + 1)
 
 
 def _position(text: str, index: int, file: str = "") -> Location:

@@ -26,7 +26,8 @@ from .model import Disclosure, Prose
 _MARKERS = citations.MARKERS
 ALLOWED_SCHEMES = ("https", "http", "mailto")
 _ALLOWED_LINK = re.compile(rf"(?:{'|'.join(ALLOWED_SCHEMES)}):", re.I)
-MAX_LINK_TEXT = 1000  # characters between [ and ]: see _bounded_link_label
+MAX_LINK_TEXT = 1000  # characters between [ and ] (see _BoundedHelpers)
+LINK_LABEL_BUDGET = 100_000  # characters read looking for "]", per text
 
 
 class ProseError(Exception):
@@ -150,7 +151,11 @@ def _configure(md, *, checking: bool):
 
 
 class _BoundedHelpers:
-    """markdown-it's helpers, with a link label that ends within MAX_LINK_TEXT characters."""
+    """markdown-it's helpers, with a bounded link label search. markdown-it looks for the
+    "]" of every "[" it meets, so text of many "[" took quadratic time (a 160 KB field, six
+    minutes). A label ends within MAX_LINK_TEXT characters, and the failed searches of one
+    text may read LINK_LABEL_BUDGET characters in all; after that a "[" is plain text, in
+    the HTML and the Markdown alike (both come from this parser)."""
 
     def __init__(self, helpers):
         self._helpers = helpers
@@ -159,12 +164,17 @@ class _BoundedHelpers:
         return getattr(self._helpers, name)
 
     def parseLinkLabel(self, state, start, disableNested=False):  # noqa: N802, N803 - its API
+        spent = state.env.get("_link_label_reads", 0)
+        if spent >= LINK_LABEL_BUDGET:
+            return -1
         end = state.posMax
         state.posMax = min(end, start + MAX_LINK_TEXT + 1)
         try:
-            return self._helpers.parseLinkLabel(state, start, disableNested)
+            found = self._helpers.parseLinkLabel(state, start, disableNested)
         finally:
-            state.posMax = end
+            window, state.posMax = state.posMax, end
+        state.env["_link_label_reads"] = spent + ((found if found >= 0 else window) - start)
+        return found
 
 
 def _recording_reference(state, start_line, end_line, silent):
@@ -204,14 +214,40 @@ def to_html_inline(text: str) -> str:
 def to_markdown(text: str) -> str:
     """Block Markdown → the Markdown edition's text, written from the tokens the HTML is
     rendered from (paragraphs, lists)."""
-    return prose_markdown.blocks(_markdown().parse(text))
+    tokens = _markdown().parse(text)
+    return prose_markdown.blocks(tokens, _style(tokens))
 
 
 def to_markdown_inline(text: str) -> str:
     """Inline Markdown → the Markdown edition's text, as to_html_inline reads it."""
-    return prose_markdown.inline(_markdown().parseInline(text))
+    md = _markdown()
+    tokens = md.parseInline(text)
+    written = prose_markdown.inline(tokens)
+    if _has_emphasis(tokens) and md.renderInline(written) != md.renderInline(text):
+        written = prose_markdown.inline(tokens, prose_markdown.Style(emphasis=False))
+    return written
 
 
 def to_markdown_cell(text: str) -> str:
     """Block Markdown → one pipe-table cell: lines joined by <br>, pipes escaped."""
-    return prose_markdown.cell(_markdown().parse(text))
+    tokens = _markdown().parse(text)
+    return prose_markdown.cell(tokens, emphasis=_style(tokens).emphasis)
+
+
+def _style(tokens) -> prose_markdown.Style:
+    """Emphasis is written back unless it would not read the same (see prose_markdown)."""
+    if not _has_emphasis(tokens):
+        return prose_markdown.Style()
+    md = _markdown()
+    html = md.renderer.render(tokens, md.options, {})
+    if md.render(prose_markdown.blocks(tokens)) == html:
+        return prose_markdown.Style()
+    return prose_markdown.Style(emphasis=False)
+
+
+def _has_emphasis(tokens) -> bool:
+    return any(
+        child.type in ("em_open", "strong_open")
+        for token in tokens
+        for child in token.children or []
+    )

@@ -6,11 +6,17 @@ from the same tokens, so both say the same thing: every character of text is esc
 break is a hard break (the HTML shows it as <br>), and only the structure the parser found
 (paragraphs, lists, emphasis, links it allowed) is written as Markdown. A viewer that
 trusts its input (raw HTML on, every link scheme) therefore shows what the HTML shows.
+
+Emphasis is the one thing CommonMark cannot always write back: delimiters stacked against
+each other (`***\\**`) pair by rules that depend on the lengths of their runs. `prose`
+checks what is written and, when it would not read the same, asks for `emphasis=False`:
+the words, without their bold or italics.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Always escaped in text: what starts emphasis, links, images, code, raw HTML, entities,
 # tables and strikethrough.
@@ -19,6 +25,22 @@ _ALWAYS = re.compile(r"([\\`*_\[\]<>|~&!])")
 _LINE_START = re.compile(r"^(?:([#=+\-])|([0-9]+)([.)]))")
 _DESTINATION = re.compile(r"([\\()&<> ])")
 _TITLE = re.compile(r'([\\"&])')
+_HARD_BREAK = "\\\n"  # a backslash before the line end: CommonMark's hard line break
+_EMPHASIS = ("em_open", "em_close", "strong_open", "strong_close")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How to write: what a line break becomes (a table cell passes "\\n" and joins the
+    lines itself), and whether to write emphasis."""
+
+    line_break: str = _HARD_BREAK
+    emphasis: bool = True
+
+    @property
+    def new_lines(self) -> bool:
+        """Whether a line break starts a Markdown line, where block markers need escaping."""
+        return self.line_break == _HARD_BREAK
 
 
 def _text(content: str, line_start: bool) -> str:
@@ -29,36 +51,31 @@ def _text(content: str, line_start: bool) -> str:
     return text
 
 
-_HARD_BREAK = "\\\n"  # a backslash before the line end: CommonMark's hard line break
-
-
-def inline(tokens, line_break: str = _HARD_BREAK) -> str:
-    """The children of markdown-it's inline token(s) as Markdown. A line break becomes
-    `line_break`; after a hard break, what would start a block there is escaped (a table
-    cell passes "\\n" and needs no such escape: a cell holds no blocks)."""
+def inline(tokens, style: Style = Style()) -> str:
+    """The children of markdown-it's inline token(s) as Markdown."""
     out: list[str] = []
-    new_lines = line_break == _HARD_BREAK
-    line_start = new_lines
+    line_start = style.new_lines
     links: list[str] = []
     for token in _children(tokens):
         kind = token.type
         if kind == "text":
             for n, part in enumerate(token.content.split("\n")):
                 if n:
-                    out.append(line_break)
-                    line_start = new_lines
+                    out.append(style.line_break)
+                    line_start = style.new_lines
                 if part:
                     out.append(_text(part, line_start))
                     line_start = False
             continue
         if kind in ("softbreak", "hardbreak"):
-            out.append(line_break)
-            line_start = new_lines
+            out.append(style.line_break)
+            line_start = style.new_lines
             continue
-        if kind in ("em_open", "em_close"):
-            out.append("*")
-        elif kind in ("strong_open", "strong_close"):
-            out.append("**")
+        if kind in _EMPHASIS:
+            if not style.emphasis:
+                continue
+            # the source's own delimiter (* or _, ** or __): CommonMark pairs them by kind
+            out.append(token.markup or ("**" if kind.startswith("strong") else "*"))
         elif kind == "link_open":
             out.append("[")
             links.append(_link_tail(token.attrs))
@@ -87,25 +104,25 @@ def _link_tail(attrs: dict) -> str:
     return f']({destination} "{title}")'
 
 
-def blocks(tokens, line_break: str = _HARD_BREAK) -> str:
+def blocks(tokens, style: Style = Style()) -> str:
     """markdown-it's block tokens (paragraphs, lists) as Markdown."""
     from markdown_it.tree import SyntaxTreeNode
 
-    return "\n\n".join(_block(node, line_break) for node in SyntaxTreeNode(tokens).children)
+    return "\n\n".join(_block(node, style) for node in SyntaxTreeNode(tokens).children)
 
 
-def _block(node, line_break: str) -> str:
+def _block(node, style: Style) -> str:
     if node.type == "paragraph":
-        return inline([child.token for child in node.children if child.token], line_break)
+        return inline([child.token for child in node.children if child.token], style)
     if node.type in ("bullet_list", "ordered_list"):
-        return _list(node, line_break)
+        return _list(node, style)
     if node.type == "inline":
-        return inline([node.token], line_break)
+        return inline([node.token], style)
     # nothing else is enabled; a block of another kind keeps its text
-    return "\n\n".join(_block(child, line_break) for child in node.children)
+    return "\n\n".join(_block(child, style) for child in node.children)
 
 
-def _list(node, line_break: str) -> str:
+def _list(node, style: Style) -> str:
     ordered = node.type == "ordered_list"
     number = int(node.attrs.get("start", 1)) if ordered else 0
     tight = all(
@@ -116,8 +133,9 @@ def _list(node, line_break: str) -> str:
     )
     items = []
     for k, item in enumerate(node.children):
-        marker = f"{number + k}{item.markup or '.'}" if ordered else "-"
-        body = ("\n" if tight else "\n\n").join(_block(c, line_break) for c in item.children)
+        # the source's own marker: two lists written one after the other stay two
+        marker = f"{number + k}{item.markup or '.'}" if ordered else (item.markup or "-")
+        body = ("\n" if tight else "\n\n").join(_block(c, style) for c in item.children)
         pad = " " * (len(marker) + 1)
         lines = body.split("\n")
         shown = [f"{marker} {lines[0]}".rstrip()] + [
@@ -127,12 +145,9 @@ def _list(node, line_break: str) -> str:
     return ("\n" if tight else "\n\n").join(items)
 
 
-_CELL_BREAK = "\n"
-
-
-def cell(tokens) -> str:
+def cell(tokens, emphasis: bool = True) -> str:
     """Block tokens as one pipe-table cell: every line break and block a <br>; a pipe in
     the text is already escaped."""
-    text = blocks(tokens, line_break=_CELL_BREAK)
+    text = blocks(tokens, Style(line_break="\n", emphasis=emphasis))
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     return "<br>".join(lines)

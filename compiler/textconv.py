@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from .characters import visible
 from .loader import load_bytes
 from .paths import PROJECTS_DIR, kind_of
 from .schema import resolve_ref, schema_of
@@ -21,12 +22,14 @@ _IDENTITY = ("name", "term", "title")
 
 def one_fact_a_line(name: str, raw: bytes) -> str:
     """What git diff shows for the file `name` holding `raw`: one fact a line, or the file
-    unchanged if it is not readable YAML (a half-edited file; git diff must always work)."""
+    unchanged if it is not readable YAML (a half-edited file; git diff must always work).
+    Either way a character the loader refuses is shown as an escape (\\u202e): a reviewer
+    must see it, and the terminal must not obey it."""
     try:
         lines = list(fact_lines(name, raw))
     except Exception:  # noqa: BLE001 - a half-edited file is shown as it is
-        return raw.decode("utf-8", "replace")
-    return "\n".join(lines) + "\n"
+        return visible(raw.decode("utf-8", "replace"))
+    return visible("\n".join(lines) + "\n")
 
 
 def fact_lines(name: str, raw: bytes) -> Iterator[str]:
