@@ -15,28 +15,20 @@ images and link reference definitions are errors in every form.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from . import citations, prose_markdown
 from .diagnostics import Diagnostic, Location
+from .markdown_parser import allowed_link, checker, parser
 from .model import Disclosure, Prose
 
 _MARKERS = citations.MARKERS
-ALLOWED_SCHEMES = ("https", "http", "mailto")
-_ALLOWED_LINK = re.compile(rf"(?:{'|'.join(ALLOWED_SCHEMES)}):", re.I)
-MAX_LINK_TEXT = 1000  # characters between [ and ] (see _BoundedHelpers)
-LINK_LABEL_BUDGET = 100_000  # characters read looking for "]", per text
 
 
 class ProseError(Exception):
     def __init__(self, diagnostic: Diagnostic):
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
-
-
-# markdown_it is imported on first use: `validate` of prose without brackets needs none of it.
 
 
 def expand(text: str, model: Disclosure) -> str:
@@ -95,7 +87,7 @@ def _markdown_problems(text: Prose, expanded: str) -> list[Diagnostic]:
     if not any(c in expanded for c in "[<!"):
         return []
     env: dict = {}
-    tokens = _checker().parse(expanded, env)
+    tokens = checker().parse(expanded, env)
     found: list[tuple[int, str]] = [
         (
             line + 1,
@@ -112,7 +104,7 @@ def _markdown_problems(text: Prose, expanded: str) -> list[Diagnostic]:
                 line += 1
             elif child.type == "image":
                 found.append((line, "images are not allowed in the text of a disclosure"))
-            elif child.type == "link_open" and not _ALLOWED_LINK.match(str(child.attrs["href"])):
+            elif child.type == "link_open" and not allowed_link(str(child.attrs["href"])):
                 found.append(
                     (
                         line,
@@ -127,100 +119,26 @@ def _shown_url(url: str) -> str:
     return repr(url if len(url) <= 40 else url[:39] + "…")
 
 
-def _configure(md, *, checking: bool):
-    """Only what a disclosure's text uses: paragraphs, lists, emphasis, links, autolinks,
-    line breaks, escapes and entities. The rest of Markdown (headings, tables, quotes,
-    code, raw HTML) is shown as the characters written, in both editions."""
-    md.disable(
-        [
-            "table", "code", "fence", "blockquote", "hr", "html_block", "heading", "lheading",
-            "linkify", "replacements", "smartquotes", "backticks", "strikethrough",
-            "html_inline", "image", "reference",
-        ],
-        ignoreInvalid=True,
-    )  # fmt: skip
-    # markdown-it scans from each "[" to its "]": text of many "[" takes quadratic time.
-    md.helpers = _BoundedHelpers(md.helpers)
-    if checking:
-        md.enable(["image", "reference"])
-        md.validateLink = lambda url: True  # see every link, judge it in _markdown_problems
-        md.block.ruler.at("reference", _recording_reference)
-    else:
-        md.validateLink = lambda url: bool(_ALLOWED_LINK.match(url))
-    return md
-
-
-class _BoundedHelpers:
-    """markdown-it's helpers, with a bounded link label search. markdown-it looks for the
-    "]" of every "[" it meets, so text of many "[" took quadratic time (a 160 KB field, six
-    minutes). A label ends within MAX_LINK_TEXT characters, and the failed searches of one
-    text may read LINK_LABEL_BUDGET characters in all; after that a "[" is plain text, in
-    the HTML and the Markdown alike (both come from this parser)."""
-
-    def __init__(self, helpers):
-        self._helpers = helpers
-
-    def __getattr__(self, name):
-        return getattr(self._helpers, name)
-
-    def parseLinkLabel(self, state, start, disableNested=False):  # noqa: N802, N803 - its API
-        spent = state.env.get("_link_label_reads", 0)
-        if spent >= LINK_LABEL_BUDGET:
-            return -1
-        end = state.posMax
-        state.posMax = min(end, start + MAX_LINK_TEXT + 1)
-        try:
-            found = self._helpers.parseLinkLabel(state, start, disableNested)
-        finally:
-            window, state.posMax = state.posMax, end
-        state.env["_link_label_reads"] = spent + ((found if found >= 0 else window) - start)
-        return found
-
-
-def _recording_reference(state, start_line, end_line, silent):
-    """markdown-it's reference rule, noting the line of every definition it finds."""
-    from markdown_it.rules_block import reference
-
-    found = reference(state, start_line, end_line, silent)
-    if found and not silent:
-        state.env.setdefault("definition_lines", []).append(start_line)
-    return found
-
-
-@lru_cache(maxsize=1)
-def _markdown():
-    from markdown_it import MarkdownIt
-
-    return _configure(MarkdownIt("js-default", {"breaks": True}), checking=False)
-
-
-@lru_cache(maxsize=1)
-def _checker():
-    from markdown_it import MarkdownIt
-
-    return _configure(MarkdownIt("js-default", {"breaks": True}), checking=True)
-
-
 def to_html(text: str) -> str:
     """Block Markdown → HTML (paragraphs, lists)."""
-    return _markdown().render(text)
+    return parser().render(text)
 
 
 def to_html_inline(text: str) -> str:
     """Inline Markdown → HTML, for text inside a sentence or a table cell."""
-    return _markdown().renderInline(text).strip()
+    return parser().renderInline(text).strip()
 
 
 def to_markdown(text: str) -> str:
     """Block Markdown → the Markdown edition's text, written from the tokens the HTML is
     rendered from (paragraphs, lists)."""
-    tokens = _markdown().parse(text)
+    tokens = parser().parse(text)
     return prose_markdown.blocks(tokens, _style(tokens))
 
 
 def to_markdown_inline(text: str) -> str:
     """Inline Markdown → the Markdown edition's text, as to_html_inline reads it."""
-    md = _markdown()
+    md = parser()
     tokens = md.parseInline(text)
     written = prose_markdown.inline(tokens)
     if _has_emphasis(tokens) and md.renderInline(written) != md.renderInline(text):
@@ -230,7 +148,7 @@ def to_markdown_inline(text: str) -> str:
 
 def to_markdown_cell(text: str) -> str:
     """Block Markdown → one pipe-table cell: lines joined by <br>, pipes escaped."""
-    tokens = _markdown().parse(text)
+    tokens = parser().parse(text)
     return prose_markdown.cell(tokens, emphasis=_style(tokens).emphasis)
 
 
@@ -238,7 +156,7 @@ def _style(tokens) -> prose_markdown.Style:
     """Emphasis is written back unless it would not read the same (see prose_markdown)."""
     if not _has_emphasis(tokens):
         return prose_markdown.Style()
-    md = _markdown()
+    md = parser()
     html = md.renderer.render(tokens, md.options, {})
     if md.render(prose_markdown.blocks(tokens)) == html:
         return prose_markdown.Style()
