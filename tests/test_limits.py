@@ -64,8 +64,34 @@ def test_a_160_kb_prose_field_with_an_unclosed_link_is_refused_in_seconds(year):
 
 @pytest.mark.parametrize(
     "text",
-    ["[" * 9_999, "![" * 4_999 + "x", "[a](" * 2_499, "*a" * 4_999, "<" * 9_999, "- " * 4_999],
-    ids=["brackets", "images", "open-links", "emphasis", "angles", "list-markers"],
+    [
+        "[" * 9_999,
+        "![" * 4_999 + "x",
+        "[a](" * 2_499,
+        "[说明](" + " " * 9_990,  # the shape that took validate minutes at 160 KB
+        "*a" * 4_999,
+        "_a*" * 3_333,
+        "<" * 9_999,
+        "- " * 4_999,
+        "1. " * 3_333,
+        "`" * 9_999,
+        "&#" * 4_999,
+        "{{ year }}" * 999,
+    ],
+    ids=[
+        "brackets",
+        "images",
+        "open-links",
+        "spaces-in-a-link",
+        "emphasis",
+        "mixed-emphasis",
+        "angles",
+        "list-markers",
+        "numbered",
+        "backticks",
+        "entities",
+        "citations",
+    ],  # fmt: skip
 )
 def test_prose_at_its_length_limit_validates_and_builds_in_seconds(year, text):
     set_other_matters(year, '"' + text + '"')
