@@ -6,6 +6,7 @@ error or trouble (a missing year, a bad git revision, no CJK font).
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -72,15 +73,18 @@ format_option = click.option(
 
 
 class _Commands(click.Group):
-    """The reviewer's commands (diff, new-year, textconv) are imported only when asked for:
-    they pull in difflib and the new-year editor, which `validate` and `build` never need
-    (this keeps `validate` fast; the pattern is click's documented lazy loading)."""
+    """The reviewer's commands (diff, new-year, textconv), `import` and `serve` are imported
+    only when asked for: they pull in difflib, the new-year editor, a workbook reader, a file
+    watcher and an HTTP server, which `validate` and `build` never need (this keeps
+    `validate` fast; the pattern is click's documented lazy loading). Name → (module,
+    attribute)."""
 
     LAZY = {
         "diff": ("cli_review", "diff"),
         "new-year": ("cli_review", "new_year"),
         "textconv": ("cli_review", "textconv"),
         "import": ("cli_import", "import_workbook"),
+        "serve": ("cli_serve", "serve"),
         "fmt": ("cli_fmt", "fmt"),
     }
 
@@ -111,8 +115,6 @@ class _Commands(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
-            import importlib
-
             module, attribute = self.LAZY[name]
             return getattr(importlib.import_module(f".{module}", __package__), attribute)
         return super().get_command(ctx, name)

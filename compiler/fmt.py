@@ -61,8 +61,8 @@ def format_file(file: str, raw: bytes, kind: str) -> Formatted:
     if text.startswith("\ufeff"):
         text = text[1:]
         result.changes.append(Change(1, "invisible byte-order mark at the start removed"))
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r\n" in text:  # a lone CR is refused by the loader, not guessed at here
+        text = text.replace("\r\n", "\n")
         result.changes.append(Change(1, "Windows line endings (CR LF) written as LF"))
     repaired = _repair(file, text, field_names(kind), result)
     if repaired is None:

@@ -448,7 +448,7 @@ def test_a_file_that_is_not_utf8_is_reported_and_left(data_copy, cli):
 def test_text_values_are_never_repaired(data_copy, cli):
     project = data_copy / "2022" / "projects" / "01-office-building.yaml"
     edit(
-        project, "goal: |-\n  主要用于", "goal: |-\n  name：甲，value：乙\n  \tunit：丙\n  主要用于"
+        project, "goal: |-\n  主要用于", "goal: |-\n  name：甲，value：乙\n  \u3000unit：丙\n  主要用于"
     )
     edit(project, "    basis: 工作计划\n", "    basis: 依据：工作计划，basis：年度\n", 1)
     edit(project, '{sign: "≥", value: 98, unit: "%"}', "{text: 提高，改善}")
@@ -589,7 +589,8 @@ def test_fmt_is_listed_and_has_help(cli):
 
 # --- idempotence on generated mappings ---------------------------------------------------
 
-_TEXT = st.text(alphabet=list("文字的一二三abc 019１２３：，“”#-:{}[]'\"\t\n"), max_size=10)
+# text as a clerk types it (a tab in a value is refused by the loader: not generated)
+_TEXT = st.text(alphabet=list("文字的一二三abc 019１２３：，“”#-:{}[]'\"\u3000\n"), max_size=10)
 _NUMBER = st.builds(
     lambda whole, cents, wide: (f"{whole}.{cents:02d}" if cents else str(whole)).translate(
         str.maketrans("0123456789.", "０１２３４５６７８９．") if wide else {}
