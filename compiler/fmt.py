@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,9 +29,10 @@ from .fmt_check import comments, fact_difference
 from .fmt_schema import field_names, root
 from .fmt_text import Repair, indentation_widths, repair_text
 from .fmt_tree import Change, fix_tree
-from .loader import Document, load_text
+from .loader import MAX_FILE_BYTES, Document, load_bytes, load_text
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_ATTEMPTS = 20  # parses per width guess while leaving out repairs; bounds hostile input
 
 
 @dataclass
@@ -52,10 +54,11 @@ class Formatted:
 def format_file(file: str, raw: bytes, kind: str) -> Formatted:
     result = Formatted(file)
     try:
-        original = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        result.problems.append(Diagnostic(Location(file, line, 1), "file is not valid UTF-8 text"))
+        original = raw.decode("utf-8") if len(raw) <= MAX_FILE_BYTES else None
+    except UnicodeDecodeError:
+        original = None
+    if original is None:  # too large, or not UTF-8: in the loader's words
+        result.problems.extend(load_bytes(file, raw)[1])
         return result
     text = original
     if text.startswith("\ufeff"):
@@ -125,16 +128,17 @@ def _repair(file: str, text: str, keys: frozenset, result: Formatted):
 
 def _repair_with(file: str, text: str, keys: frozenset, widths) -> _Attempt:
     """Repair with one guess of the widths, leaving out each repair the parser shows is
-    not syntax: inside a scalar, or on the line where the repaired text stops reading."""
+    not syntax: inside a scalar, or on the line where the repaired text stops reading.
+    If that does not settle within MAX_ATTEMPTS parses, no repair is made."""
     skip: set = set()
     dropped = False
-    while True:
+    for _ in range(MAX_ATTEMPTS):
         repaired, repairs = repair_text(text, keys, widths, frozenset(skip))
         doc, problems = load_text(file, repaired)
         if doc is None or problems:
             error_line = problems[0].location.line if problems else 0
             near = [r for r in repairs if r.line <= error_line]
-            if not near:
+            if not near:  # what is left is not a repair's doing: the clerk's to fix
                 return _Attempt(repaired, repairs, None, problems, dropped)
             last = max(r.line for r in near)
             wrong = [r for r in near if r.line == last]
@@ -144,6 +148,8 @@ def _repair_with(file: str, text: str, keys: frozenset, widths) -> _Attempt:
                 return _Attempt(repaired, repairs, doc, [], dropped)
         skip |= {r.site for r in wrong}
         dropped |= any(r.guessed for r in wrong)
+    doc, problems = load_text(file, text)  # the file as it is, in the loader's words
+    return _Attempt(text, [], None if problems else doc, problems, True)
 
 
 def _inside_scalars(text: str, repairs: list[Repair]) -> list[Repair]:
@@ -160,7 +166,15 @@ def _inside_scalars(text: str, repairs: list[Repair]) -> list[Repair]:
                 spans.append(((start.line, start.column), (end.line, end.column)))
     finally:
         parser.dispose()
-    return [r for r in repairs if any(a <= (r.line - 1, r.column - 1) < b for a, b in spans)]
+    spans.sort()
+    starts = [a for a, _b in spans]
+    inside = []
+    for r in repairs:  # scalars do not overlap: only the last one starting before can hold it
+        at = (r.line - 1, r.column - 1)
+        k = bisect_right(starts, at) - 1
+        if k >= 0 and at < spans[k][1]:
+            inside.append(r)
+    return inside
 
 
 # --- steps 2 and 3: the tree, the layout, the proof --------------------------------------

@@ -75,9 +75,10 @@ class Place:
     def known(self, keys: list[str]) -> list[str]:
         """Those of `keys` the schema knows, in the order of its properties. Of several
         subschemas (a oneOf), the one that names most of the keys decides."""
+        present = set(keys)
         best: list[str] = []
         for _file, node in self.schemas:
-            names = [name for name in node.get("properties", {}) if name in keys]
+            names = [name for name in node.get("properties", {}) if name in present]
             if len(names) > len(best):
                 best = names
         return best
@@ -85,7 +86,8 @@ class Place:
     def order(self, keys: list[str]) -> list[str]:
         """`keys` in the schema's order; the ones it does not know after them, as they were."""
         known = self.known(keys)
-        return known + [key for key in keys if key not in known]
+        named = set(known)
+        return known + [key for key in keys if key not in named]
 
 
 def root(kind: str) -> Place:

@@ -10,21 +10,22 @@ sentence is full of full-width colons and commas). The caller parses the result 
 any repair that turns out to lie inside a scalar (see `Repair.site` and fmt.py).
 
 The width of a tab or a full-width space is a guess; `indentation_widths` lists the
-guesses worth trying, and the caller keeps a repair only if every guess that parses reads
-the same data.
+guesses worth trying, and the caller uses them only if every guess that reads reads the
+same data.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 _WS = " \t\u3000"
 _ODD_WS = "\t\u3000"  # whitespace YAML does not accept everywhere a space goes
 _COLONS = ":："
 _OPEN = {"{": "}", "[": "]", "｛": "｝", "［": "］"}
 _CLOSE = {"}", "]", "｝", "］"}
-_ASCII = {"｛": "{", "｝": "}", "［": "[", "］": "]", "，": ",", "：": ":"}
+_ASCII = {"｛": "{", "｝": "}", "［": "[", "］": "]"}
 _BLOCK_HEADER = re.compile(r"[|>][1-9+-]{0,2}[ \t]*(?:[ \t]#.*)?")
 _NUMBERISH = re.compile(r"[ \t\u3000]*[-－−]?[0-9０-９]+(?:[.．。][0-9０-９]+)?[ \t\u3000]*")
 _WIDTHS = [(4, 2), (8, 2), (2, 2), (4, 1), (8, 1), (2, 1)]  # (tab, full-width space)
@@ -126,6 +127,7 @@ def repair_text(
     return "\n".join(out), repairs
 
 
+@cache
 def _key_pattern(keys: frozenset[str]) -> re.Pattern:
     names = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) or "(?!)"
     # a known field name, then spaces, then a colon of either width
@@ -325,6 +327,8 @@ def _parse_flow(text: str, i: int) -> _Flow | None:
 
 
 def _repair_flow(line: _Line, at: int, key_re: re.Pattern) -> None:
+    """Repair the one-line flow collection that starts at `at` and is all the rest of
+    the line (a comment aside)."""
     text = line.text
     node = _parse_flow(text, at)
     if node is None:
@@ -371,7 +375,9 @@ def _plan(text: str, node: _Flow, key_re: re.Pattern, edits: list) -> bool:
         ]
         bounds = [node.open, *separators, node.close]
         entries = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
-        keyed = all(key_re.match(text[s:e].lstrip(_WS)) for s, e in entries if text[s:e].strip(_WS))
+        unambiguous = all(
+            key_re.match(text[s:e].lstrip(_WS)) for s, e in entries if text[s:e].strip(_WS)
+        )
         for s, e in entries:
             lead = len(text[s:e]) - len(text[s:e].lstrip(_WS))
             key = _key_at(key_re, text, s + lead)
@@ -389,7 +395,7 @@ def _plan(text: str, node: _Flow, key_re: re.Pattern, edits: list) -> bool:
             if child is not None and not _plan(text, child, key_re, edits):
                 return False
     else:
-        keyed = True
+        unambiguous = True  # every entry a number or a collection: its commas are syntax
         for s, e in entries:
             entry = text[s:e]
             child = children.get(s + len(entry) - len(entry.lstrip(_WS)))
@@ -397,13 +403,13 @@ def _plan(text: str, node: _Flow, key_re: re.Pattern, edits: list) -> bool:
                 if not _plan(text, child, key_re, edits):
                     return False
             elif not _NUMBERISH.fullmatch(entry):
-                keyed = False  # text in the list: its full-width commas may be text
-        separators = node.commas if keyed else [c for c in node.commas if text[c] == ","]
+                unambiguous = False  # text in the list: its full-width commas may be text
+        separators = node.commas if unambiguous else [c for c in node.commas if text[c] == ","]
     for c in separators:
         if text[c] == "，":
             edits.append((c, c + 1, ",", "full-width comma between two entries written as ','"))
     if text[node.open] in "｛［" or text[node.close] in "｝］":
-        if not keyed:
+        if not unambiguous:
             return False
         pair = text[node.open] + text[node.close]
         message = f"full-width brackets {pair} written as ASCII"

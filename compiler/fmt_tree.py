@@ -5,6 +5,7 @@ go in the schema's order. Each repair is recorded with the line it was on."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -100,14 +101,16 @@ def _fixed(value, place: Place):
 
 def _order(mapping: CommentedMap, place: Place, changes: list[Change], item_of) -> None:
     keys = list(mapping)
-    order = place.order([str(k) for k in keys])
-    if [str(k) for k in keys] == order:
+    names = [str(k) for k in keys]
+    order = place.order(names)
+    if names == order:
         return
-    by_name = {str(k): k for k in keys}
+    by_name = dict(zip(names, keys, strict=True))
     order = [by_name[name] for name in order]
-    known = set(place.known([str(k) for k in keys]))
-    for key in _moved(keys, order):
-        index = order.index(key)
+    position = {key: i for i, key in enumerate(order)}
+    known = set(place.known(names))
+    for key in _moved(keys, position):
+        index = position[key]
         if str(key) in known:
             where = f"after '{order[index - 1]}'" if index else "first"
             message = f"'{key}' moved {where}, in the schema's order"
@@ -117,19 +120,18 @@ def _order(mapping: CommentedMap, place: Place, changes: list[Change], item_of) 
     reorder(mapping, order, item_of)
 
 
-def _moved(keys: list, order: list) -> list:
-    """The keys to name as moved: those outside the longest run already in order."""
-    position = {key: i for i, key in enumerate(order)}
+def _moved(keys: list, position: dict) -> list:
+    """The keys to name as moved: those outside a longest run already in order (patience
+    sorting: n log n, for a mapping of any size)."""
     ranks = [position[key] for key in keys]
-    # longest increasing subsequence, O(n^2): mappings have a few dozen keys at most
-    best = [1] * len(ranks)
+    tails: list[int] = []  # tails[k]: where the best run of length k + 1 ends
     back = [-1] * len(ranks)
-    for i in range(len(ranks)):
-        for j in range(i):
-            if ranks[j] < ranks[i] and best[j] + 1 > best[i]:
-                best[i], back[i] = best[j] + 1, j
-    i = max(range(len(ranks)), key=lambda k: best[k]) if ranks else -1
+    for i, rank in enumerate(ranks):
+        k = bisect_left(tails, rank, key=lambda t: ranks[t])
+        back[i] = tails[k - 1] if k else -1
+        tails[k : k + 1] = [i]
     kept = set()
+    i = tails[-1] if tails else -1
     while i >= 0:
         kept.add(keys[i])
         i = back[i]

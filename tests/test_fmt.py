@@ -448,7 +448,9 @@ def test_a_file_that_is_not_utf8_is_reported_and_left(data_copy, cli):
 def test_text_values_are_never_repaired(data_copy, cli):
     project = data_copy / "2022" / "projects" / "01-office-building.yaml"
     edit(
-        project, "goal: |-\n  主要用于", "goal: |-\n  name：甲，value：乙\n  \u3000unit：丙\n  主要用于"
+        project,
+        "goal: |-\n  主要用于",
+        "goal: |-\n  name：甲，value：乙\n  \u3000unit：丙\n  主要用于",
     )
     edit(project, "    basis: 工作计划\n", "    basis: 依据：工作计划，basis：年度\n", 1)
     edit(project, '{sign: "≥", value: 98, unit: "%"}', "{text: 提高，改善}")
@@ -660,3 +662,30 @@ def test_typed_mistakes_are_repaired_or_reported_never_crash(data, flow, draw):
     second = format_file("f.yaml", once.encode("utf-8"), "budget")
     assert second.internal is None and not second.problems
     assert not second.changed, (text, once, second.text)
+
+
+def test_work_is_bounded_when_repairs_keep_failing():
+    """5000 continuation lines of a text that look like keys with full-width colons:
+    each repair breaks the file, and fmt gives up on repairing after a few parses."""
+    lines = ["change_reasons:", "  basic: 文字"] + [f"    basic：{i}" for i in range(5000)]
+    text = "\n".join([*lines, "income:", "  carried_over: 1"]) + "\n"
+    result = format_file("f.yaml", text.encode("utf-8"), "budget")
+    assert result.internal is None and not result.problems
+    assert not any("full-width colon" in c.message for c in result.changes)
+    assert data_of_text(result.text)["change_reasons"]["basic"].startswith("文字 basic：0 basic：1")
+
+
+def test_a_file_too_large_is_refused_in_the_loader_s_words(data_copy, cli):
+    glossary = data_copy / "2022" / "glossary.yaml"
+    glossary.write_bytes(glossary.read_bytes() + b"#" * 2_000_001 + b"\n")
+    before = glossary.read_bytes()
+    result = fmt(cli, data_copy)
+    assert result.exit_code == 1
+    assert "glossary.yaml:1:1: error: file is too large" in result.stderr
+    assert glossary.read_bytes() == before
+
+
+def data_of_text(text: str):
+    doc, problems = load_text("f.yaml", text)
+    assert doc is not None and not problems
+    return doc.data
