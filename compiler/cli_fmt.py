@@ -62,8 +62,7 @@ def fmt(years: tuple[str, ...], data_dir: Path, check: bool) -> None:
 def _year(spec: str, data_dir: Path) -> WorkingTreeYear:
     if "@" in spec:
         raise Trouble(f"'{spec}': fmt rewrites the files in the working tree; give the year alone")
-    source = parse_year_spec(spec, data_dir)
-    assert isinstance(source, WorkingTreeYear)
+    source = parse_year_spec(spec, data_dir)  # without @REV: a year of the working tree
     if not source.exists():
         raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
     return source

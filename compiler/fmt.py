@@ -16,22 +16,19 @@ Every change is reported with its line, in words a clerk knows.
 
 from __future__ import annotations
 
-import difflib
-import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from . import fmt_yaml
 from .diagnostics import Diagnostic, Location
 from .fmt_check import comments, fact_difference
+from .fmt_layout import indent_comments, keep_alignment, layout_changes
 from .fmt_schema import field_names, root
+from .fmt_spans import Scalars
 from .fmt_text import Repair, indentation_widths, repair_text
 from .fmt_tree import Change, fix_tree
 from .loader import MAX_FILE_BYTES, Document, load_bytes, load_text
 
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_ATTEMPTS = 20  # parses per width guess while leaving out repairs; bounds hostile input
 
 
@@ -156,45 +153,26 @@ def _inside_scalars(text: str, repairs: list[Repair]) -> list[Repair]:
     """The repairs that changed a character inside a scalar: text, not syntax."""
     if not repairs:
         return []
-    spans = []
-    parser = _Parser(text)
-    try:
-        while parser.check_event():
-            event = parser.get_event()
-            if isinstance(event, yaml.ScalarEvent):
-                start, end = event.start_mark, event.end_mark
-                spans.append(((start.line, start.column), (end.line, end.column)))
-    finally:
-        parser.dispose()
-    spans.sort()
-    starts = [a for a, _b in spans]
-    inside = []
-    for r in repairs:  # scalars do not overlap: only the last one starting before can hold it
-        at = (r.line - 1, r.column - 1)
-        k = bisect_right(starts, at) - 1
-        if k >= 0 and at < spans[k][1]:
-            inside.append(r)
-    return inside
+    scalars = Scalars(text)
+    return [r for r in repairs if scalars.holds(scalars.index(r.line, r.column))]
 
 
 # --- steps 2 and 3: the tree, the layout, the proof --------------------------------------
 
 
 def _canonical(file: str, text: str, doc: Document, kind: str, result: Formatted):
-    from . import fmt_yaml  # ruamel.yaml: only when there is a mapping to format
-
     try:
         tree = fmt_yaml.load(text)
     except Exception as e:  # the strict loader read it: a limit of ruamel, not the clerk's
         result.internal = f"cannot read the file for formatting ({type(e).__name__}: {e})"
         return None
     explicit = fix_tree(tree, root(kind))
-    out = fmt_yaml.keep_alignment(text, fmt_yaml.dump(tree))
+    out = indent_comments(keep_alignment(text, fmt_yaml.dump(tree)))
     after, problems = load_text(file, out)
     if after is None or problems:
         result.internal = "the formatted text would not read back"
         return None
-    where = fact_difference(doc.data, after.data)
+    where = fact_difference(doc.data, after.data, root(kind))
     if where is not None:
         result.internal = f"the formatter would change a fact ({where})"
         return None
@@ -205,88 +183,3 @@ def _canonical(file: str, text: str, doc: Document, kind: str, result: Formatted
     covered = {c.line for c in result.changes}
     result.changes.extend(layout_changes(text, out, covered))
     return out
-
-
-def layout_changes(before: str, after: str, covered: set[int]) -> list[Change]:
-    """What the canonical layout changed, line by line (lines in `covered` already have
-    their reason); consecutive re-indented lines are named once."""
-    old, new = before.split("\n"), after.split("\n")
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    opcodes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-    moved = _Pool(line for _t, _i1, _i2, j1, j2 in opcodes for line in new[j1:j2])
-    found: list[tuple[int, str, str]] = []  # (line, kind, message)
-    for _tag, i1, i2, j1, j2 in opcodes:
-        if i2 - i1 > j2 - j1 > 0 and _words(old[i1:i2]) == _words(new[j1:j2]):
-            found.append((i1 + 1, "joined", f"lines {i1 + 1}–{i2}: one value written on one line"))
-            continue
-        for k in range(i2 - i1):
-            number = i1 + k + 1
-            before_line = old[i1 + k]
-            if number in covered or moved.take(before_line) or not before_line.strip():
-                continue
-            counterpart = new[j1 + k] if j1 + k < j2 else None
-            found.append((number, *_describe(before_line, counterpart)))
-    return _grouped(found)
-
-
-class _Pool(dict):
-    """Lines of the new text not matched in place: an old line found here moved."""
-
-    def __init__(self, lines):
-        super().__init__()
-        for line in lines:
-            self[line] = self.get(line, 0) + 1
-
-    def take(self, line: str) -> bool:
-        if self.get(line, 0) > 0:
-            self[line] -= 1
-            return True
-        return False
-
-
-def _words(lines: list[str]) -> str:
-    return re.sub(r"\s+", " ", " ".join(lines)).strip()
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _describe(old: str, new: str | None) -> tuple[str, str]:
-    if new is None:
-        return "joined", "joined with the line above (one value written on one line)"
-    if old.rstrip() == new:
-        return "trailing", "spaces at the end of the line removed"
-    if old.strip() == new.strip():
-        return "indent", f"indented by {_indent(new)} spaces instead of {_indent(old)}"
-    if re.sub(r"\s+", "", old) == re.sub(r"\s+", "", new):
-        return "spacing", f"spacing tidied: {_short(new)}"
-    return "other", f"written as: {_short(new)}"
-
-
-def _short(line: str) -> str:
-    line = line.strip()
-    return line if len(line) <= 60 else line[:59] + "…"
-
-
-def _grouped(found: list[tuple[int, str, str]]) -> list[Change]:
-    """Runs of re-indented lines as one change: `indentation made consistent (lines 3–9)`."""
-    changes = []
-    k = 0
-    while k < len(found):
-        number, kind, message = found[k]
-        end = k
-        while (
-            kind == "indent"
-            and end + 1 < len(found)
-            and found[end + 1][1] == "indent"
-            and found[end + 1][0] == found[end][0] + 1
-        ):
-            end += 1
-        if end > k:
-            message = (
-                f"indentation made consistent, 2 spaces a level (lines {number}–{found[end][0]})"
-            )
-        changes.append(Change(number, message))
-        k = end + 1
-    return changes

@@ -10,7 +10,6 @@ business (loader.py); the formatter changes a value's text only where it means t
 from __future__ import annotations
 
 import io
-import re
 
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import ScalarNode
@@ -50,40 +49,3 @@ def dump(data) -> str:
     out = io.StringIO()
     _yaml().dump(data, out)
     return out.getvalue()
-
-
-# `key:` and the spaces before a value on the same line
-_KEY_GAP = re.compile(r"^(\s*(?:- )*[^\s#'\"{\[][^#]*?:)( +)(?=\S)")
-
-
-def keep_alignment(before: str, after: str) -> str:
-    """Spaces that align values after their keys (`current:   {…}` above
-    `previous:  {…}`) are kept: ruamel writes one space, and the data's style is to
-    align a few related lines by hand, like the comments beside them. A line is found
-    again by its text, or (its value repaired) by its key if that key is on one line only."""
-    gaps: dict[str, str] = {}
-    keys: dict[str, list[str]] = {}
-    for line in before.split("\n"):
-        m = _KEY_GAP.match(line)
-        if m:
-            keys.setdefault(m.group(1).strip(), []).append(m.group(2))
-            if len(m.group(2)) > 1:
-                gaps.setdefault(_without_gap(line, m), m.group(2))
-    if not gaps:
-        return after
-    out = []
-    for line in after.split("\n"):
-        m = _KEY_GAP.match(line)
-        if m and m.group(2) == " ":
-            gap = gaps.get(_without_gap(line, m))
-            same_key = keys.get(m.group(1).strip(), [])
-            if gap is None and len(same_key) == 1 and len(same_key[0]) > 1:
-                gap = same_key[0]
-            if gap:
-                line = m.group(1) + gap + line[m.end() :]
-        out.append(line)
-    return "\n".join(out)
-
-
-def _without_gap(line: str, m: re.Match) -> str:
-    return m.group(1).strip() + " " + line[m.end() :]

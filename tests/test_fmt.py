@@ -491,6 +491,26 @@ def test_an_internal_problem_writes_nothing_and_exits_2(data_copy, cli, monkeypa
     assert budget.read_bytes() == before
 
 
+def test_digits_repaired_where_the_schema_wants_text_are_an_internal_problem(
+    data_copy, cli, monkeypatch
+):
+    """A code may lose its full-width digits; a text field may not, though its value
+    looks the same."""
+    from compiler import fmt_yaml
+
+    unit = data_copy / "2022" / "unit.yaml"
+    edit(unit, "other_matters: 我单位无其他需要说明的事项。", "other_matters: ２０２２")
+    dump = fmt_yaml.dump
+    monkeypatch.setattr(fmt_yaml, "dump", lambda tree: dump(tree).replace("２０２２", '"2022"'))
+    before = unit.read_bytes()
+    result = fmt(cli, data_copy)
+    assert result.exit_code == 2
+    assert "unit.yaml: internal problem: the formatter would change a fact (other_matters)" in (
+        result.stderr
+    )
+    assert unit.read_bytes() == before
+
+
 def test_a_lost_comment_is_an_internal_problem(data_copy, cli, monkeypatch):
     from compiler import fmt_yaml
 
@@ -689,3 +709,43 @@ def data_of_text(text: str):
     doc, problems = load_text("f.yaml", text)
     assert doc is not None and not problems
     return doc.data
+
+
+def test_comments_are_indented_like_the_line_below_them():
+    text = (
+        "# yaml-language-server: $schema=../../schemas/budget.schema.json\n"
+        "income:\n"
+        "    # 一般公共预算\n"
+        "    general_budget: 1   # 万元\n"
+        "    carried_over: 2\n"
+        "change_reasons:\n"
+        "    basic: |-\n"
+        "        原因\n"
+        "        # 这一行是正文\n"
+        "      # 项目支出\n"
+        "    project: 减少\n"
+    )
+    result = format_file("f.yaml", text.encode("utf-8"), "budget")
+    assert result.internal is None and not result.problems
+    assert result.text == (
+        "# yaml-language-server: $schema=../../schemas/budget.schema.json\n"
+        "income:\n"
+        "  # 一般公共预算\n"
+        "  general_budget: 1     # 万元\n"  # a comment beside a value keeps its column
+        "  carried_over: 2\n"
+        "change_reasons:\n"
+        "  basic: |-\n"
+        "    原因\n"
+        "    # 这一行是正文\n"
+        "  # 项目支出\n"
+        "  project: 减少\n"
+    )
+
+
+def test_document_markers_are_removed_and_said_so():
+    result = format_file("f.yaml", b"---\nincome:\n  carried_over: 1\n...\n", "budget")
+    assert [(c.line, c.message) for c in result.changes] == [
+        (1, "'---' removed (a data file holds one YAML document)"),
+        (4, "'...' removed (a data file holds one YAML document)"),
+    ]
+    assert result.text == "income:\n  carried_over: 1\n"
