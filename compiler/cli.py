@@ -14,7 +14,9 @@ from pathlib import Path
 import click
 
 from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
+from .cli_i18n import lang_option, translate
 from .diagnostics import Diagnostic, has_errors, strictly
+from .i18n import N_, _, set_language
 from .sources import SourceError, available_years, parse_year_spec
 
 
@@ -23,7 +25,11 @@ def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
         return list(years)
     found = available_years(data_dir)
     if not found:
-        raise Trouble(f"no years found under {data_dir}/ (expected folders like {data_dir}/2022)")
+        raise Trouble(
+            _("no years found under {folder}/ (expected folders like {folder}/2022)").format(
+                folder=data_dir
+            )
+        )
     return [str(y) for y in found]
 
 
@@ -58,8 +64,12 @@ def _summary(results: list) -> str:
     warnings = sum(1 for r in results for d in r.diagnostics if not d.is_error)
     labels = ", ".join(r.source.label for r in results)
     if errors:
-        return f"{labels}: {errors} error(s), {warnings} warning(s)"
-    return f"{labels}: valid" + (f" ({warnings} warning(s))" if warnings else "")
+        return _("{years}: {errors} error(s), {warnings} warning(s)").format(
+            years=labels, errors=errors, warnings=warnings
+        )
+    if warnings:
+        return _("{years}: valid ({warnings} warning(s))").format(years=labels, warnings=warnings)
+    return _("{years}: valid").format(years=labels)
 
 
 format_option = click.option(
@@ -67,8 +77,10 @@ format_option = click.option(
     "fmt",
     type=click.Choice(["text", "github"]),
     default=None,
-    help="How to print problems: text (file:line:col: …) or github (workflow annotations). "
-    "Default: github when GITHUB_ACTIONS=true, else text.",
+    help=N_(
+        "How to print problems: text (file:line:col: …) or github (workflow annotations). "
+        "Default: github when GITHUB_ACTIONS=true, else text."
+    ),
 )
 
 
@@ -101,45 +113,63 @@ class _Commands(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except FontError as e:
-            raise Trouble(f"cannot build the PDF: {e}") from e
+            raise Trouble(_("cannot build the PDF: {reason}").format(reason=e)) from e
         except (SourceError, OSError, BuildSettingError, UnsafeOutputName) as e:
             raise Trouble(str(e)) from e
         except Exception as e:
             if os.environ.get("DISCLOSURE_DEBUG"):
                 raise
             raise Trouble(
-                f"internal error: {type(e).__name__}: {e} "
-                "(please report it; DISCLOSURE_DEBUG=1 shows where it happened)"
+                _(
+                    "internal error: {error} (please report it; DISCLOSURE_DEBUG=1 shows "
+                    "where it happened)"
+                ).format(error=f"{type(e).__name__}: {e}")
             ) from e
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
             module, attribute = self.LAZY[name]
-            return getattr(importlib.import_module(f".{module}", __package__), attribute)
+            command = getattr(importlib.import_module(f".{module}", __package__), attribute)
+            return translate(command)
         return super().get_command(ctx, name)
 
+    def main(self, *args, **kwargs):
+        """Chinese unless the environment asks for English (--lang may change it again)."""
+        set_language(None)
+        translate(self)
+        return super().main(*args, **kwargs)
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_("Compile yearly budget disclosures (单位预算信息公开) from YAML."),
+)
 @click.version_option(package_name="disclosure-compiler")
+@lang_option
 def main() -> None:
-    """Compile yearly budget disclosures (单位预算信息公开) from YAML."""
+    pass
 
 
 strict_option = click.option(
     "--strict",
     is_flag=True,
-    help="Treat every warning as an error (a statutory table not published, an empty part "
-    "without its statement, a reason that contradicts its figure): for a publishing pipeline.",
+    help=N_(
+        "Treat every warning as an error (a statutory table not published, an empty part "
+        "without its statement, a reason that contradicts its figure): for a publishing "
+        "pipeline."
+    ),
 )
 
 
-@main.command()
+@main.command(
+    help=N_("Check YEARS (default: every year under --data). YEAR@REV reads a git revision.")
+)
 @click.argument("years", nargs=-1)
 @data_option
 @format_option
 @strict_option
 def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None, strict: bool) -> None:
-    """Check YEARS (default: every year under --data). YEAR@REV reads a git revision."""
     fmt = fmt or _default_format()
     results = compile_years(data_dir, years, fmt, strict)
     click.echo(_summary(results), err=True)
@@ -154,13 +184,22 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise click.BadParameter(
-            f"unknown format {', '.join(unknown) or '(none)'}; choose from {','.join(FORMATS)}",
+            _("unknown format {formats}; choose from {choices}").format(
+                formats=", ".join(unknown) or _("(none)"), choices=",".join(FORMATS)
+            ),
             param_hint="--format",
         )
     return chosen
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Validate and compile YEARS into OUT/<year>/disclosure.{html,md,pdf}; a department's "
+        "units also alone, into OUT/<year>/units/<name>/.\n\nNothing is written for a year "
+        "whose data has errors. A year whose data, the tool and the fonts are unchanged since "
+        "its outputs were written is not rebuilt (--force does)."
+    )
+)
 @click.argument("years", nargs=-1)
 @data_option
 @click.option(
@@ -168,24 +207,26 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     "formats",
     default="html,md,pdf",
     show_default=True,
-    help="Comma-separated formats to write: html, md, pdf, xlsx (the statutory tables as a "
-    "workbook).",
+    help=N_(
+        "Comma-separated formats to write: html, md, pdf, xlsx (the statutory tables as a "
+        "workbook)."
+    ),
 )
-@out_option("build", "Output folder; each year goes to OUT/<year>/.")
+@out_option("build", N_("Output folder; each year goes to OUT/<year>/."))
 @click.option(
     "--diagnostics",
     "fmt",
     type=click.Choice(["text", "github"]),
     default=None,
-    help="How to print problems (default: github under GitHub Actions, else text).",
+    help=N_("How to print problems (default: github under GitHub Actions, else text)."),
 )
 @strict_option
-@click.option("--force", is_flag=True, help="Rebuild even a year whose outputs are up to date.")
+@click.option("--force", is_flag=True, help=N_("Rebuild even a year whose outputs are up to date."))
 @click.option(
     "--jobs",
     type=click.IntRange(1, 64),
     default=None,
-    help="Years built at once, each in its own process (default: one per core).",
+    help=N_("Years built at once, each in its own process (default: one per core)."),
 )
 def build(
     years: tuple[str, ...],
@@ -197,12 +238,6 @@ def build(
     force: bool,
     jobs: int | None,
 ) -> None:
-    """Validate and compile YEARS into OUT/<year>/disclosure.{html,md,pdf}; a department's
-    units also alone, into OUT/<year>/units/<name>/.
-
-    Nothing is written for a year whose data has errors. A year whose data, the tool and
-    the fonts are unchanged since its outputs were written is not rebuilt (--force does).
-    """
     from .orchestrate import build_many
 
     chosen = _parse_formats(formats)
@@ -214,41 +249,49 @@ def build(
     ):
         if outcome.skipped:
             click.echo(
-                f"{outcome.label}: up to date, nothing rebuilt "
-                f"({len(outcome.outputs)} files in {out_dir}; --force rebuilds)"
+                _(
+                    "{year}: up to date, nothing rebuilt ({count} files in {folder}; "
+                    "--force rebuilds)"
+                ).format(year=outcome.label, count=len(outcome.outputs), folder=out_dir)
             )
             continue
         _print_diagnostics(outcome.diagnostics, fmt)
         if not outcome.ok:
             failed = True
             errors = sum(1 for d in outcome.diagnostics if d.is_error)
-            click.echo(f"{outcome.label}: {errors} error(s); nothing written", err=True)
+            click.echo(
+                _("{year}: {errors} error(s); nothing written").format(
+                    year=outcome.label, errors=errors
+                ),
+                err=True,
+            )
             continue
         for path in outcome.outputs:
-            click.echo(f"wrote {path}")
+            click.echo(_("wrote {path}").format(path=path))
         for font in outcome.fonts:
-            click.echo(f"embedded font {font}")
+            click.echo(_("embedded font {font}").format(font=font))
     if failed:
         sys.exit(DATA_ERRORS)
 
 
-@main.command()
+@main.command(
+    help=N_("Build every year into OUT with names that say unit and year, plus OUT/index.html.")
+)
 @data_option
-@out_option("site", "Folder of the published site.")
+@out_option("site", N_("Folder of the published site."))
 @strict_option
 def publish(data_dir: Path, out_dir: Path, strict: bool) -> None:
-    """Build every year into OUT with names that say unit and year, plus OUT/index.html."""
     from .publish import publish as publish_all
 
     result = publish_all(data_dir, out_dir, strict=strict)
     if not result.years:
-        raise Trouble(f"no years found under {data_dir}/")
+        raise Trouble(_("no years found under {folder}/").format(folder=data_dir))
     for built in result.years:
         _print_diagnostics(built.compiled.diagnostics + built.diagnostics, _default_format())
     if not result.ok:
-        click.echo("nothing published: fix the errors above", err=True)
+        click.echo(_("nothing published: fix the errors above"), err=True)
         sys.exit(DATA_ERRORS)
     for built in result.years:
         for path in built.outputs.values():
-            click.echo(f"wrote {path}")
-    click.echo(f"wrote {result.index}")
+            click.echo(_("wrote {path}").format(path=path))
+    click.echo(_("wrote {path}").format(path=result.index))

@@ -15,6 +15,7 @@ from . import completeness, prose, rules
 from .assemble import Context, assemble
 from .catalogue import catalogue_for
 from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
+from .fieldnames import name_fields
 from .layouts import Layout, LayoutError, load_layout
 from .loader import Document, load_bytes
 from .model import Disclosure
@@ -328,7 +329,8 @@ def compile_year(
             problems += rules.check(member, prev_member, source.previous().where)
             problems += completeness.check(member, groups[member.slug])
         result.model = model
-    result.diagnostics = sorted_diagnostics(problems)
+    kinds = {doc.file: kind_of(split_unit(rel)[1]) for rel, doc in result.documents.items()}
+    result.diagnostics = name_fields(sorted_diagnostics(problems), result.documents, kinds)
     memo[key] = result
     return result
 
