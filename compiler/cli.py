@@ -72,15 +72,18 @@ format_option = click.option(
 
 
 class _Commands(click.Group):
-    """The reviewer's commands (diff, new-year, textconv) are imported only when asked for:
-    they pull in difflib and the new-year editor, which `validate` and `build` never need
-    (this keeps `validate` fast; the pattern is click's documented lazy loading)."""
+    """The reviewer's and publisher's commands (diff, new-year, textconv, import, publish,
+    correct) are imported only when asked for: they pull in difflib, the new-year editor and
+    the renderers, which `validate` never needs (this keeps `validate` fast; the pattern is
+    click's documented lazy loading)."""
 
     LAZY = {
         "diff": ("cli_review", "diff"),
         "new-year": ("cli_review", "new_year"),
         "textconv": ("cli_review", "textconv"),
         "import": ("cli_import", "import_workbook"),
+        "publish": ("cli_publish", "publish"),
+        "correct": ("cli_publish", "correct"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -213,25 +216,3 @@ def build(
             click.echo(f"embedded font {font}")
     if failed:
         sys.exit(DATA_ERRORS)
-
-
-@main.command()
-@data_option
-@out_option("site", "Folder of the published site.")
-@strict_option
-def publish(data_dir: Path, out_dir: Path, strict: bool) -> None:
-    """Build every year into OUT with names that say unit and year, plus OUT/index.html."""
-    from .publish import publish as publish_all
-
-    result = publish_all(data_dir, out_dir, strict=strict)
-    if not result.years:
-        raise Trouble(f"no years found under {data_dir}/")
-    for built in result.years:
-        _print_diagnostics(built.compiled.diagnostics + built.diagnostics, _default_format())
-    if not result.ok:
-        click.echo("nothing published: fix the errors above", err=True)
-        sys.exit(DATA_ERRORS)
-    for built in result.years:
-        for path in built.outputs.values():
-            click.echo(f"wrote {path}")
-    click.echo(f"wrote {result.index}")
