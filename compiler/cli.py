@@ -28,6 +28,8 @@ def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
+    """GitHub annotations on stdout; else the text form on stderr (for `gitlab`, the job
+    log's copy of what the report on stdout says)."""
     for d in diagnostics:
         line = d.format_github() if fmt == "github" else d.format_text()
         click.echo(line, err=fmt != "github")
@@ -64,18 +66,19 @@ def _summary(results: list[YearResult]) -> str:
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "github"]),
+    type=click.Choice(["text", "github", "gitlab"]),
     default=None,
-    help="How to print problems: text (file:line:col: …) or github (workflow annotations). "
+    help="How to print problems: text (file:line:col: …), github (workflow annotations) or "
+    "gitlab (a Code Quality report, JSON on stdout, with the text form on stderr). "
     "Default: github when GITHUB_ACTIONS=true, else text.",
 )
 
 
 class _Commands(click.Group):
     """The reviewer's and publisher's commands (diff, new-year, textconv, import, publish,
-    correct) are imported only when asked for: they pull in difflib, the new-year editor and
-    the renderers, which `validate` never needs (this keeps `validate` fast; the pattern is
-    click's documented lazy loading)."""
+    correct, init, schemas) are imported only when asked for: they pull in difflib, the
+    new-year editor and the renderers, which `validate` never needs (this keeps `validate`
+    fast; the pattern is click's documented lazy loading)."""
 
     LAZY = {
         "diff": ("cli_review", "diff"),
@@ -84,6 +87,8 @@ class _Commands(click.Group):
         "import": ("cli_import", "import_workbook"),
         "publish": ("cli_publish", "publish"),
         "correct": ("cli_publish", "correct"),
+        "init": ("cli_datarepo", "init"),
+        "schemas": ("cli_datarepo", "schemas"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -144,6 +149,10 @@ def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None, strict: bo
     """Check YEARS (default: every year under --data). YEAR@REV reads a git revision."""
     fmt = fmt or _default_format()
     results = compile_years(data_dir, years, fmt, strict)
+    if fmt == "gitlab":
+        from .codequality import report
+
+        click.echo(report([d for r in results for d in r.diagnostics]), nl=False)
     click.echo(_summary(results), err=True)
     if any(has_errors(r.diagnostics) or r.model is None for r in results):
         sys.exit(DATA_ERRORS)
