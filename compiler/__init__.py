@@ -5,13 +5,20 @@ The public API: `compile_year` (load, validate, compute, check), the model it re
 """
 
 from .diagnostics import Diagnostic, Location
-from .model import Disclosure, to_tree
-from .pipeline import YearResult, compile_year
 from .sources import SourceError, available_years, parse_year_spec
 
-# build and diff pull in the renderers and difflib; imported on first use so that
-# `validate` starts fast.
-_LAZY = {"build_year": ".build", "diff_models": ".diff", "publish": ".publish"}
+# Everything else is imported on first use: the model and pipeline pull in the schema
+# validator, build and diff the renderers and difflib, and `build` of an unchanged year
+# must answer before any of them is needed.
+_LAZY = {
+    "build_year": ".build",
+    "diff_models": ".diff",
+    "publish": ".publish",
+    "compile_year": ".pipeline",
+    "YearResult": ".pipeline",
+    "Disclosure": ".model",
+    "to_tree": ".model",
+}
 
 
 def __getattr__(name: str):

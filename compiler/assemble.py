@@ -130,7 +130,7 @@ def assemble(docs: dict[str, Document], ctx: Context) -> Disclosure:
     explanation = _explanation(readers.get("line-notes.yaml"), lines, ctx, rollup)
     projects = tuple(
         _project(name, readers[name])
-        for name in sorted(readers)
+        for name in sorted(readers, key=_number_order)
         if name.startswith(PROJECTS_DIR + "/")
     )
     if rollup is not None:
@@ -165,6 +165,13 @@ def assemble(docs: dict[str, Document], ctx: Context) -> Disclosure:
         slug=ctx.slug,
         files=frozenset(docs),
     )
+
+
+def _number_order(name: str) -> tuple:
+    """projects/9-… before projects/10-…: files in the order of their numbers."""
+    stem = name.rpartition("/")[2]
+    number = stem.split("-", 1)[0]
+    return (int(number) if number.isdigit() else 0, name)
 
 
 def _unit(u: dict) -> Unit:
@@ -343,8 +350,9 @@ def _baseline(origin, written, keys, ctx: Context, from_previous, file, key, fro
     ctx.error(
         origin,
         (),
-        f"missing {key}: the figures of {ctx.year - 1} are not in the data, so write them "
-        f"here ({', '.join(keys)}), or add the year {ctx.year - 1}",
+        f"missing {key}: the figures of {ctx.year - 1} are not in the data (or that year "
+        f"has errors), so write them here ({', '.join(keys)}), or add the year "
+        f"{ctx.year - 1}",
         file=file,
     )
     return {k: ZERO for k in keys}, True

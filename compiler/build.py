@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Location, has_errors, strictly
+from .errors import BuildSettingError, UnsafeOutputName
+from .formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
 from .model import Disclosure
 from .output import write_all
 from .pipeline import YearResult, compile_year
 from .render.notice import Correction
 from .sources import YearSource
 
-FORMATS = ("html", "md", "pdf", "xlsx")
-DEFAULT_FORMATS = ("html", "md", "pdf")
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
 
 
@@ -54,10 +54,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return self.compiled.ok and not has_errors(self.diagnostics)
-
-
-class BuildSettingError(ValueError):
-    """An environment setting the build cannot use (usage trouble, exit 2)."""
 
 
 class _FromEnvironment:
@@ -192,10 +188,6 @@ _TAGS = re.compile(r"<style>.*?</style>|<[^>]+>", re.S)
 
 def _visible_text(html: str) -> str:
     return html_lib.unescape(_TAGS.sub("", html))
-
-
-class UnsafeOutputName(ValueError):
-    """An output name from the data that would land outside the output folder."""
 
 
 def output_path(out_dir: Path, relative: str) -> Path:

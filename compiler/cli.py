@@ -14,7 +14,6 @@ import click
 
 from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
 from .diagnostics import Diagnostic, has_errors, strictly
-from .pipeline import YearResult, compile_year
 from .sources import SourceError, available_years, parse_year_spec
 
 
@@ -39,14 +38,15 @@ def _default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def compile_years(
-    data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool = False
-) -> list[YearResult]:
+def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool = False) -> list:
     """Compile each year, printing its diagnostics (a year that cannot be read raises
     SourceError, which the command group reports as trouble)."""
+    from .pipeline import compile_year  # not needed by a build that is up to date
+
     results = []
+    memo: dict = {}  # a year compiled as another's previous year is not compiled again
     for spec in _years(data_dir, years):
-        result = compile_year(parse_year_spec(spec, data_dir))
+        result = compile_year(parse_year_spec(spec, data_dir), memo=memo)
         if strict:
             result.diagnostics = strictly(result.diagnostics)
         _print_diagnostics(result.diagnostics, fmt)
@@ -54,7 +54,7 @@ def compile_years(
     return results
 
 
-def _summary(results: list[YearResult]) -> str:
+def _summary(results: list) -> str:
     errors = sum(1 for r in results for d in r.diagnostics if d.is_error)
     warnings = sum(1 for r in results for d in r.diagnostics if not d.is_error)
     labels = ", ".join(r.source.label for r in results)
@@ -98,8 +98,7 @@ class _Commands(click.Group):
         """Trouble outside the data (a disk that is full, an output folder that is a file,
         a bug) is reported in one line with exit status 2, never as a traceback, so CI
         never mistakes it for "data errors" or "different" (exit 1)."""
-        from .build import BuildSettingError, UnsafeOutputName
-        from .render.fonts import FontError
+        from .errors import BuildSettingError, FontError, UnsafeOutputName
 
         try:
             return super().invoke(ctx)
@@ -159,7 +158,7 @@ def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None, strict: bo
 
 
 def _parse_formats(value: str) -> tuple[str, ...]:
-    from .build import FORMATS
+    from .formats import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
@@ -191,6 +190,13 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     help="How to print problems (default: github under GitHub Actions, else text).",
 )
 @strict_option
+@click.option("--force", is_flag=True, help="Rebuild even a year whose outputs are up to date.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Years built at once, each in its own process (default: one per core).",
+)
 def build(
     years: tuple[str, ...],
     data_dir: Path,
@@ -198,30 +204,39 @@ def build(
     out_dir: Path,
     fmt: str | None,
     strict: bool,
+    force: bool,
+    jobs: int | None,
 ) -> None:
     """Validate and compile YEARS into OUT/<year>/disclosure.{html,md,pdf}; a department's
     units also alone, into OUT/<year>/units/<name>/.
 
-    Nothing is written for a year whose data has errors.
+    Nothing is written for a year whose data has errors. A year whose data, the tool and
+    the fonts are unchanged since its outputs were written is not rebuilt (--force does).
     """
-    from .build import build_year
+    from .orchestrate import build_many
 
     chosen = _parse_formats(formats)
     fmt = fmt or _default_format()
     failed = False
-    for spec in _years(data_dir, years):
-        result = build_year(parse_year_spec(spec, data_dir), out_dir, chosen, strict=strict)
-        diagnostics = result.compiled.diagnostics + result.diagnostics
-        _print_diagnostics(diagnostics, fmt)
-        label = result.compiled.source.label
-        if not result.ok:
-            failed = True
-            errors = sum(1 for d in diagnostics if d.is_error)
-            click.echo(f"{label}: {errors} error(s); nothing written", err=True)
+    specs = _years(data_dir, years)
+    for outcome in build_many(
+        specs, data_dir, out_dir, chosen, strict=strict, force=force, jobs=jobs
+    ):
+        if outcome.skipped:
+            click.echo(
+                f"{outcome.label}: up to date, nothing rebuilt "
+                f"({len(outcome.outputs)} files in {out_dir}; --force rebuilds)"
+            )
             continue
-        for path in result.outputs.values():
+        _print_diagnostics(outcome.diagnostics, fmt)
+        if not outcome.ok:
+            failed = True
+            errors = sum(1 for d in outcome.diagnostics if d.is_error)
+            click.echo(f"{outcome.label}: {errors} error(s); nothing written", err=True)
+            continue
+        for path in outcome.outputs:
             click.echo(f"wrote {path}")
-        for font in result.fonts:
+        for font in outcome.fonts:
             click.echo(f"embedded font {font}")
     if failed:
         sys.exit(DATA_ERRORS)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from .diagnostics import Diagnostic, Location
 from .loader import Document
 from .model import Disclosure
-from .schema import title_of
 from .sections import plan, shown_tables, walk
 
 # The first part of a model path → the file it is written in, and the path inside it.
@@ -141,6 +140,8 @@ def _missing_field(model, docs, path: str, owner, attr: str) -> Diagnostic:
             else (doc.locate(()) if doc is not None else Location(file))
         )
         kind = file.removesuffix(".yaml")
+    from .schema import title_of  # the validator's libraries: only for this message
+
     title = title_of(kind, attr)
     named = f"{attr} ({title})" if title else attr
     return Diagnostic(

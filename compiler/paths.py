@@ -37,7 +37,7 @@ SECTION_FILES: dict[str, str] = {
 UNIT_FILE = "unit.yaml"
 PROJECTS_DIR = "projects"
 PROJECT_KIND = "project"
-PROJECT_FILE = re.compile(r"^[0-9]{2}-[a-z0-9-]+\.yaml$")
+PROJECT_FILE = re.compile(r"^[0-9]{2,3}-[a-z0-9-]+\.yaml$")  # 01-… to 999-…
 # A department's year holds its units' years, one folder each: units/<slug>/.
 UNITS_DIR = "units"
 UNIT_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")

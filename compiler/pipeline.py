@@ -26,7 +26,7 @@ from .paths import (
     kind_of,
     schema_hint,
 )
-from .schema import validate_document
+from .schema_cache import validate_document
 from .sources import SourceError, YearSource
 
 
@@ -258,8 +258,19 @@ def _check_files(
     return problems
 
 
-def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResult:
-    """Everything `validate` does for one year; the model is set when the data is usable."""
+def compile_year(
+    source: YearSource, *, check_previous: bool = True, memo: dict | None = None
+) -> YearResult:
+    """Everything `validate` does for one year; the model is set when the data is usable.
+
+    The previous year is compiled too (its own previous year first, and so on back): its
+    figures are this year's baseline. `memo` keeps the years compiled by one command, so
+    `validate` of five years compiles each once.
+    """
+    memo = {} if memo is None else memo
+    key = (type(source).__name__, repr(source), check_previous)
+    if key in memo:
+        return memo[key]
     result = YearResult(source)
     if not source.exists():
         raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
@@ -292,7 +303,7 @@ def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResu
     if not has_errors(problems):
         previous = None
         if check_previous:
-            previous, found = _previous_model(source)
+            previous, found = _previous_model(source, memo)
             problems += found
         model = _assemble_all(source, groups, layouts, previous, problems)
         problems += prose.check_all(model)
@@ -302,6 +313,7 @@ def compile_year(source: YearSource, *, check_previous: bool = True) -> YearResu
             problems += completeness.check(member, groups[member.slug])
         result.model = model
     result.diagnostics = sorted_diagnostics(problems)
+    memo[key] = result
     return result
 
 
@@ -326,14 +338,14 @@ def _assemble_all(source, groups, layouts, previous, problems) -> Disclosure:
     return model
 
 
-def _previous_model(source: YearSource) -> tuple[Disclosure | None, list[Diagnostic]]:
+def _previous_model(source: YearSource, memo: dict) -> tuple[Disclosure | None, list[Diagnostic]]:
     """The previous year's model: its figures are this year's baseline (or, where this
     year writes them, what they are checked against)."""
     prev = source.previous()
     try:
         if not prev.exists():
             return None, []
-        result = compile_year(prev, check_previous=False)
+        result = compile_year(prev, memo=memo)
     except SourceError:
         return None, []
     if result.ok:

@@ -8,6 +8,7 @@ templates and the completeness check, so what validate reports is what the docum
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,17 +35,62 @@ class PlannedSection:
 
 
 @lru_cache(maxsize=64)
-def _expression(source: str):
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+def _expression(source: str) -> ast.Expression:
+    """A layout's `empty_if`, parsed: Python's own expression grammar, of which only
+    `m.attribute` paths, `not`/`and`/`or`, comparisons with `==`, `!=`, `is (not) None`
+    and constants are allowed (checked here, so evaluating it can do nothing else)."""
+    tree = ast.parse(
+        source.replace(" is none", " is None").replace(" is not none", " is not None"), mode="eval"
+    )
+    for node in ast.walk(tree):
+        if (
+            not isinstance(node, _ALLOWED)
+            or (isinstance(node, ast.Attribute) and node.attr.startswith("_"))
+            or (isinstance(node, ast.Name) and node.id != "m")
+        ):
+            raise ValueError(f"{type(node).__name__} is not allowed in empty_if")
+    return tree
 
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
-    return env.compile_expression(source)
+
+_ALLOWED = (
+    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.Compare, ast.Eq,
+    ast.NotEq, ast.Is, ast.IsNot, ast.Attribute, ast.Name, ast.Load, ast.Constant,
+)  # fmt: skip
+
+
+def _evaluate(node, model):
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body, model)
+    if isinstance(node, ast.BoolOp):
+        values = (_evaluate(v, model) for v in node.values)
+        return all(values) if isinstance(node.op, ast.And) else any(values)
+    if isinstance(node, ast.UnaryOp):
+        return not _evaluate(node.operand, model)
+    if isinstance(node, ast.Compare):
+        left = _evaluate(node.left, model)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = _evaluate(right_node, model)
+            ok = {
+                ast.Eq: lambda a, b: a == b,
+                ast.NotEq: lambda a, b: a != b,
+                ast.Is: lambda a, b: a is b,
+                ast.IsNot: lambda a, b: a is not b,
+            }[type(op)](left, right)
+            if not ok:
+                return False
+            left = right
+        return True
+    if isinstance(node, ast.Attribute):
+        owner = _evaluate(node.value, model)
+        return getattr(owner, node.attr)
+    if isinstance(node, ast.Name):
+        return model
+    return node.value  # ast.Constant
 
 
 def evaluate(layout: Layout, source: str, model) -> bool:
     try:
-        return bool(_expression(source)(m=model))
+        return bool(_evaluate(_expression(source), model))
     except Exception as e:  # a layout bug: name it, with the expression
         raise LayoutError(f"layout '{layout.name}': cannot evaluate {source!r}: {e}") from e
 

@@ -16,6 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
+def pytest_configure(config):
+    """The tool's caches (compiled templates, schema checks) in a folder of this test run:
+    the tests never read what an earlier run or the user's own work left there."""
+    import os
+    import tempfile
+
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="disclosure-test-cache-")
+
+
 # The nine section headings of the published disclosure, in order.
 SECTIONS = [
     "一、单位职责及机构设置情况",

@@ -339,7 +339,8 @@ def test_cli_names_every_written_file(two_builds):
     wrote = re.findall(r"^wrote (.+)$", output, re.M)
     assert sorted(wrote) == sorted(str(first / name) for name in FILES)
     assert len(re.findall(r"^embedded font Noto (Serif|Sans) CJK SC", output, re.M)) == 4
-    assert sorted(p.name for p in first.iterdir()) == sorted(FILES)  # no temporary files
+    files = sorted(p.name for p in first.iterdir() if p.name != ".build-record.json")
+    assert files == sorted(FILES)  # no temporary files
 
 
 def test_source_date_epoch_builds_are_reproducible(tmp_path):
@@ -448,7 +449,7 @@ def test_a_failed_rename_restores_the_files_already_replaced(data_copy, previous
     renames = []
 
     def replace(source, target):
-        if str(source).endswith(".tmp"):
+        if str(source).endswith(".tmp") and folder in Path(target).parents:  # an output
             renames.append(target)
             if len(renames) == 2:
                 raise OSError(errno.EIO, "Input/output error")

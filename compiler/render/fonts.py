@@ -16,16 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Location
+from ..errors import FontError
 from ..loader import Document, dotted, leaves
 
 # The stylesheet names these first; they ship in Debian's fonts-noto-cjk.
 BODY_FAMILY = "Noto Serif CJK SC"
 HEADING_FAMILY = "Noto Sans CJK SC"
 INSTALL_HINT = "install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk)"
-
-
-class FontError(Exception):
-    """No usable CJK font: the PDF cannot be built on this machine."""
 
 
 @dataclass(frozen=True)

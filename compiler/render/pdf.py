@@ -13,13 +13,17 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from weasyprint import HTML, Attachment
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from .weasy import weasyprint
 
-from ..model import Disclosure
-from ..opendata import model_json
-from .html import render_html
-from .notice import Correction
+weasyprint()  # first, so the import below is the fast one (see weasy.py)
+
+from weasyprint import HTML, Attachment  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
+
+from ..model import Disclosure  # noqa: E402
+from ..opendata import model_json  # noqa: E402
+from .html import render_html  # noqa: E402
+from .notice import Correction  # noqa: E402
 
 # WeasyPrint logs every CSS property it does not support; the build reports its own problems.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -1,0 +1,142 @@
+"""What a build was made from, so an unchanged rebuild does nothing.
+
+Beside a year's outputs, `.build-record.json` holds the fingerprint of everything that
+shaped them — the year's data files and the previous year's (its figures are this year's
+baseline), the tool itself (its code, templates, layouts, schemas and catalogue), the fonts
+the PDF embedded, the formats asked for and SOURCE_DATE_EPOCH — and the sha256 of each
+output. A build whose fingerprint matches and whose outputs are all there, unedited, is
+skipped. This module imports nothing heavy: the check must take a blink.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+from .paths import ASSET_ROOT, CATALOGUE_DIR, SCHEMAS_DIR, TEMPLATES_DIR
+from .sources import WorkingTreeYear
+
+RECORD = ".build-record.json"
+VERSION = 1
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def tool_fingerprint() -> str:
+    """The tool's code, templates, schemas and catalogue, by content: a changed template
+    or rule changes every build's fingerprint."""
+    digest = hashlib.sha256()
+    roots = [_PACKAGE, TEMPLATES_DIR, SCHEMAS_DIR, CATALOGUE_DIR]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
+                digest.update(str(path.relative_to(ASSET_ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _year_files(source: WorkingTreeYear) -> dict[str, str]:
+    if not source.exists():
+        return {}
+    out = {}
+    for rel in source.files():
+        try:
+            out[f"{source.year}/{rel}"] = _sha256(source.read(rel))
+        except OSError:
+            out[f"{source.year}/{rel}"] = "unreadable"
+    return out
+
+
+def _font_stamps(fonts: list[str]) -> dict[str, str]:
+    """The embedded font files by size and modification time (a font package upgrade
+    changes the PDF); `fonts` are the build's 'family style: path' lines."""
+    stamps = {}
+    for line in fonts:
+        path = line.rpartition(": ")[2]
+        try:
+            stat = os.stat(path)
+            stamps[path] = f"{stat.st_size}:{stat.st_mtime_ns}"
+        except OSError:
+            stamps[path] = "missing"
+    return stamps
+
+
+def fingerprint(source: WorkingTreeYear, formats: tuple[str, ...], naming: str) -> dict:
+    return {
+        "version": VERSION,
+        "tool": tool_fingerprint(),
+        "data": {**_year_files(source), **_year_files(source.previous())},
+        "formats": sorted(formats),
+        "naming": naming,
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+    }
+
+
+def record_path(out_dir: Path, source: WorkingTreeYear) -> Path:
+    return out_dir / str(source.year) / RECORD
+
+
+def up_to_date(
+    source: WorkingTreeYear,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    naming: str,
+    strict: bool = False,
+) -> list[Path] | None:
+    """The outputs, if the recorded build is still what building now would give; else None
+    (no record, an input changed, an output is missing or was edited, or `strict` and the
+    recorded build had warnings)."""
+    try:
+        record = json.loads(record_path(out_dir, source).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("fingerprint") != fingerprint(
+        source, formats, naming
+    ):
+        return None
+    if record.get("fonts") != _font_stamps(record.get("font_lines", [])):
+        return None
+    if strict and record.get("warnings", 1):
+        return None
+    outputs = []
+    for name, digest in record.get("outputs", {}).items():
+        path = out_dir / name
+        try:
+            if _sha256(path.read_bytes()) != digest:
+                return None
+        except OSError:
+            return None
+        outputs.append(path)
+    return outputs or None
+
+
+def write_record(
+    source: WorkingTreeYear,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    naming: str,
+    outputs: list[Path],
+    font_lines: list[str],
+    warnings: int,
+) -> None:
+    """Record a finished build (after its outputs were written)."""
+    from .output import write_atomic
+
+    record = {
+        "fingerprint": fingerprint(source, formats, naming),
+        "font_lines": font_lines,
+        "warnings": warnings,
+        "fonts": _font_stamps(font_lines),
+        "outputs": {
+            path.relative_to(out_dir).as_posix(): _sha256(path.read_bytes()) for path in outputs
+        },
+    }
+    text = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    write_atomic(record_path(out_dir, source), text.encode("utf-8"))

@@ -1,0 +1,263 @@
+"""Plausibility: what is almost certainly a slip, though the figures add up. Warnings,
+which `--strict` turns into errors: a reason that names the opposite direction of its own
+change, an amount orders of magnitude off last year's (元 typed as 万元, or back), a part
+larger than the whole it belongs to, a figure that changed without a reason."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .diagnostics import Diagnostic
+from .model import Disclosure
+from .numbers import money, money_value
+
+_DIRECTION_WORDS = (
+    ("增加", "增加"),
+    ("新增", "增加"),
+    ("增长", "增加"),
+    ("提高", "增加"),
+    ("减少", "减少"),
+    ("下降", "减少"),
+    ("压减", "减少"),
+    ("保持不变", "持平"),
+    ("不变", "持平"),
+    ("持平", "持平"),
+)
+
+
+def said_direction(reason: str) -> str | None:
+    """The direction a reason's words name (经费增加 → 增加), or None (项目调整)."""
+    found = {direction for word, direction in _DIRECTION_WORDS if word in reason}
+    return found.pop() if len(found) == 1 else None
+
+
+def reasons_agree_with_changes(m: Disclosure) -> list[Diagnostic]:
+    """A reason that names the opposite direction of its own change (减少2.98%, 主要原因是
+    经费增加) is almost certainly copied from another line."""
+    e = m.explanation
+    if e is None:
+        return []
+    problems = []
+    for item in e.items:
+        said = said_direction(item.reason or "")
+        if said and item.src is not None and said != item.change.direction:
+            problems.append(
+                Diagnostic(
+                    item.src.at("reason"),
+                    f"{item.code} {item.names[2]}: the reason says {said}, but the figure "
+                    f"{item.change.direction} ({money(item.previous)} → {money(item.amount)} 万元)",
+                    field="reason",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def project_funds_plausible(m: Disclosure) -> list[Diagnostic]:
+    """A year's request (年度资金申请总额) cannot exceed the project's whole funding
+    (项目资金总额); the published 2023 Wanli table 5 does."""
+    problems = []
+    for p in m.projects:
+        if p.funds is None or p.annual is None or p.src is None:
+            continue
+        if p.annual.total > p.funds.total:
+            problems.append(
+                Diagnostic(
+                    p.src.key_at("annual"),
+                    f"年度资金申请总额 {p.annual.total} 元 (当年财政拨款 + 上年结转 + 其他) is "
+                    f"more than the project's 项目资金总额 {p.funds.total} 元; check both",
+                    field="annual",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def goal_setting_funds_match_tables(m: Disclosure) -> list[Diagnostic]:
+    """涉及项目预算资金 against the performance tables it counts, where they give funds."""
+    g = m.goal_setting
+    with_funds = [p for p in m.projects if p.funds is not None]
+    if g is None or g.src is None or not g.projects_counted or len(with_funds) != len(m.projects):
+        return []
+    tables = sum((p.funds.total for p in with_funds), start=0) / 10000
+    if g.funds == money_value(tables):
+        return []
+    return [
+        Diagnostic(
+            g.src.at("funds"),
+            f"涉及项目预算资金 is {money(g.funds)} 万元, but the {len(with_funds)} performance "
+            f"tables' 项目资金总额 add up to {money(tables)} 万元; check both",
+            field="funds",
+            severity="warning",
+        )
+    ]
+
+
+# An amount 100 times last year's, or a hundredth of it, is almost always typed in the
+# wrong unit (185000 元 where 18.50 万元 was meant), not a real change.
+UNIT_SLIP = Decimal(100)
+
+
+def _unit_slip(previous: Decimal, current: Decimal) -> bool:
+    if previous <= 0 or current <= 0:
+        return False
+    return current >= previous * UNIT_SLIP or current * UNIT_SLIP <= previous
+
+
+def amounts_in_the_wrong_unit(m: Disclosure) -> list[Diagnostic]:
+    """A figure orders of magnitude off last year's: 元 typed as 万元, or back."""
+    checks = []
+    if m.three_public is not None and m.three_public.src is not None:
+        tp = m.three_public
+        for part in ("overseas", "vehicle_purchase", "vehicle_operation", "reception"):
+            change = tp.changes[part]
+            checks.append((tp.src.at("current", part), f"current.{part}", change, "“三公”经费"))
+    if m.budget is not None and m.budget.src is not None and not m.budget.from_lines:
+        b = m.budget
+        for part, change in (("personnel", b.basic_change), ("project", b.project_change)):
+            checks.append((b.src.at("expenditure", part), f"expenditure.{part}", change, "支出"))
+    if m.explanation is not None:
+        for item in m.explanation.items:
+            if item.src is not None:
+                where = item.src.at("previous")
+                checks.append((where, "previous", item.change, f"{item.code} {item.names[2]}"))
+    return [
+        Diagnostic(
+            where,
+            f"{what}: {money(change.current)} 万元 this year against {money(change.previous)} "
+            f"万元 last year is {_times(change)}; an amount typed in 元 instead of 万元 (or "
+            "back)? Check both figures",
+            field=field,
+            severity="warning",
+        )
+        for where, field, change, what in checks
+        if _unit_slip(change.previous, change.current)
+    ]
+
+
+def _times(change) -> str:
+    ratio = change.current / change.previous
+    if ratio >= 1:
+        return f"{ratio:.0f} times as much"
+    return f"1/{1 / ratio:.0f} of it"
+
+
+def parts_within_their_whole(m: Disclosure) -> list[Diagnostic]:
+    """A part larger than the whole it belongs to: 三公经费 or the procurement budget above
+    the whole expenditure, 机关运行经费 above basic expenditure."""
+    total = _total_expenditure(m)
+    if total is None:
+        return []
+    problems = []
+    tp = m.three_public
+    if tp is not None and tp.src is not None and tp.current.total > total:
+        problems.append(
+            Diagnostic(
+                tp.src.key_at("current"),
+                f"“三公”经费 come to {money(tp.current.total)} 万元, more than the whole "
+                f"expenditure ({money(total)} 万元); are they typed in 元? Amounts here are "
+                "in 万元",
+                field="current",
+                severity="warning",
+            )
+        )
+    p = m.procurement
+    if p is not None and p.src is not None and p.total > total:
+        problems.append(
+            Diagnostic(
+                p.src.at(),
+                f"the procurement budget comes to {money(p.total)} 万元, more than the whole "
+                f"expenditure ({money(total)} 万元); check the quantities and prices (in 万元)",
+                field="",
+                severity="warning",
+            )
+        )
+    costs = m.operating_costs
+    basic = _basic_expenditure(m)
+    if costs is not None and costs.src is not None and basic is not None and costs.amount > basic:
+        problems.append(
+            Diagnostic(
+                costs.src.at("amount"),
+                f"机关运行经费 {money(costs.amount)} 万元 is more than the whole basic "
+                f"expenditure ({money(basic)} 万元) it is part of",
+                field="amount",
+                severity="warning",
+            )
+        )
+    return problems
+
+
+def _total_expenditure(m: Disclosure) -> Decimal | None:
+    if m.lines is not None:
+        return m.lines.wan(m.lines.total)
+    if m.budget is not None:
+        return m.budget.expenditure.total
+    return None
+
+
+def _basic_expenditure(m: Disclosure) -> Decimal | None:
+    if m.lines is not None:
+        return m.lines.wan(m.lines.basic)
+    if m.budget is not None:
+        return m.budget.expenditure.basic
+    return None
+
+
+def changes_have_reasons(m: Disclosure) -> list[Diagnostic]:
+    """A 三公 item or a Hebei budget part that changed, with no reason given, or with a
+    reason naming the opposite direction."""
+    problems = []
+    tp = m.three_public
+    if tp is not None and tp.src is not None:
+        for part, reason_key in (
+            ("overseas", "overseas"),
+            ("vehicles", "vehicles"),
+            ("reception", "reception"),
+        ):
+            change, reason = tp.changes[part], tp.reasons.get(reason_key)
+            problems += _reason_for(change, reason, tp.src, ("reasons", reason_key), part)
+    b = m.budget
+    if b is not None and b.src is not None:
+        for part, change, reason in (
+            ("basic", b.basic_change, b.basic_reason),
+            ("project", b.project_change, b.project_reason),
+        ):
+            problems += _reason_for(change, reason, b.src, ("change_reasons", part), part)
+    return problems
+
+
+def _reason_for(change, reason, src, path, what) -> list[Diagnostic]:
+    if change.amount == 0:
+        return []
+    if not reason:
+        return [
+            Diagnostic(
+                src.key_at(*path[:1]) if path[0] in ("reasons", "change_reasons") else src.at(),
+                f"{what} changed ({change.direction} {money(abs(change.amount))} 万元) and no "
+                f"reason is given: write it in {'.'.join(path)}",
+                field=".".join(path),
+                severity="warning",
+            )
+        ]
+    said = said_direction(reason)
+    if said and said != change.direction:
+        return [
+            Diagnostic(
+                src.at(*path),
+                f"{what}: the reason says {said}, but the figure {change.direction} "
+                f"({money(change.previous)} → {money(change.current)} 万元)",
+                field=".".join(path),
+                severity="warning",
+            )
+        ]
+    return []
+
+
+RULES = (
+    reasons_agree_with_changes,
+    project_funds_plausible,
+    goal_setting_funds_match_tables,
+    amounts_in_the_wrong_unit,
+    parts_within_their_whole,
+    changes_have_reasons,
+)

@@ -1,0 +1,177 @@
+"""Consistency rules of the budget lines: codes in the catalogue, one entry per code and
+source, the two views of basic expenditure agreeing, sources fitting the unit type, and the
+explanation's notes matching the lines."""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostic, Location
+from .model import Disclosure
+from .numbers import money
+
+
+def line_codes_in_catalogue(m: Disclosure) -> list[Diagnostic]:
+    """Every code is a 项 (function) or 款 (economic) of the year's catalogue."""
+    lines = m.lines
+    if lines is None or lines.catalogue is None:
+        return []
+    catalogue = lines.catalogue
+    problems = []
+    for kind, rows, level in (
+        ("function", lines.function, "项"),
+        ("economic", lines.economic, "款"),
+    ):
+        for i, line in enumerate(rows):
+            if line.src is None or catalogue.has(kind, line.code):
+                continue
+            near = "; ".join(f"{c} {n}" for c, n in catalogue.suggest(kind, line.code))
+            words = "支出功能分类" if kind == "function" else "部门预算支出经济分类"
+            problems.append(
+                Diagnostic(
+                    line.src.at("code"),
+                    f"{line.code} is not a {level} code of the {catalogue.year} {words} "
+                    f"catalogue" + (f"; nearest valid codes: {near}" if near else ""),
+                    field=f"{kind}[{i}].code",
+                )
+            )
+    return problems
+
+
+def lines_unique(m: Disclosure) -> list[Diagnostic]:
+    """A code appears once per source of funds, so no amount is counted twice."""
+    if m.lines is None:
+        return []
+    problems = []
+    for kind, rows in (("function", m.lines.function), ("economic", m.lines.economic)):
+        first: dict[tuple, int] = {}
+        for i, line in enumerate(rows):
+            if line.src is None:
+                continue
+            if line.key in first:
+                problems.append(
+                    Diagnostic(
+                        line.src.at("code"),
+                        f"{line.code} ({line.source}) is already on line "
+                        f"{rows[first[line.key]].src.at('code').line}; add the amounts into "
+                        "one entry",
+                        field=f"{kind}[{i}].code",
+                    )
+                )
+            first.setdefault(line.key, i)
+    return problems
+
+
+def function_and_economic_agree(m: Disclosure) -> list[Diagnostic]:
+    """The two views of basic expenditure give the same 人员经费 and 公用经费 (or the same
+    basic total, where the function lines do not split it), source by source."""
+    lines = m.lines
+    if lines is None or not lines.economic or m.units:
+        return []
+    problems = []
+    for source in dict.fromkeys(line.source for line in lines.economic):
+        group = [line for line in lines.function if line.source == source]
+        econ = [line for line in lines.economic if line.source == source]
+        from .lines import sum_economic, sum_function
+
+        f, e = sum_function(group), sum_economic(econ)
+        checks = (
+            [("人员经费", f.personnel, e.personnel), ("公用经费", f.public, e.public)]
+            if f.personnel is not None
+            else [("基本支出", f.basic, e.basic)]
+        )
+        for name, by_function, by_economic in checks:
+            if by_function != by_economic:
+                where = econ[0].src.at("code") if econ[0].src else Location("lines.yaml")
+                problems.append(
+                    Diagnostic(
+                        where,
+                        f"{source} {name}: the function lines add up to {by_function} "
+                        f"{lines.amount_unit}, the economic lines to {by_economic} "
+                        f"{lines.amount_unit} (difference {by_function - by_economic}); the "
+                        "two views of basic expenditure must agree",
+                        field="economic",
+                    )
+                )
+    return problems
+
+
+_BUSINESS_SOURCES = ("事业收入", "事业单位经营收入")
+
+
+def sources_fit_the_unit_type(m: Disclosure) -> list[Diagnostic]:
+    """事业收入 and 事业单位经营收入 are a 事业单位's income only."""
+    if m.lines is None or m.unit.type != "行政单位":
+        return []
+    return [
+        Diagnostic(
+            line.src.at("source"),
+            f"{line.source} is income of a 事业单位; {m.unit.name} is a 行政单位 (unit.yaml "
+            "unit.type)",
+            field=f"function[{i}].source",
+        )
+        for i, line in enumerate(m.lines.function)
+        if line.source in _BUSINESS_SOURCES and line.src is not None
+    ]
+
+
+def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
+    """line-notes.yaml: one entry per fiscal 项 of the lines, with a reason wherever the
+    figure changed."""
+    e = m.explanation
+    if e is None or e.src is None:
+        return []
+    problems = []
+    fiscal_codes = {item.code for item in e.items}
+    seen: set[str] = set()
+    for i, note in enumerate(e.notes):
+        where = note.src.at("code")
+        if note.code in seen:
+            problems.append(
+                Diagnostic(
+                    where,
+                    f"{note.code} is explained twice; keep one entry",
+                    field=f"items[{i}].code",
+                )
+            )
+        elif note.code not in fiscal_codes:
+            problems.append(
+                Diagnostic(
+                    where,
+                    f"{note.code} has no fiscal expenditure (财政拨款) in lines.yaml; delete "
+                    "this entry or correct the code",
+                    field=f"items[{i}].code",
+                )
+            )
+        seen.add(note.code)
+    catalogue = m.lines.catalogue if m.lines is not None else None
+    for item in e.items:
+        if catalogue is not None and not catalogue.has("function", item.code):
+            continue  # the code itself is reported, by line_codes_in_catalogue
+        if item.src is None:
+            problems.append(
+                Diagnostic(
+                    e.src.key_at("items") if e.notes else e.src.at(),
+                    f"{item.code} {item.names[2]} ({money(item.amount)} 万元) has no entry in "
+                    "items: write its previous-year figure (previous) and, if it changed, "
+                    "the reason",
+                    field="items",
+                )
+            )
+        elif item.change.amount != 0 and not item.reason:
+            problems.append(
+                Diagnostic(
+                    item.src.key_at(),
+                    f"{item.code} {item.names[2]} changed ({item.change.direction}); write the "
+                    "reason (reason)",
+                    field="reason",
+                )
+            )
+    return problems
+
+
+RULES = (
+    line_codes_in_catalogue,
+    lines_unique,
+    function_and_economic_agree,
+    sources_fit_the_unit_type,
+    notes_match_lines,
+)

@@ -1,0 +1,95 @@
+"""What is almost certainly a slip, though the figures add up (issue 11, point 4), and the
+typing mistakes that break a YAML file, found where they were made (point 2)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DATA, edit, line_of
+
+from compiler import compile_year, parse_year_spec
+from compiler.yaml_hints import find
+
+
+def warnings(data, year="2022") -> list[str]:
+    result = compile_year(parse_year_spec(year, data))
+    return [d.format_text() for d in result.diagnostics if not d.is_error and "statutory table" not in d.message]
+
+
+def test_the_real_data_has_no_such_slips(data_copy):
+    assert warnings(data_copy) == []
+
+
+def test_an_amount_typed_in_yuan_is_flagged_twice(data_copy):
+    """185000 for 18.50 万元: 2000 times last year's figure, and more than the whole budget."""
+    three = data_copy / "2022" / "three-public.yaml"
+    edit(three, "vehicle_operation: 59.65", "vehicle_operation: 596500")
+    found = warnings(data_copy)
+    line = line_of(three, "current:")
+    assert any(f"three-public.yaml:{line}:" in w and "7005 times as much" in w and "元 instead of 万元" in w for w in found)
+    assert any("“三公”经费 come to" in w and "more than the whole expenditure (9569.88 万元)" in w for w in found)
+
+
+def test_a_change_without_its_reason_is_flagged(data_copy):
+    edit(data_copy / "2022" / "three-public.yaml", "  reception: 主要原因是我单位切实落实勤俭节约各项规定，严格控制公务接待费支出\n", "")
+    found = warnings(data_copy)
+    assert any("reception changed (减少 1.00 万元) and no reason is given: write it in reasons.reception" in w for w in found)
+
+
+def test_a_reason_naming_the_wrong_direction_is_flagged(data_copy):
+    budget = data_copy / "2022" / "budget.yaml"
+    edit(budget, "project: 主要减少为", "project: 主要增加为")
+    found = warnings(data_copy)
+    assert any(f"budget.yaml:{line_of(budget, '主要增加为')}:" in w and "the reason says 增加, but the figure 减少" in w for w in found)
+
+
+def test_procurement_larger_than_the_budget_is_flagged(data_copy):
+    edit(data_copy / "2022" / "procurement.yaml", "quantity: 10\n        unit_price: 0.70", "quantity: 100000\n        unit_price: 0.70")
+    found = warnings(data_copy)
+    assert any("the procurement budget comes to" in w and "more than the whole expenditure" in w for w in found)
+
+
+def test_strict_makes_a_slip_an_error(data_copy, cli):
+    edit(data_copy / "2022" / "three-public.yaml", "vehicle_operation: 59.65", "vehicle_operation: 596500")
+    assert cli("validate", "--data", str(data_copy), "2022").exit_code == 0
+    assert cli("validate", "--strict", "--data", str(data_copy), "2022").exit_code == 1
+
+
+# --- YAML typing mistakes ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, line, column, words",
+    [
+        ("income:\n  general_budget: 9272.51\n  carried_over：297.37\n", 3, 15, "full-width colon"),
+        ("income:\n\tgeneral_budget: 1\n", 2, 1, "tab"),
+        ("income:\n\u3000\u3000general_budget: 1\n", 2, 1, "full-width space"),
+        ("income:\n  general_budget:9272.51\n", 2, 17, "no space after the colon"),
+        ("income:\n  general_budget: 1\n    fund_budget: 0\n", 3, 1, "indented by 4 spaces, more than"),
+        ("income:\n    general_budget: 1\n  fund_budget: 0\n", 3, 1, "matches none of the levels above (0, 4)"),
+        ('unit:\n  code: "151001\n  name: x\n', 2, 9, "never closed"),
+        ("current: {overseas: 0，vehicle_purchase: 0}\n", 1, 22, "full-width ，"),
+    ],
+)
+def test_each_typing_mistake_is_found_where_it_was_made(text, line, column, words):
+    hints = find(text)
+    assert [(h.line, h.column) for h in hints] == [(line, column)]
+    assert words in hints[0].message
+
+
+def test_text_values_full_of_chinese_punctuation_are_not_mistakes():
+    text = "duties:\n  - 负责：起草、审核公文，（一）组织协调。\nother_matters: 我单位：无其他事项，特此说明。\n"
+    assert find(text) == []
+
+
+def test_no_real_data_file_is_mistaken_for_a_broken_one():
+    from conftest import ROOT
+
+    files = [*DATA.rglob("*.yaml"), *(ROOT / "examples").rglob("*.yaml"), *(ROOT / "tests" / "data").rglob("*.yaml")]
+    assert len(files) > 40
+    for path in files:
+        assert find(path.read_text(encoding="utf-8")) == [], path
+
+
+def test_all_the_mistakes_of_a_file_at_once():
+    text = "income:\n  general_budget：1\n\tfund_budget: 0\n  other:0\n"
+    assert [h.line for h in find(text)] == [2, 3, 4]
