@@ -132,11 +132,11 @@ def publish(
 
 
 def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
-    from .editions import check_year
+    from .editions import check_year, recorded_years
     from .publish import publish_naming
     from .sources import available_years
 
-    years = available_years(data_dir)
+    years = sorted(set(available_years(data_dir)) | set(recorded_years(editions_dir)))
     if not years:
         raise Trouble(f"no years found under {data_dir}/")
     fmt = _fmt()
@@ -167,7 +167,9 @@ def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
 def _findings(checked: YearCheck, editions_dir: Path) -> list[Diagnostic]:
     """One located message for every file of a published year that would change."""
     record = checked.record
-    if record is None or not checked.built.result.ok or not checked.differs:
+    if record is None or checked.built is None or not checked.built.result.ok:
+        return []
+    if not checked.differs:
         return []
     edition = record.current
     folder = relative_to_cwd(editions_dir / str(checked.year))
@@ -206,6 +208,15 @@ def _explain(checked: YearCheck, data_dir: Path, editions_dir: Path) -> None:
     if record is None:
         if checked.built.result.compiled.ok:
             click.echo(f"{checked.year}: not published yet; the next publish records edition 1")
+        return
+    if checked.built is None:
+        where = relative_to_cwd(data_dir / str(checked.year))
+        click.echo(
+            f"{checked.year}: published, and {where}/ is gone: publish serves the recorded "
+            f"edition {record.current.number}"
+            + ("; the correction requested cannot be built" if record.pending else ""),
+            err=record.pending is not None,
+        )
         return
     if not checked.built.result.ok:
         click.echo(f"{checked.year}: published, and its data no longer builds (above)", err=True)

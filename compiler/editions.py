@@ -114,6 +114,17 @@ def year_folder(editions_dir: Path, year: int) -> Path:
     return editions_dir / str(year)
 
 
+def recorded_years(editions_dir: Path) -> list[int]:
+    """The years with a record: still published when their data folder is gone."""
+    if not editions_dir.is_dir():
+        return []
+    return sorted(
+        int(p.name)
+        for p in editions_dir.iterdir()
+        if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name) and (p / MANIFEST).is_file()
+    )
+
+
 def load(editions_dir: Path, year: int) -> Record | None:
     """The year's record, or None if it was never published."""
     folder = year_folder(editions_dir, year)
@@ -421,6 +432,8 @@ class YearCheck:
     @property
     def ok(self) -> bool:
         """Nothing that publish would have to change without saying so."""
+        if self.record is not None and self.built is None:  # no data: served as recorded
+            return self.record.pending is None
         if self.record is None:
             return self.built is None or self.built.result.ok
         if self.built is None or not self.built.result.ok:
@@ -440,6 +453,8 @@ def check_year(
             compiled.diagnostics = strictly(compiled.diagnostics)
         return YearCheck(year, None, Built(BuildResult(compiled)))
     stored_files(editions_dir, year, record.current)  # the record itself is intact
+    if not (data_dir / str(year)).is_dir():
+        return YearCheck(year, record)
     edition = record.current
     built = build(
         data_dir,

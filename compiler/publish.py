@@ -76,10 +76,11 @@ def publish(
     editions_dir. `corrections` (year → reason) requests corrections now, as
     `disclosure correct` does for a later publish."""
     result = PublishResult()
-    years = available_years(data_dir)
+    data_years = available_years(data_dir)
+    years = sorted(set(data_years) | set(editions.recorded_years(editions_dir)))
     corrections = dict(corrections or {})
     for year in corrections:
-        if year not in years:
+        if year not in data_years:
             raise EditionError(f"cannot correct {year}: there is no {data_dir / str(year)}")
     epoch = source_date_epoch()
     today = editions.publication_date(epoch)
@@ -135,6 +136,10 @@ def _publish_year(
     if record is not None and record.pending is None:
         served = editions.stored_files(editions_dir, year, record.current)
         return YearPublication(year, record, None, served)
+    if not (data_dir / str(year)).is_dir():
+        raise EditionError(
+            f"{year} has a correction requested, and no {data_dir / str(year)} to build it from"
+        )
     correction = None
     if record is not None:
         previous = record.current.number

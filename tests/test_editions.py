@@ -286,3 +286,18 @@ def test_check_fails_when_a_published_year_no_longer_builds(repo, cli):
     result = cli("publish", "--check")
     assert result.exit_code == 1
     assert "2022: published, and its data no longer builds" in result.stderr
+
+
+def test_a_published_year_whose_data_is_gone_is_still_served(repo, cli):
+    _fake_record(repo, year=2021)
+    published = cli("publish", "--out", "site")
+    assert published.exit_code == 0, published.output
+    assert (repo / "site/2021/a.pdf").read_bytes() == b"%PDF-1.7 fake\n"
+    assert "2021: served edition 1 of 2023-11-15" in published.stdout
+    checked = cli("publish", "--check")
+    assert checked.exit_code == 0, checked.output
+    assert "2021: published, and data/2021/ is gone: publish serves the recorded edition 1" in (
+        checked.stdout
+    )
+    asked = cli("correct", "2021", "--reason", "更正")
+    assert asked.exit_code == 2 and "there is no data/2021" in asked.stderr
