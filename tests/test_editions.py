@@ -290,6 +290,7 @@ def test_check_fails_when_a_published_year_no_longer_builds(repo, cli):
 
 def test_a_published_year_whose_data_is_gone_is_still_served(repo, cli):
     _fake_record(repo, year=2021)
+    shutil.rmtree(repo / "data/2022")  # only the record of 2021 is left: nothing to build
     published = cli("publish", "--out", "site")
     assert published.exit_code == 0, published.output
     assert (repo / "site/2021/a.pdf").read_bytes() == b"%PDF-1.7 fake\n"
