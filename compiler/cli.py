@@ -6,6 +6,7 @@ error or trouble (a missing year, a bad git revision, no CJK font).
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -75,10 +76,11 @@ format_option = click.option(
 
 
 class _Commands(click.Group):
-    """The reviewer's and publisher's commands (diff, new-year, textconv, import, publish,
-    correct, init, schemas) are imported only when asked for: they pull in difflib, the
-    new-year editor and the renderers, which `validate` never needs (this keeps `validate`
-    fast; the pattern is click's documented lazy loading)."""
+    """The reviewer's and publisher's commands (diff, new-year, textconv, import, serve,
+    publish, correct, init, schemas) are imported only when asked for: they pull in difflib,
+    the new-year editor, a workbook reader, a file watcher, an HTTP server and the renderers,
+    which `validate` never needs (this keeps `validate` fast; the pattern is click's
+    documented lazy loading). Name → (module, attribute)."""
 
     LAZY = {
         "diff": ("cli_review", "diff"),
@@ -89,6 +91,7 @@ class _Commands(click.Group):
         "correct": ("cli_publish", "correct"),
         "init": ("cli_datarepo", "init"),
         "schemas": ("cli_datarepo", "schemas"),
+        "serve": ("cli_serve", "serve"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -118,8 +121,6 @@ class _Commands(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
-            import importlib
-
             module, attribute = self.LAZY[name]
             return getattr(importlib.import_module(f".{module}", __package__), attribute)
         return super().get_command(ctx, name)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from .characters import visible
+
 OK = 0
 DATA_ERRORS = 1  # for diff: the two sides differ
 TROUBLE = 2
@@ -19,6 +21,10 @@ class Trouble(click.ClickException):
     """Usage trouble or a problem outside the data: exit status 2."""
 
     exit_code = TROUBLE
+
+    def format_message(self) -> str:
+        # It may quote a file name or a value from a pull request: show, never obey.
+        return visible(self.message.replace("\n", "↵"), keep="")
 
 
 data_option = click.option(

@@ -18,7 +18,7 @@ from .diff import diff_models
 from .diff_format import FORMATS, render
 from .model import Disclosure
 from .newyear import NewYearError, default_from_year, start_year, summary
-from .pipeline import compile_year
+from .pipeline import YearResult, compile_year
 from .sources import WorkingTreeYear, parse_year_spec
 from .textconv import one_fact_a_line
 
@@ -34,12 +34,17 @@ def load_model(spec: str, data_dir: Path) -> tuple[str, Disclosure]:
     """The computed model of YEAR or YEAR@REV; Trouble (after its errors) if it has none.
     A year or revision that cannot be read raises SourceError: `disclosure` reports it
     as trouble (exit 2) for every command."""
+    result = _compiled(spec, data_dir)
+    return result.source.label, result.model
+
+
+def _compiled(spec: str, data_dir: Path) -> YearResult:
     source = parse_year_spec(spec, data_dir)
     result = compile_year(source)
     if not result.ok:
         _print_problems([d for d in result.diagnostics if d.is_error])
         raise Trouble(f"{source.label} has data errors (above); fix them before comparing")
-    return source.label, result.model
+    return result
 
 
 @click.command("diff")
@@ -66,8 +71,22 @@ def load_model(spec: str, data_dir: Path) -> tuple[str, Disclosure]:
     default=None,
     help="Colour the text format. Default: when printing to a terminal.",
 )
+@click.option(
+    "--pages",
+    "pages_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Compare the PDFs instead: write a side-by-side picture of each changed page, "
+    "the changes outlined, and DIR/index.html; print the list of changed pages.",
+    metavar="DIR",
+)
 def diff(
-    old: str, new: str | None, data_dir: Path, fmt: str, show_all: bool, color: bool | None
+    old: str,
+    new: str | None,
+    data_dir: Path,
+    fmt: str,
+    show_all: bool,
+    color: bool | None,
+    pages_dir: Path | None,
 ) -> None:
     """Compare the computed disclosures OLD and NEW, figure by figure and entry by entry.
 
@@ -75,6 +94,9 @@ def diff(
     2022@HEAD~1, 2022@<sha>, read with `git show`; the working tree is untouched). NEW
     defaults to OLD's year in the working tree, so `disclosure diff 2022@main` shows
     what the working tree changes against main.
+
+    With --pages DIR, the two PDFs are compared page by page instead: pages are matched
+    by their text, so a change that moves later pages reports only the pages it changed.
 
     Exit status: 0 same, 1 different, 2 trouble.
     """
@@ -85,6 +107,8 @@ def diff(
                 "give NEW, or make OLD a YEAR@REVISION to compare with the working tree"
             )
         new = match.group(1)
+    if pages_dir is not None:
+        _page_diff(old, new, data_dir, fmt, pages_dir)
     old_label, old_model = load_model(old, data_dir)
     new_label, new_model = load_model(new, data_dir)
     result = diff_models(
@@ -93,6 +117,24 @@ def diff(
     if color is None:  # plain text, with [-…-]{+…+} marks, when piped or redirected
         color = sys.stdout.isatty()
     click.echo(render(result, fmt, color=fmt == "text" and color), nl=False, color=color)
+    sys.exit(SAME if result.same else DIFFERENT)
+
+
+def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) -> None:
+    from .pagediff import build_pdfs, compare_pdfs, render_list
+    from .pdfpages import PopplerError
+
+    results = [_compiled(old, data_dir), _compiled(new, data_dir)]
+    pdfs, problems = build_pdfs(results)
+    if problems:
+        _print_problems(problems)
+        raise Trouble("cannot build the PDFs to compare (above)")
+    labels = (results[0].source.label, results[1].source.label)
+    try:
+        result = compare_pdfs(*pdfs, pages_dir, labels)
+    except PopplerError as e:
+        raise Trouble(str(e)) from e
+    click.echo(render_list(result, fmt, pages_dir), nl=False)
     sys.exit(SAME if result.same else DIFFERENT)
 
 

@@ -1,7 +1,9 @@
 """Problems found in the data, as values: every stage returns a list of them.
 
 A diagnostic knows where it comes from (file, line, column, field path), so one run can
-report every problem, sorted, in the form editors and CI understand.
+report every problem, sorted, in the form editors and CI understand. A message may quote
+the data (a value, a key, a file name): any character the loader refuses is shown as an
+escape (\\u202e), never sent raw to a terminal or a pull request.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from typing import Literal
+
+from .characters import visible
 
 Severity = Literal["error", "warning"]
 
@@ -47,17 +51,17 @@ class Diagnostic:
         """`file:line:col: error: field.path: message` — the form compilers and editors use."""
         where = f"{self.field}: " if self.field else ""
         message = self.message.replace("\n", "↵")  # one problem, one line: editors parse it
-        return f"{self.location}: {self.severity}: {where}{message}"
+        return visible(f"{self.location}: {self.severity}: {where}{message}", keep="")
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command, shown as an annotation on the file's line."""
         loc = self.location
-        props = [f"file={_escape_property(loc.file)}"]
+        props = [f"file={_escape_property(visible(loc.file, keep=''))}"]
         if loc.line:
             props += [f"line={loc.line}", f"col={loc.column}"]
-        title = f"{self.field}" if self.field else "disclosure"
+        title = visible(self.field, keep="") if self.field else "disclosure"
         props.append(f"title={_escape_property(title)}")
-        return f"::{self.severity} {','.join(props)}::{_escape_data(self.message)}"
+        return f"::{self.severity} {','.join(props)}::{_escape_data(visible(self.message))}"
 
 
 def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

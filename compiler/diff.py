@@ -16,12 +16,13 @@ with the year and would drown what changed.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from .chardiff import char_diff
+from .chardiff import Budget, char_diff
 from .diff_labels import (
     IGNORED,
     LABELS,
@@ -52,6 +53,7 @@ class Entry:
     derived: bool = False
     number: str = "money"  # how a figure is written: money, count, number, percent or year
     summary: str = ""  # added/removed: the entry in one line
+    budget: Budget | None = field(default=None, repr=False, compare=False)  # the diff's
 
     @property
     def change(self) -> Decimal | None:
@@ -66,9 +68,10 @@ class Entry:
             return None
         return self.change / abs(Decimal(self.old)) * 100  # from −1.00 to 0.33 is a rise
 
-    @property
+    @cached_property
     def ops(self) -> list[tuple[str, str]]:
-        return char_diff(self.old or "", self.new or "")
+        """The text's character diff, computed once, within the diff's shared budget."""
+        return char_diff(self.old or "", self.new or "", budget=self.budget)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class _Walker:
         self.norm = mask_years if cross_year else as_is  # identity across years: always
         self.entries: list[Entry] = []
         self.hidden = 0
+        self.budget = Budget()  # the character diffs of all its texts share one bound
 
     def add(self, entry: Entry, pattern: str) -> None:
         if self.hide_year_moving and any(pattern.startswith(p) for p in YEAR_MOVING):
@@ -201,7 +205,10 @@ class _Walker:
             ):
                 self.hidden += 1
                 return
-            self.add(Entry("text", section, path, name, old, new, derived), pattern)
+            self.add(
+                Entry("text", section, path, name, old, new, derived, budget=self.budget),
+                pattern,
+            )
             return
         self.add(Entry("value", section, path, name, old, new, derived), pattern)
 

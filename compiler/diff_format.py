@@ -6,6 +6,11 @@ marked [-like this-]{+like this+} as `git diff --word-diff` does.
 md: for a pull-request comment or a CI job summary: a heading per section, a table of
 changed figures, a list of added, removed and edited entries (<del>/<ins> in edited text).
 json: stable (sorted keys), amounts as strings so no tool reads them as floats.
+
+Every value, label and summary comes from the data, and the output goes to a reviewer's
+terminal or a pull request: characters the loader refuses (escape sequences, carriage
+returns, bidirectional controls) are shown as escapes (\\u001b, \\u000d, \\u202e) in
+every format; JSON writes them as JSON escapes, so it still reads back as the same values.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 import click
 
+from .characters import visible, visible_json
 from .diff import Entry, ModelDiff
 from .model import to_tree
 from .numbers import money, percent, plain_number
@@ -93,9 +99,10 @@ def _by_section(diff: ModelDiff) -> dict[str, list[Entry]]:
     return sections
 
 
-def _visible(text: str) -> str:
-    """Line breaks of multi-paragraph text shown as ↵, so each difference stays on one line."""
-    return text.replace("\r\n", "\n").replace("\n", "↵")
+def _visible(text: Any) -> str:
+    """Text from the data on one line: line breaks shown as ↵, and every character the
+    loader refuses as an escape, so nothing in a value can move a cursor or add a line."""
+    return visible(str(text).replace("\r\n", "\n").replace("\n", "↵"), keep="")
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -110,11 +117,11 @@ def as_text(diff: ModelDiff, color: bool = False) -> str:
         return click.style(text, **kw) if color else text
 
     lines = [
-        style(f"--- {diff.old_label}", fg="red", bold=True),
-        style(f"+++ {diff.new_label}", fg="green", bold=True),
+        style(f"--- {_visible(diff.old_label)}", fg="red", bold=True),
+        style(f"+++ {_visible(diff.new_label)}", fg="green", bold=True),
     ]
     for section, entries in _by_section(diff).items():
-        lines += ["", style(section, bold=True)]
+        lines += ["", style(_visible(section), bold=True)]
         figures = [e for e in entries if e.kind == "figure"]
         label_w = max((width(_figure_label(e)) for e in figures), default=0)
         old_w = max((len(figure(e.old, e.number)) for e in figures), default=0)
@@ -125,33 +132,34 @@ def as_text(diff: ModelDiff, color: bool = False) -> str:
                 computed = style(" (computed)", dim=True) if e.derived else ""
                 gap = " " * (label_w - width(_figure_label(e)))
                 lines.append(
-                    f"  {style('~', fg='yellow')} {e.label}{computed}{gap}  "
+                    f"  {style('~', fg='yellow')} {_visible(e.label)}{computed}{gap}  "
                     f"{figure(e.old, e.number):>{old_w}} → {figure(e.new, e.number):>{new_w}}  "
                     f"{signed(e.change, e.number):>{change_w}}  {change_percent(e)}".rstrip()
                 )
             elif e.kind in ("added", "removed"):
                 mark, colour = ("+", "green") if e.kind == "added" else ("-", "red")
                 lines.append(
-                    style(f"  {mark} {e.label}", fg=colour)
-                    + (f"  {e.summary}" if e.summary else "")
+                    style(f"  {mark} {_visible(e.label)}", fg=colour)
+                    + (f"  {_visible(e.summary)}" if e.summary else "")
                 )
             elif e.kind == "moved":
                 lines.append(
-                    f"  {style('↕', fg='yellow')} {e.label}: moved from position {e.old} to {e.new}"
+                    f"  {style('↕', fg='yellow')} {_visible(e.label)}: moved from position "
+                    f"{e.old} to {e.new}"
                 )
             elif e.kind == "value" or _is_short(e):
-                old = style(short_value(e.old), fg="red")
-                new = style(short_value(e.new), fg="green")
-                lines.append(f"  {style('~', fg='yellow')} {e.label}: {old} → {new}")
+                old = style(_visible(short_value(e.old)), fg="red")
+                new = style(_visible(short_value(e.new)), fg="green")
+                lines.append(f"  {style('~', fg='yellow')} {_visible(e.label)}: {old} → {new}")
             else:
-                lines.append(f"  {style('~', fg='yellow')} {e.label}")
+                lines.append(f"  {style('~', fg='yellow')} {_visible(e.label)}")
                 lines.append("      " + _text_ops(e, style, color))
     lines += ["", counts_line(diff)]
     return "\n".join(lines) + "\n"
 
 
 def _figure_label(e: Entry) -> str:
-    return e.label + (" (computed)" if e.derived else "")
+    return _visible(e.label) + (" (computed)" if e.derived else "")
 
 
 def _is_short(e: Entry) -> bool:
@@ -190,7 +198,7 @@ def comment_escape(text: str) -> str:
 
 def as_markdown(diff: ModelDiff) -> str:
     lines = [
-        f"### Disclosure diff: `{diff.old_label}` → `{diff.new_label}`",
+        f"### Disclosure diff: {_code(diff.old_label)} → {_code(diff.new_label)}",
         "",
         counts_line(diff).replace("--all", "`--all`"),
     ]
@@ -224,6 +232,11 @@ def as_markdown(diff: ModelDiff) -> str:
             else:
                 lines.append(f"- **Changed** {label}: {_md_ops(e)}")
     return "\n".join(lines) + "\n"
+
+
+def _code(label: str) -> str:
+    """A label (2022@main) as inline code; a backtick in it would end the code early."""
+    return f"`{_visible(label).replace('`', chr(39))}`"
 
 
 def _md_ops(e: Entry) -> str:
@@ -281,7 +294,8 @@ def as_json(diff: ModelDiff) -> str:
         "counts": diff.counts(),
         "changes": [entry_json(e) for e in diff.entries],
     }
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return visible_json(text)
 
 
 def render(diff: ModelDiff, fmt: str, color: bool = False) -> str:

@@ -143,6 +143,13 @@ def _read_manifest(name: str) -> dict:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
 
 
+def forget_layouts() -> None:
+    """Read the layouts' manifests again on next use (`disclosure serve`, after a manifest
+    was saved)."""
+    _read_manifest.cache_clear()
+    load_layout.cache_clear()
+
+
 def check_manifest(name: str) -> list[str]:
     """A layout's manifest against schemas/layout.schema.json (the tests check every
     layout we ship, so a build need not): the problems, as 'path: message'."""

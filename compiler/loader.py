@@ -6,20 +6,33 @@ anchors/aliases allow exponential expansion. So we build values from parser even
 ourselves, reject aliases, anchors, tags and duplicate keys with located messages, and construct
 plain scalars as `Decimal` (numbers written as numbers), bool (`true`/`false`), None
 (`null`, `~`, empty) or the string exactly as written.
+
+Text enters here, so the character rule is applied here, once, for every output:
+characters that could change how the published text reads (bidirectional controls, control
+characters, lone carriage returns, invisible format characters, private-use and unassigned
+code points; see `characters`) are refused at their line and column, anywhere in the file,
+comments included. What is harmless is normalised: CRLF line ends become LF, and text
+is put in Unicode NFC, so that equal-looking names are equal.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import yaml
 
+from . import characters
 from .diagnostics import Diagnostic, Location
 
 MAX_DEPTH = 40  # no disclosure file nests deeper than ~8; this only stops hostile input
+MAX_FILE_BYTES = 2_000_000  # the largest file of data/2022 has 20 KB; this only stops hostile input
+MAX_CHARACTER_PROBLEMS = 20  # per file: one refused character is usually pasted many times
+_STAND_IN = "\ufffd"  # what the parser sees in place of a refused character
 
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -93,48 +106,108 @@ def _schema_hint(text: str) -> str | None:
 
 def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse one file's text. Returns the document (None if unreadable) and its problems."""
+    text = text.replace("\r\n", "\n")  # CRLF files: the same lines as LF
+    refused = characters.find(text)
+    if refused:  # each is reported below; the parser sees a stand-in, so lines stay as written
+        chars = list(text)
+        for index, _ in refused:
+            chars[index] = _STAND_IN
+        text = "".join(chars)
     doc = Document(file=file, data=None, schema_hint=_schema_hint(text))
     problems: list[Diagnostic] = []
+    spans: list[_Span] = []
     parser = None
     try:
         parser = _Parser(text)
         _expect(parser, yaml.StreamStartEvent)
-        if parser.check_event(yaml.StreamEndEvent):  # an empty file
+        if parser.check_event(yaml.StreamEndEvent):  # an empty file (or only comments)
             doc.values[()] = Location(file, 1, 1)
-            return doc, []
-        _expect(parser, yaml.DocumentStartEvent)
-        doc.data = _Builder(doc, parser, problems).value((), depth=1)
-        _expect(parser, yaml.DocumentEndEvent)
-        if not parser.check_event(yaml.StreamEndEvent):
-            event = parser.peek_event()
-            raise LoadError("a second YAML document ('---') is not allowed", event.start_mark)
+        else:
+            _expect(parser, yaml.DocumentStartEvent)
+            doc.data = _Builder(doc, parser, problems, text, spans).value((), depth=1)
+            _expect(parser, yaml.DocumentEndEvent)
+            if not parser.check_event(yaml.StreamEndEvent):
+                event = parser.peek_event()
+                raise LoadError("a second YAML document ('---') is not allowed", event.start_mark)
     except LoadError as e:
-        return None, [Diagnostic(_loc(file, e.mark), e.message)]
-    except yaml.reader.ReaderError as e:  # a control character, e.g. a form feed from a PDF
+        doc, problems = None, [Diagnostic(_loc(file, e.mark), e.message)]
+    except yaml.reader.ReaderError as e:  # pragma: no cover - the character rule comes first
         # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters.
         if _Parser is yaml.SafeLoader:
             before = text[: e.position]
         else:
             before = text.encode("utf-8")[: e.position].decode("utf-8", "ignore")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
         char = e.character if isinstance(e.character, str) else chr(e.character)
-        return None, [
-            Diagnostic(
-                Location(file, line, column),
-                f"character U+{ord(char):04X} is not allowed in a data file; delete it",
-            )
-        ]
+        where = _position(before, len(before), file)
+        doc, problems = None, [Diagnostic(where, characters.message(char))]
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         problem = " ".join(p for p in (e.context, e.problem) if p)
-        return None, [Diagnostic(_loc(file, mark), f"malformed YAML: {problem}")]
+        where = _within(_loc(file, mark), text)
+        doc, problems = None, [Diagnostic(where, f"malformed YAML: {problem}")]
     except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks its errors
-        return None, [Diagnostic(Location(file), f"malformed YAML: {e}")]
+        doc, problems = None, [Diagnostic(Location(file), f"malformed YAML: {e}")]
     finally:
         if parser is not None:
             parser.dispose()
+    if refused:
+        problems = _refused_characters(file, text, refused, spans) + problems
     return doc, problems
+
+
+def _within(location: Location, text: str) -> Location:
+    """The parser reports the end of a file without a final line feed on a line after the
+    last: an editor (and a pull-request annotation) needs a line the file has."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    if location.line <= max(len(lines), 1):
+        return location
+    last = lines[-1] if lines else ""
+    return Location(location.file, max(len(lines), 1), len(last) + 1)
+
+
+def _position(text: str, index: int, file: str = "") -> Location:
+    """Line and column of `text[index]`, counting only line feeds as line breaks."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return Location(file, text.count("\n", 0, index) + 1, index - line_start + 1)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Where one scalar (a value, or a key) is written, as character indexes of the file."""
+
+    start: int
+    end: int
+    path: Path_
+
+
+def _field_at(spans: list[_Span], index: int) -> str:
+    """The field whose value (or key) holds character `index`; '' in a comment or between."""
+    k = bisect_right([s.start for s in spans], index) - 1
+    if k >= 0 and index < spans[k].end:
+        return _dotted(spans[k].path)
+    return ""
+
+
+def _refused_characters(
+    file: str, text: str, refused: list[tuple[int, str]], spans: list[_Span]
+) -> list[Diagnostic]:
+    shown = refused[:MAX_CHARACTER_PROBLEMS]
+    problems = [
+        Diagnostic(_position(text, index, file), characters.message(char), _field_at(spans, index))
+        for index, char in shown
+    ]
+    if len(refused) > len(shown):
+        index, char = refused[len(shown)]
+        problems.append(
+            Diagnostic(
+                _position(text, index, file),
+                f"{len(refused) - len(shown)} more characters like these are not shown; "
+                "delete every one (an editor's search for the code point finds them)",
+            )
+        )
+    return problems
 
 
 def _expect(parser, event_type) -> yaml.Event:
@@ -151,10 +224,31 @@ class _Builder:
     tags before anything is constructed, and keeps the fast C parser.
     """
 
-    def __init__(self, doc: Document, parser, problems: list[Diagnostic]):
+    def __init__(
+        self, doc: Document, parser, problems: list[Diagnostic], text: str, spans: list[_Span]
+    ):
         self.doc = doc
         self.parser = parser
         self.problems = problems
+        self.text = text
+        self.spans = spans
+
+    def _text(self, event: yaml.ScalarEvent, path: Path_) -> str:
+        """A scalar's text under the character rule: an escape in quotes ("\\u202e", "\\t")
+        can make a character the file itself does not hold; a tab is refused in text."""
+        start, end = event.start_mark.index, event.end_mark.index
+        self.spans.append(_Span(start, end, path))
+        value = event.value
+        for _, char in characters.find(value, in_value=True)[:1]:
+            index = self.text.find(char, start, end)
+            where = _position(self.text, index if index >= 0 else start, self.doc.file)
+            how = "" if index >= 0 else " (written as an escape in quotes)"
+            self.problems.append(
+                Diagnostic(where, characters.message(char, in_value=True) + how, _dotted(path))
+            )
+        if not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)
+        return value
 
     def _check(self, event) -> None:
         if isinstance(event, yaml.AliasEvent):
@@ -184,7 +278,7 @@ class _Builder:
         if isinstance(event, yaml.ScalarEvent):
             if event.style in ("|", ">"):
                 self.doc.block_scalars.add(path)
-            return parse_scalar(event.value, event.style)
+            return parse_scalar(self._text(event, path), event.style)
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
             while not self.parser.check_event(yaml.SequenceEndEvent):
@@ -207,7 +301,7 @@ class _Builder:
                     "a key must be a plain name, not a list or mapping", key_event.start_mark
                 )
             self.parser.get_event()
-            key = key_event.value
+            key = self._text(key_event, path + (key_event.value,))
             if key in first_line:
                 self.problems.append(
                     Diagnostic(
@@ -228,10 +322,18 @@ class _Builder:
     def _skip(self, depth: int) -> None:
         """Consume the value of a duplicate key (still checked for aliases and tags)."""
         scratch = Document(self.doc.file, None)
-        _Builder(scratch, self.parser, self.problems).value((), depth)
+        _Builder(scratch, self.parser, self.problems, self.text, []).value((), depth)
 
 
 def load_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [
+            Diagnostic(
+                Location(file, 1, 1),
+                f"file is too large ({len(raw):,} bytes, at most {MAX_FILE_BYTES:,}): a data "
+                "file of a disclosure holds a few kilobytes; check that this is the right file",
+            )
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -5,17 +5,23 @@ and name within its source project, a project by its name, an indicator row by i
 levels, a duty or goal text by similarity — so inserting one row reports one added row,
 not every row after it as changed. `LISTS` says how each list of the model is matched,
 and how its entries are named and summarised in one line.
+
+Matching stays near-linear for the longest lists a schema allows: keys are looked up in
+dicts, equal texts by hash, order is checked in O(n log n), and texts are compared for
+similarity only near the diagonal (`BAND`) with a bounded comparison (`chardiff.similarity`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from .chardiff import similarity
 from .model import ProcurementItem, to_tree
 from .numbers import item_number, money, plain_number
 
@@ -187,32 +193,57 @@ def _text_of(entry: Any) -> str:
     return "\n".join(parts)
 
 
+BAND = 8  # texts are compared with those at most this far from their place in the other list
+
+
 def _ratio(a: str, b: str) -> float:
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+    if not a or not b:
         return 0.0
-    return matcher.ratio()
+    shorter, longer = sorted((len(a), len(b)))
+    if 2 * shorter / (shorter + longer) < SIMILAR:  # cannot reach SIMILAR: skip the work
+        return 0.0
+    return similarity(a, b)
 
 
 def _similar_pairs(olds: list[str], news: list[str]) -> list[tuple[int, int]]:
-    """Order-preserving pairs of similar texts with the greatest total similarity."""
+    """Order-preserving pairs of similar texts with the greatest total similarity. Only
+    texts within BAND places of the diagonal are compared, and the best chain of pairs is
+    found in O(p log p) for p candidate pairs, so long lists stay near-linear."""
     n, m = len(olds), len(news)
-    score = [[_ratio(a, b) for b in news] for a in olds]
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            take = score[i][j] + best[i + 1][j + 1] if score[i][j] >= SIMILAR else 0.0
-            best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
-    pairs, i, j = [], 0, 0
-    while i < n and j < m:
-        if score[i][j] >= SIMILAR and best[i][j] == score[i][j] + best[i + 1][j + 1]:
-            pairs.append((i, j))
-            i, j = i + 1, j + 1
-        elif best[i][j] == best[i + 1][j]:
-            i += 1
-        else:
-            j += 1
-    return pairs
+    candidates = []  # (i, -j, score): by i, then j descending, so one i never chains twice
+    for i in range(n):
+        centre = i * m // n
+        for j in range(max(0, centre - BAND), min(m, centre + BAND + 1)):
+            ratio = _ratio(olds[i], news[j])
+            if ratio >= SIMILAR:
+                candidates.append((i, -j, ratio))
+    candidates.sort()
+    tree = [(0.0, -1)] * (m + 1)  # Fenwick tree over j: best (total, candidate) ending below j
+    back = [-1] * len(candidates)
+    totals = [0.0] * len(candidates)
+    for k, (_, neg_j, ratio) in enumerate(candidates):
+        j = -neg_j
+        best, index = 0.0, -1
+        position = j  # prefix query over j' < j (tree is 1-based: j' + 1 <= j)
+        while position > 0:
+            if tree[position][0] > best:
+                best, index = tree[position]
+            position -= position & -position
+        totals[k], back[k] = best + ratio, index
+        position = j + 1
+        while position <= m:
+            if totals[k] > tree[position][0]:
+                tree[position] = (totals[k], k)
+            position += position & -position
+    if not candidates:
+        return []
+    k = max(range(len(candidates)), key=lambda x: totals[x])
+    pairs = []
+    while k != -1:
+        i, neg_j, _ = candidates[k]
+        pairs.append((i, -neg_j))
+        k = back[k]
+    return pairs[::-1]
 
 
 def match_entries(spec: ListSpec, olds: list, news: list, norm: Callable = as_is) -> dict[int, int]:
@@ -233,7 +264,8 @@ def match_entries(spec: ListSpec, olds: list, news: list, norm: Callable = as_is
                     matched[j] = queue.popleft()
 
     def by_similarity(pairs_within: Callable) -> None:
-        left_old = [i for i in range(len(olds)) if i not in set(matched.values())]
+        taken = set(matched.values())
+        left_old = [i for i in range(len(olds)) if i not in taken]
         left_new = [j for j in range(len(news)) if j not in matched]
         a = [norm(_text_of(olds[i])) for i in left_old]
         b = [norm(_text_of(news[j])) for j in left_new]
@@ -278,18 +310,26 @@ def out_of_order(matched: dict[int, int]) -> set[int]:
     """New indexes of matched entries out of their old order (outside a longest run in order)."""
     order = sorted(matched)
     olds = [matched[j] for j in order]
-    # longest increasing subsequence of old indexes, O(n²) is plenty for these lists
-    length = [1] * len(olds)
-    back = [-1] * len(olds)
-    for k in range(len(olds)):
-        for p in range(k):
-            if olds[p] < olds[k] and length[p] + 1 > length[k]:
-                length[k], back[k] = length[p] + 1, p
+    # A longest run in order (patience sorting, O(n log n)), built from the end so that of
+    # equally long runs the one starting earliest is kept: swapping two neighbours moves
+    # the second. tails[k]: -(old index) that starts a run of length k + 1, largest first.
+    tails: list[int] = []
+    tail_at: list[int] = []
+    follow = [-1] * len(olds)
+    for k in reversed(range(len(olds))):
+        value = -olds[k]
+        length = bisect_left(tails, value)
+        if length == len(tails):
+            tails.append(value)
+            tail_at.append(k)
+        else:
+            tails[length], tail_at[length] = value, k
+        follow[k] = tail_at[length - 1] if length else -1
     keep: set[int] = set()
-    k = max(range(len(olds)), key=lambda x: length[x], default=-1)
+    k = tail_at[-1] if tail_at else -1
     while k != -1:
         keep.add(order[k])
-        k = back[k]
+        k = follow[k]
     return set(order) - keep
 
 

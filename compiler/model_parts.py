@@ -242,6 +242,20 @@ class Assets:
     def total(self) -> Decimal:
         return sum((c.value for c in self.categories if c.value is not None), ZERO)
 
+    def rows(self) -> list[tuple[int, int, AssetCategory]]:
+        """Every category and item below it as a table prints them: (depth, number of a
+        top-level category (0 below), category); nothing nested is left out."""
+        out: list[tuple[int, int, AssetCategory]] = []
+
+        def walk(category: AssetCategory, depth: int, number: int) -> None:
+            out.append((depth, number, category))
+            for child in category.children:
+                walk(child, depth + 1, 0)
+
+        for number, category in enumerate(self.categories, 1):
+            walk(category, 0, number)
+        return out
+
 
 # Performance goal setting (绩效目标设置情况) and project funding notes -----------------------
 

@@ -43,23 +43,44 @@ def percent2(value: Decimal | None, when_undefined: str = "100.00") -> str:
 
 
 _DIGITS = "零一二三四五六七八九"
+_PLACES = ("千", "百", "十", "")
+_GROUPS = ("", "万", "亿", "万亿")  # each a power of 10 000
 
 
 def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一, 100 → 一百 (enough for section and item numbers)."""
-    if n <= 0 or n >= 1000:
-        raise ValueError(f"no Chinese section numeral for {n}")
-    hundreds, rest = divmod(n, 100)
-    tens, ones = divmod(rest, 10)
+    """1 → 一, 10 → 十, 21 → 二十一, 101 → 一百零一, 1000 → 一千, 10010 → 一万零一十:
+    any count below 10^16, so every list a schema allows can be numbered."""
+    if n <= 0 or n >= 10_000 ** len(_GROUPS):
+        raise ValueError(f"no Chinese numeral for {n}")
+    groups = []  # four digits each, lowest first
+    while n:
+        n, group = divmod(n, 10_000)
+        groups.append(group)
     out = ""
-    if hundreds:
-        out += _DIGITS[hundreds] + "百"
-        if tens == 0 and ones:
+    zero = False  # a gap of zeros since the last digit written
+    for index in reversed(range(len(groups))):
+        group = groups[index]
+        if group == 0:
+            zero = bool(out)
+            continue
+        if out and (zero or group < 1000):
             out += "零"
-    if tens:
-        out += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
-    if ones:
-        out += _DIGITS[ones]
+        out += _group(group) + _GROUPS[index]
+        zero = False
+    return out[1:] if out.startswith("一十") else out  # 十, 十五, 十万: not 一十
+
+
+def _group(group: int) -> str:
+    """1 … 9999 in words, with 零 for a gap inside (一千零五)."""
+    out, zero = "", False
+    for place, digit in zip(_PLACES, f"{group:04d}", strict=True):
+        if digit == "0":
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        out += _DIGITS[int(digit)] + place
     return out
 
 

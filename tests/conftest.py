@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,24 @@ def cli():
         return runner.invoke(main, list(args), catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def pdf_2022() -> bytes:
+    """The 2022 PDF, built once in memory (the visual diff and browser tests compare with it)."""
+    from compiler.build import render_document
+
+    result = compile_year(parse_year_spec("2022", DATA))
+    rendered, problems, _ = render_document(result.model, result.documents, ("pdf",))
+    assert "pdf" in rendered, [d.format_text() for d in problems]
+    return rendered["pdf"]
+
+
+def pdf_page_texts(pdf: bytes, folder: Path) -> list[str]:
+    """The text of each page of `pdf` (pdftotext -layout), written to folder/pages.pdf."""
+    path = folder / "pages.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return out.split("\f")[:-1]

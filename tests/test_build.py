@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from conftest import DATA, ROOT, edit, line_of
 from markdown_it import MarkdownIt
 
+import compiler.output
 import compiler.render.markdown
 import compiler.render.pdf
 from compiler import parse_year_spec
@@ -442,25 +443,22 @@ def test_write_failure_leaves_every_previous_output(data_copy, previous, monkeyp
     assert snapshot(folder) == before, "disclosure.html is new while disclosure.md is old"
 
 
-def test_a_failed_rename_restores_the_files_already_replaced(data_copy, previous, monkeypatch):
-    """The second output cannot be renamed into place: the first is put back as it was."""
+def test_a_failed_switch_leaves_the_previous_set_and_nothing_beside_it(
+    data_copy, previous, monkeypatch
+):
+    """The new set is written but cannot be switched in (an I/O error at the rename): the
+    year still holds every previous output, and no half-written set is left beside it."""
     folder, before = previous
-    real_replace = os.replace
-    renames = []
 
-    def replace(source, target):
-        if str(source).endswith(".tmp") and folder in Path(target).parents:  # an output
-            renames.append(target)
-            if len(renames) == 2:
-                raise OSError(errno.EIO, "Input/output error")
-        real_replace(source, target)
+    def broken(*args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(compiler.output, "_exchange", broken)
     with pytest.raises(OSError, match="Input/output error"):
         build_year(parse_year_spec("2022", data_copy), folder.parent, ("html", "md"))
     monkeypatch.undo()
-    assert len(renames) == 2
-    assert snapshot(folder) == before, "old and new outputs are mixed after a failed rename"
+    assert snapshot(folder) == before, "old and new outputs are mixed after a failed switch"
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["2022"]
 
 
 def test_an_output_folder_that_is_a_file_exits_2_without_a_traceback(tmp_path, cli):

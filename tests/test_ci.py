@@ -92,6 +92,28 @@ def test_pull_request_workflow_annotates_diffs_and_uploads():
     assert "disclosure publish --check" in text  # a published edition never changes silently
 
 
+def test_pull_request_workflow_lists_changed_pages_and_uploads_their_pictures():
+    steps = _steps(ROOT / ".github/workflows/pull-request.yml")
+    pages = next(s for s in steps if "--pages" in s.get("run", ""))
+    assert re.search(r'disclosure diff "\$\{year\}@origin/\$\{BASE_REF\}" "\$\{year\}" '
+                     r'--pages "pages/\$\{year\}" --format md', pages["run"])  # fmt: skip
+    assert "GITHUB_STEP_SUMMARY" in pages["run"] and '"$status" -gt 1' in pages["run"]
+    uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert any(s["with"]["path"] == "pages/" for s in uploads)
+    assert steps.index(pages) < steps.index(
+        next(s for s in uploads if s["with"]["path"] == "pages/")
+    )
+
+
+def test_workflows_give_the_browser_tests_the_runners_chrome():
+    for workflow in WORKFLOWS:
+        runs = [step.get("run", "") for step in _steps(workflow)]
+        chrome = next((i for i, run in enumerate(runs) if "DISCLOSURE_CHROMIUM=" in run), None)
+        assert chrome is not None, f"{workflow.name} does not name the runner's Chrome"
+        assert "DISCLOSURE_CHROMEDRIVER=" in runs[chrome]
+        assert chrome < runs.index("make setup"), "named before the set-up, which then skips it"
+
+
 def test_publish_workflow_deploys_the_site():
     text = (ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
     assert "disclosure publish --out site" in text

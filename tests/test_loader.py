@@ -196,9 +196,9 @@ def test_two_documents_in_one_file_are_refused():
 def test_control_character_gives_a_located_one_line_diagnostic():
     # A form feed is what copy-pasting from a PDF leaves behind; YAML forbids it.
     doc, problem = load_bad("a: 1\nb: 2\nc: te\x0cxt\n")
-    assert doc is None
-    assert problem.location.file == "x.yaml"
-    assert problem.location.line == 3
+    assert problem.location == Location("x.yaml", 3, 6)
+    assert problem.field == "c"
+    assert "U+000C FORM FEED" in problem.message
     assert "\n" not in problem.format_text()
 
 

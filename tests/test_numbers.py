@@ -53,7 +53,26 @@ def test_chinese_numeral_above_one_hundred(n, expected):
     assert chinese_numeral(n) == expected
 
 
-@pytest.mark.parametrize("n", [0, -1, 1000])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1000, "一千"),
+        (1001, "一千零一"),
+        (1010, "一千零一十"),
+        (10000, "一万"),
+        (10010, "一万零一十"),
+        (100000, "十万"),
+        (150000, "十五万"),
+        (100010000, "一亿零一万"),
+        (123456789, "一亿二千三百四十五万六千七百八十九"),
+    ],
+)
+def test_chinese_numeral_for_any_count_a_list_can_have(n, expected):
+    """1,000 duties validate, so the thousandth needs its numeral (it was an internal error)."""
+    assert chinese_numeral(n) == expected
+
+
+@pytest.mark.parametrize("n", [0, -1, 10**16])
 def test_chinese_numeral_out_of_range_is_an_error(n):
     with pytest.raises(ValueError):
         chinese_numeral(n)

@@ -493,20 +493,21 @@ def test_missing_glyph_is_located_in_the_yaml(data_copy, fresh_font_caches):
     unit = data_copy / "2022" / "unit.yaml"
     performance = data_copy / "2022" / "performance.yaml"
     edit(unit, "负责组织起草市政府领导重要讲话", "负责组织起草😀市政府领导重要讲话")
-    # a block scalar (`|-`), the character on its second line
-    edit(performance, "  2022年，市政府将坚持", "  2022年，\n  市政府\ue000将坚持")
+    # a block scalar (`|-`), the character on its second line: an Ethiopic letter, a
+    # character of Unicode that the CJK fonts do not draw
+    edit(performance, "  2022年，市政府将坚持", "  2022年，\n  市政府\u1200将坚持")
     result = compile_year(parse_year_spec("2022", data_copy))
     assert result.ok, [d.format_text() for d in result.diagnostics]
-    problems = fonts.missing_glyphs(result.documents, "起草😀市政府 市政府\ue000将 ≥95% 合计")
+    problems = fonts.missing_glyphs(result.documents, "起草😀市政府 市政府\u1200将 ≥95% 合计")
     found = {p.message.split("'")[1]: p for p in problems}
-    assert set(found) == {"😀", "\ue000"}
-    emoji, private = found["😀"], found["\ue000"]
+    assert set(found) == {"😀", "\u1200"}
+    emoji, ethiopic = found["😀"], found["\u1200"]
     assert emoji.location.file.endswith("2022/unit.yaml")
     assert emoji.location.line == line_of(unit, "😀")
     assert emoji.field == "duties[4]"
     assert "U+1F600" in emoji.message
-    assert private.location.file.endswith("2022/performance.yaml")
-    assert private.location.line == line_of(performance, "\ue000")
+    assert ethiopic.location.file.endswith("2022/performance.yaml")
+    assert ethiopic.location.line == line_of(performance, "\u1200")
     assert all(p.is_error for p in problems)
 
 

@@ -12,7 +12,11 @@ from compiler.yaml_hints import find
 
 def warnings(data, year="2022") -> list[str]:
     result = compile_year(parse_year_spec(year, data))
-    return [d.format_text() for d in result.diagnostics if not d.is_error and "statutory table" not in d.message]
+    return [
+        d.format_text()
+        for d in result.diagnostics
+        if not d.is_error and "statutory table" not in d.message
+    ]
 
 
 def test_the_real_data_has_no_such_slips(data_copy):
@@ -25,31 +29,62 @@ def test_an_amount_typed_in_yuan_is_flagged_twice(data_copy):
     edit(three, "vehicle_operation: 59.65", "vehicle_operation: 596500")
     found = warnings(data_copy)
     line = line_of(three, "current:")
-    assert any(f"three-public.yaml:{line}:" in w and "7005 times as much" in w and "元 instead of 万元" in w for w in found)
-    assert any("“三公”经费 come to" in w and "more than the whole expenditure (9569.88 万元)" in w for w in found)
+    assert any(
+        f"three-public.yaml:{line}:" in w
+        and "7005 times as much" in w
+        and "元 instead of 万元" in w
+        for w in found
+    )
+    assert any(
+        "“三公”经费 come to" in w and "more than the whole expenditure (9569.88 万元)" in w
+        for w in found
+    )
 
 
 def test_a_change_without_its_reason_is_flagged(data_copy):
-    edit(data_copy / "2022" / "three-public.yaml", "  reception: 主要原因是我单位切实落实勤俭节约各项规定，严格控制公务接待费支出\n", "")
+    edit(
+        data_copy / "2022" / "three-public.yaml",
+        "  reception: 主要原因是我单位切实落实勤俭节约各项规定，严格控制公务接待费支出\n",
+        "",
+    )
     found = warnings(data_copy)
-    assert any("reception changed (减少 1.00 万元) and no reason is given: write it in reasons.reception" in w for w in found)
+    assert any(
+        "reception changed (减少 1.00 万元) and no reason is given: write it in reasons.reception"
+        in w
+        for w in found
+    )
 
 
 def test_a_reason_naming_the_wrong_direction_is_flagged(data_copy):
     budget = data_copy / "2022" / "budget.yaml"
     edit(budget, "project: 主要减少为", "project: 主要增加为")
     found = warnings(data_copy)
-    assert any(f"budget.yaml:{line_of(budget, '主要增加为')}:" in w and "the reason says 增加, but the figure 减少" in w for w in found)
+    assert any(
+        f"budget.yaml:{line_of(budget, '主要增加为')}:" in w
+        and "the reason says 增加, but the figure 减少" in w
+        for w in found
+    )
 
 
 def test_procurement_larger_than_the_budget_is_flagged(data_copy):
-    edit(data_copy / "2022" / "procurement.yaml", "quantity: 10\n        unit_price: 0.70", "quantity: 100000\n        unit_price: 0.70")
+    edit(
+        data_copy / "2022" / "procurement.yaml",
+        "quantity: 10\n        unit_price: 0.70",
+        "quantity: 100000\n        unit_price: 0.70",
+    )
     found = warnings(data_copy)
-    assert any("the procurement budget comes to" in w and "more than the whole expenditure" in w for w in found)
+    assert any(
+        "the procurement budget comes to" in w and "more than the whole expenditure" in w
+        for w in found
+    )
 
 
 def test_strict_makes_a_slip_an_error(data_copy, cli):
-    edit(data_copy / "2022" / "three-public.yaml", "vehicle_operation: 59.65", "vehicle_operation: 596500")
+    edit(
+        data_copy / "2022" / "three-public.yaml",
+        "vehicle_operation: 59.65",
+        "vehicle_operation: 596500",
+    )
     assert cli("validate", "--data", str(data_copy), "2022").exit_code == 0
     assert cli("validate", "--strict", "--data", str(data_copy), "2022").exit_code == 1
 
@@ -64,8 +99,18 @@ def test_strict_makes_a_slip_an_error(data_copy, cli):
         ("income:\n\tgeneral_budget: 1\n", 2, 1, "tab"),
         ("income:\n\u3000\u3000general_budget: 1\n", 2, 1, "full-width space"),
         ("income:\n  general_budget:9272.51\n", 2, 17, "no space after the colon"),
-        ("income:\n  general_budget: 1\n    fund_budget: 0\n", 3, 1, "indented by 4 spaces, more than"),
-        ("income:\n    general_budget: 1\n  fund_budget: 0\n", 3, 1, "matches none of the levels above (0, 4)"),
+        (
+            "income:\n  general_budget: 1\n    fund_budget: 0\n",
+            3,
+            1,
+            "indented by 4 spaces, more than",
+        ),
+        (
+            "income:\n    general_budget: 1\n  fund_budget: 0\n",
+            3,
+            1,
+            "matches none of the levels above (0, 4)",
+        ),
         ('unit:\n  code: "151001\n  name: x\n', 2, 9, "never closed"),
         ("current: {overseas: 0，vehicle_purchase: 0}\n", 1, 22, "full-width ，"),
     ],
@@ -84,7 +129,11 @@ def test_text_values_full_of_chinese_punctuation_are_not_mistakes():
 def test_no_real_data_file_is_mistaken_for_a_broken_one():
     from conftest import ROOT
 
-    files = [*DATA.rglob("*.yaml"), *(ROOT / "examples").rglob("*.yaml"), *(ROOT / "tests" / "data").rglob("*.yaml")]
+    files = [
+        *DATA.rglob("*.yaml"),
+        *(ROOT / "examples").rglob("*.yaml"),
+        *(ROOT / "tests" / "data").rglob("*.yaml"),
+    ]
     assert len(files) > 40
     for path in files:
         assert find(path.read_text(encoding="utf-8")) == [], path

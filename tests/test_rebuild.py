@@ -16,7 +16,9 @@ WANLI = ROOT / "examples" / "wanli" / "data"
 
 
 def build(cli, data: Path, out: Path, *years: str, extra: tuple = ()):
-    return cli("build", *years, "--data", str(data), "--out", str(out), "--format", "html,md", *extra)
+    return cli(
+        "build", *years, "--data", str(data), "--out", str(out), "--format", "html,md", *extra
+    )
 
 
 def stamps(out: Path) -> dict[str, int]:
@@ -30,7 +32,10 @@ def test_an_unchanged_rebuild_does_nothing_and_says_so(data_copy, tmp_path, cli)
     before = stamps(out)
     again = build(cli, data_copy, out, "2022")
     assert again.exit_code == 0
-    assert again.stdout.strip() == f"2022: up to date, nothing rebuilt (2 files in {out}; --force rebuilds)"
+    assert (
+        again.stdout.strip()
+        == f"2022: up to date, nothing rebuilt (2 files in {out}; --force rebuilds)"
+    )
     assert stamps(out) == before
     assert (out / "2022" / buildrecord.RECORD).is_file()
 
@@ -44,7 +49,11 @@ def test_a_change_rebuilds(data_copy, tmp_path, cli, change):
     assert build(cli, data_copy, out, "2022").exit_code == 0
     extra: tuple = ()
     if change == "data":
-        edit(data_copy / "2022" / "glossary.yaml", "指市级财政当年拨付的资金。", "指市级财政当年拨付的资金（已改）。")
+        edit(
+            data_copy / "2022" / "glossary.yaml",
+            "指市级财政当年拨付的资金。",
+            "指市级财政当年拨付的资金（已改）。",
+        )
     elif change == "previous year":
         shutil.copytree(data_copy / "2022", data_copy / "2021")  # its figures are 2022's baseline
     elif change == "output edited":
@@ -120,7 +129,17 @@ def test_schema_checks_are_remembered_by_content(data_copy, tmp_path):
     import sys
 
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    command = [sys.executable, "-X", "importtime", "-m", "compiler", "validate", "--data", str(data_copy), "2022"]
+    command = [
+        sys.executable,
+        "-X",
+        "importtime",
+        "-m",
+        "compiler",
+        "validate",
+        "--data",
+        str(data_copy),
+        "2022",
+    ]
     imported = re.compile(r"\|\s+jsonschema$", re.M)
     first = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
     assert first.returncode == 0 and imported.search(first.stderr)

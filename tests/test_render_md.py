@@ -171,5 +171,5 @@ def test_plain_text_from_the_data_is_escaped(hostile):
 
 def test_prose_from_the_data_carries_no_raw_html(hostile):
     """A duty is prose (Markdown allowed): its raw HTML must not reach a Markdown viewer."""
-    assert "负责" in hostile and "a|b组织起草" in hostile
+    assert "负责" in hostile and r"a\|b组织起草" in hostile  # a pipe never splits a table
     assert [t for t in html_tokens(hostile) if t != ("inline", "<br>", True)] == []

@@ -181,12 +181,16 @@ def _environment(kind: str, layout_dirs: tuple[Path, ...]) -> Environment:
             lambda ctx, text: Markup(prose.to_html_inline(expand(ctx, text)))
         )
     else:
+        # Prose is written from the tokens the HTML is rendered from (prose_markdown).
         env.filters["md_text"] = env.filters["text"] = md_escape
         env.filters["md_cell"] = pass_context(
-            lambda ctx, text: md_cell(prose.to_markdown(expand(ctx, text)))
+            lambda ctx, text: prose.to_markdown_cell(expand(ctx, text))
         )
         env.filters["md_prose"] = pass_context(
             lambda ctx, text: prose.to_markdown(expand(ctx, text))
+        )
+        env.filters["md_prose_inline"] = pass_context(
+            lambda ctx, text: prose.to_markdown_inline(expand(ctx, text))
         )
     return env
 
@@ -212,18 +216,20 @@ def _bytecode_cache(kind: str) -> FileSystemBytecodeCache | None:
     return FileSystemBytecodeCache(str(folder))
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#~&!"})
 
 
 def md_escape(text: str) -> str:
-    """Plain text (names, units) made literal in Markdown."""
+    """Plain text (names, units) made literal in Markdown. The loader has refused line
+    breaks in one-line text and every control character, so nothing here ends a line."""
     return str(text).translate(_MD_SPECIAL)
 
 
-def md_cell(text: str) -> str:
-    """Prose inside a pipe-table cell: one line, pipes escaped, line breaks as <br>."""
-    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
-    return "<br>".join(line.replace("|", "\\|") for line in lines)
+def forget_templates() -> None:
+    """Drop the compiled environments and the stylesheets read so far, so the next render
+    reads templates and stylesheets afresh (`disclosure serve`, after one was saved)."""
+    _environment.cache_clear()
+    _css.cache_clear()
 
 
 def css_text(for_print: bool = False, layout: Layout | None = None) -> str:

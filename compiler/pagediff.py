@@ -1,0 +1,253 @@
+"""The visual diff of two PDFs (`disclosure diff OLD NEW --pages DIR`): which pages changed.
+
+Pages are matched by their text (pagematch), so a change that moves the following pages
+further on reports only the pages it changed; every matched pair is also compared as a
+picture (a change of layout with the same words is a change too), leaving the page
+number out. For each changed, added or removed page a side-by-side PNG with the changed
+regions highlighted is written to DIR, and DIR/index.html shows them all.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, has_errors
+from .pageimage import changed_regions, side_by_side
+from .pagematch import match_pages
+from .pdfpages import PageText, page_texts, render_pages
+from .pipeline import YearResult
+
+COMPARE_DPI = 36  # enough to see any change of a glyph; a page takes 0.1 s
+SHOW_DPI = 100  # the side-by-side pictures: the tables' 7 pt figures stay readable
+OUR_FILES = re.compile(r"^(?:page|removed)-\d{3}\.png$|^index\.html$")
+
+
+@dataclass(frozen=True)
+class ChangedPage:
+    old: int | None  # 1-based page number in OLD; None: a page added in NEW
+    new: int | None  # 1-based page number in NEW; None: a page removed from OLD
+    regions: int  # highlighted regions (1 for a page added or removed)
+    image: str  # file name of the side-by-side picture, in DIR
+
+    @property
+    def kind(self) -> str:
+        return "added" if self.old is None else "removed" if self.new is None else "changed"
+
+
+@dataclass
+class PageDiff:
+    old_label: str
+    new_label: str
+    old_pages: int
+    new_pages: int
+    changed: list[ChangedPage] = field(default_factory=list)
+
+    @property
+    def same(self) -> bool:
+        return not self.changed
+
+
+def build_pdfs(results: list[YearResult]) -> tuple[list[bytes], list[Diagnostic]]:
+    """The PDF of each valid year, built side by side in two processes (a PDF takes a few
+    seconds of one core); a year whose files are the same as another's is built once."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    keys = [_inputs(result) for result in results]
+    unique = list(dict.fromkeys(keys))
+    if len(unique) == 1:
+        built = [_build_pdf(results[0])]
+    else:
+        from .render import pdf  # noqa: F401 - imported once; forked workers inherit it
+
+        with ProcessPoolExecutor(max_workers=len(unique)) as pool:
+            built = list(pool.map(_build_pdf, [results[keys.index(k)] for k in unique]))
+    problems = [d for _, found in built for d in found]
+    by_key = dict(zip(unique, (pdf for pdf, _ in built), strict=True))
+    return [by_key[key] for key in keys], problems
+
+
+def _inputs(result: YearResult) -> tuple:
+    """What a PDF is made of: the year and its files' bytes (the templates are the same)."""
+    return (result.source.year, tuple((n, d.raw) for n, d in sorted(result.documents.items())))
+
+
+def _build_pdf(result: YearResult) -> tuple[bytes, list[Diagnostic]]:
+    """The PDF of the year's own document (a department's: its package, units included)."""
+    from .build import render_document
+
+    rendered, problems, _ = render_document(result.model, result.documents, ("pdf",))
+    return rendered.get("pdf", b""), problems if has_errors(problems) else []
+
+
+def compare_pdfs(
+    old_pdf: bytes, new_pdf: bytes, out_dir: Path, labels: tuple[str, str]
+) -> PageDiff:
+    """Compare two PDFs page by page; write the pictures of the changed pages and an
+    index.html into out_dir (files of an earlier run there are replaced)."""
+    with tempfile.TemporaryDirectory(prefix="disclosure-pagediff-") as tmp:
+        paths = (Path(tmp) / "old.pdf", Path(tmp) / "new.pdf")
+        for path, data in zip(paths, (old_pdf, new_pdf), strict=True):
+            path.write_bytes(data)
+        if old_pdf == new_pdf:  # the builds are reproducible: same bytes, same pages
+            result = PageDiff(*labels, *[len(page_texts(paths[0]))] * 2)
+            _clear(out_dir)
+            _write_index(out_dir, result)
+            return result
+        with ThreadPoolExecutor(max_workers=4) as pool:  # poppler runs in its own processes
+            texts = list(pool.map(page_texts, paths))
+            small = list(pool.map(lambda p: render_pages(p, COMPARE_DPI), paths))
+        found = _changed_pairs(texts, small)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            wanted = [
+                sorted({pair[i] + 1 for pair in found if pair[i] is not None}) for i in (0, 1)
+            ]
+            big = list(pool.map(lambda i: render_pages(paths[i], SHOW_DPI, wanted[i]), (0, 1)))
+    result = PageDiff(*labels, len(texts[0]), len(texts[1]))
+    _clear(out_dir)
+    for old, new in found:
+        result.changed.append(_write_page(out_dir, labels, texts, big, old, new))
+    _write_index(out_dir, result)
+    return result
+
+
+def _changed_pairs(texts, small) -> list[tuple[int | None, int | None]]:
+    """(old index, new index) of every page that differs, in the new PDF's order."""
+    found = []
+    for pair in match_pages([p.text for p in texts[0]], [p.text for p in texts[1]]):
+        if pair.old is None or pair.new is None or not pair.same_text:
+            found.append((pair.old, pair.new))
+            continue
+        old_page, new_page = texts[0][pair.old], texts[1][pair.new]
+        ignore = _page_number_boxes(old_page, COMPARE_DPI) + _page_number_boxes(
+            new_page, COMPARE_DPI
+        )
+        if changed_regions(small[0][pair.old + 1], small[1][pair.new + 1], ignore):
+            found.append((pair.old, pair.new))
+    return found
+
+
+def _page_number_boxes(page: PageText, dpi: int) -> list[tuple[int, int, int, int]]:
+    scale = dpi / 72
+    return [
+        (
+            int(left * scale) - 2,
+            int(top * scale) - 2,
+            int(right * scale) + 3,
+            int(bottom * scale) + 3,
+        )
+        for left, top, right, bottom in page.page_number_boxes
+    ]
+
+
+def _write_page(out_dir: Path, labels, texts, big, old: int | None, new: int | None) -> ChangedPage:
+    old_image = big[0][old + 1] if old is not None else None
+    new_image = big[1][new + 1] if new is not None else None
+    regions = [(0, 0, *(new_image or old_image).size)]
+    if old_image is not None and new_image is not None:
+        ignore = _page_number_boxes(texts[0][old], SHOW_DPI) + _page_number_boxes(
+            texts[1][new], SHOW_DPI
+        )
+        # A layout change too small to see at SHOW_DPI still marks the page as a whole.
+        regions = changed_regions(old_image, new_image, ignore) or regions
+    captions = (
+        f"{labels[0]}  page {old + 1}" if old is not None else f"{labels[0]}  (no such page)",
+        f"{labels[1]}  page {new + 1}" if new is not None else f"{labels[1]}  (removed)",
+    )
+    name = f"page-{new + 1:03d}.png" if new is not None else f"removed-{old + 1:03d}.png"
+    side_by_side(old_image, new_image, regions, captions).save(out_dir / name)
+    return ChangedPage(
+        old + 1 if old is not None else None,
+        new + 1 if new is not None else None,
+        len(regions) if old_image is not None and new_image is not None else 1,
+        name,
+    )
+
+
+def _clear(out_dir: Path) -> None:
+    """Make out_dir, removing only what an earlier run wrote there."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path in out_dir.iterdir():
+        if path.is_file() and OUR_FILES.match(path.name):
+            path.unlink()
+
+
+def describe(page: ChangedPage) -> str:
+    if page.kind == "added":
+        return f"page {page.new}: added"
+    if page.kind == "removed":
+        return f"old page {page.old}: removed"
+    moved = f" (was page {page.old})" if page.old != page.new else ""
+    plural = "s" if page.regions != 1 else ""
+    return f"page {page.new}{moved}: {page.regions} changed region{plural}"
+
+
+def _write_index(out_dir: Path, result: PageDiff) -> None:
+    title = f"PDF pages changed: {result.old_label} → {result.new_label}"
+    if result.same:
+        body = f"<p>No page differs ({result.new_pages} pages).</p>"
+    else:
+        body = "\n".join(
+            f'<section><h2>{html.escape(describe(page))}</h2>\n<a href="{page.image}">'
+            f'<img src="{page.image}" alt="{html.escape(describe(page))}" loading="lazy"></a>'
+            "</section>"
+            for page in result.changed
+        )
+    (out_dir / "index.html").write_text(
+        f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font: 15px/1.5 sans-serif; margin: 1rem; }}
+img {{ max-width: 100%; border: 1px solid #999; }}
+h2 {{ font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }}
+</style>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p>{html.escape(_summary(result))}. Left: {html.escape(result.old_label)}, right:
+{html.escape(result.new_label)}; changed regions are outlined in red.</p>
+{body}
+</body>
+</html>
+""",
+        encoding="utf-8",
+    )
+
+
+def _summary(result: PageDiff) -> str:
+    count = len(result.changed)
+    pages = f"{result.new_pages} pages" + (
+        f", {result.old_pages} before" if result.old_pages != result.new_pages else ""
+    )
+    if not count:
+        return f"{result.old_label} → {result.new_label}: no page changed ({pages})"
+    return f"{result.old_label} → {result.new_label}: {count} page(s) changed ({pages})"
+
+
+def render_list(result: PageDiff, fmt: str, out_dir: Path) -> str:
+    """The list of changed pages: text for the terminal, md for a CI job summary, json."""
+    if fmt == "json":
+        data = asdict(result) | {"index": str(out_dir / "index.html")}
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if fmt == "md":
+        lines = [f"### {_summary(result)}", ""]
+        if not result.same:
+            lines += ["| page | was | what |", "|---:|---:|---|"]
+            for page in result.changed:
+                what = page.kind if page.kind != "changed" else f"{page.regions} region(s)"
+                lines.append(f"| {page.new or '—'} | {page.old or '—'} | {what} |")
+            lines.append("")
+        return "\n".join(lines) + "\n"
+    lines = [_summary(result)]
+    lines += [f"  {describe(page)}: {out_dir / page.image}" for page in result.changed]
+    lines.append(f"wrote {out_dir / 'index.html'}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,316 @@
+"""The web edition in a real browser (Debian's headless Chromium, driven by Selenium).
+
+At a desktop width (1280 px) and a phone's (390 px): the page never scrolls sideways (wide
+tables scroll inside their own box), no line with a long number has its characters spread
+apart by justification, every table heading holds at least two characters a line, and
+printing the page gives the PDF's page sizes. Screenshots are saved under pytest's
+temporary folder (the path is printed: `pytest -s` shows it) for a person to look at.
+Each check is also run once against a page broken on purpose, to show it can fail.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from conftest import DATA, edit
+
+from compiler import parse_year_spec
+from compiler.build import build_year
+
+pytestmark = pytest.mark.slow
+
+# Debian's chromium and chromedriver (scripts/setup.sh); a machine with its own Chrome names
+# it and its driver (the GitHub workflows do).
+CHROMIUM = os.environ.get("DISCLOSURE_CHROMIUM") or "/usr/bin/chromium"
+CHROMEDRIVER = os.environ.get("DISCLOSURE_CHROMEDRIVER") or "/usr/bin/chromedriver"
+# Without these, Chromium waits on network services this machine does not reach.
+FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run "
+    "--disable-background-networking --disable-component-update --disable-sync"
+).split()
+WIDTHS = {"desktop": (1280, False), "phone": (390, True)}  # px, mobile emulation
+
+# ---------------------------------------------------------------------------- measurements
+
+# Width of the page's content against the window's: more means the page scrolls sideways.
+# (A phone zooms out a page wider than the screen, widening innerWidth with it: the tests
+# compare with the screen's width too.)
+PAGE_OVERFLOW = "return [document.scrollingElement.scrollWidth, window.innerWidth];"
+
+# Each table's scroll box: [table class, box width, table width, overflow-x, box right edge].
+TABLE_BOXES = """
+return [...document.querySelectorAll("table.grid")].map(t => {
+  const box = t.parentElement;
+  return [t.className, box.clientWidth, t.offsetWidth, getComputedStyle(box).overflowX,
+          box.getBoundingClientRect().right];
+});
+"""
+
+# Headings narrower than two characters (their content box against their font size).
+NARROW_HEADINGS = """
+const narrow = [];
+for (const th of document.querySelectorAll("table.grid th")) {
+  const cs = getComputedStyle(th);
+  const inner = th.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  if (inner < 2 * parseFloat(cs.fontSize) || th.scrollWidth > th.clientWidth + 1)
+    narrow.push([th.textContent.trim(), Math.round(inner), cs.fontSize]);
+}
+return narrow;
+"""
+
+# For every paragraph holding a long number (1234.56): the widest step from one Chinese
+# character to the next on the same line, in units of the font size (1.0 when set solid;
+# justification adds the line's leftover space between characters), and whether it is
+# justified (text-align: justify, unless text-justify: none turns that off).
+SPREAD = """
+const LONG = /\\d{3,}\\.\\d{2}/, HAN = /[\\u4e00-\\u9fff]/;
+const range = document.createRange(), found = [];
+for (const el of document.querySelectorAll("main p, main li, main dd")) {
+  if (!LONG.test(el.textContent)) continue;
+  const size = parseFloat(getComputedStyle(el).fontSize);
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let prev = null, widest = 0;
+  for (let node; (node = walker.nextNode());) {
+    for (let i = 0; i < node.data.length; i++) {
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const r = range.getBoundingClientRect(), ch = node.data[i];
+      if (prev && HAN.test(ch) && HAN.test(prev.ch) && Math.abs(r.top - prev.top) < 2)
+        widest = Math.max(widest, (r.left - prev.left) / size);
+      prev = {ch, left: r.left, top: r.top};
+    }
+  }
+  const cs = getComputedStyle(el);
+  const justified = cs.textAlign === "justify" && cs.textJustify !== "none";
+  found.push([widest, justified, el.textContent.trim().slice(0, 30)]);
+}
+return found;
+"""
+SOLID = 1.03  # widest step allowed: a character and 3% (sub-pixel rounding stays below)
+
+
+# ---------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
+    if missing:
+        pytest.fail(
+            f"{', '.join(missing)} missing: run `make setup` (Debian chromium, chromium-driver)"
+        )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="disclosure-chromium-")
+    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def web_2022(tmp_path_factory) -> str:
+    """The 2022 web edition, built into a temporary folder; its file:// address."""
+    out = tmp_path_factory.mktemp("web")
+    result = build_year(parse_year_spec("2022", DATA), out, ("html",))
+    assert result.ok
+    return (out / "2022" / "disclosure.html").as_uri()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"\nscreenshots: {folder}")
+    return folder
+
+
+def show(driver, url: str, width: str) -> None:
+    pixels, mobile = WIDTHS[width]
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": pixels, "height": 844, "deviceScaleFactor": 1, "mobile": mobile},
+    )
+    driver.get(url)
+
+
+def screenshot(driver, path: Path, selector: str | None = None, full: bool = False) -> None:
+    if selector:
+        driver.execute_script("document.querySelector(arguments[0]).scrollIntoView()", selector)
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": full}
+    )
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def break_page(driver, css: str) -> None:
+    """Add a rule to the page, to show that a check fails on a page that has the fault."""
+    driver.execute_script(
+        "const s = document.createElement('style'); s.textContent = arguments[0];"
+        "document.head.append(s);",
+        css,
+    )
+
+
+# ---------------------------------------------------------------------------- the checks
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_screenshots(browser, web_2022, shots, width):
+    show(browser, web_2022, width)
+    places = {"top": None, "budget": "#budget", "procurement": "#procurement table",
+              "indicators": "#unit-indicators", "assets": "#assets"}  # fmt: skip
+    for name, selector in places.items():
+        screenshot(browser, shots / f"{width}-{name}.png", selector)
+    screenshot(browser, shots / f"{width}-whole-page.png", full=True)
+    for path in shots.glob(f"{width}-*.png"):
+        assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_page_never_scrolls_sideways_and_wide_tables_scroll_in_their_box(
+    browser, web_2022, width
+):
+    show(browser, web_2022, width)
+    content, window = browser.execute_script(PAGE_OVERFLOW)
+    screen = WIDTHS[width][0]
+    assert content <= window == screen, f"the page is {content} px wide on a {screen} px screen"
+    boxes = browser.execute_script(TABLE_BOXES)
+    assert len(boxes) >= 10
+    for name, _, _, overflow, right in boxes:
+        assert overflow == "auto", f"{name}: its box does not scroll"
+        assert right <= window, f"{name}: its box reaches past the window"
+    wide = [name for name, box, table, *_ in boxes if table > box]
+    if width == "phone":
+        assert any("procurement" in name for name in wide), "the procurement table scrolls"
+        box = browser.find_element("css selector", "#procurement .table-scroll")
+        browser.execute_script("arguments[0].scrollLeft = 300;", box)
+        assert browser.execute_script("return arguments[0].scrollLeft;", box) == 300
+        assert browser.execute_script("return window.scrollX;") == 0
+    else:
+        assert wide == [], "at 1280 px every table fits the column"
+
+
+def test_the_overflow_check_catches_a_table_that_widens_the_page(browser, web_2022):
+    show(browser, web_2022, "phone")
+    break_page(browser, ".table-scroll { overflow: visible !important; }")
+    content, _ = browser.execute_script(PAGE_OVERFLOW)
+    assert content > WIDTHS["phone"][0]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_line_with_a_long_number_is_spread_apart(browser, web_2022, width):
+    show(browser, web_2022, width)
+    found = browser.execute_script(SPREAD)
+    assert len(found) >= 5, "paragraphs with figures like 9569.88 were measured"
+    spread = [(round(w, 2), text) for w, justified, text in found if w > SOLID or justified]
+    assert spread == [], f"characters spread apart (widest step, in characters): {spread}"
+
+
+def test_the_spreading_check_catches_justified_text_on_a_phone(browser, web_2022):
+    show(browser, web_2022, "phone")
+    break_page(browser, "html { text-justify: auto !important; }")
+    widest = max(w for w, _, _ in browser.execute_script(SPREAD))
+    assert widest > 1.15, f"justified 2022 text at 390 px spreads to {widest:.2f} characters"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_table_headings_hold_two_characters_a_line(browser, web_2022, width):
+    show(browser, web_2022, width)
+    assert browser.execute_script(NARROW_HEADINGS) == []
+
+
+def test_the_headings_check_catches_squeezed_tables(browser, web_2022):
+    show(browser, web_2022, "phone")
+    break_page(browser, "table.grid { min-width: 0 !important; }")
+    assert len(browser.execute_script(NARROW_HEADINGS)) > 5
+
+
+def _page_sizes(pdf: Path) -> list[tuple[int, int]]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    count = re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1)
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", count, str(pdf)], capture_output=True, text=True, check=True
+    )
+    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info.stdout, re.M)
+    return [(round(float(w)), round(float(h))) for w, h in sizes]
+
+
+def _runs(sizes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Consecutive equal page sizes as one: [A4, A4, A4 landscape, A4] → [A4, landscape, A4]."""
+    return [size for i, size in enumerate(sizes) if i == 0 or sizes[i - 1] != size]
+
+
+def test_printing_the_page_gives_the_pdfs_page_sizes(browser, web_2022, pdf_2022, tmp_path):
+    """Chrome's print preview lays the page out on A4, turning to landscape for the
+    procurement table exactly as the PDF does."""
+    show(browser, web_2022, "desktop")
+    printed = browser.execute_cdp_cmd(
+        "Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True}
+    )
+    (tmp_path / "printed.pdf").write_bytes(base64.b64decode(printed["data"]))
+    (tmp_path / "built.pdf").write_bytes(pdf_2022)
+    a4 = {(595, 842), (842, 595)}
+    printed_sizes, built_sizes = (
+        _page_sizes(tmp_path / "printed.pdf"),
+        _page_sizes(tmp_path / "built.pdf"),
+    )
+    assert set(printed_sizes) == set(built_sizes) == a4
+    assert _runs(printed_sizes) == _runs(built_sizes) == [(595, 842), (842, 595), (595, 842)]
+
+
+def test_a_saved_edit_appears_in_the_open_browser_by_itself(browser, data_copy, shots):
+    """`disclosure serve` in the browser: the page reloads itself after a save, and shows
+    an error at its line when the save breaks the data."""
+    from compiler.serve import preview_server
+
+    server = preview_server(data_copy, 2022, 0)
+    server.start()
+    try:
+        show(browser, server.url, "desktop")
+        browser.execute_script("window.notReloaded = true;")
+        assert "7.70" not in browser.find_element("id", "procurement").text
+        procurement = data_copy / "2022" / "procurement.yaml"
+        saved = time.perf_counter()
+        edit(
+            procurement,
+            "quantity: 10\n        unit_price: 0.70",
+            "quantity: 11\n        unit_price: 0.70",
+        )
+        seconds = _wait_for(
+            browser, "return document.getElementById('procurement')?.innerText.includes('7.70');"
+        )
+        assert seconds - saved < 3, f"the edit took {seconds - saved:.1f} s to appear"
+        assert browser.execute_script("return window.notReloaded;") is None, "the page reloaded"
+        edit(procurement, "quantity: 11\n", "quantity: eleven\n")
+        _wait_for(browser, "return !!document.getElementById('problems');")
+        screenshot(browser, shots / "serve-error.png")
+        assert "procurement.yaml:" in browser.find_element("id", "problems").text
+        edit(procurement, "quantity: eleven\n", "quantity: 10\n")
+        _wait_for(browser, "return !!document.getElementById('procurement');")
+    finally:
+        server.stop()
+
+
+def _wait_for(browser, script: str, timeout: float = 10) -> float:
+    """Poll the page until `script` is true; the time it became true."""
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        try:
+            if browser.execute_script(script):
+                return time.perf_counter()
+        except Exception:  # the page is being replaced by its reload
+            pass
+        time.sleep(0.05)
+    pytest.fail(f"the page did not change within {timeout} s: {script}")
