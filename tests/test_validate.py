@@ -178,7 +178,9 @@ def test_typo_in_a_key(year, validate):
     assert_failed(result)
     unknown = one_line(result.stderr, f"{shown(budget)}:3:3: error: income.genral_budget: ")
     assert "unknown field 'genral_budget'" in unknown
-    assert "general_budget" in unknown.split("expected one of:")[1]
+    # the field it was meant to be is named first, then every allowed one
+    assert "did you mean 'general_budget'?" in unknown
+    assert "general_budget" in unknown.split("allowed:")[1]
     missing = [
         line
         for line in lines_starting(result.stderr, f"{shown(budget)}:")
