@@ -2,7 +2,7 @@
 
     python scripts/messages.py update   # the code's msgids (and click's) into the .po
     python scripts/messages.py compile  # the .po into the .mo the tool reads
-    python scripts/messages.py check    # every msgid translated, no unknown placeholder, .mo current
+    python scripts/messages.py check    # all translated, no unknown placeholder, .mo current
     python scripts/messages.py fill FILE.yaml   # translations from a mapping msgid: 中文
     python scripts/messages.py merge BASE OURS THEIRS   # a git merge driver: union of two .po
 
