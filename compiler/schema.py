@@ -268,7 +268,11 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         # jsonschema raises one such error per missing field, each naming them all here: the
         # pipeline's sorted_diagnostics drops the repeats.
         out = []
+        allowed = set(error.schema.get("properties", {}))
+        unknown = [key for key in value if key not in allowed]
         for missing in (key for key in error.validator_value if key not in value):
+            if difflib.get_close_matches(missing, unknown, n=1, cutoff=0.6):
+                continue  # a misspelt key: its own message names this field ("did you mean")
             sub = error.schema.get("properties", {}).get(missing, {})
             sub_title = sub.get("title") if isinstance(sub, dict) else None
             out.append(

@@ -181,12 +181,8 @@ def test_typo_in_a_key(year, validate):
     # the field it was meant to be is named first, then every allowed one
     assert "did you mean 'general_budget'?" in unknown
     assert "general_budget" in unknown.split("allowed:")[1]
-    missing = [
-        line
-        for line in lines_starting(result.stderr, f"{shown(budget)}:")
-        if ": error: income.general_budget: missing required field 'general_budget'" in line
-    ]
-    assert len(missing) == 1, result.stderr
+    # one mistake, one message: the misspelt key is not also reported as a missing field
+    assert len(lines_starting(result.stderr, f"{shown(budget)}:")) == 1, result.stderr
 
 
 def test_unknown_top_level_field(year, validate):
