@@ -120,6 +120,15 @@ def _unexpected(rel: str, slug: str) -> str:
             "unexpected folder {folder}: a unit's folder name is lower-case letters, "
             "digits and hyphens, e.g. units/office"
         ).format(folder=f"{UNITS_DIR}/{slug}")
+    inner = split_unit(rel)[1]
+    if inner.startswith(PROJECTS_DIR + "/"):
+        name = inner.removeprefix(PROJECTS_DIR + "/")
+        return _(
+            "the project file name {name} is not allowed: it starts with a two- or three-digit "
+            "number and a hyphen, then the project's name in Chinese characters, lower-case "
+            "letters, digits or hyphens, and ends in .yaml, e.g. projects/01-机关工作经费.yaml; "
+            "rename the file"
+        ).format(name=name)
     return _(
         "unexpected file: a year holds only {expected} (and a department units/<name>/)"
     ).format(expected=expected)

@@ -134,3 +134,13 @@ def test_a_project_file_may_be_named_in_chinese(cli, chinese, data_copy):
     result = cli("validate", "2022", "--data", str(data_copy))
     assert result.exit_code == 0, result.output
     assert "2022：数据无误" in result.output
+
+
+def test_a_project_file_name_that_is_not_allowed_says_which_names_are(cli, chinese, data_copy):
+    projects = data_copy / "2022" / "projects"
+    sorted(projects.iterdir())[0].rename(projects / "01-机关（工作）经费.yaml")
+    result = cli("validate", "2022", "--data", str(data_copy))
+    assert result.exit_code == 1
+    [message] = [m for m in result.output.splitlines() if "01-机关（工作）经费.yaml" in m]
+    assert "项目文件名 01-机关（工作）经费.yaml 不符合要求" in message
+    assert "例如 projects/01-机关工作经费.yaml" in message
