@@ -144,3 +144,31 @@ def test_a_project_file_name_that_is_not_allowed_says_which_names_are(cli, chine
     [message] = [m for m in result.output.splitlines() if "01-机关（工作）经费.yaml" in m]
     assert "项目文件名 01-机关（工作）经费.yaml 不符合要求" in message
     assert "例如 projects/01-机关工作经费.yaml" in message
+
+
+def test_the_systems_reasons_are_said_in_chinese(chinese):
+    import errno
+
+    from compiler.cli import os_error_message
+
+    denied = PermissionError(errno.EACCES, "Permission denied", "build/2022")
+    assert os_error_message(denied).startswith("build/2022：没有权限")
+    full = OSError(errno.ENOSPC, "No space left on device", "build/2022/disclosure.pdf")
+    assert os_error_message(full) == "build/2022/disclosure.pdf：磁盘已满（请清理磁盘空间后重试）"
+    # a rarer error keeps the system's words rather than losing the reason
+    odd = OSError(errno.ELOOP, "Too many levels of symbolic links", "data/2022")
+    assert os_error_message(odd) == "data/2022：Too many levels of symbolic links"
+
+
+def test_a_build_the_system_refuses_exits_2_with_the_reason_in_chinese(cli, chinese, monkeypatch):
+    import errno
+
+    import compiler.orchestrate as orchestrate
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", "build/2022")
+
+    monkeypatch.setattr(orchestrate, "build_many", refuse)
+    result = cli("build", "2022")
+    assert result.exit_code == 2
+    assert "错误：build/2022：没有权限" in result.output
