@@ -1,11 +1,11 @@
 # The two commands of the README: `make build` and `make test` (each runs the set-up first).
-.PHONY: setup build test bench lint
+.PHONY: setup build test bench lint messages
 
 setup:
 	@scripts/setup.sh
 
 build: setup
-	disclosure build 2022
+	disclosure build
 
 test: setup
 	python3 -m pytest
@@ -15,3 +15,9 @@ bench: setup
 
 lint: setup
 	ruff check compiler tests bench
+
+# After adding or changing a message in the code: its msgid into the Chinese catalogue
+# (then write the Chinese in compiler/locale/zh_CN/LC_MESSAGES/disclosure.po), and the .mo.
+messages: setup
+	python3 scripts/messages.py update
+	python3 scripts/messages.py compile

@@ -6,6 +6,7 @@ error or trouble (a missing year, a bad git revision, no CJK font).
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -14,7 +15,9 @@ from pathlib import Path
 import click
 
 from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
+from .cli_i18n import lang_option, translate
 from .diagnostics import Diagnostic, has_errors, strictly
+from .i18n import N_, _, set_language
 from .sources import SourceError, available_years, parse_year_spec
 
 
@@ -23,11 +26,17 @@ def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
         return list(years)
     found = available_years(data_dir)
     if not found:
-        raise Trouble(f"no years found under {data_dir}/ (expected folders like {data_dir}/2022)")
+        raise Trouble(
+            _("no years found under {folder}/ (expected folders like {folder}/2022)").format(
+                folder=data_dir
+            )
+        )
     return [str(y) for y in found]
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
+    """GitHub annotations on stdout; else the text form on stderr (for `gitlab`, the job
+    log's copy of what the report on stdout says)."""
     for d in diagnostics:
         line = d.format_github() if fmt == "github" else d.format_text()
         click.echo(line, err=fmt != "github")
@@ -58,32 +67,67 @@ def _summary(results: list) -> str:
     warnings = sum(1 for r in results for d in r.diagnostics if not d.is_error)
     labels = ", ".join(r.source.label for r in results)
     if errors:
-        return f"{labels}: {errors} error(s), {warnings} warning(s)"
-    return f"{labels}: valid" + (f" ({warnings} warning(s))" if warnings else "")
+        return _("{years}: {errors} error(s), {warnings} warning(s)").format(
+            years=labels, errors=errors, warnings=warnings
+        )
+    if warnings:
+        return _("{years}: valid ({warnings} warning(s))").format(years=labels, warnings=warnings)
+    return _("{years}: valid").format(years=labels)
 
 
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "github"]),
+    type=click.Choice(["text", "github", "gitlab"]),
     default=None,
-    help="How to print problems: text (file:line:col: …) or github (workflow annotations). "
-    "Default: github when GITHUB_ACTIONS=true, else text.",
+    help=N_(
+        "How to print problems: text (file:line:col: …), github (workflow annotations) or "
+        "gitlab (a Code Quality report, JSON on stdout, with the text form on stderr). "
+        "Default: github when GITHUB_ACTIONS=true, else text."
+    ),
 )
 
 
+# The operating system's reasons, which it gives in English, for the errors a clerk meets.
+_OS_REASONS = {
+    errno.EACCES: N_("no permission"),
+    errno.EPERM: N_("no permission"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.ENOENT: N_("it does not exist"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+    errno.ENOTDIR: N_("a part of the path is a file, not a folder"),
+    errno.EEXIST: N_("it exists already"),
+}
+
+
+def os_error_message(error: OSError) -> str:
+    """`path: reason` in the chosen language (the system's own words for rarer errors)."""
+    reason = _(_OS_REASONS[error.errno]) if error.errno in _OS_REASONS else error.strerror
+    if not reason:
+        return str(error)
+    if error.filename is None:
+        return reason
+    return _("{path}: {reason}").format(path=error.filename, reason=reason)
+
+
 class _Commands(click.Group):
-    """The reviewer's commands (diff, new-year, textconv), `import` and `serve` are imported
-    only when asked for: they pull in difflib, the new-year editor, a workbook reader, a file
-    watcher and an HTTP server, which `validate` and `build` never need (this keeps
-    `validate` fast; the pattern is click's documented lazy loading). Name → (module,
-    attribute)."""
+    """The reviewer's and publisher's commands (diff, new-year, textconv, import, serve,
+    publish, correct, init, schemas) are imported only when asked for: they pull in difflib,
+    the new-year editor, a workbook reader, a file watcher, an HTTP server and the renderers,
+    which `validate` never needs (this keeps `validate` fast; the pattern is click's
+    documented lazy loading). Name → (module, attribute)."""
 
     LAZY = {
         "diff": ("cli_review", "diff"),
         "new-year": ("cli_review", "new_year"),
         "textconv": ("cli_review", "textconv"),
         "import": ("cli_import", "import_workbook"),
+        "publish": ("cli_publish", "publish"),
+        "correct": ("cli_publish", "correct"),
+        "init": ("cli_datarepo", "init"),
+        "schemas": ("cli_datarepo", "schemas"),
         "serve": ("cli_serve", "serve"),
         "fmt": ("cli_fmt", "fmt"),
     }
@@ -102,47 +146,71 @@ class _Commands(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except FontError as e:
-            raise Trouble(f"cannot build the PDF: {e}") from e
-        except (SourceError, OSError, BuildSettingError, UnsafeOutputName) as e:
+            raise Trouble(_("cannot build the PDF: {reason}").format(reason=e)) from e
+        except OSError as e:
+            raise Trouble(os_error_message(e)) from e
+        except (SourceError, BuildSettingError, UnsafeOutputName) as e:
             raise Trouble(str(e)) from e
         except Exception as e:
             if os.environ.get("DISCLOSURE_DEBUG"):
                 raise
             raise Trouble(
-                f"internal error: {type(e).__name__}: {e} "
-                "(please report it; DISCLOSURE_DEBUG=1 shows where it happened)"
+                _(
+                    "internal error: {error} (please report it; DISCLOSURE_DEBUG=1 shows "
+                    "where it happened)"
+                ).format(error=f"{type(e).__name__}: {e}")
             ) from e
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
             module, attribute = self.LAZY[name]
-            return getattr(importlib.import_module(f".{module}", __package__), attribute)
+            command = getattr(importlib.import_module(f".{module}", __package__), attribute)
+            return translate(command)
         return super().get_command(ctx, name)
 
+    def main(self, *args, **kwargs):
+        """Chinese unless the environment asks for English (--lang may change it again)."""
+        set_language(None)
+        translate(self)
+        return super().main(*args, **kwargs)
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_("Compile yearly budget disclosures (单位预算信息公开) from YAML."),
+)
 @click.version_option(package_name="disclosure-compiler")
+@lang_option
 def main() -> None:
-    """Compile yearly budget disclosures (单位预算信息公开) from YAML."""
+    pass
 
 
 strict_option = click.option(
     "--strict",
     is_flag=True,
-    help="Treat every warning as an error (a statutory table not published, an empty part "
-    "without its statement, a reason that contradicts its figure): for a publishing pipeline.",
+    help=N_(
+        "Treat every warning as an error (a statutory table not published, an empty part "
+        "without its statement, a reason that contradicts its figure): for a publishing "
+        "pipeline."
+    ),
 )
 
 
-@main.command()
+@main.command(
+    help=N_("Check YEARS (default: every year under --data). YEAR@REV reads a git revision.")
+)
 @click.argument("years", nargs=-1)
 @data_option
 @format_option
 @strict_option
 def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None, strict: bool) -> None:
-    """Check YEARS (default: every year under --data). YEAR@REV reads a git revision."""
     fmt = fmt or _default_format()
     results = compile_years(data_dir, years, fmt, strict)
+    if fmt == "gitlab":
+        from .codequality import report
+
+        click.echo(report([d for r in results for d in r.diagnostics]), nl=False)
     click.echo(_summary(results), err=True)
     if any(has_errors(r.diagnostics) or r.model is None for r in results):
         sys.exit(DATA_ERRORS)
@@ -155,13 +223,22 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise click.BadParameter(
-            f"unknown format {', '.join(unknown) or '(none)'}; choose from {','.join(FORMATS)}",
+            _("unknown format {formats}; choose from {choices}").format(
+                formats=", ".join(unknown) or _("(none)"), choices=",".join(FORMATS)
+            ),
             param_hint="--format",
         )
     return chosen
 
 
-@main.command()
+@main.command(
+    help=N_(
+        "Validate and compile YEARS into OUT/<year>/disclosure.{html,md,pdf}; a department's "
+        "units also alone, into OUT/<year>/units/<name>/.\n\nNothing is written for a year "
+        "whose data has errors. A year whose data, the tool and the fonts are unchanged since "
+        "its outputs were written is not rebuilt (--force does)."
+    )
+)
 @click.argument("years", nargs=-1)
 @data_option
 @click.option(
@@ -169,24 +246,26 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     "formats",
     default="html,md,pdf",
     show_default=True,
-    help="Comma-separated formats to write: html, md, pdf, xlsx (the statutory tables as a "
-    "workbook).",
+    help=N_(
+        "Comma-separated formats to write: html, md, pdf, xlsx (the statutory tables as a "
+        "workbook)."
+    ),
 )
-@out_option("build", "Output folder; each year goes to OUT/<year>/.")
+@out_option("build", N_("Output folder; each year goes to OUT/<year>/."))
 @click.option(
     "--diagnostics",
     "fmt",
     type=click.Choice(["text", "github"]),
     default=None,
-    help="How to print problems (default: github under GitHub Actions, else text).",
+    help=N_("How to print problems (default: github under GitHub Actions, else text)."),
 )
 @strict_option
-@click.option("--force", is_flag=True, help="Rebuild even a year whose outputs are up to date.")
+@click.option("--force", is_flag=True, help=N_("Rebuild even a year whose outputs are up to date."))
 @click.option(
     "--jobs",
     type=click.IntRange(1, 64),
     default=None,
-    help="Years built at once, each in its own process (default: one per core).",
+    help=N_("Years built at once, each in its own process (default: one per core)."),
 )
 def build(
     years: tuple[str, ...],
@@ -198,12 +277,6 @@ def build(
     force: bool,
     jobs: int | None,
 ) -> None:
-    """Validate and compile YEARS into OUT/<year>/disclosure.{html,md,pdf}; a department's
-    units also alone, into OUT/<year>/units/<name>/.
-
-    Nothing is written for a year whose data has errors. A year whose data, the tool and
-    the fonts are unchanged since its outputs were written is not rebuilt (--force does).
-    """
     from .orchestrate import build_many
 
     chosen = _parse_formats(formats)
@@ -215,41 +288,26 @@ def build(
     ):
         if outcome.skipped:
             click.echo(
-                f"{outcome.label}: up to date, nothing rebuilt "
-                f"({len(outcome.outputs)} files in {out_dir}; --force rebuilds)"
+                _(
+                    "{year}: up to date, nothing rebuilt ({count} files in {folder}; "
+                    "--force rebuilds)"
+                ).format(year=outcome.label, count=len(outcome.outputs), folder=out_dir)
             )
             continue
         _print_diagnostics(outcome.diagnostics, fmt)
         if not outcome.ok:
             failed = True
             errors = sum(1 for d in outcome.diagnostics if d.is_error)
-            click.echo(f"{outcome.label}: {errors} error(s); nothing written", err=True)
+            click.echo(
+                _("{year}: {errors} error(s); nothing written").format(
+                    year=outcome.label, errors=errors
+                ),
+                err=True,
+            )
             continue
         for path in outcome.outputs:
-            click.echo(f"wrote {path}")
+            click.echo(_("wrote {path}").format(path=path))
         for font in outcome.fonts:
-            click.echo(f"embedded font {font}")
+            click.echo(_("embedded font {font}").format(font=font))
     if failed:
         sys.exit(DATA_ERRORS)
-
-
-@main.command()
-@data_option
-@out_option("site", "Folder of the published site.")
-@strict_option
-def publish(data_dir: Path, out_dir: Path, strict: bool) -> None:
-    """Build every year into OUT with names that say unit and year, plus OUT/index.html."""
-    from .publish import publish as publish_all
-
-    result = publish_all(data_dir, out_dir, strict=strict)
-    if not result.years:
-        raise Trouble(f"no years found under {data_dir}/")
-    for built in result.years:
-        _print_diagnostics(built.compiled.diagnostics + built.diagnostics, _default_format())
-    if not result.ok:
-        click.echo("nothing published: fix the errors above", err=True)
-        sys.exit(DATA_ERRORS)
-    for built in result.years:
-        for path in built.outputs.values():
-            click.echo(f"wrote {path}")
-    click.echo(f"wrote {result.index}")

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from .characters import visible
+from .i18n import N_
 
 OK = 0
 DATA_ERRORS = 1  # for diff: the two sides differ
@@ -33,7 +34,7 @@ data_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("data"),
     show_default=True,
-    help="Folder holding one folder per year (and, for YEAR@REV, inside a git repository).",
+    help=N_("Folder holding one folder per year (and, for YEAR@REV, inside a git repository)."),
 )
 
 

@@ -115,7 +115,7 @@ def diff(
         old_model, new_model, old_label=old_label, new_label=new_label, show_all=show_all
     )
     if color is None:  # plain text, with [-…-]{+…+} marks, when piped or redirected
-        color = click.get_text_stream("stdout").isatty()
+        color = sys.stdout.isatty()
     click.echo(render(result, fmt, color=fmt == "text" and color), nl=False, color=color)
     sys.exit(SAME if result.same else DIFFERENT)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .characters import visible
+from .i18n import CHINESE, _, language
 
 Severity = Literal["error", "warning"]
 
@@ -37,6 +38,9 @@ class Diagnostic:
     message: str
     field: str = ""
     severity: Severity = "error"
+    # The field in the clerk's words (项目“机关工作经费” › 第3个采购物品 › 单价（万元）),
+    # set by the pipeline from the schemas' titles; shown instead of `field` in Chinese.
+    field_words: str = dataclasses.field(default="", compare=False)
     sort_key: tuple = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -47,11 +51,23 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    @property
+    def shown_field(self) -> str:
+        """The field as the reader of this language knows it."""
+        if self.field_words and language() == CHINESE:
+            return self.field_words
+        return self.field
+
+    @property
+    def severity_word(self) -> str:
+        return _("error") if self.is_error else _("warning")
+
     def format_text(self) -> str:
-        """`file:line:col: error: field.path: message` — the form compilers and editors use."""
-        where = f"{self.field}: " if self.field else ""
+        """`file:line:col: error: field.path: message` — the form compilers and editors use
+        (in Chinese: `file:line:col: 错误: 项目“…” › 单价（万元）: message`)."""
+        where = f"{self.shown_field}: " if self.field else ""
         message = self.message.replace("\n", "↵")  # one problem, one line: editors parse it
-        return visible(f"{self.location}: {self.severity}: {where}{message}", keep="")
+        return visible(f"{self.location}: {self.severity_word}: {where}{message}", keep="")
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command, shown as an annotation on the file's line."""
@@ -59,7 +75,7 @@ class Diagnostic:
         props = [f"file={_escape_property(visible(loc.file, keep=''))}"]
         if loc.line:
             props += [f"line={loc.line}", f"col={loc.column}"]
-        title = visible(self.field, keep="") if self.field else "disclosure"
+        title = visible(self.shown_field, keep="") if self.field else "disclosure"
         props.append(f"title={_escape_property(title)}")
         return f"::{self.severity} {','.join(props)}::{_escape_data(visible(self.message))}"
 

@@ -8,11 +8,17 @@ Reads the schema files directly (no validator), so naming a field costs nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .paths import SCHEMAS_DIR
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .loader import Document
 
 NAME_KEYS = ("name", "term", "title", "code")  # what names an entry of a list
 
@@ -23,13 +29,17 @@ def _schema(file: str) -> dict:
 
 
 def _resolve(node: Any, file: str) -> tuple[Any, str]:
-    """Follow $ref (and an allOf of one $ref) to the schema node it names."""
+    """Follow $ref (and an allOf of one $ref) to the schema node it names. The keys written
+    beside a $ref (a title, the items of a list whose limits the $ref adds) stay: in JSON
+    Schema 2020-12 both apply."""
     for _ in range(10):
         if not isinstance(node, dict):
             return node, file
         ref = node.get("$ref")
+        own = {k: v for k, v in node.items() if k != "$ref"}
         if ref is None and isinstance(node.get("allOf"), list) and node["allOf"]:
             ref = node["allOf"][0].get("$ref")
+            own.pop("allOf")
         if ref is None:
             return node, file
         target_file, _, pointer = ref.partition("#")
@@ -37,8 +47,7 @@ def _resolve(node: Any, file: str) -> tuple[Any, str]:
         target: Any = _schema(file)
         for part in pointer.strip("/").split("/") if pointer.strip("/") else ():
             target = target[part]
-        title = node.get("title")
-        node = dict(target, title=title) if title and isinstance(target, dict) else target
+        node = {**target, **own} if isinstance(target, dict) else target
     return node, file
 
 
@@ -57,7 +66,7 @@ def describe(kind: str, path: tuple, data: Any) -> str:
             entry = value[part] if isinstance(value, list) and part < len(value) else None
             listed = words.pop() if words else (_title(items) or "")
             name = _entry_name(entry)
-            words.append(f"{listed}“{name}”" if name else f"{listed}第{part + 1}项")
+            words.append(f"{listed}“{name}”" if name else f"第{part + 1}个{listed}")
             node, value = items, entry
         else:
             properties = _properties(node, part)
@@ -94,3 +103,32 @@ def _entry_name(entry: Any) -> str | None:
                 text = entry[key].strip()
                 return text if len(text) <= 20 else text[:19] + "…"
     return None
+
+
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+
+
+def parse_dotted(field: str) -> tuple:
+    """'projects[0].items[2].unit_price' → ('projects', 0, 'items', 2, 'unit_price')."""
+    return tuple(int(index) if index else key for index, key in _PART.findall(field))
+
+
+def name_fields(
+    diagnostics: list[Diagnostic], documents: dict[str, Document], kinds: dict[str, str]
+) -> list[Diagnostic]:
+    """Each diagnostic with the words of its field, from the document its location is in
+    (`kinds`: the schema kind of each document, by the document's shown file name)."""
+    by_file = {doc.file: doc for doc in documents.values()}
+    named = []
+    for d in diagnostics:
+        doc = by_file.get(d.location.file)
+        kind = kinds.get(d.location.file)
+        if d.field and doc is not None and kind is not None and not d.field_words:
+            try:
+                words = describe(kind, parse_dotted(d.field), doc.data)
+            except (KeyError, TypeError, ValueError, OSError):  # a field no schema names
+                words = ""
+            if words:
+                d = dataclasses.replace(d, field_words=words)
+        named.append(d)
+    return named

@@ -24,7 +24,7 @@ from .diagnostics import Diagnostic, Location
 from .fmt_check import comments, fact_difference
 from .fmt_layout import indent_comments, keep_alignment, layout_changes
 from .fmt_schema import field_names, root
-from .fmt_spans import Scalars
+from .fmt_spans import Scalars, parse_error_line
 from .fmt_text import Repair, indentation_widths, repair_text
 from .fmt_tree import Change, fix_tree
 from .loader import MAX_FILE_BYTES, Document, load_bytes, load_text
@@ -133,7 +133,9 @@ def _repair_with(file: str, text: str, keys: frozenset, widths) -> _Attempt:
         repaired, repairs = repair_text(text, keys, widths, frozenset(skip))
         doc, problems = load_text(file, repaired)
         if doc is None or problems:
-            error_line = problems[0].location.line if problems else 0
+            error_line = parse_error_line(repaired) or (
+                problems[0].location.line if problems else 0
+            )
             near = [r for r in repairs if r.line <= error_line]
             if not near:  # what is left is not a repair's doing: the clerk's to fix
                 return _Attempt(repaired, repairs, None, problems, dropped)

@@ -37,3 +37,20 @@ class Scalars:
     def index(self, line: int, column: int) -> int:
         """The index of a 1-based line and column."""
         return self._lines[line - 1] + column - 1
+
+
+def parse_error_line(text: str) -> int | None:
+    """The 1-based line where the YAML parser itself stops reading `text`, or None if it
+    reads it all (the loader may report another place: its hints, for the clerk)."""
+    parser = _Parser(text)
+    try:
+        while parser.check_event():
+            parser.get_event()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        return mark.line + 1 if mark is not None else None
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return None

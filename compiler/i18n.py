@@ -3,9 +3,9 @@
 Every message the tool prints is written in the code as an English msgid wrapped in
 `_()`; the Chinese catalogue (compiler/locale/zh_CN/LC_MESSAGES/disclosure.po, compiled to
 .mo) holds what a clerk reads. The same catalogue translates click's own words (Usage:,
-Options:, Show this message and exit.), which click looks up through gettext's global
-domain. English is chosen by `--lang en`, by DISCLOSURE_LANG=en, or by a LANG / LC_ALL /
-LC_MESSAGES that starts with "en"; anything else gets Chinese.
+Options:, Show this message and exit.). English is chosen by `--lang en`, by
+DISCLOSURE_LANG=en, or by a LANG / LC_ALL / LC_MESSAGES that starts with "en"; anything
+else gets Chinese.
 
     make messages     # extract the msgids from the code (Babel) and update the .po
 """
@@ -46,10 +46,34 @@ def set_language(lang: str | None = None) -> str:
         _current = gettext.NullTranslations()
     else:
         _current = gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh_CN"], fallback=True)
-    # click's own words go through gettext's global functions: give them our catalogue
-    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR) if _language == CHINESE else None)
-    gettext.textdomain(DOMAIN if _language == CHINESE else "messages")
+    _translate_click()
     return _language
+
+
+def _translate_click() -> None:
+    """click says its own words (Usage:, Options:, No such command) through gettext's
+    global functions, which pick a language from LANGUAGE/LANG, not from --lang: point the
+    `_` and `ngettext` of each loaded click module at our catalogue instead."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if (name == "click" or name.startswith("click.")) and module is not None:
+            if hasattr(module, "_"):
+                module._ = _current.gettext
+            if hasattr(module, "ngettext"):
+                module.ngettext = _current.ngettext
+
+
+def catalogue_path() -> Path:
+    return LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def catalogue_bytes() -> bytes:
+    """The compiled Chinese catalogue (b"" if absent): caches of messages key on it."""
+    try:
+        return catalogue_path().read_bytes()
+    except OSError:
+        return b""
 
 
 def language() -> str:

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Location
+from .i18n import catalogue_bytes, language
 from .loader import Document
 from .paths import SCHEMAS_DIR
 
@@ -31,6 +32,8 @@ def _schemas_digest() -> bytes:
         digest.update(path.read_bytes())
     # the describing code decides the words of each problem: part of the key too
     digest.update((Path(__file__).parent / "schema.py").read_bytes())
+    # …in the words of the catalogue: a new translation is a new key
+    digest.update(catalogue_bytes())
     return digest.digest()
 
 
@@ -49,7 +52,8 @@ def _folder() -> Path | None:
 
 def _key(doc: Document, kind: str) -> str:
     digest = hashlib.sha256(_schemas_digest())
-    digest.update(kind.encode() + b"\0" + doc.file.encode() + b"\0" + doc.raw)
+    digest.update(language().encode() + b"\0" + kind.encode() + b"\0" + doc.file.encode())
+    digest.update(b"\0" + doc.raw)
     return digest.hexdigest()
 
 

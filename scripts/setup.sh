@@ -31,3 +31,9 @@ fi
 # compat mode: a plain path entry, which imports faster than setuptools' editable finder
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
   --config-settings editable_mode=compat -e '.[test]'
+
+# Two branches that both add messages are joined message by message (scripts/messages.py).
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  git config merge.po.name "message catalogue: union of both sides"
+  git config merge.po.driver "python3 scripts/messages.py merge %O %A %B"
+fi

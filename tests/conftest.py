@@ -24,6 +24,20 @@ def pytest_configure(config):
     import tempfile
 
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="disclosure-test-cache-")
+    # Messages are Chinese by default. Most tests assert the English msgids (the words the
+    # code is written in); tests/test_chinese*.py ask for Chinese with the `chinese` fixture.
+    os.environ["DISCLOSURE_LANG"] = "en"
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    """Messages as a clerk reads them: the default language, Chinese."""
+    from compiler import i18n
+
+    monkeypatch.setenv("DISCLOSURE_LANG", "zh")
+    i18n.set_language("zh")
+    yield
+    i18n.set_language("en")
 
 
 # The nine section headings of the published disclosure, in order.

@@ -14,6 +14,8 @@ import yaml
 from conftest import ROOT, edit, line_of
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+# All but new-year.yml, which only starts a year's files (tested in test_new_year_workflow.py)
+CHECKING = [w for w in WORKFLOWS if w.name != "new-year.yml"]
 
 
 def _actionlint() -> str:
@@ -79,7 +81,7 @@ def test_ci_and_the_workflows_run_the_readme_test_command():
     assert re.search(rf"^{re.escape(test_command)}$", ci, re.M), (
         ".ci/run must run the README's test command"
     )
-    for workflow in WORKFLOWS:
+    for workflow in CHECKING:
         runs = [step.get("run", "").strip() for step in _steps(workflow)]
         assert test_command in runs, f"{workflow.name} does not run `{test_command}`"
 
@@ -90,6 +92,7 @@ def test_pull_request_workflow_annotates_diffs_and_uploads():
     assert "--format md" in text and "GITHUB_STEP_SUMMARY" in text
     assert "actions/upload-artifact@" in text
     assert "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" in text
+    assert "disclosure publish --check" in text  # a published edition never changes silently
 
 
 def test_pull_request_workflow_lists_changed_pages_and_uploads_their_pictures():
@@ -106,7 +109,7 @@ def test_pull_request_workflow_lists_changed_pages_and_uploads_their_pictures():
 
 
 def test_workflows_give_the_browser_tests_the_runners_chrome():
-    for workflow in WORKFLOWS:
+    for workflow in CHECKING:
         runs = [step.get("run", "") for step in _steps(workflow)]
         chrome = next((i for i, run in enumerate(runs) if "DISCLOSURE_CHROMIUM=" in run), None)
         assert chrome is not None, f"{workflow.name} does not name the runner's Chrome"
@@ -120,6 +123,16 @@ def test_publish_workflow_deploys_the_site():
     assert "actions/deploy-pages@" in text
     data = yaml.safe_load(text)
     assert data[True]["push"]["branches"] == ["main"]  # PyYAML reads the key `on` as True
+
+
+def test_release_workflow_attaches_the_wheel_to_a_version_tag():
+    data = yaml.safe_load((ROOT / ".github/workflows/release.yml").read_text(encoding="utf-8"))
+    assert data[True]["push"]["tags"] == ["v*"]
+    runs = [step.get("run", "") for step in data["jobs"]["wheel"]["steps"]]
+    assert "python -m pip wheel --no-deps --wheel-dir dist ." in runs
+    assert any('"v${version}"' in run for run in runs), "the tag must name pyproject's version"
+    assert any(run.startswith('gh release create "$TAG" dist/*.whl') for run in runs)
+    assert data["jobs"]["wheel"]["permissions"] == {"contents": "write"}
 
 
 def test_pre_commit_hook_manifest_and_config_are_valid():

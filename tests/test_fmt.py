@@ -565,24 +565,43 @@ def test_byte_order_mark_and_windows_line_endings(data_copy, cli):
 # --- what validate says, and what it imports ---------------------------------------------
 
 
+def _mistakes_fmt_repairs(data: Path) -> None:
+    edit(data / "2022" / "budget.yaml", "carried_over: 297.37", "carried_over: ２９７.３７")
+    edit(data / "2022" / "budget.yaml", "fund_budget: 0", 'fund_budget: "0"')
+    edit(data / "2022" / "budget.yaml", "other: 0", "other: 0万元")
+    edit(data / "2022" / "unit.yaml", 'code: "151001"', "code: 151001")
+
+
 def test_validate_says_where_fmt_can_repair(data_copy, cli):
-    edit(data_copy / "2022" / "budget.yaml", "carried_over: 297.37", "carried_over: ２９７.３７")
-    edit(data_copy / "2022" / "budget.yaml", "fund_budget: 0", 'fund_budget: "0"')
-    edit(data_copy / "2022" / "budget.yaml", "other: 0", "other: 0万元")
-    edit(data_copy / "2022" / "unit.yaml", 'code: "151001"', "code: 151001")
+    _mistakes_fmt_repairs(data_copy)
     result = cli("validate", "--data", str(data_copy))
     assert result.exit_code == 1
+    assert "or run `disclosure fmt` to change them all" in result.stderr  # full-width digits
     assert (
-        "found the text '２９７.３７' (full-width digits; `disclosure fmt` fixes this)"
-        in result.stderr
+        "remove the quotes around 0: an amount is written without quotes; "
+        "`disclosure fmt` does this" in result.stderr
     )
-    assert "found the text '0' (a number in quotes is text; `disclosure fmt` fixes this)" in (
-        result.stderr
-    )
-    assert "found the text '0万元' (write digits only" in result.stderr  # fmt cannot know
+    assert "write the number alone, without the unit 万元: 0" in result.stderr  # fmt cannot know
     assert (
-        'found the number 151001 (put codes in quotes, e.g. "151001"; `disclosure fmt` fixes this)'
-        in result.stderr
+        'found the number 151001 (put codes in quotes, e.g. "151001"; `disclosure fmt` '
+        "quotes them all)" in result.stderr
+    )
+    fmt(cli, data_copy)
+    again = cli("validate", "--data", str(data_copy))
+    assert [line for line in again.stderr.splitlines() if ": error: " in line] == [
+        line for line in again.stderr.splitlines() if "without the unit 万元" in line
+    ]
+
+
+def test_validate_says_so_in_chinese_too(data_copy, cli, chinese):
+    _mistakes_fmt_repairs(data_copy)
+    edit(data_copy / "2022" / "unit.yaml", "code: 151001", "code: “151001”")
+    result = cli("validate", "--data", str(data_copy))
+    assert "或运行 disclosure fmt 自动全部改正" in result.stderr  # full-width digits
+    assert "请去掉 0 两边的引号：金额不加引号；运行 disclosure fmt 可自动改正" in result.stderr
+    assert (
+        "（运行 disclosure fmt 可自动改正）"
+        in [line for line in result.stderr.splitlines() if "unit.yaml" in line][0]
     )
 
 

@@ -1,0 +1,60 @@
+"""The command line in the chosen language: help texts are msgids, translated on the way out.
+
+click keeps each command's help as a plain string from the moment the decorators run, which
+is before anyone has said which language they read. So every help text is written as
+`help=N_("…")` (an English msgid, marked for the catalogue) and `translate` swaps in the
+chosen language's words just before click prints anything — again if `--lang` changes it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from .i18n import N_, _, set_language
+
+_ORIGINAL = "_disclosure_msgids"  # where each object keeps its English msgids
+
+
+def translate(command: click.Command) -> click.Command:
+    """`command`, its options and (for a group) its loaded subcommands, in the chosen language."""
+    _swap(command, ("help", "short_help", "epilog"))
+    if getattr(command, "_help_option", None) is not None:
+        # click keeps the -h/--help option once made, in the language of that moment
+        command._help_option = None
+    for param in command.params:
+        _swap(param, ("help",))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            translate(sub)
+    return command
+
+
+def _swap(obj: object, attributes: tuple[str, ...]) -> None:
+    originals = obj.__dict__.setdefault(
+        _ORIGINAL, {name: getattr(obj, name, None) for name in attributes}
+    )
+    for name, msgid in originals.items():
+        if msgid:
+            setattr(obj, name, _(msgid))
+
+
+def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    # The years built by other processes (build --jobs) read the same choice.
+    os.environ["DISCLOSURE_LANG"] = value
+    set_language(value)
+    translate(ctx.find_root().command)
+
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=_choose_language,
+    help=N_("Language of messages and help: zh (the default) or en. Also DISCLOSURE_LANG."),
+)
