@@ -15,32 +15,43 @@ import click
 from .cli_common import DATA_ERRORS, TROUBLE, Trouble, data_option
 from .diagnostics import Diagnostic, Location
 from .fmt import Formatted, format_file
+from .i18n import N_, _
 from .output import write_atomic
 from .paths import UNIT_SLUG, UNITS_DIR, kind_of
 from .sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
 
 
-@click.command("fmt")
+@click.command(
+    "fmt",
+    help=N_(
+        "Rewrite the data files of YEARS (default: every year under --data) in canonical "
+        "form, without changing a fact, and say what changed, file by file and line by "
+        "line.\n\nRepairs what a Chinese input method types: full-width digits in a number "
+        "(１２０.４５), a full-width colon after a field name, tabs or full-width spaces as "
+        "indentation, a code typed as a number; writes codes in quotes, indents 2 spaces a "
+        "level and puts fields in the schema's order. Comments and the text of every value "
+        "are kept."
+    ),
+)
 @click.argument("years", nargs=-1)
 @data_option
 @click.option(
     "--check",
     is_flag=True,
-    help="Change nothing; list what would change and exit 1 if anything would "
-    "(for CI and pre-commit).",
+    help=N_(
+        "Change nothing; list what would change and exit 1 if anything would "
+        "(for CI and pre-commit)."
+    ),
 )
 def fmt(years: tuple[str, ...], data_dir: Path, check: bool) -> None:
-    """Rewrite the data files of YEARS (default: every year under --data) in canonical
-    form, without changing a fact, and say what changed, file by file and line by line.
-
-    Repairs what a Chinese input method types: full-width digits in a number (１２０.４５),
-    a full-width colon after a field name, tabs or full-width spaces as indentation, a
-    code typed as a number; writes codes in quotes, indents 2 spaces a level and puts
-    fields in the schema's order. Comments and the text of every value are kept.
-    """
+    """Rewrite the data files of YEARS in canonical form (see the help above)."""
     specs = list(years) or [str(y) for y in available_years(data_dir)]
     if not specs:
-        raise Trouble(f"no years found under {data_dir}/ (expected folders like {data_dir}/2022)")
+        raise Trouble(
+            _("no years found under {folder}/ (expected folders like {folder}/2022)").format(
+                folder=data_dir
+            )
+        )
     unreadable = internal = changed = False
     for spec in specs:
         source = _year(spec, data_dir)
@@ -61,10 +72,18 @@ def fmt(years: tuple[str, ...], data_dir: Path, check: bool) -> None:
 
 def _year(spec: str, data_dir: Path) -> WorkingTreeYear:
     if "@" in spec:
-        raise Trouble(f"'{spec}': fmt rewrites the files in the working tree; give the year alone")
+        raise Trouble(
+            _("'{spec}': fmt rewrites the files in the working tree; give the year alone").format(
+                spec=spec
+            )
+        )
     source = parse_year_spec(spec, data_dir)  # without @REV: a year of the working tree
     if not source.exists():
-        raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
+        raise SourceError(
+            _("no data for {year} (looked in {folder})").format(
+                year=source.label, folder=source.display_path("")
+            )
+        )
     return source
 
 
@@ -77,7 +96,8 @@ def _format_year(source: WorkingTreeYear) -> list[Formatted]:
             raw = source.read(rel)  # refuses links and special files
         except OSError as e:
             result = Formatted(shown)
-            result.problems.append(_problem(shown, f"cannot read the file: {e}"))
+            message = _("cannot read the file: {error}").format(error=e)
+            result.problems.append(Diagnostic(Location(shown), message))
             results.append(result)
             continue
         kind = _kind(rel)
@@ -97,22 +117,22 @@ def _kind(rel: str) -> str | None:
     return kind_of(rel)
 
 
-def _problem(shown: str, message: str) -> Diagnostic:
-    return Diagnostic(Location(shown), message)
-
-
 def _report(result: Formatted) -> None:
     for problem in result.problems:
         click.echo(problem.format_text(), err=True)
     if result.problems:
         click.echo(
-            f"{result.file}: left as it was: it cannot be read even after the repairs", err=True
+            _("{file}: left as it was: it cannot be read even after the repairs").format(
+                file=result.file
+            ),
+            err=True,
         )
         return
     if result.internal is not None:
         click.echo(
-            f"{result.file}: internal problem: {result.internal}; the file is left as it "
-            "was (please report it)",
+            _(
+                "{file}: internal problem: {problem}; the file is left as it was (please report it)"
+            ).format(file=result.file, problem=result.internal),
             err=True,
         )
         return
@@ -125,11 +145,11 @@ def _summary(source: WorkingTreeYear, results: list[Formatted], check: bool) -> 
     failed = sum(1 for r in results if r.problems or r.internal is not None)
     same = len(results) - changed - failed
     if check:
-        text = f"{source.label}: {changed} file(s) would be reformatted, {same} canonical"
+        text = _("{year}: {changed} file(s) would be reformatted, {same} canonical")
         if changed:
-            text += f" (run `disclosure fmt {source.label}`)"
+            text += _(" (run `disclosure fmt {year}`)")
     else:
-        text = f"{source.label}: {changed} file(s) reformatted, {same} already canonical"
+        text = _("{year}: {changed} file(s) reformatted, {same} already canonical")
     if failed:
-        text += f", {failed} left as they were"
-    return text
+        text += _(", {failed} left as they were")
+    return text.format(year=source.label, changed=changed, same=same, failed=failed)

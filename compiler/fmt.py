@@ -27,6 +27,7 @@ from .fmt_schema import field_names, root
 from .fmt_spans import Scalars, parse_error_line
 from .fmt_text import Repair, indentation_widths, repair_text
 from .fmt_tree import Change, fix_tree
+from .i18n import _
 from .loader import MAX_FILE_BYTES, Document, load_bytes, load_text
 
 MAX_ATTEMPTS = 20  # parses per width guess while leaving out repairs; bounds hostile input
@@ -60,10 +61,10 @@ def format_file(file: str, raw: bytes, kind: str) -> Formatted:
     text = original
     if text.startswith("\ufeff"):
         text = text[1:]
-        result.changes.append(Change(1, "invisible byte-order mark at the start removed"))
+        result.changes.append(Change(1, _("invisible byte-order mark at the start removed")))
     if "\r\n" in text:  # a lone CR is refused by the loader, not guessed at here
         text = text.replace("\r\n", "\n")
-        result.changes.append(Change(1, "Windows line endings (CR LF) written as LF"))
+        result.changes.append(Change(1, _("Windows line endings (CR LF) written as LF")))
     repaired = _repair(file, text, field_names(kind), result)
     if repaired is None:
         return result
@@ -113,8 +114,10 @@ def _repair(file: str, text: str, keys: frozenset, result: Formatted):
         result.problems.append(
             Diagnostic(
                 Location(file, min(guessed, default=1), 1),
-                "tabs or full-width spaces used for indentation: how wide they are decides "
-                "which key the line belongs to; indent with spaces (2 for each level)",
+                _(
+                    "tabs or full-width spaces used for indentation: how wide they are decides "
+                    "which key the line belongs to; indent with spaces (2 for each level)"
+                ),
             )
         )
         return None
@@ -129,7 +132,7 @@ def _repair_with(file: str, text: str, keys: frozenset, widths) -> _Attempt:
     If that does not settle within MAX_ATTEMPTS parses, no repair is made."""
     skip: set = set()
     dropped = False
-    for _ in range(MAX_ATTEMPTS):
+    for _attempt in range(MAX_ATTEMPTS):
         repaired, repairs = repair_text(text, keys, widths, frozenset(skip))
         doc, problems = load_text(file, repaired)
         if doc is None or problems:
@@ -166,20 +169,23 @@ def _canonical(file: str, text: str, doc: Document, kind: str, result: Formatted
     try:
         tree = fmt_yaml.load(text)
     except Exception as e:  # the strict loader read it: a limit of ruamel, not the clerk's
-        result.internal = f"cannot read the file for formatting ({type(e).__name__}: {e})"
+        problem = f"{type(e).__name__}: {e}"
+        result.internal = _("cannot read the file for formatting ({problem})").format(
+            problem=problem
+        )
         return None
     explicit = fix_tree(tree, root(kind))
     out = indent_comments(keep_alignment(text, fmt_yaml.dump(tree)))
     after, problems = load_text(file, out)
     if after is None or problems:
-        result.internal = "the formatted text would not read back"
+        result.internal = _("the formatted text would not read back")
         return None
     where = fact_difference(doc.data, after.data, root(kind))
     if where is not None:
-        result.internal = f"the formatter would change a fact ({where})"
+        result.internal = _("the formatter would change a fact ({field})").format(field=where)
         return None
     if comments(text) != comments(out):
-        result.internal = "the formatter would lose or change a comment"
+        result.internal = _("the formatter would lose or change a comment")
         return None
     result.changes.extend(explicit)
     covered = {c.line for c in result.changes}

@@ -13,6 +13,7 @@ import re
 
 from .fmt_spans import Scalars
 from .fmt_tree import Change
+from .i18n import _
 
 # `key:` and the spaces before a value on the same line
 _KEY_GAP = re.compile(r"^(\s*(?:- )*[^\s#'\"{\[][^#]*?:)( +)(?=\S)")
@@ -84,7 +85,8 @@ def layout_changes(before: str, after: str, covered: set[int]) -> list[Change]:
     found: list[tuple[int, str, str]] = []  # (line, kind, message)
     for _tag, i1, i2, j1, j2 in opcodes:
         if i2 - i1 > j2 - j1 > 0 and _words(old[i1:i2]) == _words(new[j1:j2]):
-            found.append((i1 + 1, "joined", f"lines {i1 + 1}–{i2}: one value written on one line"))
+            message = _("lines {first}–{last}: one value written on one line")
+            found.append((i1 + 1, "joined", message.format(first=i1 + 1, last=i2)))
             continue
         for k in range(i2 - i1):
             number = i1 + k + 1
@@ -122,15 +124,17 @@ def _indent(line: str) -> int:
 def _describe(old: str, new: str | None) -> tuple[str, str]:
     if new is None or not new.strip():
         if old.strip() in ("---", "...") or old.startswith("%"):
-            return "marker", f"'{old.strip()}' removed (a data file holds one YAML document)"
-        return "joined", "joined with the line above (one value written on one line)"
+            message = _("'{marker}' removed (a data file holds one YAML document)")
+            return "marker", message.format(marker=old.strip())
+        return "joined", _("joined with the line above (one value written on one line)")
     if old.rstrip() == new:
-        return "trailing", "spaces at the end of the line removed"
+        return "trailing", _("spaces at the end of the line removed")
     if old.strip() == new.strip():
-        return "indent", f"indented by {_indent(new)} spaces instead of {_indent(old)}"
+        message = _("indented by {new} spaces instead of {old}")
+        return "indent", message.format(new=_indent(new), old=_indent(old))
     if re.sub(r"\s+", "", old) == re.sub(r"\s+", "", new):
-        return "spacing", f"spacing tidied: {_short(new)}"
-    return "other", f"written as: {_short(new)}"
+        return "spacing", _("spacing tidied: {line}").format(line=_short(new))
+    return "other", _("written as: {line}").format(line=_short(new))
 
 
 def _short(line: str) -> str:
@@ -153,9 +157,9 @@ def _grouped(found: list[tuple[int, str, str]]) -> list[Change]:
         ):
             end += 1
         if end > k:
-            message = (
-                f"indentation made consistent, 2 spaces a level (lines {number}–{found[end][0]})"
-            )
+            message = _(
+                "indentation made consistent, 2 spaces a level (lines {first}–{last})"
+            ).format(first=number, last=found[end][0])
         changes.append(Change(number, message))
         k = end + 1
     return changes

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .i18n import _
+
 _WS = " \t\u3000"
 _ODD_WS = "\t\u3000"  # whitespace YAML does not accept everywhere a space goes
 _COLONS = ":："
@@ -73,12 +75,9 @@ def _width(ws: str, tab: int, wide: int, start: int = 0) -> int:
 
 
 def _odd_name(ws: str) -> str:
-    kinds = []
-    if "\t" in ws:
-        kinds.append("a tab")
-    if "\u3000" in ws:
-        kinds.append("a full-width space (U+3000)")
-    return " and ".join(kinds)
+    if "\t" in ws and "\u3000" in ws:
+        return _("a tab and a full-width space (U+3000)")
+    return _("a tab") if "\t" in ws else _("a full-width space (U+3000)")
 
 
 def indentation_widths(text: str) -> list[tuple[int, int]]:
@@ -168,11 +167,13 @@ def _repair_line(line: _Line, key_re: re.Pattern, widths) -> tuple[int | None, s
     ws_end = len(text) - len(text.lstrip(_WS))
     if ws_end == len(text):  # blank
         if any(c in _ODD_WS for c in text):
-            line.replace(0, len(text), "", 0, 0, f"{_odd_name(text)} on an empty line removed")
+            message = _("{what} on an empty line removed").format(what=_odd_name(text))
+            line.replace(0, len(text), "", 0, 0, message)
         return None, None
     trailing = len(text.rstrip(" \t"))
     if "\t" in text[trailing:]:
-        line.replace(trailing, len(text), "", 0, trailing, "a tab at the end of the line removed")
+        message = _("a tab at the end of the line removed")
+        line.replace(trailing, len(text), "", 0, trailing, message)
         text = line.text
     dashes, pos = _dashes(text, ws_end)
     key = _key_at(key_re, text, pos)
@@ -211,7 +212,7 @@ def _repair_indentation(line: _Line, ws_end: int, dashes, widths) -> None:
     ws = line.text[:ws_end]
     if any(c in _ODD_WS for c in ws):
         spaces = " " * _width(ws, tab, wide)
-        message = f"{_odd_name(ws)} used for indentation written as spaces"
+        message = _("{what} used for indentation written as spaces").format(what=_odd_name(ws))
         if line.replace(0, ws_end, spaces, len(spaces) - 1, ws_end - 1, message, guessed=True):
             shift += len(spaces) - ws_end
     for start, end in dashes:
@@ -219,7 +220,7 @@ def _repair_indentation(line: _Line, ws_end: int, dashes, widths) -> None:
         if any(c in _ODD_WS for c in sep):
             column = _width(line.text[: start + shift + 1], tab, wide)
             spaces = " " * max(1, _width(sep, tab, wide, column) - column)
-            message = f"{_odd_name(sep)} after '-' written as spaces"
+            message = _("{what} after '-' written as spaces").format(what=_odd_name(sep))
             at = start + shift + 1
             if line.replace(at, end + shift, spaces, 0, start + 1, message, guessed=True):
                 shift += len(spaces) - (end - start - 1)
@@ -230,11 +231,13 @@ def _colon(name: str, pre: str, colon: str, sep: str, has_value: bool) -> tuple[
     should be, and why; None when they are fine (`key : value` is valid YAML and left to
     the layout)."""
     if colon == "：":
-        message = f"full-width colon after '{name}' written as ':'"
+        message = _("full-width colon after '{name}' written as ':'").format(name=name)
     elif any(c in _ODD_WS for c in pre + sep):
-        message = f"{_odd_name(pre + sep)} after '{name}:' written as a space"
+        message = _("{what} after '{name}:' written as a space").format(
+            what=_odd_name(pre + sep), name=name
+        )
     elif not sep and has_value:
-        message = f"space added after '{name}:'"
+        message = _("space added after '{name}:'").format(name=name)
     else:
         return None
     keep = pre if colon == ":" and not any(c in _ODD_WS for c in pre) else ""
@@ -407,12 +410,13 @@ def _plan(text: str, node: _Flow, key_re: re.Pattern, edits: list) -> bool:
         separators = node.commas if unambiguous else [c for c in node.commas if text[c] == ","]
     for c in separators:
         if text[c] == "，":
-            edits.append((c, c + 1, ",", "full-width comma between two entries written as ','"))
+            message = _("full-width comma between two entries written as ','")
+            edits.append((c, c + 1, ",", message))
     if text[node.open] in "｛［" or text[node.close] in "｝］":
         if not unambiguous:
             return False
         pair = text[node.open] + text[node.close]
-        message = f"full-width brackets {pair} written as ASCII"
+        message = _("full-width brackets {pair} written as ASCII").format(pair=pair)
         for at in (node.open, node.close):
             if text[at] in _ASCII:
                 edits.append((at, at + 1, _ASCII[text[at]], message))

@@ -20,6 +20,7 @@ from ruamel.yaml.scalarstring import (
 from .fmt_order import reorder
 from .fmt_schema import Place
 from .halfwidth import code_text, has_full_width_digits, number_text
+from .i18n import _
 
 _QUOTED = (SingleQuotedScalarString, DoubleQuotedScalarString)
 _BLOCK = (LiteralScalarString, FoldedScalarString)
@@ -79,10 +80,12 @@ def _fixed(value, place: Place):
         if number is None or (number == text and not quoted):
             return None
         if has_full_width_digits(text):
-            return number, f"full-width digits {text} written as {number}"
-        if not text.isascii():
-            return number, f"full-width characters in the number {text} written as {number}"
-        return number, f'quotes around the number "{text}" removed (a number in quotes is text)'
+            message = _("full-width digits {text} written as {number}")
+        elif not text.isascii():
+            message = _("full-width characters in the number {text} written as {number}")
+        else:
+            message = _('quotes around the number "{text}" removed (a number in quotes is text)')
+        return number, message.format(text=text, number=number)
     if place.code:
         code = code_text(text)
         if code is None or (code == text and quoted):
@@ -90,12 +93,14 @@ def _fixed(value, place: Place):
         new = type(value)(code) if quoted else DoubleQuotedScalarString(code)
         shown = f'"{code}"'
         if has_full_width_digits(text):
-            return new, f"full-width digits {text} in a code written as {shown}"
-        if not text.isascii():
-            return new, f"full-width quotes in the code {text} written as {shown}"
-        if code != text:
-            return new, f"spaces in the code {text!r} removed"
-        return new, f"code {text} written in quotes as {shown} (a code is text, not a number)"
+            message = _("full-width digits {text} in a code written as {code}")
+        elif not text.isascii():
+            message = _("full-width quotes in the code {text} written as {code}")
+        elif code != text:
+            message = _("spaces in the code '{text}' removed")
+        else:
+            message = _("code {text} written in quotes as {code} (a code is text, not a number)")
+        return new, message.format(text=text, code=shown)
     return None
 
 
@@ -111,11 +116,13 @@ def _order(mapping: CommentedMap, place: Place, changes: list[Change], item_of) 
     known = set(place.known(names))
     for key in _moved(keys, position):
         index = position[key]
-        if str(key) in known:
-            where = f"after '{order[index - 1]}'" if index else "first"
-            message = f"'{key}' moved {where}, in the schema's order"
+        if str(key) not in known:
+            message = _("'{key}' (a field the schema does not know) moved after the known ones")
+        elif index:
+            message = _("'{key}' moved after '{previous}', in the schema's order")
         else:
-            message = f"'{key}' (a field the schema does not know) moved after the known ones"
+            message = _("'{key}' moved first, in the schema's order")
+        message = message.format(key=key, previous=order[index - 1] if index else "")
         changes.append(Change(mapping.lc.key(key)[0] + 1, message))
     reorder(mapping, order, item_of)
 

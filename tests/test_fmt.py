@@ -768,3 +768,23 @@ def test_document_markers_are_removed_and_said_so():
         (4, "'...' removed (a data file holds one YAML document)"),
     ]
     assert result.text == "income:\n  carried_over: 1\n"
+
+
+def test_fmt_speaks_chinese_by_default(data_copy, cli, chinese):
+    budget = data_copy / "2022" / "budget.yaml"
+    edit(budget, "  carried_over: 297.37", "  carried_over：２９７.３７")
+    edit(data_copy / "2022" / "unit.yaml", 'code: "151001"', "code: 151001")
+    check = fmt(cli, data_copy, "--check")
+    assert check.exit_code == 1
+    assert "budget.yaml:7: 字段名 carried_over 后面的全角冒号（：）已改为半角冒号" in check.stdout
+    assert "budget.yaml:7: 全角数字 ２９７.３７ 已改为 297.37" in check.stdout
+    assert 'unit.yaml:6: 编码 151001 已加上引号，写成 "151001"（编码是文字，不是数字）' in (
+        check.stdout
+    )
+    assert "2022：有 2 个文件需要整理，18 个文件已是规范写法（请运行 disclosure fmt 2022）" in (
+        check.stderr
+    )
+    done = fmt(cli, data_copy)
+    assert "2022：已整理 2 个文件，18 个文件已是规范写法" in done.stderr
+    text = cli("fmt", "--help").output
+    assert "把 YEARS 所列年度" in text and "不改动任何文件" in text
