@@ -19,6 +19,7 @@ from .formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's 
 from .model import Disclosure
 from .output import write_all
 from .pipeline import YearResult, compile_year
+from .render.notice import Correction
 from .sources import YearSource
 
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
@@ -55,6 +56,22 @@ class BuildResult:
         return self.compiled.ok and not has_errors(self.diagnostics)
 
 
+class _FromEnvironment:
+    """The default of `epoch`: read SOURCE_DATE_EPOCH (a rebuild of a recorded edition passes
+    the epoch it was published with instead)."""
+
+    def __repr__(self) -> str:
+        return "FROM_ENVIRONMENT"
+
+
+FROM_ENVIRONMENT = _FromEnvironment()
+Epoch = int | None | _FromEnvironment
+
+
+def _epoch(value: Epoch) -> int | None:
+    return source_date_epoch() if isinstance(value, _FromEnvironment) else value
+
+
 def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH (seconds since 1970) if set: the PDF's dates come from it."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -68,15 +85,30 @@ def source_date_epoch() -> int | None:
 
 
 def render_year(
-    result: YearResult, formats: tuple[str, ...], workbook_optional: bool = False
+    result: YearResult,
+    formats: tuple[str, ...],
+    workbook_optional: bool = False,
+    *,
+    epoch: Epoch = FROM_ENVIRONMENT,
+    correction: Correction | None = None,
 ) -> tuple[dict[tuple[str, str], bytes], list[Diagnostic], list[str]]:
     """Render the requested formats of every document a valid year publishes into bytes:
-    (the document's unit slug, '' for the year's own document; format) → bytes."""
+    (the document's unit slug, '' for the year's own document; format) → bytes.
+
+    `epoch` dates the PDF and workbook (default: SOURCE_DATE_EPOCH); a `correction` puts
+    its 更正说明 on every document of the year."""
     rendered: dict[tuple[str, str], bytes] = {}
     problems: list[Diagnostic] = []
     fonts: set[str] = set()
     for model in published_documents(result.model):
-        files, found, used = render_document(model, result.documents, formats, workbook_optional)
+        files, found, used = render_document(
+            model,
+            result.documents,
+            formats,
+            workbook_optional,
+            epoch=epoch,
+            correction=correction,
+        )
         rendered.update({(model.slug, fmt): data for fmt, data in files.items()})
         problems += found
         fonts.update(used)
@@ -86,24 +118,31 @@ def render_year(
 
 
 def render_document(
-    model: Disclosure, documents: dict, formats: tuple[str, ...], workbook_optional: bool = False
+    model: Disclosure,
+    documents: dict,
+    formats: tuple[str, ...],
+    workbook_optional: bool = False,
+    *,
+    epoch: Epoch = FROM_ENVIRONMENT,
+    correction: Correction | None = None,
 ) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
     """One document in the requested formats: format → bytes."""
     from .render.html import render_html
     from .render.markdown import render_markdown
 
+    epoch = _epoch(epoch)
     rendered: dict[str, bytes] = {}
     if "html" in formats:
-        rendered["html"] = render_html(model).encode("utf-8")
+        rendered["html"] = render_html(model, correction=correction).encode("utf-8")
     if "md" in formats:
-        rendered["md"] = render_markdown(model).encode("utf-8")
+        rendered["md"] = render_markdown(model, correction).encode("utf-8")
     problems: list[Diagnostic] = []
     if "xlsx" in formats:
         from .render.xlsx import render_xlsx
         from .sections import shown_tables
 
         if shown_tables(model):
-            rendered["xlsx"] = render_xlsx(model, source_date_epoch())
+            rendered["xlsx"] = render_xlsx(model, epoch)
         elif not workbook_optional:
             problems.append(
                 Diagnostic(
@@ -119,8 +158,7 @@ def render_document(
         from .render import fonts as font_check
         from .render.pdf import SourceFile, print_html, render_pdf
 
-        epoch = source_date_epoch()
-        html = print_html(model, epoch)
+        html = print_html(model, epoch, correction)
         problems = font_check.missing_glyphs(documents, _visible_text(html))
         if has_errors(problems):
             return rendered, problems, fonts

@@ -34,6 +34,8 @@ def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
+    """GitHub annotations on stdout; else the text form on stderr (for `gitlab`, the job
+    log's copy of what the report on stdout says)."""
     for d in diagnostics:
         line = d.format_github() if fmt == "github" else d.format_text()
         click.echo(line, err=fmt != "github")
@@ -75,27 +77,32 @@ def _summary(results: list) -> str:
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "github"]),
+    type=click.Choice(["text", "github", "gitlab"]),
     default=None,
     help=N_(
-        "How to print problems: text (file:line:col: …) or github (workflow annotations). "
+        "How to print problems: text (file:line:col: …), github (workflow annotations) or "
+        "gitlab (a Code Quality report, JSON on stdout, with the text form on stderr). "
         "Default: github when GITHUB_ACTIONS=true, else text."
     ),
 )
 
 
 class _Commands(click.Group):
-    """The reviewer's commands (diff, new-year, textconv), `import` and `serve` are imported
-    only when asked for: they pull in difflib, the new-year editor, a workbook reader, a file
-    watcher and an HTTP server, which `validate` and `build` never need (this keeps
-    `validate` fast; the pattern is click's documented lazy loading). Name → (module,
-    attribute)."""
+    """The reviewer's and publisher's commands (diff, new-year, textconv, import, serve,
+    publish, correct, init, schemas) are imported only when asked for: they pull in difflib,
+    the new-year editor, a workbook reader, a file watcher, an HTTP server and the renderers,
+    which `validate` never needs (this keeps `validate` fast; the pattern is click's
+    documented lazy loading). Name → (module, attribute)."""
 
     LAZY = {
         "diff": ("cli_review", "diff"),
         "new-year": ("cli_review", "new_year"),
         "textconv": ("cli_review", "textconv"),
         "import": ("cli_import", "import_workbook"),
+        "publish": ("cli_publish", "publish"),
+        "correct": ("cli_publish", "correct"),
+        "init": ("cli_datarepo", "init"),
+        "schemas": ("cli_datarepo", "schemas"),
         "serve": ("cli_serve", "serve"),
     }
 
@@ -172,6 +179,10 @@ strict_option = click.option(
 def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None, strict: bool) -> None:
     fmt = fmt or _default_format()
     results = compile_years(data_dir, years, fmt, strict)
+    if fmt == "gitlab":
+        from .codequality import report
+
+        click.echo(report([d for r in results for d in r.diagnostics]), nl=False)
     click.echo(_summary(results), err=True)
     if any(has_errors(r.diagnostics) or r.model is None for r in results):
         sys.exit(DATA_ERRORS)
@@ -272,26 +283,3 @@ def build(
             click.echo(_("embedded font {font}").format(font=font))
     if failed:
         sys.exit(DATA_ERRORS)
-
-
-@main.command(
-    help=N_("Build every year into OUT with names that say unit and year, plus OUT/index.html.")
-)
-@data_option
-@out_option("site", N_("Folder of the published site."))
-@strict_option
-def publish(data_dir: Path, out_dir: Path, strict: bool) -> None:
-    from .publish import publish as publish_all
-
-    result = publish_all(data_dir, out_dir, strict=strict)
-    if not result.years:
-        raise Trouble(_("no years found under {folder}/").format(folder=data_dir))
-    for built in result.years:
-        _print_diagnostics(built.compiled.diagnostics + built.diagnostics, _default_format())
-    if not result.ok:
-        click.echo(_("nothing published: fix the errors above"), err=True)
-        sys.exit(DATA_ERRORS)
-    for built in result.years:
-        for path in built.outputs.values():
-            click.echo(_("wrote {path}").format(path=path))
-    click.echo(_("wrote {path}").format(path=result.index))

@@ -20,6 +20,9 @@ _ORIGINAL = "_disclosure_msgids"  # where each object keeps its English msgids
 def translate(command: click.Command) -> click.Command:
     """`command`, its options and (for a group) its loaded subcommands, in the chosen language."""
     _swap(command, ("help", "short_help", "epilog"))
+    if getattr(command, "_help_option", None) is not None:
+        # click keeps the -h/--help option once made, in the language of that moment
+        command._help_option = None
     for param in command.params:
         _swap(param, ("help",))
     if isinstance(command, click.Group):

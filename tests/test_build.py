@@ -402,7 +402,7 @@ def test_data_error_exits_1_and_leaves_previous_build(data_copy, previous, cli):
 def test_markdown_render_failure_leaves_previous_build(data_copy, previous, monkeypatch):
     folder, before = previous
 
-    def broken(model):
+    def broken(*args, **kwargs):
         raise RuntimeError("template bug")
 
     monkeypatch.setattr(compiler.render.markdown, "render_markdown", broken)

@@ -89,6 +89,7 @@ def test_pull_request_workflow_annotates_diffs_and_uploads():
     assert "--format md" in text and "GITHUB_STEP_SUMMARY" in text
     assert "actions/upload-artifact@" in text
     assert "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" in text
+    assert "disclosure publish --check" in text  # a published edition never changes silently
 
 
 def test_pull_request_workflow_lists_changed_pages_and_uploads_their_pictures():
@@ -119,6 +120,16 @@ def test_publish_workflow_deploys_the_site():
     assert "actions/deploy-pages@" in text
     data = yaml.safe_load(text)
     assert data[True]["push"]["branches"] == ["main"]  # PyYAML reads the key `on` as True
+
+
+def test_release_workflow_attaches_the_wheel_to_a_version_tag():
+    data = yaml.safe_load((ROOT / ".github/workflows/release.yml").read_text(encoding="utf-8"))
+    assert data[True]["push"]["tags"] == ["v*"]
+    runs = [step.get("run", "") for step in data["jobs"]["wheel"]["steps"]]
+    assert "python -m pip wheel --no-deps --wheel-dir dist ." in runs
+    assert any('"v${version}"' in run for run in runs), "the tag must name pyproject's version"
+    assert any(run.startswith('gh release create "$TAG" dist/*.whl') for run in runs)
+    assert data["jobs"]["wheel"]["permissions"] == {"contents": "write"}
 
 
 def test_pre_commit_hook_manifest_and_config_are_valid():

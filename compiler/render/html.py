@@ -8,11 +8,24 @@ from markupsafe import Markup, escape
 
 from ..model import Disclosure
 from .environment import css_text, environment
+from .notice import Correction, add_to_html
 
 
-def render_html(model: Disclosure, *, for_print: bool = False, created: str | None = None) -> str:
+def render_html(
+    model: Disclosure,
+    *,
+    for_print: bool = False,
+    created: str | None = None,
+    correction: Correction | None = None,
+) -> str:
     """The document; for a department whose layout publishes its units in one package
-    (package: department+units), the department's part and then each unit's document."""
+    (package: department+units), the department's part and then each unit's document.
+    A corrected edition carries its 更正说明 at the head of the main part."""
+    html = _render_package(model, for_print=for_print, created=created)
+    return add_to_html(html, correction, for_print)
+
+
+def _render_package(model: Disclosure, *, for_print: bool, created: str | None) -> str:
     html = _render_one(model, for_print=for_print, created=created)
     if not (model.units and model.layout.package == "department+units"):
         return html

@@ -6,13 +6,18 @@ import re
 
 from ..model import Disclosure
 from .environment import environment
+from .notice import Correction, add_to_markdown
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
-def render_markdown(model: Disclosure) -> str:
+def render_markdown(model: Disclosure, correction: Correction | None = None) -> str:
     """The document; a department's package has its part, then each unit's document with
-    its headings one level down."""
+    its headings one level down. A corrected edition has its 更正说明 below the title."""
+    return add_to_markdown(_render_package(model), correction)
+
+
+def _render_package(model: Disclosure) -> str:
     text = _render_one(model)
     if not (model.units and model.layout.package == "department+units"):
         return text

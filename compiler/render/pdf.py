@@ -9,11 +9,9 @@ attachment dates, so the same input gives the same bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from .weasy import weasyprint
 
@@ -22,8 +20,10 @@ weasyprint()  # first, so the import below is the fast one (see weasy.py)
 from weasyprint import HTML, Attachment  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
 
-from ..model import Disclosure, to_tree  # noqa: E402
+from ..model import Disclosure  # noqa: E402
+from ..opendata import model_json  # noqa: E402
 from .html import render_html  # noqa: E402
+from .notice import Correction  # noqa: E402
 
 # WeasyPrint logs every CSS property it does not support; the build reports its own problems.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -52,18 +52,7 @@ class SourceFile:
     content: bytes
 
 
-def model_json(model: Disclosure) -> str:
-    """The computed model (primary facts and derived figures) as stable JSON."""
-
-    def default(value):
-        if isinstance(value, Decimal):
-            return str(value)
-        raise TypeError(f"cannot serialise {type(value).__name__}")
-
-    return (
-        json.dumps(to_tree(model), ensure_ascii=False, indent=2, sort_keys=True, default=default)
-        + "\n"
-    )
+__all__ = ["model_json", "print_html", "render_pdf", "SourceFile", "RenderedPdf"]
 
 
 @dataclass(frozen=True)
@@ -77,12 +66,14 @@ def _epoch_date(source_date_epoch: int | None) -> datetime:
     return datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
 
 
-def print_html(model: Disclosure, source_date_epoch: int | None = None) -> str:
+def print_html(
+    model: Disclosure, source_date_epoch: int | None = None, correction: Correction | None = None
+) -> str:
     """The HTML the PDF is laid out from; dated only when SOURCE_DATE_EPOCH is given."""
     created = None
     if source_date_epoch is not None:
         created = _epoch_date(source_date_epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return render_html(model, for_print=True, created=created)
+    return render_html(model, for_print=True, created=created, correction=correction)
 
 
 def render_pdf(

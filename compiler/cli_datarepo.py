@@ -1,0 +1,87 @@
+"""`disclosure init` and `disclosure schemas`: a data repository apart from the tool
+(registered on `disclosure` lazily)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli_common import DATA_ERRORS, Trouble
+from .datarepo import DataRepoError
+
+
+@click.command("init")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--tool",
+    "requirement",
+    metavar="REQUIREMENT",
+    help="The pinned tool the repository's CI installs, as a pip requirement: by default this "
+    "version from the package index (disclosure-compiler==X.Y.Z); or a release's wheel, "
+    '"disclosure-compiler @ https://…/disclosure_compiler-X.Y.Z-py3-none-any.whl".',
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Copy the years of this data folder into the new repository's data/ (their schema "
+    "modelines set for it); without it data/ starts empty.",
+)
+def init(target: Path, requirement: str | None, data_dir: Path | None) -> None:
+    """Write a new data repository into TARGET: data/, schemas/, requirements.txt (the pinned
+    tool), a README in Chinese, GitHub workflows and a .gitlab-ci.yml."""
+    from .datarepo import default_requirement
+    from .datarepo import init as write
+
+    try:
+        created = write(target, requirement or default_requirement(), data_dir)
+    except DataRepoError as e:
+        raise Trouble(str(e)) from e
+    years = ", ".join(map(str, created.years)) or "none yet"
+    click.echo(f"wrote {len(created.files)} files into {target}/ (years: {years})")
+    click.echo(f"next: cd {target} && git init && git add . && git commit -m 初始化")
+
+
+@click.command("schemas")
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="The data repository's schemas folder.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if the folder lacks a schema of this tool version or holds "
+    "another version of one.",
+)
+def schemas(folder: Path, check: bool) -> None:
+    """Write this tool version's JSON Schemas into OUT, where the data files' modelines point
+    editors (../../schemas/<kind>.schema.json from data/<year>/)."""
+    from .datarepo import schema_files, stale_schemas, tool_version
+    from .output import write_all
+
+    try:
+        stale = stale_schemas(folder)
+        current = tool_version()
+    except DataRepoError as e:
+        raise Trouble(str(e)) from e
+    if check:
+        for name in stale:
+            click.echo(
+                f"{folder / name}: error: differs from disclosure-compiler {current}'s "
+                "(run `disclosure schemas` and commit it)",
+                err=True,
+            )
+        if stale:
+            sys.exit(DATA_ERRORS)
+        click.echo(f"{folder}/: the schemas of disclosure-compiler {current}", err=True)
+        return
+    write_all(schema_files(folder))
+    click.echo(
+        f"wrote {len(stale)} changed schema(s) into {folder}/ (disclosure-compiler {current})"
+    )

@@ -1,0 +1,282 @@
+"""`disclosure publish` (and its `--check`) and `disclosure correct`: registered on
+`disclosure` lazily, so `validate` never imports the renderers.
+
+Exit status as elsewhere: 0 fine; 1 the data has errors, or (`--check`) a published year
+would change; 2 trouble (a record edited by hand, a correction of a year never published).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
+from .diagnostics import Diagnostic, Location
+from .editions import EditionError, YearCheck, check_reason, relative_to_cwd
+
+editions_option = click.option(
+    "--editions",
+    "editions_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the published editions' record (commit it: it is what was published). "
+    "Default: published/ beside the --data folder.",
+)
+
+
+def _editions(editions_dir: Path | None, data_dir: Path) -> Path:
+    return editions_dir if editions_dir is not None else data_dir.parent / "published"
+
+
+def _fmt() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _print(diagnostics: list[Diagnostic], fmt: str) -> None:
+    for d in diagnostics:
+        click.echo(d.format_github() if fmt == "github" else d.format_text(), err=fmt != "github")
+
+
+def _reason(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_reason(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--reason") from e
+
+
+@click.command("publish")
+@data_option
+@out_option("site", "Folder of the published site.")
+@editions_option
+@click.option(
+    "--correct",
+    "correct_year",
+    type=click.IntRange(1000, 9999),
+    metavar="YEAR",
+    help="Publish a correction (更正) of YEAR now: a new edition built from the data as it "
+    "is, with a dated 更正说明 on every document and in the index (needs --reason).",
+)
+@click.option("--reason", help="Why YEAR is corrected; printed on the page and in the index.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing: rebuild every published year as it was published and exit 1 if any "
+    "file would differ from its record (a data, template or tool change), naming year and file.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat every warning as an error, as validate --strict does.",
+)
+def publish(
+    data_dir: Path,
+    out_dir: Path,
+    editions_dir: Path | None,
+    correct_year: int | None,
+    reason: str | None,
+    check: bool,
+    strict: bool,
+) -> None:
+    """Build every year into OUT (names that say unit and year, open data, OUT/index.html),
+    serving each year published before from its record in --editions byte for byte, and
+    recording the first edition of each year published now.
+
+    A published year changes only by a correction: `--correct YEAR --reason "…"` here, or
+    `disclosure correct YEAR --reason "…"` committed with the data change, for the next
+    publish (the pull-request way).
+    """
+    editions_dir = _editions(editions_dir, data_dir)
+    if (correct_year is None) != (reason is None):
+        raise click.UsageError('--correct YEAR and --reason "…" go together')
+    if check and correct_year is not None:
+        raise click.UsageError("--check writes nothing; it cannot publish a correction")
+    if check:
+        _check(data_dir, editions_dir, strict)
+        return
+    from .publish import publish as publish_all
+
+    corrections = {correct_year: _reason(reason)} if correct_year is not None else {}
+    try:
+        result = publish_all(data_dir, out_dir, strict, editions_dir, corrections)
+    except EditionError as e:
+        raise Trouble(str(e)) from e
+    if not result.years:
+        raise Trouble(f"no years found under {data_dir}/")
+    for year in result.years:
+        if year.built is not None:
+            _print(year.built.result.compiled.diagnostics + year.built.result.diagnostics, _fmt())
+    if not result.ok:
+        click.echo("nothing published: fix the errors above", err=True)
+        sys.exit(DATA_ERRORS)
+    for year in result.years:
+        edition = year.record.current
+        where = relative_to_cwd(editions_dir / str(year.year))
+        if not year.recorded:
+            click.echo(
+                f"{year.year}: served edition {edition.number} of {edition.published} as "
+                f"recorded in {where}/"
+            )
+        elif edition.is_correction:
+            click.echo(
+                f"{year.year}: recorded edition {edition.number} in {where}/, a correction of "
+                f"edition {edition.corrects} (commit it)"
+            )
+        else:
+            click.echo(f"{year.year}: recorded edition 1 in {where}/ (commit it)")
+    click.echo(f"wrote {len(result.written)} files; the index is {result.index}")
+
+
+def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
+    from .editions import check_year, recorded_years
+    from .publish import publish_naming
+    from .sources import available_years
+
+    years = sorted(set(available_years(data_dir)) | set(recorded_years(editions_dir)))
+    if not years:
+        raise Trouble(f"no years found under {data_dir}/")
+    fmt = _fmt()
+    failed = False
+    published = 0
+    for year in years:
+        try:
+            checked = check_year(data_dir, editions_dir, year, publish_naming, strict)
+        except EditionError as e:
+            raise Trouble(str(e)) from e
+        if checked.built is not None:  # its errors (warnings are validate's business)
+            result = checked.built.result
+            _print([d for d in result.compiled.diagnostics + result.diagnostics if d.is_error], fmt)
+        if checked.record is not None:
+            published += 1
+        _print(_findings(checked, editions_dir), fmt)
+        _explain(checked, data_dir, editions_dir)
+        failed = failed or not checked.ok
+    if failed:
+        click.echo("published editions: a published year would change (above)", err=True)
+        sys.exit(DATA_ERRORS)
+    click.echo(
+        f"published editions: {published} year(s) checked; none would change without a correction",
+        err=True,
+    )
+
+
+def _findings(checked: YearCheck, editions_dir: Path) -> list[Diagnostic]:
+    """One located message for every file of a published year that would change."""
+    record = checked.record
+    if record is None or checked.built is None or not checked.built.result.ok:
+        return []
+    if not checked.differs:
+        return []
+    edition = record.current
+    folder = relative_to_cwd(editions_dir / str(checked.year))
+    severity = "warning" if record.pending is not None else "error"
+    what = f"{checked.year} edition {edition.number} (published {edition.published})"
+    out = []
+    for rel in checked.changed:
+        out.append(
+            Diagnostic(
+                Location(f"{folder}/{edition.number}/{rel}"),
+                f"{what}: a rebuild of {checked.year} differs from this published file",
+                severity=severity,
+            )
+        )
+    for rel in checked.missing:
+        out.append(
+            Diagnostic(
+                Location(f"{folder}/{edition.number}/{rel}"),
+                f"{what}: a rebuild of {checked.year} no longer makes this published file",
+                severity=severity,
+            )
+        )
+    for rel in checked.added:
+        out.append(
+            Diagnostic(
+                Location(f"{folder}/{edition.number}/{rel}"),
+                f"{what}: a rebuild of {checked.year} makes this file, which was not published",
+                severity=severity,
+            )
+        )
+    return out
+
+
+def _explain(checked: YearCheck, data_dir: Path, editions_dir: Path) -> None:
+    record = checked.record
+    if record is None:
+        if checked.built.result.compiled.ok:
+            click.echo(f"{checked.year}: not published yet; the next publish records edition 1")
+        return
+    if checked.built is None:
+        where = relative_to_cwd(data_dir / str(checked.year))
+        click.echo(
+            f"{checked.year}: published, and {where}/ is gone: publish serves the recorded "
+            f"edition {record.current.number}"
+            + ("; the correction requested cannot be built" if record.pending else ""),
+            err=record.pending is not None,
+        )
+        return
+    if not checked.built.result.ok:
+        click.echo(f"{checked.year}: published, and its data no longer builds (above)", err=True)
+        return
+    edition = record.current
+    if record.pending is not None:
+        click.echo(
+            f"{checked.year}: correction requested ({record.pending}); the next publish records "
+            f"edition {edition.number + 1}, which changes {_count(checked)} file(s)"
+        )
+    elif not checked.differs:
+        click.echo(f"{checked.year}: edition {edition.number} rebuilds byte for byte")
+    else:
+        click.echo(
+            f"{checked.year}: published, and this change would alter {_count(checked)} of its "
+            "files. publish keeps serving the recorded ones; a published year changes only by "
+            f"a correction: if the change is meant to reach it, run `disclosure correct "
+            f'{checked.year} --reason "…"` and commit {relative_to_cwd(editions_dir)}/'
+            f"{checked.year}/correction.json with it; otherwise undo the change (to "
+            f"{relative_to_cwd(data_dir / str(checked.year))}/, the templates or the tool version)",
+            err=True,
+        )
+
+
+def _count(checked: YearCheck) -> int:
+    return len(checked.changed) + len(checked.missing) + len(checked.added)
+
+
+@click.command("correct")
+@click.argument("year", type=click.IntRange(1000, 9999))
+@click.option("--reason", required=True, help="Why: printed on the page and in the index.")
+@data_option
+@editions_option
+def correct(year: int, reason: str, data_dir: Path, editions_dir: Path | None) -> None:
+    """Request a correction (更正) of the published YEAR: the next `disclosure publish`
+    records a new edition from the data as it is then, with a dated 更正说明 on every
+    document and in the index, and keeps the earlier editions available.
+
+    Writes --editions/YEAR/correction.json: commit it with the data change it explains.
+    """
+    from . import editions
+    from .output import write_atomic
+
+    text = _reason(reason)
+    editions_dir = _editions(editions_dir, data_dir)
+    if not (data_dir / str(year)).is_dir():
+        raise Trouble(f"cannot correct {year}: there is no {data_dir / str(year)}")
+    try:
+        record = editions.load(editions_dir, year)
+    except EditionError as e:
+        raise Trouble(str(e)) from e
+    if record is None:
+        raise Trouble(
+            f"{year} was never published (no {relative_to_cwd(editions_dir / str(year))}/"
+            f"{editions.MANIFEST}), so there is nothing to correct: publish it first"
+        )
+    path = editions.year_folder(editions_dir, year) / editions.REQUEST
+    write_atomic(path, editions.request_bytes(text))
+    click.echo(
+        f"wrote {relative_to_cwd(path)}: the next publish records edition "
+        f"{record.current.number + 1} of {year} as a correction of edition "
+        f"{record.current.number}; commit it with the change it explains"
+    )

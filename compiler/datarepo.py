@@ -1,0 +1,124 @@
+"""A data repository: a unit's (or a bureau's) data without the tool, pinned to a tool version.
+
+`init` writes one from the template shipped with the tool (templates/data-repo/): a README in
+Chinese, the GitHub workflows and a .gitlab-ci.yml that install the pinned tool and run
+validate, diff, publish --check, build and publish (neither the tool's tests nor Java), the
+tool's JSON Schemas in schemas/ (the data files' modelines name ../../schemas/<kind>.schema.json,
+which editors read), and data/ (empty, or the years of an existing data folder with their
+modelines set for the new place).
+
+`schemas` keeps schemas/ equal to the installed tool's: written by `disclosure schemas`,
+compared by `disclosure schemas --check` in CI, so editors hint what the pinned tool checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .paths import SCHEMAS_DIR, TEMPLATES_DIR, kind_of
+from .sources import available_years
+
+TEMPLATE = TEMPLATES_DIR / "data-repo"
+# template file → its path in the data repository (hidden names are stored without the dot,
+# so the package's data files include them).
+FILES = {
+    "README.md": "README.md",
+    "gitignore": ".gitignore",
+    "gitattributes": ".gitattributes",
+    "gitlab-ci.yml": ".gitlab-ci.yml",
+    "github/workflows/pull-request.yml": ".github/workflows/pull-request.yml",
+    "github/workflows/publish.yml": ".github/workflows/publish.yml",
+}
+PACKAGE = "disclosure-compiler"
+_MODELINE = re.compile(r"^(# yaml-language-server: \$schema=)\S+", re.M)
+
+
+class DataRepoError(Exception):
+    """A data repository that cannot be written (exit 2)."""
+
+
+def tool_version() -> str:
+    try:
+        return version(PACKAGE)
+    except PackageNotFoundError as e:
+        raise DataRepoError(f"{PACKAGE} is not installed, so its version is unknown") from e
+
+
+def default_requirement() -> str:
+    return f"{PACKAGE}=={tool_version()}"
+
+
+def requirements_text(requirement: str) -> str:
+    return (
+        "# 本仓库使用的预算公开编译工具（锁定版本）。\n"
+        "# 升级时只改这一行，再运行 disclosure schemas。\n"
+        f"{requirement}\n"
+    )
+
+
+@dataclass
+class Created:
+    root: Path
+    files: list[Path]
+    years: list[int]
+
+
+def init(target: Path, requirement: str, data: Path | None = None) -> Created:
+    """Write a new data repository into `target` (missing or empty)."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise DataRepoError(f"{target} is not an empty folder; init writes a new repository")
+    if not re.fullmatch(r"[A-Za-z0-9_.\-\[\],<>=!~ @:/+%#]+", requirement):
+        raise DataRepoError(f"--tool {requirement!r} is not a pip requirement on one line")
+    years = available_years(data) if data is not None else []
+    if data is not None and not years:
+        raise DataRepoError(f"no years found under {data}/ (expected folders like {data}/2024)")
+    files: dict[Path, bytes] = {}
+    for source, name in FILES.items():
+        files[target / name] = (TEMPLATE / source).read_bytes()
+    files[target / "requirements.txt"] = requirements_text(requirement).encode("utf-8")
+    files.update(schema_files(target / "schemas"))
+    for year in years:
+        files.update(_copied_year(data / str(year), target / "data" / str(year)))
+    if not years:
+        files[target / "data" / ".gitkeep"] = b""
+    from .output import write_all
+
+    write_all(files)
+    return Created(target, sorted(files), years)
+
+
+def schema_files(folder: Path) -> dict[Path, bytes]:
+    """The installed tool's JSON Schemas, as schemas/ of a data repository holds them."""
+    return {folder / p.name: p.read_bytes() for p in sorted(SCHEMAS_DIR.glob("*.json"))}
+
+
+def stale_schemas(folder: Path) -> list[str]:
+    """The names of the tool's schemas that `folder` lacks or holds in another version."""
+    return [
+        path.name
+        for path, data in schema_files(folder).items()
+        if not path.is_file() or path.read_bytes() != data
+    ]
+
+
+def _copied_year(source: Path, target: Path) -> dict[Path, bytes]:
+    """A year's files, each data file's modeline pointing at the new repository's schemas/."""
+    files = {}
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source).as_posix()
+        if path.is_dir() or any(part.startswith(".") for part in rel.split("/")):
+            continue
+        if path.is_symlink():
+            raise DataRepoError(f"{path} is a symbolic link; a year holds plain files only")
+        data = path.read_bytes()
+        inner = rel.split("/", 2)[2] if rel.startswith("units/") and rel.count("/") >= 2 else rel
+        kind = kind_of(inner)
+        if kind is not None:  # as validate expects outside the tool (paths.schema_hint)
+            hint = "../" * (rel.count("/") + 2) + f"schemas/{kind}.schema.json"
+            text = data.decode("utf-8")
+            data = _MODELINE.sub(lambda m, h=hint: m.group(1) + h, text, count=1).encode("utf-8")
+        files[target / rel] = data
+    return files

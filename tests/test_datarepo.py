@@ -1,0 +1,269 @@
+"""The tool apart from the data: `disclosure init` writes a data repository pinned to a tool
+version, and that repository's own workflows run against the tool installed from its wheel."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import DATA, ROOT, edit
+
+from compiler.datarepo import FILES, TEMPLATE
+
+WANLI = ROOT / "examples" / "wanli" / "data"
+CI_FILES = [".github/workflows/pull-request.yml", ".github/workflows/publish.yml", ".gitlab-ci.yml"]
+
+
+def test_init_writes_a_repository_of_data_pinned_to_this_tool(tmp_path, cli):
+    repo = tmp_path / "unit"
+    result = cli("init", str(repo), "--data", str(DATA))
+    assert result.exit_code == 0, result.output
+    assert f"into {repo}/ (years: 2022)" in result.stdout
+    for source, name in FILES.items():
+        assert (repo / name).read_bytes() == (TEMPLATE / source).read_bytes()
+    assert (repo / "requirements.txt").read_text("utf-8").splitlines()[-1] == (
+        "disclosure-compiler==0.1.0"
+    )
+    assert sorted(p.name for p in (repo / "schemas").iterdir()) == sorted(
+        p.name for p in (ROOT / "schemas").glob("*.json")
+    )
+    assert (repo / "data/2022/budget.yaml").read_bytes() == (DATA / "2022/budget.yaml").read_bytes()
+    readme = (repo / "README.md").read_text("utf-8")
+    assert "# 预算信息公开数据" in readme and "disclosure correct" in readme
+    for name in CI_FILES:
+        text = (repo / name).read_text("utf-8")
+        assert "pip install -r requirements.txt" in text, name
+        for tool_only in ("make test", "make setup", "pytest", "jre", "java"):
+            assert tool_only not in text, f"{name} runs {tool_only}: a data repository does not"
+    workflows = [str(repo / n) for n in CI_FILES[:2]]
+    linted = subprocess.run(
+        [shutil.which("actionlint") or "actionlint", *workflows], capture_output=True, text=True
+    )
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_init_sets_the_modelines_of_copied_years_for_the_new_repository(tmp_path, cli):
+    """examples/wanli/data sits four folders below the tool's schemas; in a data repository
+    its files name ../../schemas, as validate expects there and editors find."""
+    repo = tmp_path / "wanli"
+    assert cli("init", str(repo), "--data", str(WANLI)).exit_code == 0
+    first = (repo / "data/2024/unit.yaml").read_text("utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schemas/unit.schema.json"
+    project = next((repo / "data/2023/projects").glob("*.yaml")).read_text("utf-8")
+    assert project.startswith(
+        "# yaml-language-server: $schema=../../../schemas/project.schema.json"
+    )
+    result = cli("validate", "--data", str(repo / "data"))
+    assert result.exit_code == 0, result.output
+    assert "names its schema" not in result.stderr and "no schema named" not in result.stderr
+    schema = json.loads((repo / "schemas/unit.schema.json").read_text("utf-8"))
+    assert schema == json.loads((ROOT / "schemas/unit.schema.json").read_text("utf-8"))
+
+
+def test_init_writes_only_into_a_new_folder(tmp_path, cli):
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("x", "utf-8")
+    result = cli("init", str(tmp_path / "taken"))
+    assert result.exit_code == 2
+    assert "is not an empty folder; init writes a new repository" in result.stderr
+    result = cli("init", str(tmp_path / "new"), "--tool", "disclosure-compiler==0.1\nevil")
+    assert result.exit_code == 2 and "is not a pip requirement on one line" in result.stderr
+    assert not (tmp_path / "new").exists()
+    empty = tmp_path / "empty"
+    assert cli("init", str(empty)).exit_code == 0
+    assert (empty / "data" / ".gitkeep").is_file()
+
+
+def test_schemas_check_reports_a_copy_of_another_tool_version(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli("schemas").exit_code == 0
+    assert cli("schemas", "--check").exit_code == 0
+    (tmp_path / "schemas/budget.schema.json").write_text("{}", "utf-8")
+    (tmp_path / "schemas/unit.schema.json").unlink()
+    result = cli("schemas", "--check")
+    assert result.exit_code == 1
+    assert "schemas/budget.schema.json: error: differs from disclosure-compiler 0.1.0's" in (
+        result.stderr
+    )
+    assert "schemas/unit.schema.json: error:" in result.stderr
+    assert cli("schemas").exit_code == 0
+    assert cli("schemas", "--check").exit_code == 0
+
+
+# --- end to end: the wheel, a venv, the data repository's own workflow steps -----------------
+
+
+def _run(args, cwd, env, check=True) -> subprocess.CompletedProcess:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if check and done.returncode != 0:
+        pytest.fail(f"{args} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def _steps(workflow: Path, job: str) -> list[tuple[str, str]]:
+    """The workflow job's shell steps, (name, script), except the Debian install (the machine
+    running the tests has the fonts; CI's runner installs them by this step)."""
+    data = yaml.safe_load(workflow.read_text("utf-8"))
+    return [
+        (step.get("name", ""), step["run"])
+        for step in data["jobs"][job]["steps"]
+        if "run" in step and "apt-get" not in step["run"]
+    ]
+
+
+def _step(repo: Path, env: dict, script: str) -> subprocess.CompletedProcess:
+    """A step as GitHub runs it: bash -e -o pipefail."""
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def _wheel(tmp_path: Path) -> Path:
+    """The tool built as a wheel from a copy of its source (a build writes into the tree)."""
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".*",
+            "build",
+            "site",
+            "published",
+            "*.egg-info",
+            "__pycache__",
+            "tests",
+            "data",
+            "examples",
+            "bench",
+        ),
+    )
+    dist = tmp_path / "dist"
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
+        tmp_path,
+        os.environ.copy(),
+    )
+    (wheel,) = dist.glob("disclosure_compiler-*-py3-none-any.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for packaged in (
+        "compiler/schemas/unit.schema.json",
+        "compiler/catalogue/2024/function.csv",
+        "compiler/templates/layouts/shanghai-putuo-department/layout.yaml",
+        "compiler/templates/shared/correction.html.j2",
+        "compiler/templates/data-repo/github/workflows/publish.yml",
+        "compiler/templates/data-repo/gitignore",
+    ):
+        assert packaged in names, f"the wheel lacks {packaged}"
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> tuple[str, dict]:
+    """The wheel installed in a new venv: (its pip requirement, the environment that runs
+    it first). The venv sees the machine's packages for the tool's dependencies (no download
+    in the tests); the tool itself comes from the wheel, as checked here."""
+    tmp_path = tmp_path_factory.mktemp("wheel")
+    wheel = _wheel(tmp_path)
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], tmp_path, None)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GITHUB_ACTIONS")}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    env.update(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org")
+    env.update(GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
+    python = str(venv / "bin" / "python")
+    requirement = f"disclosure-compiler @ {wheel.as_uri()}"
+    _run([python, "-m", "pip", "install", "-q", requirement], tmp_path, env)
+    where = _run([python, "-c", "import compiler; print(compiler.__file__)"], "/", env)
+    assert where.stdout.startswith(str(venv)), "the tool runs from the wheel, not the checkout"
+    return requirement, env
+
+
+@pytest.mark.slow
+def test_a_data_repository_runs_its_workflows_against_the_installed_wheel(tmp_path, installed):
+    requirement, env = installed
+
+    repo = tmp_path / "unit"
+    _run(
+        ["disclosure", "init", str(repo), "--tool", requirement, "--data", str(DATA)], tmp_path, env
+    )
+    origin = tmp_path / "origin.git"
+    _run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], tmp_path, env)
+    for args in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "."],
+        ["git", "commit", "-q", "-m", "初始化"],
+        ["git", "remote", "add", "origin", str(origin)],
+        ["git", "push", "-q", "-u", "origin", "main"],
+        ["git", "checkout", "-q", "-b", "change"],
+    ):
+        _run(args, repo, env)
+    edit(
+        repo / "data/2022/unit.yaml", "我单位无其他需要说明的事项。", "本单位无其他需要说明的事项。"
+    )
+    _run(["git", "commit", "-q", "-am", "修改"], repo, env)
+
+    # The pull-request workflow, step by step, as GitHub runs it.
+    summary = tmp_path / "summary.md"
+    pr = dict(env, BASE_REF="main", GITHUB_STEP_SUMMARY=str(summary))
+    workflow = repo / ".github/workflows/pull-request.yml"
+    for name, script in _steps(workflow, "check"):
+        done = _step(repo, pr, script)
+        assert done.returncode == 0, f"step {name}: {done.stdout}\n{done.stderr}"
+    text = summary.read_text("utf-8")
+    assert "## 公开数据变化（相对于 main）" in text
+    assert "<del>我</del><ins>本</ins>单位无其他需要说明的" in text
+    assert (repo / "build/2022/disclosure.pdf").is_file()
+
+    # Merged: the publish workflow records the first edition and pushes the record.
+    for args in (["git", "checkout", "-q", "main"], ["git", "merge", "-q", "change"]):
+        _run(args, repo, env)
+    _run(["git", "push", "-q", "origin", "main"], repo, env)
+    for name, script in _steps(repo / ".github/workflows/publish.yml", "build"):
+        done = _step(repo, env, script)
+        assert done.returncode == 0, f"step {name}: {done.stdout}\n{done.stderr}"
+    assert (repo / "site/index.html").is_file()
+    recorded = _run(["git", "show", "main:published/2022/manifest.json"], origin, env)
+    assert json.loads(recorded.stdout)["editions"][0]["edition"] == 1
+
+    # A later change to the published year: the check step fails and names the file, until
+    # a correction is requested with it.
+    _run(["git", "checkout", "-q", "-b", "fix"], repo, env)
+    edit(
+        repo / "data/2022/unit.yaml", "本单位无其他需要说明的事项。", "本单位无其他需要公开的事项。"
+    )
+    (check,) = [s for n, s in _steps(workflow, "check") if "publish --check" in s]
+    failed = _step(repo, pr, check)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "published/2022/1/151001_廊坊市人民政府办公室本级_2022年单位预算信息公开.pdf" in (
+        failed.stderr
+    )
+    _run(["disclosure", "correct", "2022", "--reason", "第九部分表述更正"], repo, env)
+    passed = _step(repo, pr, check)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_builds_the_wanli_department(tmp_path, installed):
+    """The Shanghai layouts, their stylesheets and the 2023/2024 catalogues come with the
+    wheel: the real 万里街道 years build outside the checkout."""
+    _, env = installed
+    shutil.copytree(WANLI, tmp_path / "data")
+    done = _run(
+        ["disclosure", "build", "--format", "html,md,pdf,xlsx", "--diagnostics", "text"],
+        tmp_path,
+        env,
+    )
+    for year in (2023, 2024):
+        for ext in ("html", "md", "pdf", "xlsx"):
+            assert (tmp_path / f"build/{year}/disclosure.{ext}").stat().st_size > 0, done.stdout

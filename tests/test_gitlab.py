@@ -1,0 +1,157 @@
+"""GitLab CI: valid against GitLab's own schema, the same commands as the GitHub workflows
+(for this repository and for the data repository template), and validate's Code Quality
+report."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, edit, line_of
+
+GITLAB = ROOT / ".gitlab-ci.yml"
+TEMPLATE = ROOT / "templates" / "data-repo"
+PAIRS = [
+    pytest.param(
+        [ROOT / ".github/workflows/pull-request.yml", ROOT / ".github/workflows/publish.yml"],
+        GITLAB,
+        id="tool",
+    ),
+    pytest.param(
+        [TEMPLATE / "github/workflows/pull-request.yml", TEMPLATE / "github/workflows/publish.yml"],
+        TEMPLATE / "gitlab-ci.yml",
+        id="data-repo",
+    ),
+]
+
+
+def _check_jsonschema() -> str:
+    path = shutil.which("check-jsonschema")
+    if path is None:
+        pytest.fail("check-jsonschema is not installed: run `make setup` (a test extra)")
+    return path
+
+
+@pytest.mark.parametrize("path", [GITLAB, TEMPLATE / "gitlab-ci.yml"], ids=["tool", "data-repo"])
+def test_gitlab_ci_is_valid_against_gitlabs_schema(path):
+    result = subprocess.run(
+        [_check_jsonschema(), "--builtin-schema", "vendor.gitlab-ci", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_schema_check_catches_a_broken_gitlab_ci(tmp_path):
+    broken = tmp_path / ".gitlab-ci.yml"
+    broken.write_text(
+        GITLAB.read_text("utf-8").replace("    when: always\n", "    when: sometimes\n", 1), "utf-8"
+    )
+    result = subprocess.run(
+        [_check_jsonschema(), "--builtin-schema", "vendor.gitlab-ci", str(broken)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stdout
+
+
+def _github_scripts(workflows: list[Path]) -> list[str]:
+    scripts = []
+    for workflow in workflows:
+        data = yaml.safe_load(workflow.read_text("utf-8"))
+        for job in data["jobs"].values():
+            scripts += [step["run"] for step in job.get("steps", []) if "run" in step]
+    return scripts
+
+
+def _gitlab_scripts(path: Path) -> list[str]:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    scripts = list(data.get("default", {}).get("before_script", []))
+    for job in data.values():
+        if isinstance(job, dict) and "script" in job:
+            scripts += job.get("before_script", []) + job["script"]
+    return scripts
+
+
+# What differs between the two on purpose: annotations vs a Code Quality report, the folder
+# each forge serves Pages from.
+_SAME = [
+    (r"validate --format (github|gitlab)", "validate --format FORGE"),
+    (r"build --diagnostics (github|text)", "build"),
+    (r"publish --out (site|public)", "publish --out SITE"),
+]
+
+
+def _commands(scripts: list[str]) -> set[str]:
+    """Every `disclosure …`, `make …` and pip install command, normalised."""
+    found = set()
+    for script in scripts:
+        for line in script.splitlines():
+            line = line.split(" > ")[0].split(" || ")[0].strip()
+            match = re.search(r"\b((disclosure|make) .*|python -m pip install .*)$", line)
+            if not match:
+                continue
+            command = match.group(1)
+            for pattern, replacement in _SAME:
+                command = re.sub(pattern, replacement, command)
+            found.add(" ".join(shlex.split(command)))
+    return found
+
+
+@pytest.mark.parametrize(("workflows", "gitlab"), PAIRS)
+def test_gitlab_runs_the_same_commands_as_the_github_workflows(workflows, gitlab):
+    github = _commands(_github_scripts(workflows))
+    lab = _commands(_gitlab_scripts(gitlab))
+    assert any(c.startswith("disclosure publish --check") for c in github)
+    assert lab == github, f"only on GitHub: {github - lab}; only on GitLab: {lab - github}"
+
+
+def test_gitlab_reports_code_quality_publishes_pages_and_keeps_artifacts():
+    data = yaml.safe_load(GITLAB.read_text("utf-8"))
+    check = data["check"]
+    assert check["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert check["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert "disclosure validate --format gitlab > gl-code-quality-report.json" in check["script"]
+    assert {"build/", "diff.md"} <= set(check["artifacts"]["paths"])
+    assert any("merge_requests/${CI_MERGE_REQUEST_IID}/notes" in s for s in check["script"])
+    pages = data["pages"]  # GitLab Pages serves the artifact `public` of the job `pages`
+    assert pages["artifacts"]["paths"] == ["public"]
+    assert "disclosure publish --out public" in pages["script"]
+
+
+def test_validate_writes_a_code_quality_report(data_copy, cli):
+    clean = cli("validate", "--data", str(data_copy), "--format", "gitlab")
+    assert clean.exit_code == 0
+    warnings = json.loads(clean.stdout)
+    assert len(warnings) == 9 and {i["severity"] for i in warnings} == {"minor"}  # the tables
+    budget = data_copy / "2022" / "budget.yaml"
+    edit(budget, "general_budget: 9272.51", "general_budget: 9272.51万元")
+    result = cli("validate", "--data", str(data_copy), "--format", "gitlab")
+    assert result.exit_code == 1
+    issues = json.loads(result.stdout)
+    error = next(i for i in issues if i["severity"] == "critical")
+    assert error["location"] == {
+        "path": budget.as_posix(),  # as the text form names it (here outside the cwd)
+        "lines": {"begin": line_of(budget, "9272.51万元")},
+    }
+    assert error["description"].startswith("income.general_budget: expected a number")
+    assert error["check_name"] == "disclosure-error" and error["type"] == "issue"
+    assert {i["severity"] for i in issues} == {"critical"}
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    # The job log keeps the readable form.
+    assert "error: income.general_budget: expected a number" in result.stderr
+
+    # A line added above moves the problem, not its fingerprint (GitLab compares them).
+    text = budget.read_text("utf-8")
+    first, rest = text.split("\n", 1)
+    budget.write_text(f"{first}\n# 注释\n{rest}", "utf-8")
+    moved = json.loads(cli("validate", "--data", str(data_copy), "--format", "gitlab").stdout)
+    again = next(i for i in moved if i["severity"] == "critical")
+    assert again["fingerprint"] == error["fingerprint"]
+    assert again["location"]["lines"]["begin"] == error["location"]["lines"]["begin"] + 1
