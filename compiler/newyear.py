@@ -148,10 +148,11 @@ def start_year(
         for rel, text in texts.items():
             shown = target.display_path(rel)
             new_text, edits, dropped = _new_text(rel, text, result, keep_targets, report)
+            new_text, comments = drop_comments(new_text, stale_comment(source.year))
+            # Read back as written: lines in the report are the new file's lines.
             doc = _check(shown, new_text, edits, dropped)
             _note(report, rel, doc, edits, shown)
             report.dropped_blocks += [(shown, key) for key in dropped]
-            new_text, comments = drop_comments(new_text, stale_comment(source.year))
             report.dropped_comments += [(shown, comment) for comment in comments]
             out = staging / rel
             out.parent.mkdir(parents=True, exist_ok=True)

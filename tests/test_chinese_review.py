@@ -127,6 +127,10 @@ def test_new_year_reports_in_chinese_and_leaves_no_stale_comment_or_baseline(
     # A note about last year's figure goes; a note about what a field is stays.
     edit(old / "budget.yaml", "general_budget: 9272.51", "general_budget: 9272.51  # 2022年批复数")
     edit(old / "budget.yaml", "carried_over: 297.37", "carried_over: 297.37  # 上年结转资金")
+    performance = (old / "performance.yaml").read_text(encoding="utf-8").split("\n", 1)
+    (old / "performance.yaml").write_text(
+        f"{performance[0]}\n# 2022年的绩效目标\n{performance[1]}", encoding="utf-8"
+    )
     assert _stale_comments(old, ("2021", "2022"))  # the real 2022 has such comments
 
     result = cli("new-year", "2023", "--data", str(data_copy))
@@ -143,6 +147,9 @@ def test_new_year_reports_in_chinese_and_leaves_no_stale_comment_or_baseline(
     assert re.search(r"budget\.yaml +金额 8 处，增减原因 2 处\n", out)
     assert re.search(r"procurement\.yaml +项目预算资金 3 处，数量 17 处，单价 17 处\n", out)
     assert "以下文字提到 2022年或 2021年（已原样保留），请按 2023年的情况核对修改：" in out
+    # Lines as in the new file, without the comment above (line 4 of 2022's file).
+    assert f"  {new / 'performance.yaml'}:3: 2022年，市政府将坚持以习近平…\n" in out
+    assert "2022年，市政府" in (new / "performance.yaml").read_text("utf-8").splitlines()[2]
     assert out.endswith(
         "下一步：\n"
         "  1. 在上面列出的位置填写 2023年的数字和增减原因。\n"
@@ -322,3 +329,42 @@ def test_the_pull_request_summary_compares_a_new_year_with_the_year_before(tmp_p
     assert pages in _step("Which PDF pages")
     gitlab = (ROOT / ".gitlab-ci.yml").read_text("utf-8")
     assert 'disclosure diff "${last}" "${year}" --format md' in gitlab and pages in gitlab
+
+
+# --- new-year's text edits -----------------------------------------------------------------------
+
+
+def test_new_year_text_edits_keep_what_is_not_last_years():
+    from compiler.newyear_text import drop_block, drop_comments, rewrite, stale_comment
+
+    text = (
+        "# yaml-language-server: $schema=x\n"
+        "# 2022年的说明：第一行\n"
+        "# 第二行\n"
+        "quarterly: [25.88, 180.74]   # 用款计划（万元）\n"
+        'note: "不是注释 # 2022"\n'
+        "# 2021 = 2022 − change\n"
+        "previous_year:\n"
+        "  basic: 1.00  # 2021年\n"
+        "\n"
+        "# 增减原因\n"
+        "reasons: {a: 1}\n"
+    )
+    # A blank in a flow list is `null`: `[, ]` is not YAML.
+    blanked = rewrite(text, {("quarterly", 0): None, ("quarterly", 1): None})
+    assert "quarterly: [null, null]   # 用款计划（万元）\n" in blanked
+    # The block goes with the comment right above it, not the one above the next key.
+    dropped = drop_block(blanked, "previous_year")
+    assert "previous_year" not in dropped and "2021 = 2022" not in dropped
+    assert dropped.endswith('note: "不是注释 # 2022"\n\n# 增减原因\nreasons: {a: 1}\n')
+    # A paragraph naming the old year goes whole; the modeline, a label and a quoted # stay.
+    cleaned, gone = drop_comments(dropped, stale_comment(2022))
+    assert gone == ["# 2022年的说明：第一行 # 第二行"]
+    assert cleaned == (
+        "# yaml-language-server: $schema=x\n"
+        "quarterly: [null, null]   # 用款计划（万元）\n"
+        'note: "不是注释 # 2022"\n'
+        "\n"
+        "# 增减原因\n"
+        "reasons: {a: 1}\n"
+    )
