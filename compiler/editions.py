@@ -162,7 +162,7 @@ def _parse_manifest(path: Path, year: int) -> list[Edition]:
                 _("expected year {year} and format {format}").format(year=year, format=FORMAT)
             )
         editions = [_edition(entry) for entry in raw["editions"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise EditionError(_unreadable(path, e)) from e
     if not editions or [e.number for e in editions] != list(range(1, len(editions) + 1)):
         raise EditionError(
@@ -211,14 +211,21 @@ def _parse_request(path: Path) -> str:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return check_reason(raw["reason"])
-    except (OSError, ValueError, KeyError, TypeError) as e:
+    except (ValueError, KeyError, TypeError) as e:
         raise EditionError(_unreadable(path, e)) from e
 
 
 def _unreadable(path: Path, error: Exception) -> str:
-    """A record file that cannot be used; a missing key named as the field it is."""
+    """A record file that cannot be used, and why, in the reader's words where Python's are
+    a programmer's. (A file the system cannot read is the command line's to report.)"""
     if isinstance(error, KeyError):
         reason = _("it has no field {key!r}").format(key=error.args[0])
+    elif isinstance(error, json.JSONDecodeError):
+        reason = _("it is not valid JSON (line {line}, column {column})").format(
+            line=error.lineno, column=error.colno
+        )
+    elif isinstance(error, UnicodeDecodeError):
+        reason = _("it is not UTF-8 text")
     else:
         reason = str(error)
     return _("{path} cannot be read: {reason}").format(path=path, reason=reason)
@@ -284,11 +291,12 @@ def stored_files(editions_dir: Path, year: int, edition: Edition) -> dict[str, b
         path = folder / rel
         try:
             data = path.read_bytes()
-        except OSError as e:
+        except FileNotFoundError as e:  # other trouble reading it: the command line's words
             raise EditionError(
-                _("{path} is missing from the record of {year} edition {edition}: {reason}").format(
-                    path=path, year=year, edition=edition.number, reason=e.strerror or e
-                )
+                _(
+                    "{path} is missing from the record of {year} edition {edition} (restore it "
+                    "with git)"
+                ).format(path=path, year=year, edition=edition.number)
             ) from e
         if sha256(data) != expected:
             raise EditionError(
