@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import completeness, prose, rules
-from .characters import visible
 from .assemble import Context, assemble
 from .catalogue import catalogue_for
+from .characters import visible
 from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
 from .fieldnames import name_fields
 from .i18n import _
