@@ -5,7 +5,7 @@ setup:
 	@scripts/setup.sh
 
 build: setup
-	disclosure build 2022
+	disclosure build
 
 test: setup
 	python3 -m pytest

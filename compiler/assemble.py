@@ -16,6 +16,7 @@ from typing import Any
 
 from .catalogue import Catalogue, split_code
 from .diagnostics import Diagnostic
+from .i18n import _
 from .layouts import Layout
 from .lines import GENERAL, SOURCE_KEYS, BudgetLines, EconomicLine, FunctionLine
 from .loader import Document, dotted
@@ -214,8 +215,10 @@ def _lines(r: _Reader | None, ctx: Context, rollup) -> BudgetLines | None:
             ctx.error(
                 r.origin(),
                 (),
-                "a department's lines are the sum of its units' lines: "
-                "delete lines.yaml here and keep each unit's own",
+                _(
+                    "a department's lines are the sum of its units' lines: "
+                    "delete lines.yaml here and keep each unit's own"
+                ),
             )
         return rollup.lines()
     if r is None:
@@ -261,8 +264,9 @@ def _budget(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup) 
                 ctx.error(
                     r.origin(),
                     (key, typed[0]),
-                    f"{words} is computed from the budget lines (lines.yaml); delete "
-                    f"{', '.join(typed)} here",
+                    _(
+                        "{what} is computed from the budget lines (lines.yaml); delete {keys} here"
+                    ).format(what=words, keys=", ".join(typed)),
                 )
         income, expenditure = _overview_from_lines(lines, e)
     elif rollup is not None:
@@ -273,7 +277,9 @@ def _budget(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup) 
             ctx.error(
                 r.origin(),
                 (missing,),
-                f"missing {missing}: without budget lines (lines.yaml) the overview is typed here",
+                _(
+                    "missing {key}: without budget lines (lines.yaml) the overview is typed here"
+                ).format(key=missing),
             )
             return None
         income = Income(**d["income"])
@@ -350,9 +356,10 @@ def _baseline(origin, written, keys, ctx: Context, from_previous, file, key, fro
     ctx.error(
         origin,
         (),
-        f"missing {key}: the figures of {ctx.year - 1} are not in the data (or that year "
-        f"has errors), so write them here ({', '.join(keys)}), or add the year "
-        f"{ctx.year - 1}",
+        _(
+            "missing {key}: the figures of {previous_year} are not in the data (or that year "
+            "has errors), so write them here ({keys}), or add the year {previous_year}"
+        ).format(key=key, previous_year=ctx.year - 1, keys=", ".join(keys)),
         file=file,
     )
     return {k: ZERO for k in keys}, True
@@ -366,7 +373,7 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
             ctx.error(
                 r.origin(),
                 (),
-                "line-notes.yaml explains budget lines, but the year has no lines.yaml",
+                _("line-notes.yaml explains budget lines, but the year has no lines.yaml"),
             )
         return None
     d = r.data if r is not None else {}
@@ -444,7 +451,7 @@ def _operating_costs(r, unit: Unit, lines: BudgetLines | None, ctx: Context, rol
             ctx.error(
                 r.origin(),
                 ("amount",),
-                "a department's 机关运行经费 is the sum of its units': delete amount here",
+                _("a department's 机关运行经费 is the sum of its units': delete amount here"),
             )
         if amount is None and r is None:
             return None
@@ -456,8 +463,10 @@ def _operating_costs(r, unit: Unit, lines: BudgetLines | None, ctx: Context, rol
             ctx.error(
                 r.origin(),
                 ("amount",),
-                "机关运行经费 is computed from the budget lines (一般公共预算基本支出的公用经费"
-                f" {amount} 万元); delete amount here",
+                _(
+                    "机关运行经费 is computed from the budget lines (一般公共预算基本支出的公用经费"
+                    " {amount} 万元); delete amount here"
+                ).format(amount=amount),
             )
         return OperatingCosts(amount, main_uses, computed=True, src=_src(r))
     if r is None:
@@ -466,8 +475,10 @@ def _operating_costs(r, unit: Unit, lines: BudgetLines | None, ctx: Context, rol
         ctx.error(
             r.origin(),
             ("amount",),
-            "missing required field 'amount' (机关运行经费（万元）): without economic budget "
-            "lines it is typed here",
+            _(
+                "missing required field 'amount' (机关运行经费（万元）): without economic budget "
+                "lines it is typed here"
+            ),
         )
         return None
     return OperatingCosts(d["amount"], main_uses, computed=False, src=r.origin())
@@ -488,8 +499,10 @@ def _three_public(r: _Reader | None, ctx: Context, rollup) -> ThreePublic | None
                 ctx.error(
                     r.origin(),
                     (key,),
-                    "a department's 三公经费 are the sums of its "
-                    f"units': delete {key} here (keep the reasons)",
+                    _(
+                        "a department's 三公经费 are the sums of its units': delete {key} here "
+                        "(keep the reasons)"
+                    ).format(key=key),
                 )
         summed = rollup.three_public()
         if summed is None:
@@ -497,7 +510,7 @@ def _three_public(r: _Reader | None, ctx: Context, rollup) -> ThreePublic | None
         current, previous = summed
         return ThreePublic(current, previous, reasons, previous_written=False, src=_src(r))
     if "current" not in d:
-        ctx.error(r.origin(), (), "missing current (本年“三公”经费)")
+        ctx.error(r.origin(), (), _("missing current (本年“三公”经费)"))
         return None
     current = ThreePublicItems(**d["current"])
     previous, written = _baseline(
@@ -596,15 +609,19 @@ def _goal_setting(r, projects: tuple[Project, ...], ctx: Context, rollup) -> Goa
         ctx.error(
             r.origin(),
             ("projects",),
-            f"the number of projects is counted from the {len(projects)} performance tables "
-            "in projects/; delete it here",
+            _(
+                "the number of projects is counted from the {count} performance tables "
+                "in projects/; delete it here"
+            ).format(count=len(projects)),
         )
     if not counted and "projects" not in d:
         ctx.error(
             r.origin(),
             (),
-            "missing projects (编报绩效目标的项目个数): write it, or add "
-            "the projects' performance tables under projects/",
+            _(
+                "missing projects (编报绩效目标的项目个数): write it, or add "
+                "the projects' performance tables under projects/"
+            ),
         )
     return GoalSetting(
         units=d.get("units"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Location, has_errors, strictly
 from .errors import BuildSettingError, UnsafeOutputName
 from .formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
+from .i18n import _
 from .model import Disclosure
 from .output import write_all
 from .pipeline import YearResult, compile_year
@@ -79,7 +80,9 @@ def source_date_epoch() -> int | None:
         return None
     if not value.isdigit():
         raise BuildSettingError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}"
+            _(
+                "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}"
+            ).format(value=value)
         )
     return int(value)
 
@@ -147,8 +150,10 @@ def render_document(
             problems.append(
                 Diagnostic(
                     Location(model.files and _unit_file(documents, model) or "unit.yaml"),
-                    f"{model.unit.name} {model.year}: the workbook holds the statutory tables, "
-                    "and this year publishes none (add lines.yaml); leave xlsx out of --format",
+                    _(
+                        "{unit} {year}: the workbook holds the statutory tables, and this year "
+                        "publishes none (add lines.yaml); leave xlsx out of --format"
+                    ).format(unit=model.unit.name, year=model.year),
                 )
             )
             return rendered, problems, []
@@ -195,7 +200,11 @@ def output_path(out_dir: Path, relative: str) -> Path:
     root = Path(os.path.abspath(out_dir))
     path = Path(os.path.abspath(root / relative))
     if root != path and root not in path.parents:
-        raise UnsafeOutputName(f"output name {relative!r} would be written outside {out_dir}")
+        raise UnsafeOutputName(
+            _("output name {name!r} would be written outside {folder}").format(
+                name=relative, folder=out_dir
+            )
+        )
     return path
 
 

@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass, field
 from functools import cache
 
+from .i18n import _
 from .paths import CATALOGUE_DIR
 
 # Digits of a code at each level: function 类 201 / 款 20105 / 项 2010507; economic 类 301 /
@@ -85,7 +86,9 @@ def catalogue_for(year: int) -> Catalogue:
     """The catalogue for `year`: its own, else the latest earlier one, else the earliest."""
     years = catalogue_years()
     if not years:
-        raise CatalogueError(f"no classification catalogue installed in {CATALOGUE_DIR}")
+        raise CatalogueError(
+            _("no classification catalogue installed in {folder}").format(folder=CATALOGUE_DIR)
+        )
     earlier = [y for y in years if y <= year]
     chosen = earlier[-1] if earlier else years[0]
     return Catalogue(chosen, _read(chosen, "function"), _read(chosen, "economic"))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .i18n import N_, _
+
 # Bidirectional controls: embeddings, overrides, isolates and marks. Each reorders the
 # characters around it on screen and in the PDF without being seen itself.
 BIDI = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
@@ -48,12 +50,20 @@ def name(char: str) -> str:
     label = _CONTROL_NAMES.get(code) or unicodedata.name(char, "")
     if not label:
         category = unicodedata.category(char)
-        label = {"Co": "a private-use character", "Cs": "a surrogate"}.get(
-            category, "an unassigned code point"
-        )
+        label = _NO_NAME.get(category, _NO_NAME["Cn"])
         if _is_noncharacter(code):
-            label = "a noncharacter"
+            label = _NO_NAME["noncharacter"]
+        label = _(label)
     return f"U+{code:04X} {label}"
+
+
+# What a code point without a Unicode name is called (translated where shown).
+_NO_NAME = {
+    "Co": N_("a private-use character"),
+    "Cs": N_("a surrogate"),
+    "Cn": N_("an unassigned code point"),
+    "noncharacter": N_("a noncharacter"),
+}
 
 
 def _is_noncharacter(code: int) -> bool:
@@ -71,30 +81,32 @@ def problem(char: str, *, in_value: bool = False) -> str | None:
     code = ord(char)
     category = unicodedata.category(char)
     if char == "\r":
-        return (
+        return _(
             "a carriage return without a line feed breaks lines in some programs and not in "
             "others; save the file with LF (or CRLF) line endings"
         )
     if char == "\t":
-        return "a tab is not text a disclosure can print; write spaces instead"
+        return _("a tab is not text a disclosure can print; write spaces instead")
     if code in (0x85, 0x2028, 0x2029):
-        return (
+        return _(
             "some programs count it as a line break and others do not, so lines (and the "
             "line numbers of messages) would disagree; use a plain new line"
         )
     if category == "Cc":
-        return "a control character is invisible or prints as a box; delete it"
+        return _("a control character is invisible or prints as a box; delete it")
     if code in BIDI:
-        return (
+        return _(
             "a bidirectional control reorders the characters around it on screen and in the "
             "PDF (2331.12 can show as 21.1332); delete it"
         )
     if category == "Cf":
-        return "an invisible format character makes text that looks the same differ; delete it"
+        return _("an invisible format character makes text that looks the same differ; delete it")
     if category == "Co":
-        return "a private-use character has no agreed meaning or glyph; write the character meant"
+        return _(
+            "a private-use character has no agreed meaning or glyph; write the character meant"
+        )
     if category == "Cs" or category == "Cn":
-        return "it is not a character of Unicode; delete it (the file may be damaged)"
+        return _("it is not a character of Unicode; delete it (the file may be damaged)")
     return None  # other spaces (U+3000 IDEOGRAPHIC SPACE, U+00A0) and marks are text
 
 
@@ -111,8 +123,8 @@ def find(text: str, *, in_value: bool = False) -> list[tuple[int, str]]:
 def message(char: str, *, in_value: bool = False) -> str:
     """The whole message for a refused character, e.g. 'character U+202E RIGHT-TO-LEFT
     OVERRIDE is not allowed: a bidirectional control …; delete it'."""
-    reason = problem(char, in_value=in_value) or "it cannot be read in a data file; delete it"
-    return f"character {name(char)} is not allowed: {reason}"
+    reason = problem(char, in_value=in_value) or _("it cannot be read in a data file; delete it")
+    return _("character {name} is not allowed: {reason}").format(name=name(char), reason=reason)
 
 
 # --- showing text from a data file ------------------------------------------------------------

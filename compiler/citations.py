@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .i18n import N_, _
 from .model import derived_names
 from .numbers import money, percent, plain_number
 
@@ -35,6 +36,20 @@ _STEP = re.compile(
 )
 _FIRST = re.compile(r"\w+")
 _ESCAPED = re.compile(r"([!-/:-@\[-`{-~])")  # ASCII punctuation, as CommonMark escapes it
+
+# Template markup other than a citation: (what starts it, how it is shown, the message).
+_REFUSED_MARKUP = (
+    (
+        "{%",
+        "{% … %}",
+        N_("statements ({marker}) are not allowed; prose may only cite a figure, like {example}"),
+    ),
+    (
+        "{#",
+        "{# … #}",
+        N_("comments ({marker}) are not allowed; prose may only cite a figure, like {example}"),
+    ),
+)
 
 
 class CitationError(ValueError):
@@ -62,22 +77,24 @@ def expand(text: str, model: Any) -> str:
 
 def _citations(text: str):
     """(start, end, inside) of each {{ … }}; CitationError for any other use of braces."""
-    for marker, what in (("{%", "statements ({% … %})"), ("{#", "comments ({# … #})")):
-        index = text.find(marker)
+    for start, marker, message in _REFUSED_MARKUP:
+        index = text.find(start)
         if index >= 0:
             raise CitationError(
                 text.count("\n", 0, index) + 1,
-                f"{what} are not allowed; prose may only cite a figure, like {EXAMPLE}",
+                _(message).format(marker=marker, example=EXAMPLE),
             )
     position = 0
     while (start := text.find("{{", position)) >= 0:
         end = text.find("}}", start + 2)
         line = text.count("\n", 0, start) + 1
         if end < 0:
-            raise CitationError(line, "'{{' is not closed by '}}'")
+            raise CitationError(
+                line, _("'{open}' is not closed by '{close}'").format(open="{{", close="}}")
+            )
         inside = text[start + 2 : end]
         if "\n" in inside:
-            raise CitationError(line, "a citation is written on one line")
+            raise CitationError(line, _("a citation is written on one line"))
         yield start, end + 2, inside
         position = end + 2
 
@@ -88,19 +105,27 @@ def cite(inside: str, model: Any, line: int = 1) -> str:
     if not match:
         raise CitationError(
             line,
-            f"'{{{{{inside}}}}}' is not a figure citation; write one like {EXAMPLE} "
-            f"(filters: {', '.join(FILTERS)})",
+            _(
+                "'{citation}' is not a figure citation; write one like {example} "
+                "(filters: {filters})"
+            ).format(citation="{{" + inside + "}}", example=EXAMPLE, filters=", ".join(FILTERS)),
         )
     path, filter_name = match.group("path"), match.group("filter")
     value = resolve(model, path, line)
     if filter_name is not None:
         if filter_name not in FILTERS:
             raise CitationError(
-                line, f"unknown filter '{filter_name}'; use one of {', '.join(FILTERS)}"
+                line,
+                _("unknown filter '{filter}'; use one of {filters}").format(
+                    filter=filter_name, filters=", ".join(FILTERS)
+                ),
             )
         if not (_is_figure(value) or (value is None and filter_name == "percent")):
             raise CitationError(
-                line, f"'{filter_name}' formats a figure, but {path} is {_kind(value)}"
+                line,
+                _("'{filter}' formats a figure, but {path} is {kind}").format(
+                    filter=filter_name, path=path, kind=_kind(value)
+                ),
             )
         return FILTERS[filter_name](value)
     if isinstance(value, str):
@@ -109,28 +134,41 @@ def cite(inside: str, model: Any, line: int = 1) -> str:
         return plain_number(value)
     if isinstance(value, date):  # 上年末: 2021年12月31日, as the tables print it
         return f"{value.year}年{value.month}月{value.day}日"
-    raise CitationError(line, f"{path} is {_kind(value)}; cite one of its figures, like {EXAMPLE}")
+    raise CitationError(
+        line,
+        _("{path} is {kind}; cite one of its figures, like {example}").format(
+            path=path, kind=_kind(value), example=EXAMPLE
+        ),
+    )
 
 
 def resolve(model: Any, path: str, line: int = 1) -> Any:
     """The value at a dotted path of the model, through its public parts only."""
     first = _FIRST.match(path)
     if not first:
-        raise CitationError(line, f"'{path}' is not a path into the model, like {EXAMPLE}")
+        raise CitationError(
+            line,
+            _("'{path}' is not a path into the model, like {example}").format(
+                path=path, example=EXAMPLE
+            ),
+        )
     value, walked, position = model, "", 0
     steps = [("name", first.group())]
     position = first.end()
     while position < len(path):
         step = _STEP.match(path, position)
         if not step:
-            raise CitationError(line, f"cannot read '{path[position:]}' in '{path}'")
+            raise CitationError(
+                line,
+                _("cannot read '{rest}' in '{path}'").format(rest=path[position:], path=path),
+            )
         if step.group("index") is not None:
             steps.append(("index", int(step.group("index"))))
         else:
             steps.append(("name", step.group("name") or step.group("key")))
         position = step.end()
     for kind, step in steps:
-        value = _step(value, kind, step, walked or "the model", line)
+        value = _step(value, kind, step, walked, line)
         walked = f"{walked}[{step}]" if kind == "index" else f"{walked}.{step}".lstrip(".")
     return value
 
@@ -143,25 +181,42 @@ def public_names(obj: Any) -> list[str]:
 
 
 def _step(value: Any, kind: str, step: Any, walked: str, line: int) -> Any:
+    """The part `step` of `value`, reached by the path `walked` ('' at the model itself)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         names = public_names(value)
         if kind == "name" and step in names:
             return getattr(value, step)
-        raise CitationError(line, f"{walked} has no figure '{step}' (it has: {', '.join(names)})")
+        if not walked:
+            message = _("the model has no figure '{step}' (it has: {names})")
+        else:
+            message = _("{path} has no figure '{step}' (it has: {names})")
+        raise CitationError(line, message.format(path=walked, step=step, names=", ".join(names)))
     if isinstance(value, dict):
         if kind == "name" and step in value:
             return value[step]
         keys = ", ".join(str(k) for k in value)
-        raise CitationError(line, f"{walked} has no entry '{step}' (it has: {keys})")
+        raise CitationError(
+            line,
+            _("{path} has no entry '{step}' (it has: {keys})").format(
+                path=walked, step=step, keys=keys
+            ),
+        )
     if isinstance(value, (list, tuple)):
         if kind == "index" and step < len(value):
             return value[step]
+        # The citation's own syntax counts from 0; the Chinese says so in the clerk's words.
         raise CitationError(
             line,
-            f"{walked} is a list of {len(value)}; cite an entry by its position from 0, "
-            f"like {walked}[0]",
+            _(
+                "{path} is a list of {count}; cite an entry by its position from 0, like {path}[0]"
+            ).format(path=walked, count=len(value)),
         )
-    raise CitationError(line, f"{walked} is {_kind(value)}; it has no part '{step}'")
+    raise CitationError(
+        line,
+        _("{path} is {kind}; it has no part '{step}'").format(
+            path=walked, kind=_kind(value), step=step
+        ),
+    )
 
 
 def _is_figure(value: Any) -> bool:
@@ -169,14 +224,17 @@ def _is_figure(value: Any) -> bool:
 
 
 def _kind(value: Any) -> str:
+    """What a value is, as the messages above name it (a noun phrase: "{path} is {kind}")."""
     if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, str):
-        return "text"
-    if _is_figure(value):
-        return "a figure"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    return "a part of the model, not one figure"
+        kind = N_("empty")
+    elif isinstance(value, bool):
+        kind = N_("true or false")
+    elif isinstance(value, str):
+        kind = N_("text")
+    elif _is_figure(value):
+        kind = N_("a figure")
+    elif isinstance(value, (list, tuple)):
+        kind = N_("a list")
+    else:
+        kind = N_("a part of the model, not one figure")
+    return _(kind)

@@ -6,6 +6,7 @@ error or trouble (a missing year, a bad git revision, no CJK font).
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -87,6 +88,30 @@ format_option = click.option(
 )
 
 
+# The operating system's reasons, which it gives in English, for the errors a clerk meets.
+_OS_REASONS = {
+    errno.EACCES: N_("no permission"),
+    errno.EPERM: N_("no permission"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.ENOENT: N_("it does not exist"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+    errno.ENOTDIR: N_("a part of the path is a file, not a folder"),
+    errno.EEXIST: N_("it exists already"),
+}
+
+
+def os_error_message(error: OSError) -> str:
+    """`path: reason` in the chosen language (the system's own words for rarer errors)."""
+    reason = _(_OS_REASONS[error.errno]) if error.errno in _OS_REASONS else error.strerror
+    if not reason:
+        return str(error)
+    if error.filename is None:
+        return reason
+    return _("{path}: {reason}").format(path=error.filename, reason=reason)
+
+
 class _Commands(click.Group):
     """The reviewer's and publisher's commands (diff, new-year, textconv, import, serve,
     publish, correct, init, schemas) are imported only when asked for: they pull in difflib,
@@ -121,7 +146,9 @@ class _Commands(click.Group):
             raise
         except FontError as e:
             raise Trouble(_("cannot build the PDF: {reason}").format(reason=e)) from e
-        except (SourceError, OSError, BuildSettingError, UnsafeOutputName) as e:
+        except OSError as e:
+            raise Trouble(os_error_message(e)) from e
+        except (SourceError, BuildSettingError, UnsafeOutputName) as e:
             raise Trouble(str(e)) from e
         except Exception as e:
             if os.environ.get("DISCLOSURE_DEBUG"):

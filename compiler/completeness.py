@@ -9,6 +9,7 @@ not be written without it.
 from __future__ import annotations
 
 from .diagnostics import Diagnostic, Location
+from .i18n import _
 from .loader import Document
 from .model import Disclosure
 from .sections import plan, shown_tables, walk
@@ -46,15 +47,24 @@ def _missing_tables(model: Disclosure, docs) -> list[Diagnostic]:
         table = layout.tables.get(table_id)
         name = table.statutory_name if table is not None else table_id
         if table is not None and table.rows == "three_public" and model.three_public is None:
-            fix = "add three-public.yaml to publish it"
+            message = _(
+                "statutory table {number}/{count} {name} (公开表) is not published: "
+                "add three-public.yaml to publish it"
+            )
         elif model.lines is None:
-            fix = "add lines.yaml (the budget lines by classification code) to publish it"
+            message = _(
+                "statutory table {number}/{count} {name} (公开表) is not published: "
+                "add lines.yaml (the budget lines by classification code) to publish it"
+            )
         else:
-            fix = f"the layout {layout.name} does not show it"
+            message = _(
+                "statutory table {number}/{count} {name} (公开表) is not published: "
+                "the layout {layout} does not show it"
+            )
         problems.append(
             Diagnostic(
                 _where(docs),
-                f"statutory table {number}/{count} {name} (公开表) is not published: {fix}",
+                message.format(number=number, count=count, name=name, layout=layout.name),
                 field="layout",
                 severity="warning",
             )
@@ -71,8 +81,10 @@ def _empty_without_statement(model: Disclosure, docs) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     _where(docs),
-                    f"section {section.heading} is empty and the layout {model.layout.name} "
-                    "has no statement for it, so it is left out",
+                    _(
+                        "section {heading} is empty and the layout {layout} "
+                        "has no statement for it, so it is left out"
+                    ).format(heading=section.heading, layout=model.layout.name),
                     field="layout",
                     severity="warning",
                 )
@@ -82,8 +94,10 @@ def _empty_without_statement(model: Disclosure, docs) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     _where(docs),
-                    f"table {spec.statutory_name} is empty and the layout has no note saying "
-                    "why; it is printed empty",
+                    _(
+                        "table {name} is empty and the layout has no note saying why; "
+                        "it is printed empty"
+                    ).format(name=spec.statutory_name),
                     field="layout",
                     severity="warning",
                 )
@@ -143,9 +157,12 @@ def _missing_field(model, docs, path: str, owner, attr: str) -> Diagnostic:
     from .schema import title_of  # the validator's libraries: only for this message
 
     title = title_of(kind, attr)
-    named = f"{attr} ({title})" if title else attr
+    if title:
+        message = _("missing {field} ({title}): the layout {layout} prints it; add it to {file}")
+    else:
+        message = _("missing {field}: the layout {layout} prints it; add it to {file}")
     return Diagnostic(
         where,
-        f"missing {named}: the layout {model.layout.name} prints it; add it to {file}",
+        message.format(field=attr, title=title, layout=model.layout.name, file=file),
         field=path.replace("[]", ""),
     )

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from .i18n import _
 from .paths import LAYOUTS_DIR, SCHEMAS_DIR
 
 UNIT_TYPES = ("行政单位", "参照公务员法管理的事业单位", "事业单位")
@@ -138,7 +139,9 @@ def _read_manifest(name: str) -> dict:
     path = LAYOUTS_DIR / name / "layout.yaml"
     if not path.is_file() or not name.replace("-", "").isalnum():
         known = "、".join(available_layouts())
-        raise LayoutError(f"unknown layout '{name}'; the layouts are: {known}")
+        raise LayoutError(
+            _("unknown layout '{name}'; the layouts are: {known}").format(name=name, known=known)
+        )
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster
     return yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
 
@@ -169,7 +172,11 @@ def load_layout(name: str) -> Layout:
     while "extends" in manifest:
         parent = manifest["extends"]
         if parent in chain:
-            raise LayoutError(f"layout '{name}' extends itself through {' → '.join(chain)}")
+            raise LayoutError(
+                _("layout '{name}' extends itself through {chain}").format(
+                    name=name, chain=" → ".join(chain)
+                )
+            )
         chain.append(parent)
         manifest = _read_manifest(parent)
         for key, value in manifest.items():
@@ -187,7 +194,11 @@ def load_layout(name: str) -> Layout:
     for s in [s for top in sections for s in (top, *top.subsections)]:
         for tid in s.tables:
             if tid not in tables:
-                raise LayoutError(f"layout '{name}': section {s.id} shows unknown table {tid}")
+                raise LayoutError(
+                    _("layout '{name}': section {section} shows unknown table {table}").format(
+                        name=name, section=s.id, table=tid
+                    )
+                )
     return Layout(
         name=name,
         description=merged.get("description", name),

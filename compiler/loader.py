@@ -26,8 +26,9 @@ from typing import Any
 
 import yaml
 
-from . import characters
+from . import characters, yaml_hints
 from .diagnostics import Diagnostic, Location
+from .i18n import N_, _
 
 MAX_DEPTH = 40  # no disclosure file nests deeper than ~8; this only stops hostile input
 MAX_FILE_BYTES = 2_000_000  # the largest file of data/2022 has 20 KB; this only stops hostile input
@@ -110,7 +111,7 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     refused = characters.find(text)
     if refused:  # each is reported below; the parser sees a stand-in, so lines stay as written
         chars = list(text)
-        for index, _ in refused:
+        for index, _char in refused:
             chars[index] = _STAND_IN
         text = "".join(chars)
     doc = Document(file=file, data=None, schema_hint=_schema_hint(text))
@@ -128,7 +129,10 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
             _expect(parser, yaml.DocumentEndEvent)
             if not parser.check_event(yaml.StreamEndEvent):
                 event = parser.peek_event()
-                raise LoadError("a second YAML document ('---') is not allowed", event.start_mark)
+                raise LoadError(
+                    _("a second YAML document ('---') is not allowed: keep one per file"),
+                    event.start_mark,
+                )
     except LoadError as e:
         doc, problems = None, [Diagnostic(_loc(file, e.mark), e.message)]
     except yaml.reader.ReaderError as e:  # pragma: no cover - the character rule comes first
@@ -141,18 +145,108 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
         where = _position(before, len(before), file)
         doc, problems = None, [Diagnostic(where, characters.message(char))]
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        problem = " ".join(p for p in (e.context, e.problem) if p)
-        where = _within(_loc(file, mark), text)
-        doc, problems = None, [Diagnostic(where, f"malformed YAML: {problem}")]
+        doc, problems = None, _typing_mistakes(file, text, e)
     except yaml.YAMLError as e:  # pragma: no cover - PyYAML marks its errors
-        doc, problems = None, [Diagnostic(Location(file), f"malformed YAML: {e}")]
+        message = _("malformed YAML: {problem}").format(problem=e)
+        doc, problems = None, [Diagnostic(Location(file), message)]
     finally:
         if parser is not None:
             parser.dispose()
     if refused:
         problems = _refused_characters(file, text, refused, spans) + problems
     return doc, problems
+
+
+def _typing_mistakes(file: str, text: str, error: yaml.MarkedYAMLError) -> list[Diagnostic]:
+    """Why the parser stopped, where the clerk made the mistake: every typing mistake of
+    the file that yaml_hints recognises (a full-width colon, a tab, an indentation…), and
+    the parser's own finding, in plain words, when none of them comes before it."""
+    mark = error.problem_mark or error.context_mark
+    where = _within(_loc(file, mark), text)
+    found = [Diagnostic(Location(file, h.line, h.column), h.message) for h in yaml_hints.find(text)]
+    if any(d.location.line <= where.line for d in found):
+        return found
+    return [*found, Diagnostic(where, parser_message(error))]
+
+
+# What libyaml says → what it means for someone typing a data file.
+_PARSER_PROBLEMS = (
+    (
+        "could not find expected ':'",
+        N_(
+            "this line is not of the form `field: value`: a field name needs a half-width colon "
+            "and a space after it; if the line continues the text above, put the text in quotes "
+            "or on one line"
+        ),
+    ),
+    (
+        "mapping values are not allowed",
+        N_(
+            "a colon followed by a space inside a value makes YAML read a new field: put the "
+            'whole text in double quotes ("…"), or remove the space after the colon'
+        ),
+    ),
+    (
+        "found character that cannot start any token",
+        N_(
+            "a value cannot start with this character (often a tab used for indentation, or a "
+            "value starting with @ or `): indent with spaces, or put the text in quotes"
+        ),
+    ),
+    (
+        "did not find expected key",
+        N_(
+            "the indentation does not match the lines above: fields of the same level start in "
+            "the same column"
+        ),
+    ),
+    (
+        "did not find expected '-' indicator",
+        N_(
+            "the indentation of the list does not match: every `- ` of one list starts in the "
+            "same column"
+        ),
+    ),
+    (
+        "found unexpected end of stream",
+        N_("a quote is opened and never closed: close it at the end of the text"),
+    ),
+    (
+        "expected <block end>",
+        N_(
+            "the indentation does not match the lines above: fields of the same level start in "
+            "the same column"
+        ),
+    ),
+    (
+        "tab character",
+        N_(
+            "a tab (制表符) is used for indentation; YAML indents with spaces only: replace the "
+            "tab by spaces"
+        ),
+    ),
+    (
+        "expected alphabetic or numeric character",
+        N_("a value starting with * or & has a special meaning in YAML: put the text in quotes"),
+    ),
+    (
+        "found unknown escape character",
+        N_(
+            "a backslash (\\) in double quotes starts an escape: write the text in single quotes "
+            "('…'), or double the backslash"
+        ),
+    ),
+)
+
+
+def parser_message(error: yaml.MarkedYAMLError) -> str:
+    """The parser's finding in a clerk's words (its own words after them, for the rare case
+    no explanation fits)."""
+    problem = " ".join(p for p in (error.context, error.problem) if p)
+    for fragment, explanation in _PARSER_PROBLEMS:
+        if fragment in problem:
+            return _(explanation)
+    return _("malformed YAML: {problem}").format(problem=problem)
 
 
 def _within(location: Location, text: str) -> Location:
@@ -203,8 +297,10 @@ def _refused_characters(
         problems.append(
             Diagnostic(
                 _position(text, index, file),
-                f"{len(refused) - len(shown)} more characters like these are not shown; "
-                "delete every one (an editor's search for the code point finds them)",
+                _(
+                    "{count} more characters like these are not shown; delete every one (an "
+                    "editor's search for the code point finds them)"
+                ).format(count=len(refused) - len(shown)),
             )
         )
     return problems
@@ -239,13 +335,13 @@ class _Builder:
         start, end = event.start_mark.index, event.end_mark.index
         self.spans.append(_Span(start, end, path))
         value = event.value
-        for _, char in characters.find(value, in_value=True)[:1]:
+        for _index, char in characters.find(value, in_value=True)[:1]:
             index = self.text.find(char, start, end)
             where = _position(self.text, index if index >= 0 else start, self.doc.file)
-            how = "" if index >= 0 else " (written as an escape in quotes)"
-            self.problems.append(
-                Diagnostic(where, characters.message(char, in_value=True) + how, _dotted(path))
-            )
+            message = characters.message(char, in_value=True)
+            if index < 0:
+                message = _("{problem} (written as an escape in quotes)").format(problem=message)
+            self.problems.append(Diagnostic(where, message, _dotted(path)))
         if not unicodedata.is_normalized("NFC", value):
             value = unicodedata.normalize("NFC", value)
         return value
@@ -253,19 +349,25 @@ class _Builder:
     def _check(self, event) -> None:
         if isinstance(event, yaml.AliasEvent):
             raise LoadError(
-                f"alias *{event.anchor} is not allowed: write the value out in full",
+                _("alias *{name} is not allowed: write the value out in full").format(
+                    name=event.anchor
+                ),
                 event.start_mark,
             )
         if getattr(event, "anchor", None):
             raise LoadError(
-                f"anchor &{event.anchor} is not allowed: data files do not use anchors or aliases",
+                _("anchor &{name} is not allowed: data files do not use anchors or aliases").format(
+                    name=event.anchor
+                ),
                 event.start_mark,
             )
         tag = getattr(event, "tag", None)
         if tag is not None:
             tag = tag.replace("tag:yaml.org,2002:", "!!")
             raise LoadError(
-                f"tag {tag} is not allowed: write plain values (quote text if needed)",
+                _("tag {tag} is not allowed: write plain values (quote text if needed)").format(
+                    tag=tag
+                ),
                 event.start_mark,
             )
 
@@ -273,7 +375,10 @@ class _Builder:
         event = self.parser.get_event()
         self._check(event)
         if depth > MAX_DEPTH:
-            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
+            raise LoadError(
+                _("nesting deeper than {levels} levels").format(levels=MAX_DEPTH),
+                event.start_mark,
+            )
         self.doc.values[path] = _loc(self.doc.file, event.start_mark)
         if isinstance(event, yaml.ScalarEvent):
             if event.style in ("|", ">"):
@@ -298,7 +403,7 @@ class _Builder:
             key_loc = _loc(self.doc.file, key_event.start_mark)
             if not isinstance(key_event, yaml.ScalarEvent):
                 raise LoadError(
-                    "a key must be a plain name, not a list or mapping", key_event.start_mark
+                    _("a key must be a plain name, not a list or mapping"), key_event.start_mark
                 )
             self.parser.get_event()
             key = self._text(key_event, path + (key_event.value,))
@@ -306,8 +411,10 @@ class _Builder:
                 self.problems.append(
                     Diagnostic(
                         key_loc,
-                        f"duplicate key '{key}': first written on line {first_line[key]}, again "
-                        f"on line {key_loc.line}; keep one",
+                        _(
+                            "duplicate key '{key}': first written on line {first}, again on "
+                            "line {again}; keep one"
+                        ).format(key=key, first=first_line[key], again=key_loc.line),
                         field=_dotted(path + (key,)),
                     )
                 )
@@ -330,15 +437,20 @@ def load_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
         return None, [
             Diagnostic(
                 Location(file, 1, 1),
-                f"file is too large ({len(raw):,} bytes, at most {MAX_FILE_BYTES:,}): a data "
-                "file of a disclosure holds a few kilobytes; check that this is the right file",
+                _(
+                    "file is too large ({size} bytes, at most {limit}): a data file of a "
+                    "disclosure holds a few kilobytes; check that this is the right file"
+                ).format(size=f"{len(raw):,}", limit=f"{MAX_FILE_BYTES:,}"),
             )
         ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        return None, [Diagnostic(Location(file, line, 1), "file is not valid UTF-8 text")]
+        message = _(
+            "file is not valid UTF-8 text: save it as UTF-8 (in the editor: 另存为, 编码 UTF-8)"
+        )
+        return None, [Diagnostic(Location(file, line, 1), message)]
     if text.startswith("\ufeff"):
         text = text[1:]
     doc, problems = load_text(file, text)

@@ -19,6 +19,7 @@ from .model_base import Change, Origin, Prose, _model, derived, src_field
 from .model_parts import (  # noqa: F401 - the model's names, importable from here
     FUNDING_COLUMNS,
     THREE_PUBLIC_ITEMS,
+    THREE_PUBLIC_NAMES,
     THREE_PUBLIC_PARTS,
     AssetCategory,
     Assets,
@@ -281,6 +282,14 @@ class Disclosure:
         return self.procurement.total if self.procurement is not None else None
 
 
+# The 财政拨款 totals of the explanation by the names the Shanghai tables print.
+FISCAL_NAMES = {
+    "general_budget": "一般公共预算拨款",
+    "fund_budget": "政府性基金预算拨款",
+    "capital_budget": "国有资本经营预算拨款",
+}
+
+
 @dataclass(frozen=True)
 class PreviousYearFigure:
     """A previous-year figure a year's data holds: where it is written, what it says
@@ -288,7 +297,7 @@ class PreviousYearFigure:
 
     file: str  # in the year folder
     path: tuple
-    label: str
+    label: str  # the figure's name in the finance office's words (公务接待费)
     written: Decimal
     src: Origin | None
 
@@ -310,7 +319,7 @@ def previous_year_figures(model: Disclosure) -> list[PreviousYearFigure]:
             PreviousYearFigure(
                 "three-public.yaml",
                 ("previous", part),
-                part,
+                THREE_PUBLIC_NAMES[part],
                 getattr(three.previous, part),
                 three.src,
             )
@@ -321,7 +330,7 @@ def previous_year_figures(model: Disclosure) -> list[PreviousYearFigure]:
             PreviousYearFigure(
                 "line-notes.yaml",
                 ("previous_year", key),
-                key,
+                FISCAL_NAMES[key],
                 getattr(explanation.previous, key),
                 explanation.src,
             )

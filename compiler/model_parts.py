@@ -47,6 +47,16 @@ THREE_PUBLIC_PARTS = (
     "reception",
     "total",
 )
+# Each part by the name the disclosure and the schema give it (messages name parts so, in
+# either language: these are the finance office's own terms).
+THREE_PUBLIC_NAMES = {
+    "overseas": "因公出国（境）费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运维费",
+    "vehicles": "公务用车购置及运维费",
+    "reception": "公务接待费",
+    "total": "“三公”经费合计",
+}
 
 
 @_model

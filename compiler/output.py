@@ -36,6 +36,14 @@ LOCK_WAIT = 60.0  # seconds; writing a year's set takes well under one
 _OUT, _ASIDE = ".out-", ".old-"
 
 
+def _(message: str) -> str:
+    """The message in the chosen language. The catalogue is imported only when a message is
+    made: this module also runs alone, loaded from its file (the kill -9 tests do)."""
+    from .i18n import _ as translated
+
+    return translated(message)
+
+
 class OutputBusy(OSError):
     """Another build holds the output folder's lock (trouble: exit 2)."""
 
@@ -69,8 +77,10 @@ def write_all(files: dict[Path, bytes]) -> None:
     folder = Path(os.path.commonpath([str(path.parent) for path in paths]))
     if _shared(folder):
         raise OutputFolderError(
-            f"the outputs would replace {folder} as a whole, and it holds more than "
-            "outputs; give an output folder of their own (e.g. --out site)"
+            _(
+                "the outputs would replace {folder} as a whole, and it holds more than "
+                "outputs; give an output folder of their own (e.g. --out site)"
+            ).format(folder=folder)
         )
     with _locked(folder):
         remove_leftovers(folder)
@@ -168,7 +178,11 @@ def _install(folder: Path, fresh: Path, token: str) -> None:
         if not os.path.lexists(folder):
             os.rename(fresh, folder)
         elif not folder.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
+            raise NotADirectoryError(
+                _("{folder} is a file, not a folder: move it away or give another --out").format(
+                    folder=folder
+                )
+            )
         elif not _exchange(fresh, folder):
             aside = folder.parent / f".{folder.name}{_ASIDE}{token}"
             os.rename(folder, aside)
@@ -277,8 +291,10 @@ def _wait_for(fd: int, folder: Path, deadline: float) -> None:
             if time.monotonic() >= deadline:
                 holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
                 raise OutputBusy(
-                    f"another build (process {holder}) is writing {folder}; waited "
-                    f"{LOCK_WAIT:g} s for it. Try again when it has finished"
+                    _(
+                        "another build (process {process}) is writing {folder}; waited "
+                        "{seconds} s for it. Try again when it has finished"
+                    ).format(process=holder, folder=folder, seconds=f"{LOCK_WAIT:g}")
                 ) from None
             time.sleep(0.05)
 
@@ -291,7 +307,7 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 def _sync_tree(root: Path) -> None:
-    for folder, _, _ in os.walk(root):
+    for folder, _dirs, _files in os.walk(root):
         _sync_folder(Path(folder))
 
 

@@ -37,7 +37,10 @@ SECTION_FILES: dict[str, str] = {
 UNIT_FILE = "unit.yaml"
 PROJECTS_DIR = "projects"
 PROJECT_KIND = "project"
-PROJECT_FILE = re.compile(r"^[0-9]{2,3}-[a-z0-9-]+\.yaml$")  # 01-… to 999-…
+# 01-… to 999-…, then the project's name: lower-case letters, digits, hyphens, or Chinese
+# characters (projects/03-机关工作经费.yaml): nothing that needs quoting in a shell, a URL
+# or a pull request, and no full-width punctuation that looks like ASCII.
+PROJECT_FILE = re.compile(r"^[0-9]{2,3}-[a-z0-9\u3400-\u4dbf\u4e00-\u9fff-]+\.yaml$")
 # A department's year holds its units' years, one folder each: units/<slug>/.
 UNITS_DIR = "units"
 UNIT_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from . import completeness, prose, rules
 from .assemble import Context, assemble
 from .catalogue import catalogue_for
+from .characters import visible
 from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
 from .fieldnames import name_fields
+from .i18n import _
 from .layouts import Layout, LayoutError, load_layout
 from .loader import Document, load_bytes
 from .model import Disclosure
@@ -68,7 +70,8 @@ def read_documents(
     try:
         present = source.files()
     except (OSError, SourceError) as e:
-        return {}, [Diagnostic(Location(year_dir), f"cannot list the year's files: {e}")]
+        message = _("cannot list the year's files: {error}").format(error=e)
+        return {}, [Diagnostic(Location(year_dir), message)]
     load = cache.load if cache is not None else load_file
     for rel in present:
         listed.add(rel)
@@ -87,7 +90,9 @@ def load_file(source: YearSource, rel: str) -> tuple[Document | None, list[Diagn
     try:  # first, so that a link or special file is reported as such
         raw = source.read(rel)
     except (OSError, SourceError) as e:
-        return None, [Diagnostic(Location(shown), f"cannot read the file: {e}")]
+        return None, [
+            Diagnostic(Location(shown), _("cannot read the file: {error}").format(error=e))
+        ]
     slug, inner = split_unit(rel)
     kind = kind_of(inner)
     if kind is None or (slug and not UNIT_SLUG.match(slug)):
@@ -112,11 +117,22 @@ class _Documents(dict):
 def _unexpected(rel: str, slug: str) -> str:
     expected = ", ".join(sorted(SECTION_FILES)) + f", {PROJECTS_DIR}/NN-name.yaml"
     if slug and not UNIT_SLUG.match(slug):
-        return (
-            f"unexpected folder {UNITS_DIR}/{slug}: a unit's folder name is lower-case letters, "
+        return _(
+            "unexpected folder {folder}: a unit's folder name is lower-case letters, "
             "digits and hyphens, e.g. units/office"
-        )
-    return f"unexpected file: a year holds only {expected} (and a department units/<name>/)"
+        ).format(folder=f"{UNITS_DIR}/{slug}")
+    inner = split_unit(rel)[1]
+    if inner.startswith(PROJECTS_DIR + "/"):
+        name = inner.removeprefix(PROJECTS_DIR + "/")
+        return _(
+            "the project file name {name} is not allowed: it starts with a two- or three-digit "
+            "number and a hyphen, then the project's name in Chinese characters, lower-case "
+            "letters, digits or hyphens, and ends in .yaml, e.g. projects/01-机关工作经费.yaml; "
+            "rename the file"
+        ).format(name=visible(name, keep=""))
+    return _(
+        "unexpected file: a year holds only {expected} (and a department units/<name>/)"
+    ).format(expected=expected)
 
 
 def _check_modeline(doc: Document, kind: str, source: YearSource, rel: str) -> list[Diagnostic]:
@@ -126,7 +142,9 @@ def _check_modeline(doc: Document, kind: str, source: YearSource, rel: str) -> l
         return [
             Diagnostic(
                 Location(doc.file, 1, 1),
-                f"no schema named: make the first line '{line}' so editors show hints",
+                _("no schema named: make the first line '{line}' so editors show hints").format(
+                    line=line
+                ),
                 severity="warning",
             )
         ]
@@ -136,15 +154,19 @@ def _check_modeline(doc: Document, kind: str, source: YearSource, rel: str) -> l
         return [
             Diagnostic(
                 Location(doc.file, 1, 1),
-                f"names the schema {doc.schema_hint}, but this file is checked against {expected}",
+                _("names the schema {named}, but this file is checked against {expected}").format(
+                    named=doc.schema_hint, expected=expected
+                ),
             )
         ]
     # The right schema by another path: a copied or moved folder. Editors will not find it.
     return [
         Diagnostic(
             Location(doc.file, 1, 1),
-            f"names its schema by the path {doc.schema_hint}; from here it is {expected} "
-            "(editors use this path to show hints)",
+            _(
+                "names its schema by the path {named}; from here it is {expected} "
+                "(editors use this path to show hints)"
+            ).format(named=doc.schema_hint, expected=expected),
             severity="warning",
         )
     ]
@@ -172,8 +194,10 @@ def _layout_of(docs: dict[str, Document], source: YearSource, slug: str):
         return None, [
             Diagnostic(
                 where,
-                f"missing file {UNIT_FILE}: it names the unit and its "
-                "layout (start a year with `disclosure new-year`)",
+                _(
+                    "missing file {file}: it names the unit and its "
+                    "layout (start a year with `disclosure new-year`)"
+                ).format(file=UNIT_FILE),
             )
         ]
     name = (unit.data or {}).get("layout") if isinstance(unit.data, dict) else None
@@ -215,7 +239,7 @@ def _check_files(
         problems.append(
             Diagnostic(
                 docs[UNIT_FILE].locate_key(("unit",)),
-                "missing unit.type (单位类型): 行政单位, 参照公务员法管理的事业单位 or 事业单位",
+                _("missing unit.type (单位类型): 行政单位, 参照公务员法管理的事业单位 or 事业单位"),
                 field="unit.type",
             )
         )
@@ -223,7 +247,9 @@ def _check_files(
         problems.append(
             Diagnostic(
                 docs[UNIT_FILE].locate(("layout",)),
-                f"a unit of a department cannot use the department layout {layout.name}",
+                _("a unit of a department cannot use the department layout {layout}").format(
+                    layout=layout.name
+                ),
                 field="layout",
             )
         )
@@ -246,7 +272,9 @@ def _check_files(
         problems.append(
             Diagnostic(
                 Location(source.display_path(prefix + rel)),
-                f"missing file {rel}: the layout {layout.name} needs it",
+                _("missing file {file}: the layout {layout} needs it").format(
+                    file=rel, layout=layout.name
+                ),
             )
         )
     for kind, rel in sorted(kinds.items()):
@@ -254,17 +282,21 @@ def _check_files(
             problems.append(
                 Diagnostic(
                     Location(docs[rel].file),
-                    f"the layout {layout.name} does not publish {rel}: delete the file, or "
-                    "choose a layout that has its section (unit.yaml: layout)",
+                    _(
+                        "the layout {layout} does not publish {file}: delete the file, or "
+                        "choose a layout that has its section (unit.yaml: layout)"
+                    ).format(layout=layout.name, file=rel),
                 )
             )
         elif kind not in applicable and unit_type is not None:
             problems.append(
                 Diagnostic(
                     Location(docs[rel].file),
-                    f"a {unit_type} has no part for {rel} in the layout {layout.name} (it is "
-                    "published only by the unit types the rules give it to): delete the file, "
-                    "or correct unit.type in unit.yaml",
+                    _(
+                        "a {unit_type} has no part for {file} in the layout {layout} (it is "
+                        "published only by the unit types the rules give it to): delete the "
+                        "file, or correct unit.type in unit.yaml"
+                    ).format(unit_type=unit_type, file=rel, layout=layout.name),
                 )
             )
     return problems
@@ -290,7 +322,11 @@ def compile_year(
         return memo[key]
     result = YearResult(source)
     if not source.exists():
-        raise SourceError(f"no data for {source.label} (looked in {source.display_path('')})")
+        raise SourceError(
+            _("no data for {year} (looked in {folder})").format(
+                year=source.label, folder=source.display_path("")
+            )
+        )
     result.documents, problems = read_documents(source, cache)
     groups = _group(result.documents)
     layouts: dict[str, Layout] = {}
@@ -313,8 +349,10 @@ def compile_year(
         problems.append(
             Diagnostic(
                 Location(source.display_path(UNITS_DIR)),
-                f"{UNITS_DIR}/ holds a department's units, but the layout "
-                f"{layouts[''].name} is a unit's layout",
+                _(
+                    "{folder}/ holds a department's units, but the layout {layout} is a "
+                    "unit's layout"
+                ).format(folder=UNITS_DIR, layout=layouts[""].name),
             )
         )
     if not has_errors(problems):
@@ -374,8 +412,10 @@ def _previous_model(
     return None, [
         Diagnostic(
             where,
-            f"{prev.label} has errors, so its figures could not be used as this year's "
-            f"previous-year figures; fix {prev.display_path('')} first",
+            _(
+                "{year} has errors, so its figures could not be used as this year's "
+                "previous-year figures; fix {folder} first"
+            ).format(year=prev.label, folder=prev.display_path("")),
             severity="warning",
         )
     ]

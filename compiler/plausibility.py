@@ -8,7 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .diagnostics import Diagnostic
-from .model import Disclosure
+from .i18n import _
+from .loader import dotted
+from .model import THREE_PUBLIC_NAMES, Disclosure
 from .numbers import money, money_value
 
 _DIRECTION_WORDS = (
@@ -44,9 +46,8 @@ def reasons_agree_with_changes(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     item.src.at("reason"),
-                    f"{item.code} {item.names[2]}: the reason says {said}, but the figure "
-                    f"{item.change.direction} ({money(item.previous)} → {money(item.amount)} 万元)",
-                    field="reason",
+                    _wrong_direction(f"{item.code} {item.names[2]}", said, item.change),
+                    field=dotted((*item.src.path, "reason")),  # the entry, named by its code
                     severity="warning",
                 )
             )
@@ -64,8 +65,10 @@ def project_funds_plausible(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     p.src.key_at("annual"),
-                    f"年度资金申请总额 {p.annual.total} 元 (当年财政拨款 + 上年结转 + 其他) is "
-                    f"more than the project's 项目资金总额 {p.funds.total} 元; check both",
+                    _(
+                        "年度资金申请总额 {annual} 元 (当年财政拨款 + 上年结转 + 其他) is "
+                        "more than the project's 项目资金总额 {funds} 元; check both"
+                    ).format(annual=p.annual.total, funds=p.funds.total),
                     field="annual",
                     severity="warning",
                 )
@@ -85,8 +88,10 @@ def goal_setting_funds_match_tables(m: Disclosure) -> list[Diagnostic]:
     return [
         Diagnostic(
             g.src.at("funds"),
-            f"涉及项目预算资金 is {money(g.funds)} 万元, but the {len(with_funds)} performance "
-            f"tables' 项目资金总额 add up to {money(tables)} 万元; check both",
+            _(
+                "涉及项目预算资金 is {funds} 万元, but the {count} performance "
+                "tables' 项目资金总额 add up to {tables} 万元; check both"
+            ).format(funds=money(g.funds), count=len(with_funds), tables=money(tables)),
             field="funds",
             severity="warning",
         )
@@ -111,35 +116,47 @@ def amounts_in_the_wrong_unit(m: Disclosure) -> list[Diagnostic]:
         tp = m.three_public
         for part in ("overseas", "vehicle_purchase", "vehicle_operation", "reception"):
             change = tp.changes[part]
-            checks.append((tp.src.at("current", part), f"current.{part}", change, "“三公”经费"))
+            where, name = tp.src.at("current", part), THREE_PUBLIC_NAMES[part]
+            checks.append((where, f"current.{part}", change, name))
     if m.budget is not None and m.budget.src is not None and not m.budget.from_lines:
         b = m.budget
-        for part, change in (("personnel", b.basic_change), ("project", b.project_change)):
-            checks.append((b.src.at("expenditure", part), f"expenditure.{part}", change, "支出"))
+        for part, change, what in (
+            ("personnel", b.basic_change, "基本支出"),
+            ("project", b.project_change, "项目支出"),
+        ):
+            checks.append((b.src.at("expenditure", part), f"expenditure.{part}", change, what))
     if m.explanation is not None:
         for item in m.explanation.items:
             if item.src is not None:
                 where = item.src.at("previous")
-                checks.append((where, "previous", item.change, f"{item.code} {item.names[2]}"))
+                field, what = dotted((*item.src.path, "previous")), f"{item.code} {item.names[2]}"
+                checks.append((where, field, item.change, what))
     return [
-        Diagnostic(
-            where,
-            f"{what}: {money(change.current)} 万元 this year against {money(change.previous)} "
-            f"万元 last year is {_times(change)}; an amount typed in 元 instead of 万元 (or "
-            "back)? Check both figures",
-            field=field,
-            severity="warning",
-        )
+        Diagnostic(where, _slip_message(what, change), field=field, severity="warning")
         for where, field, change, what in checks
         if _unit_slip(change.previous, change.current)
     ]
 
 
-def _times(change) -> str:
+def _slip_message(what: str, change) -> str:
     ratio = change.current / change.previous
     if ratio >= 1:
-        return f"{ratio:.0f} times as much"
-    return f"1/{1 / ratio:.0f} of it"
+        message = _(
+            "{what}: {current} 万元 this year against {previous} 万元 last year is {ratio} "
+            "times as much; an amount typed in 元 instead of 万元 (or back)? Check both figures"
+        )
+    else:
+        ratio = 1 / ratio
+        message = _(
+            "{what}: {current} 万元 this year against {previous} 万元 last year is 1/{ratio} "
+            "of it; an amount typed in 元 instead of 万元 (or back)? Check both figures"
+        )
+    return message.format(
+        what=what,
+        current=money(change.current),
+        previous=money(change.previous),
+        ratio=f"{ratio:.0f}",
+    )
 
 
 def parts_within_their_whole(m: Disclosure) -> list[Diagnostic]:
@@ -154,9 +171,10 @@ def parts_within_their_whole(m: Disclosure) -> list[Diagnostic]:
         problems.append(
             Diagnostic(
                 tp.src.key_at("current"),
-                f"“三公”经费 come to {money(tp.current.total)} 万元, more than the whole "
-                f"expenditure ({money(total)} 万元); are they typed in 元? Amounts here are "
-                "in 万元",
+                _(
+                    "“三公”经费 come to {amount} 万元, more than the whole expenditure "
+                    "({total} 万元); are they typed in 元? Amounts here are in 万元"
+                ).format(amount=money(tp.current.total), total=money(total)),
                 field="current",
                 severity="warning",
             )
@@ -166,8 +184,10 @@ def parts_within_their_whole(m: Disclosure) -> list[Diagnostic]:
         problems.append(
             Diagnostic(
                 p.src.at(),
-                f"the procurement budget comes to {money(p.total)} 万元, more than the whole "
-                f"expenditure ({money(total)} 万元); check the quantities and prices (in 万元)",
+                _(
+                    "the procurement budget comes to {amount} 万元, more than the whole "
+                    "expenditure ({total} 万元); check the quantities and prices (in 万元)"
+                ).format(amount=money(p.total), total=money(total)),
                 field="",
                 severity="warning",
             )
@@ -178,8 +198,10 @@ def parts_within_their_whole(m: Disclosure) -> list[Diagnostic]:
         problems.append(
             Diagnostic(
                 costs.src.at("amount"),
-                f"机关运行经费 {money(costs.amount)} 万元 is more than the whole basic "
-                f"expenditure ({money(basic)} 万元) it is part of",
+                _(
+                    "机关运行经费 {amount} 万元 is more than the whole basic "
+                    "expenditure ({basic} 万元) it is part of"
+                ).format(amount=money(costs.amount), basic=money(basic)),
                 field="amount",
                 severity="warning",
             )
@@ -215,26 +237,35 @@ def changes_have_reasons(m: Disclosure) -> list[Diagnostic]:
             ("reception", "reception"),
         ):
             change, reason = tp.changes[part], tp.reasons.get(reason_key)
-            problems += _reason_for(change, reason, tp.src, ("reasons", reason_key), part)
+            what = THREE_PUBLIC_NAMES[part]
+            problems += _reason_for(change, reason, tp.src, ("reasons", reason_key), what)
     b = m.budget
     if b is not None and b.src is not None:
-        for part, change, reason in (
-            ("basic", b.basic_change, b.basic_reason),
-            ("project", b.project_change, b.project_reason),
+        for part, what, change, reason in (
+            ("basic", "基本支出", b.basic_change, b.basic_reason),
+            ("project", "项目支出", b.project_change, b.project_reason),
         ):
-            problems += _reason_for(change, reason, b.src, ("change_reasons", part), part)
+            problems += _reason_for(change, reason, b.src, ("change_reasons", part), what)
     return problems
 
 
 def _reason_for(change, reason, src, path, what) -> list[Diagnostic]:
+    """`what`: the part's name (公务接待费, 基本支出)."""
     if change.amount == 0:
         return []
     if not reason:
         return [
             Diagnostic(
                 src.key_at(*path[:1]) if path[0] in ("reasons", "change_reasons") else src.at(),
-                f"{what} changed ({change.direction} {money(abs(change.amount))} 万元) and no "
-                f"reason is given: write it in {'.'.join(path)}",
+                _(
+                    "{what} changed ({direction} {amount} 万元) and no reason is given: "
+                    "write it in {path}"
+                ).format(
+                    what=what,
+                    direction=change.direction,
+                    amount=money(abs(change.amount)),
+                    path=".".join(path),
+                ),
                 field=".".join(path),
                 severity="warning",
             )
@@ -244,13 +275,24 @@ def _reason_for(change, reason, src, path, what) -> list[Diagnostic]:
         return [
             Diagnostic(
                 src.at(*path),
-                f"{what}: the reason says {said}, but the figure {change.direction} "
-                f"({money(change.previous)} → {money(change.current)} 万元)",
+                _wrong_direction(what, said, change),
                 field=".".join(path),
                 severity="warning",
             )
         ]
     return []
+
+
+def _wrong_direction(what: str, said: str, change) -> str:
+    return _(
+        "{what}: the reason says {said}, but the figure {direction} ({previous} → {current} 万元)"
+    ).format(
+        what=what,
+        said=said,
+        direction=change.direction,
+        previous=money(change.previous),
+        current=money(change.current),
+    )
 
 
 RULES = (

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from . import citations, prose_markdown
 from .diagnostics import Diagnostic, Location
+from .i18n import _
 from .markdown_parser import allowed_link, checker, parser
 from .model import Disclosure, Prose
 
@@ -39,7 +40,8 @@ def expand(text: str, model: Disclosure) -> str:
     try:
         return citations.expand(str(text), model)
     except citations.CitationError as e:
-        raise ProseError(_diagnostic(text, e.line, f"bad figure citation: {e.message}")) from e
+        message = _("bad figure citation: {problem}").format(problem=e.message)
+        raise ProseError(_diagnostic(text, e.line, message)) from e
 
 
 def _diagnostic(text: str, text_line: int, message: str) -> Diagnostic:
@@ -91,7 +93,7 @@ def _markdown_problems(text: Prose, expanded: str) -> list[Diagnostic]:
     found: list[tuple[int, str]] = [
         (
             line + 1,
-            "link reference definitions ([name]: url) are not allowed; write the link inline",
+            _("link reference definitions ([name]: url) are not allowed; write the link inline"),
         )
         for line in env.get("definition_lines", [])
     ]
@@ -103,20 +105,23 @@ def _markdown_problems(text: Prose, expanded: str) -> list[Diagnostic]:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type == "image":
-                found.append((line, "images are not allowed in the text of a disclosure"))
+                found.append((line, _("images are not allowed in the text of a disclosure")))
             elif child.type == "link_open" and not allowed_link(str(child.attrs["href"])):
+                url = _shown_url(str(child.attrs["href"]))
                 found.append(
                     (
                         line,
-                        "links may only point to web pages (http, https, mailto), found "
-                        f"{_shown_url(str(child.attrs['href']))}",
+                        _(
+                            "links may only point to web pages (http, https, mailto), found '{url}'"
+                        ).format(url=url),
                     )
                 )
     return [_diagnostic(text, line, message) for line, message in sorted(found)]
 
 
 def _shown_url(url: str) -> str:
-    return repr(url if len(url) <= 40 else url[:39] + "…")
+    """The URL as a message quotes it: shortened (messages show it through `visible`)."""
+    return url if len(url) <= 40 else url[:39] + "…"
 
 
 def to_html(text: str) -> str:

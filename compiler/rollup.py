@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from . import lines as lines_module
+from .i18n import _
 from .model import (
     AssetCategory,
     Assets,
@@ -102,8 +103,10 @@ class Rollup:
             self.ctx.error(
                 origin,
                 ("members" if members else "counts",),
-                "a department's members and their counts by type come from its units "
-                "(units/*/unit.yaml): delete members and counts here",
+                _(
+                    "a department's members and their counts by type come from its units "
+                    "(units/*/unit.yaml): delete members and counts here"
+                ),
             )
         names = tuple(u.unit.name for u in self.units)
         tally: dict[str, Decimal] = {}
@@ -125,8 +128,10 @@ class Rollup:
             ctx.error(
                 r.origin(),
                 (),
-                "a department's goal setting is the sum of its units': "
-                "delete goal-setting.yaml here",
+                _(
+                    "a department's goal setting is the sum of its units': "
+                    "delete goal-setting.yaml here"
+                ),
             )
         found = self._with("goal_setting")
         if not found:
@@ -143,7 +148,10 @@ class Rollup:
             self.ctx.error(
                 r.origin(),
                 (),
-                "a department's procurement is the sum of its units': delete procurement.yaml here",
+                _(
+                    "a department's procurement is the sum of its units': "
+                    "delete procurement.yaml here"
+                ),
             )
         found = self._with("procurement")
         if not found:
@@ -174,7 +182,7 @@ class Rollup:
             self.ctx.error(
                 r.origin(),
                 (),
-                "a department's assets are the sum of its units': delete assets.yaml here",
+                _("a department's assets are the sum of its units': delete assets.yaml here"),
             )
         found = self._with("assets")
         if not found:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from . import plausibility, rules_lines
 from .diagnostics import Diagnostic, Location
+from .i18n import _
 from .lines import FISCAL, SOURCE_KEYS
 from .model import Disclosure, next_year_baseline, previous_year_figures
 from .numbers import money
@@ -27,8 +28,14 @@ def income_equals_expenditure(m: Disclosure) -> list[Diagnostic]:
     return [
         Diagnostic(
             b.src.key_at("income"),
-            f"income totals {money(income)} 万元 but expenditure totals {money(spending)} 万元; "
-            f"they must be equal (difference {money(income - spending)})",
+            _(
+                "income totals {income} 万元 but expenditure totals {expenditure} 万元; "
+                "they must be equal (difference {difference})"
+            ).format(
+                income=money(income),
+                expenditure=money(spending),
+                difference=money(income - spending),
+            ),
             field="income",
         )
     ]
@@ -43,8 +50,14 @@ def procurement_within_project_budget(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     project.src.at("budget"),
-                    f"the items of '{project.name}' come to {money(project.subtotal)} 万元, "
-                    f"more than its budget of {money(project.budget)} 万元",
+                    _(
+                        "the items of '{project}' come to {subtotal} 万元, "
+                        "more than its budget of {budget} 万元"
+                    ).format(
+                        project=project.name,
+                        subtotal=money(project.subtotal),
+                        budget=money(project.budget),
+                    ),
                     field=f"projects[{i}].budget",
                 )
             )
@@ -61,8 +74,10 @@ def procurement_reserves_within_total(m: Disclosure) -> list[Diagnostic]:
         problems.append(
             Diagnostic(
                 p.src.at("summary", "sme_reserved"),
-                f"the amount reserved for SMEs ({money(s.sme_reserved)} 万元) is more than the "
-                f"whole procurement budget ({money(p.total)} 万元)",
+                _(
+                    "the amount reserved for SMEs ({reserved} 万元) is more than the "
+                    "whole procurement budget ({total} 万元)"
+                ).format(reserved=money(s.sme_reserved), total=money(p.total)),
                 field="summary.sme_reserved",
             )
         )
@@ -70,9 +85,10 @@ def procurement_reserves_within_total(m: Disclosure) -> list[Diagnostic]:
         problems.append(
             Diagnostic(
                 p.src.at("summary", "small_micro_reserved"),
-                f"the amount reserved for small and micro enterprises "
-                f"({money(s.small_micro_reserved)} 万元) is part of the SME reserve "
-                f"({money(s.sme_reserved or 0)} 万元) and cannot exceed it",
+                _(
+                    "the amount reserved for small and micro enterprises ({reserved} 万元) "
+                    "is part of the SME reserve ({sme} 万元) and cannot exceed it"
+                ).format(reserved=money(s.small_micro_reserved), sme=money(s.sme_reserved or 0)),
                 field="summary.small_micro_reserved",
             )
         )
@@ -90,9 +106,11 @@ def operating_costs_equal_public_operating(m: Disclosure) -> list[Diagnostic]:
     return [
         Diagnostic(
             costs.src.at("amount"),
-            f"机关运行经费 is {money(costs.amount)} 万元 but the 运转类公用 part of 基本支出 "
-            f"(budget.yaml expenditure.public_operating) is {money(public)} 万元; "
-            "they must be equal",
+            _(
+                "机关运行经费 is {amount} 万元 but the 运转类公用 part of 基本支出 "
+                "(budget.yaml expenditure.public_operating) is {public} 万元; "
+                "they must be equal"
+            ).format(amount=money(costs.amount), public=money(public)),
             field="amount",
         )
     ]
@@ -114,8 +132,12 @@ def indicator_levels_match(m: Disclosure) -> list[Diagnostic]:
                 problems.append(
                     Diagnostic(
                         row.src.at("level2"),
-                        f"二级指标 {row.level2} does not belong under 一级指标 {row.level1}; "
-                        f"expected one of {'、'.join(sorted(allowed))}",
+                        _(
+                            "二级指标 {level2} does not belong under 一级指标 {level1}; "
+                            "expected one of {allowed}"
+                        ).format(
+                            level2=row.level2, level1=row.level1, allowed="、".join(sorted(allowed))
+                        ),
                         field=f"indicators[{i}].level2",
                     )
                 )
@@ -134,7 +156,9 @@ def unique_names(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     project.src.at("name"),
-                    f"project '{project.name}' already has a table in {seen[project.name]}",
+                    _("project '{project}' already has a table in {file}").format(
+                        project=project.name, file=seen[project.name]
+                    ),
                     field="name",
                 )
             )
@@ -145,8 +169,10 @@ def unique_names(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     p.src.at("name"),
-                    f"procurement source project '{p.name}' is listed twice; "
-                    "put its items together",
+                    _(
+                        "procurement source project '{project}' is listed twice; "
+                        "put its items together"
+                    ).format(project=p.name),
                     field=f"projects[{i}].name",
                 )
             )
@@ -161,7 +187,9 @@ def procurement_projects_have_tables(m: Disclosure) -> list[Diagnostic]:
     return [
         Diagnostic(
             p.src.at("name"),
-            f"procurement source project '{p.name}' has no performance table in projects/",
+            _(
+                "procurement source project '{project}' has no performance table in projects/"
+            ).format(project=p.name),
             field=f"projects[{i}].name",
             severity="warning",
         )
@@ -182,8 +210,10 @@ def organisation_counts_add_up(m: Disclosure) -> list[Diagnostic]:
     return [
         Diagnostic(
             Location(_unit_file(m)),
-            f"organisation.counts add up to {total} ({counted}) but organisation.members "
-            f"lists {len(o.members)} units; they must agree",
+            _(
+                "organisation.counts add up to {total} ({counted}) but organisation.members "
+                "lists {members} units; they must agree"
+            ).format(total=total, counted=counted, members=len(o.members)),
             field="organisation.counts",
         )
     ]
@@ -226,9 +256,17 @@ def previous_year_agrees(m: Disclosure, prev: Disclosure, prev_label: str) -> li
             problems.append(
                 Diagnostic(
                     figure.src.at(*figure.path),
-                    f"{figure.label} of {prev.year} is written here as {money(figure.written)} "
-                    f"万元, but {prev_label} budgets {money(actual)} 万元; delete the figure "
-                    "here (it is taken from that year) or correct it",
+                    _(
+                        "{figure} of {year} is written here as {written} 万元, but {where} "
+                        "budgets {actual} 万元; delete the figure here (it is taken from that "
+                        "year) or correct it"
+                    ).format(
+                        figure=figure.label,
+                        year=prev.year,
+                        written=money(figure.written),
+                        where=prev_label,
+                        actual=money(actual),
+                    ),
                     field=".".join(figure.path),
                 )
             )

@@ -5,6 +5,8 @@ explanation's notes matching the lines."""
 from __future__ import annotations
 
 from .diagnostics import Diagnostic, Location
+from .i18n import _
+from .loader import dotted
 from .model import Disclosure
 from .numbers import money
 
@@ -23,13 +25,26 @@ def line_codes_in_catalogue(m: Disclosure) -> list[Diagnostic]:
         for i, line in enumerate(rows):
             if line.src is None or catalogue.has(kind, line.code):
                 continue
-            near = "; ".join(f"{c} {n}" for c, n in catalogue.suggest(kind, line.code))
+            # The suggestions are codes with their Chinese names: listed with 、 in both languages.
+            near = "、".join(f"{c} {n}" for c, n in catalogue.suggest(kind, line.code))
             words = "支出功能分类" if kind == "function" else "部门预算支出经济分类"
+            if near:
+                message = _(
+                    "{code} is not a {level} code of the {year} {classification} catalogue; "
+                    "nearest valid codes: {near}"
+                )
+            else:
+                message = _("{code} is not a {level} code of the {year} {classification} catalogue")
             problems.append(
                 Diagnostic(
                     line.src.at("code"),
-                    f"{line.code} is not a {level} code of the {catalogue.year} {words} "
-                    f"catalogue" + (f"; nearest valid codes: {near}" if near else ""),
+                    message.format(
+                        code=line.code,
+                        level=level,
+                        year=catalogue.year,
+                        classification=words,
+                        near=near,
+                    ),
                     field=f"{kind}[{i}].code",
                 )
             )
@@ -50,9 +65,14 @@ def lines_unique(m: Disclosure) -> list[Diagnostic]:
                 problems.append(
                     Diagnostic(
                         line.src.at("code"),
-                        f"{line.code} ({line.source}) is already on line "
-                        f"{rows[first[line.key]].src.at('code').line}; add the amounts into "
-                        "one entry",
+                        _(
+                            "{code} ({source}) is already on line {line}; add the amounts "
+                            "into one entry"
+                        ).format(
+                            code=line.code,
+                            source=line.source,
+                            line=rows[first[line.key]].src.at("code").line,
+                        ),
                         field=f"{kind}[{i}].code",
                     )
                 )
@@ -84,10 +104,18 @@ def function_and_economic_agree(m: Disclosure) -> list[Diagnostic]:
                 problems.append(
                     Diagnostic(
                         where,
-                        f"{source} {name}: the function lines add up to {by_function} "
-                        f"{lines.amount_unit}, the economic lines to {by_economic} "
-                        f"{lines.amount_unit} (difference {by_function - by_economic}); the "
-                        "two views of basic expenditure must agree",
+                        _(
+                            "{source} {name}: the function lines add up to {by_function} "
+                            "{unit}, the economic lines to {by_economic} {unit} (difference "
+                            "{difference}); the two views of basic expenditure must agree"
+                        ).format(
+                            source=source,
+                            name=name,
+                            by_function=by_function,
+                            by_economic=by_economic,
+                            unit=lines.amount_unit,
+                            difference=by_function - by_economic,
+                        ),
                         field="economic",
                     )
                 )
@@ -104,8 +132,9 @@ def sources_fit_the_unit_type(m: Disclosure) -> list[Diagnostic]:
     return [
         Diagnostic(
             line.src.at("source"),
-            f"{line.source} is income of a 事业单位; {m.unit.name} is a 行政单位 (unit.yaml "
-            "unit.type)",
+            _(
+                "{source} is income of a 事业单位; {unit} is a 行政单位 (unit.yaml unit.type)"
+            ).format(source=line.source, unit=m.unit.name),
             field=f"function[{i}].source",
         )
         for i, line in enumerate(m.lines.function)
@@ -128,7 +157,7 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     where,
-                    f"{note.code} is explained twice; keep one entry",
+                    _("{code} is explained twice; keep one entry").format(code=note.code),
                     field=f"items[{i}].code",
                 )
             )
@@ -136,8 +165,10 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     where,
-                    f"{note.code} has no fiscal expenditure (财政拨款) in lines.yaml; delete "
-                    "this entry or correct the code",
+                    _(
+                        "{code} has no fiscal expenditure (财政拨款) in lines.yaml; delete "
+                        "this entry or correct the code"
+                    ).format(code=note.code),
                     field=f"items[{i}].code",
                 )
             )
@@ -150,9 +181,10 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     e.src.key_at("items") if e.notes else e.src.at(),
-                    f"{item.code} {item.names[2]} ({money(item.amount)} 万元) has no entry in "
-                    "items: write its previous-year figure (previous) and, if it changed, "
-                    "the reason",
+                    _(
+                        "{code} {name} ({amount} 万元) has no entry in items: write its "
+                        "previous-year figure (previous) and, if it changed, the reason"
+                    ).format(code=item.code, name=item.names[2], amount=money(item.amount)),
                     field="items",
                 )
             )
@@ -160,9 +192,10 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     item.src.key_at(),
-                    f"{item.code} {item.names[2]} changed ({item.change.direction}); write the "
-                    "reason (reason)",
-                    field="reason",
+                    _("{code} {name} changed ({direction}); write the reason (reason)").format(
+                        code=item.code, name=item.names[2], direction=item.change.direction
+                    ),
+                    field=dotted((*item.src.path, "reason")),  # the entry, named by its code
                 )
             )
     return problems

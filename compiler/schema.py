@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+import unicodedata
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -15,6 +17,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .diagnostics import Diagnostic
+from .i18n import N_, _
 from .loader import Document, dotted
 from .paths import SCHEMAS_DIR
 
@@ -132,7 +135,7 @@ def validate_document(doc: Document, kind: str) -> list[Diagnostic]:
 
 def resolve_ref(ref: str, current: str) -> tuple[str, Any]:
     """A $ref inside our schemas: 'file.schema.json#/pointer' or '#/pointer'."""
-    file, _, pointer = ref.partition("#")
+    file, _hash, pointer = ref.partition("#")
     file = file or current
     node: Any = _registry().contents(file)
     for part in pointer.strip("/").split("/") if pointer.strip("/") else ():
@@ -163,38 +166,83 @@ def field_title(kind: str, schema_path) -> str | None:
 
 def _found(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return f"the number {value}"
+        return _("the number {number}").format(number=value)
     if isinstance(value, str):
         shown = value if len(value) <= 30 else value[:29] + "…"
-        return f"the text '{shown.replace(chr(10), '↵')}'"
+        return _("the text '{text}'").format(text=shown.replace(chr(10), "↵"))
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping of fields")
     return repr(value)
 
 
 _TYPE_WORDS = {
-    "number": "a number",
-    "integer": "a whole number",
-    "string": "text",
-    "boolean": "true or false",
-    "object": "a mapping of fields",
-    "array": "a list",
-    "null": "nothing",
+    "number": N_("a number"),
+    "integer": N_("a whole number"),
+    "string": N_("text"),
+    "boolean": N_("true or false"),
+    "object": N_("a mapping of fields"),
+    "array": N_("a list"),
+    "null": N_("nothing"),
 }
+_FULL_WIDTH_COLON_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\s*：")
+_UNITS = ("万元", "元", "%", "％")
+
+
+def _type_words(expected: Any) -> str:
+    if isinstance(expected, list):
+        return _(" or ").join(_(_TYPE_WORDS.get(t, t)) for t in expected)
+    return _(_TYPE_WORDS.get(expected, expected))
+
+
+def _number_hint(value: str, quoted: bool) -> str:
+    """What is wrong with text written where a number belongs, and how to write it."""
+    plain = unicodedata.normalize("NFKC", value).strip()
+    if plain != value.strip() and _NUMBER_TEXT.fullmatch(plain):
+        return _(
+            "the digits are full-width (全角): write {number} with half-width digits, or run "
+            "`disclosure fmt` to change them all"
+        ).format(number=plain)
+    if quoted and _NUMBER_TEXT.fullmatch(plain):
+        return _("remove the quotes around {number}: an amount is written without quotes").format(
+            number=plain
+        )
+    if "," in plain and _NUMBER_TEXT.fullmatch(plain.replace(",", "")):
+        return _("write {number} without thousands separators (,)").format(
+            number=plain.replace(",", "")
+        )
+    for unit in _UNITS:
+        if plain.endswith(unit) and _NUMBER_TEXT.fullmatch(plain[: -len(unit)].strip()):
+            return _("write the number alone, without the unit {unit}: {number}").format(
+                unit=unit, number=plain[: -len(unit)].strip()
+            )
+    return _("write digits only, e.g. 12.50, without quotes or units")
+
+
+_NUMBER_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _written_in_quotes(doc: Document, path: tuple) -> bool:
+    """Whether the value at `path` is written in quotes in the file."""
+    where = doc.locate(path)
+    try:
+        line = doc.raw.decode("utf-8").split("\n")[where.line - 1]
+    except (UnicodeDecodeError, IndexError):
+        return False
+    return line[where.column - 1 : where.column] in ("'", '"')
 
 
 def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnostic]:
-    def _title(error: ValidationError) -> str:
-        title = field_title(kind, error.absolute_schema_path)
-        if title is None and isinstance(error.schema, dict):
-            title = error.schema.get("title")
-        return f" ({title})" if title else ""
+    title = field_title(kind, error.absolute_schema_path)
+    if title is None and isinstance(error.schema, dict):
+        title = error.schema.get("title")
+    # English names the field's title in the message; Chinese names it before the message.
+    named = {"title": f" ({title})" if title else ""}
 
     path = tuple(error.absolute_path)
     field = dotted(path)
@@ -211,7 +259,7 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
                 out.append(
                     Diagnostic(
                         doc.locate_key(path + (key,)),
-                        f"unknown field '{key}'; expected one of: {', '.join(allowed)}",
+                        _unknown_field(key, allowed),
                         field=dotted(path + (key,)),
                     )
                 )
@@ -220,93 +268,127 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         # jsonschema raises one such error per missing field, each naming them all here: the
         # pipeline's sorted_diagnostics drops the repeats.
         out = []
+        allowed = set(error.schema.get("properties", {}))
+        unknown = [key for key in value if key not in allowed]
         for missing in (key for key in error.validator_value if key not in value):
+            if difflib.get_close_matches(missing, unknown, n=1, cutoff=0.6):
+                continue  # a misspelt key: its own message names this field ("did you mean")
             sub = error.schema.get("properties", {}).get(missing, {})
-            title = f" ({sub['title']})" if isinstance(sub, dict) and "title" in sub else ""
+            sub_title = sub.get("title") if isinstance(sub, dict) else None
             out.append(
                 Diagnostic(
                     doc.locate_key(path) if path else doc.locate(path),
-                    f"missing required field '{missing}'{title}",
+                    _("missing required field '{key}' ({title}): add it").format(
+                        key=missing, title=sub_title or missing
+                    ),
                     field=dotted(path + (missing,)) if path else missing,
                 )
             )
         return out
+    found = _found(value)
     if keyword == "type":
         expected = error.validator_value
-        words = (
-            " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
-            if isinstance(expected, list)
-            else _TYPE_WORDS.get(expected, expected)
+        message = _("expected {expected}{title}, found {found}").format(
+            expected=_type_words(expected), found=found, **named
         )
         hint = ""
         if expected in ("number", "integer") and isinstance(value, str):
-            hint = " (write digits only, e.g. 12.50, without quotes or units)"
-        if expected == "boolean" and isinstance(value, str):
-            hint = " (write true or false)"
-        if expected == "string" and isinstance(value, Decimal):
-            hint = ' (put codes in quotes, e.g. "151001")'
-        message = f"expected {words}{_title(error)}, found {_found(value)}{hint}"
+            hint = _number_hint(value, _written_in_quotes(doc, path))
+        elif expected == "boolean" and isinstance(value, str):
+            hint = _("write true or false")
+        elif expected == "string" and isinstance(value, Decimal):
+            hint = _('put codes in quotes, e.g. "151001"')
+        elif expected == "object" and isinstance(value, str) and _FULL_WIDTH_COLON_KEY.match(value):
+            hint = _(
+                "a full-width colon (全角冒号 ：) follows the field name; type a half-width "
+                "colon and a space"
+            )
+        if hint:
+            message = _("{message} ({hint})").format(message=message, hint=hint)
     elif keyword == "format" and error.validator_value == "money":
-        message = (
-            f"expected an amount in 万元 with at most {MONEY_DECIMALS} decimals{_title(error)}, "
-            f"found {value}"
-        )
+        message = _(
+            "expected an amount in 万元 with at most {decimals} decimals{title}, found {value}"
+        ).format(decimals=MONEY_DECIMALS, value=value, **named)
     elif keyword == "enum":
         options = "、".join(str(o) for o in error.validator_value)
-        message = f"expected one of {options}{_title(error)}, found {_found(value)}"
+        message = _("expected one of {options}{title}, found {found}").format(
+            options=options, found=found, **named
+        )
     elif keyword == "pattern" and error.validator_value.startswith("^[^\\n]"):
-        message = f"expected one line of text{_title(error)}, found {_found(value)}"
+        message = _("expected one line of text{title}, found {found}").format(found=found, **named)
     elif keyword == "pattern":
-        message = (
-            f"{_title(error).strip(' ()') or 'value'} has the wrong form: found {_found(value)}"
+        message = _("{field} has the wrong form: found {found}").format(
+            field=title or _("value"), found=found
         )
         if error.schema.get("description"):
-            message += f"; {error.schema['description']}"
+            message = _("{message}; {description}").format(
+                message=message, description=error.schema["description"]
+            )
     elif keyword == "maximum":
-        message = f"expected at most {error.validator_value}{_title(error)}, found {value}"
+        message = _("expected at most {limit}{title}, found {value}").format(
+            limit=error.validator_value, value=value, **named
+        )
     elif keyword == "minimum":
-        message = f"expected at least {error.validator_value}{_title(error)}, found {value}"
+        message = _("expected at least {limit}{title}, found {value}").format(
+            limit=error.validator_value, value=value, **named
+        )
     elif keyword == "minItems":
-        message = (
-            f"expected at least {error.validator_value} entries{_title(error)}, found {len(value)}"
+        message = _("expected at least {limit} entries{title}, found {count}").format(
+            limit=error.validator_value, count=len(value), **named
         )
     elif keyword == "minLength":
-        message = f"expected text{_title(error)}, found empty text"
+        message = _("expected text{title}, found empty text").format(**named)
     elif keyword == "exclusive":
         first, second = [key for key in error.validator_value if key in value][:2]
+        why = _EXCLUSIVE_HINTS.get((first, second), N_("one of them is computed from the other"))
         return [
             Diagnostic(
                 doc.locate_key(path + (second,)),
-                f"write either '{first}' or '{second}', not both: "
-                + _EXCLUSIVE_HINTS.get((first, second), "one of them is computed from the other"),
+                _("write either '{first}' or '{second}', not both: {why}").format(
+                    first=first, second=second, why=_(why)
+                ),
                 field=dotted(path + (second,)),
             )
         ]
     elif keyword == "one_required":
-        options = " or ".join(f"'{key}'" for key in error.validator_value)
-        message = f"missing {options}: write one of them"
+        options = _(" or ").join(f"'{key}'" for key in error.validator_value)
+        message = _("missing {options}: write one of them").format(options=options)
     elif keyword == "maxLength":
-        message = (
-            f"expected at most {error.validator_value} characters{_title(error)}, found "
-            f"{len(value)}; shorten it"
+        message = _("expected at most {limit} characters{title}, found {count}; shorten it").format(
+            limit=error.validator_value, count=len(value), **named
         )
     elif keyword == "maxItems":
-        message = (
-            f"expected at most {error.validator_value} entries{_title(error)}, found {len(value)}"
+        message = _("expected at most {limit} entries{title}, found {count}").format(
+            limit=error.validator_value, count=len(value), **named
         )
     else:
         message = error.message
     return [Diagnostic(doc.locate(path), message, field=field)]
 
 
+def _unknown_field(key: str, allowed: list[str]) -> str:
+    """An unknown field, with the one it most likely was meant to be."""
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return _("unknown field '{key}': did you mean '{suggestion}'? (allowed: {allowed})").format(
+            key=key, suggestion=close[0], allowed=", ".join(allowed)
+        )
+    return _("unknown field '{key}'; expected one of: {allowed}").format(
+        key=key, allowed=", ".join(allowed)
+    )
+
+
 _EXCLUSIVE_HINTS = {
-    ("parts", "quantity"): "a category with parts gets its quantity as their sum",
-    ("parts", "value"): "a category with parts gets its value as their sum",
-    ("parts", "of_which"): "list the category's items either as parts (which add up to it) "
-    "or as of_which (some of it)",
-    ("basic", "personnel"): "basic is personnel + public; write the two parts, or basic alone",
-    ("basic", "public"): "basic is personnel + public; write the two parts, or basic alone",
-    ("projects", "summary"): "list the items (projects) or give the totals by category (summary)",
+    ("parts", "quantity"): N_("a category with parts gets its quantity as their sum"),
+    ("parts", "value"): N_("a category with parts gets its value as their sum"),
+    ("parts", "of_which"): N_(
+        "list the category's items either as parts (which add up to it) or as of_which (some of it)"
+    ),
+    ("basic", "personnel"): N_("basic is personnel + public; write the two parts, or basic alone"),
+    ("basic", "public"): N_("basic is personnel + public; write the two parts, or basic alone"),
+    ("projects", "summary"): N_(
+        "list the items (projects) or give the totals by category (summary)"
+    ),
 }
 
 
@@ -330,8 +412,10 @@ def _describe_one_of(error: ValidationError, doc: Document, kind: str) -> list[D
     return [
         Diagnostic(
             doc.locate(path),
-            f'expected a target like {{sign: "≥", value: 95, unit: "%"}} or {{text: 提升}}, '
-            f"found {_found(value)}",
+            _(
+                'expected a target like {{sign: "≥", value: 95, unit: "%"}} or {{text: 提升}}, '
+                "found {found}"
+            ).format(found=_found(value)),
             field=dotted(path),
         )
     ]

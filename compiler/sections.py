@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .i18n import _
 from .layouts import Layout, LayoutError, SectionSpec, TableSpec
 
 
@@ -48,7 +49,9 @@ def _expression(source: str) -> ast.Expression:
             or (isinstance(node, ast.Attribute) and node.attr.startswith("_"))
             or (isinstance(node, ast.Name) and node.id != "m")
         ):
-            raise ValueError(f"{type(node).__name__} is not allowed in empty_if")
+            raise ValueError(
+                _("{node} is not allowed in empty_if").format(node=type(node).__name__)
+            )
     return tree
 
 
@@ -92,7 +95,11 @@ def evaluate(layout: Layout, source: str, model) -> bool:
     try:
         return bool(_evaluate(_expression(source), model))
     except Exception as e:  # a layout bug: name it, with the expression
-        raise LayoutError(f"layout '{layout.name}': cannot evaluate {source!r}: {e}") from e
+        raise LayoutError(
+            _("layout '{layout}': cannot evaluate {expression}: {error}").format(
+                layout=layout.name, expression=repr(source), error=e
+            )
+        ) from e
 
 
 def fill(text: str, model) -> str:
@@ -100,7 +107,9 @@ def fill(text: str, model) -> str:
     try:
         return text.format(year=model.year, previous_year=model.year - 1, unit=model.unit.name)
     except (KeyError, IndexError, ValueError) as e:
-        raise LayoutError(f"bad placeholder in {text!r}: {e}") from e
+        raise LayoutError(
+            _("bad placeholder in {text}: {error}").format(text=repr(text), error=e)
+        ) from e
 
 
 def applies(spec: SectionSpec, model) -> bool:

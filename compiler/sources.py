@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .i18n import _
 from .paths import YEAR_DIR
 
 
@@ -56,7 +57,9 @@ class WorkingTreeYear:
         other special entries, so that `read` reports them instead of their vanishing."""
         if self.root.is_symlink():
             raise SourceError(
-                f"{self.display_path('')} is a symbolic link; a year must be a plain folder"
+                _("{folder} is a symbolic link; a year must be a plain folder").format(
+                    folder=self.display_path("")
+                )
             )
         found = []
         for folder, dirs, names in os.walk(self.root, followlinks=False):
@@ -74,10 +77,14 @@ class WorkingTreeYear:
         request must not make a build read a file from elsewhere on the machine."""
         path = self.root / rel
         if path.is_symlink():
-            raise OSError(f"{path.name} is a symbolic link; data files must be plain files")
+            raise OSError(
+                _("{file} is a symbolic link; data files must be plain files").format(
+                    file=path.name
+                )
+            )
         mode = path.lstat().st_mode
         if not stat.S_ISREG(mode):
-            raise OSError(f"{path.name} is not a plain file")
+            raise OSError(_("{file} is not a plain file").format(file=path.name))
         return path.read_bytes()
 
 
@@ -100,10 +107,12 @@ class GitYear:
                 ["git", "-C", str(self.repo), *args], capture_output=True, check=False
             )
         except FileNotFoundError as e:
-            raise SourceError("git is not installed") from e
+            raise SourceError(_("git is not installed")) from e
         if result.returncode != 0:
             message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise SourceError(message[-1] if message else f"git {' '.join(args)} failed")
+            if message:  # git's own words (in git's language), after ours
+                raise SourceError(_("git reported: {message}").format(message=message[-1]))
+            raise SourceError(_("git {command} failed").format(command=" ".join(args)))
         return result.stdout
 
     def previous(self) -> GitYear:
@@ -126,7 +135,9 @@ class GitYear:
         try:
             self._git("rev-parse", "--verify", "--quiet", f"{self.revision}^{{commit}}")
         except SourceError as e:
-            raise SourceError(f"unknown git revision '{self.revision}'") from e
+            raise SourceError(
+                _("unknown git revision '{revision}'").format(revision=self.revision)
+            ) from e
 
     def display_path(self, rel: str) -> str:
         return f"{self.revision}:{self._tree()}/{rel}"
@@ -159,7 +170,11 @@ def parse_year_spec(spec: str, data_dir: Path) -> YearSource:
     """`2022` (working tree) or `2022@<git revision>`."""
     m = _SPEC.match(spec.strip())
     if not m:
-        raise SourceError(f"'{spec}' is not a year: expected YEAR or YEAR@REVISION, e.g. 2022@main")
+        raise SourceError(
+            _("'{spec}' is not a year: expected YEAR or YEAR@REVISION, e.g. 2022@main").format(
+                spec=spec
+            )
+        )
     year = int(m.group("year"))
     rev = m.group("rev")
     if rev is None:
@@ -178,9 +193,9 @@ def _git_toplevel(path: Path) -> Path:
             check=False,
         )
     except FileNotFoundError as e:
-        raise SourceError("git is not installed") from e
+        raise SourceError(_("git is not installed")) from e
     if result.returncode != 0:
-        raise SourceError(f"{path} is not inside a git repository")
+        raise SourceError(_("{folder} is not inside a git repository").format(folder=path))
     return Path(result.stdout.decode().strip()).resolve()
 
 

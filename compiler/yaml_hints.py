@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .i18n import _
+
 # A key as data files write them: ASCII letters, digits, _ and -.
 _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
 _FULL_COLON = re.compile(rf"^(\s*(?:-\s+)?)({_KEY})\s*：")
@@ -34,8 +36,9 @@ def find(text: str) -> list[Hint]:
     hints: list[Hint] = []
     lines = text.split("\n")
     quote_open_at: tuple[int, int] | None = None
+    prose = _block_scalar_lines(lines)
     for number, line in enumerate(lines, 1):
-        if line.lstrip().startswith("#"):
+        if line.lstrip().startswith("#") or number in prose:
             continue
         indent = _LEADING.match(line).group(0)
         if "\t" in indent:
@@ -43,8 +46,10 @@ def find(text: str) -> list[Hint]:
                 Hint(
                     number,
                     indent.index("\t") + 1,
-                    "a tab is used for indentation; YAML "
-                    "indents with spaces only: replace the tab by spaces",
+                    _(
+                        "a tab (制表符) is used for indentation; YAML indents with spaces "
+                        "only: replace the tab by spaces"
+                    ),
                 )
             )
         if "\u3000" in indent:
@@ -52,8 +57,10 @@ def find(text: str) -> list[Hint]:
                 Hint(
                     number,
                     indent.index("\u3000") + 1,
-                    "a full-width space (全角空格) is "
-                    "used for indentation; indent with ordinary spaces",
+                    _(
+                        "a full-width space (全角空格) is used for indentation; indent with "
+                        "ordinary spaces"
+                    ),
                 )
             )
         if m := _FULL_COLON.match(line):
@@ -62,9 +69,10 @@ def find(text: str) -> list[Hint]:
                 Hint(
                     number,
                     column,
-                    f"a full-width colon (全角冒号 ：) follows the field "
-                    f"name {m.group(2)}; type a half-width colon and a space: "
-                    f"{m.group(2)}: …",
+                    _(
+                        "a full-width colon (全角冒号 ：) follows the field name {key}; type "
+                        "a half-width colon and a space: {key}: …"
+                    ).format(key=m.group(2)),
                 )
             )
         elif m := _NO_SPACE.match(line):
@@ -73,8 +81,9 @@ def find(text: str) -> list[Hint]:
                 Hint(
                     number,
                     column,
-                    f"no space after the colon of {m.group(2)}; type a "
-                    f"space after it: {m.group(2)}: …",
+                    _("no space after the colon of {key}; type a space after it: {key}: …").format(
+                        key=m.group(2)
+                    ),
                 )
             )
         hints += _flow_punctuation(number, line)
@@ -85,7 +94,7 @@ def find(text: str) -> list[Hint]:
             Hint(
                 line,
                 column,
-                'a quote (") is opened here and never closed; close it at the end of the value',
+                _('a quote (") is opened here and never closed; close it at the end of the value'),
             )
         )
     # An indentation hint only where no more precise one was found on the line (a tab
@@ -95,10 +104,32 @@ def find(text: str) -> list[Hint]:
     return sorted(set(hints), key=lambda h: (h.line, h.column))
 
 
+_BLOCK_START = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
+
+
+def _block_scalar_lines(lines: list[str]) -> set[int]:
+    """The numbers of the lines that are the text of a `|` or `>` block: prose, where a
+    paragraph may well start with full-width spaces and hold colons of every width."""
+    inside: set[int] = set()
+    parent: int | None = None  # indentation of the line that opened the block
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" \t\u3000"))
+        if parent is not None:
+            if not stripped or indent > parent:
+                inside.add(number)
+                continue
+            parent = None
+        body = stripped.split(" #", 1)[0].rstrip()
+        if _BLOCK_START.search(body) and (": " in body or body.startswith("- ")):
+            parent = len(line) - len(line.lstrip(" "))
+    return inside
+
+
 def _flow_punctuation(number: int, line: str) -> list[Hint]:
     """Full-width braces, brackets or commas inside a {…} or […] value: YAML punctuation
     typed with a Chinese input method."""
-    _, sep, value = line.partition(": ")
+    _before, sep, value = line.partition(": ")
     value = value.strip()
     if not sep or not value or value[0] not in "{[｛［":
         return []
@@ -113,8 +144,10 @@ def _flow_punctuation(number: int, line: str) -> list[Hint]:
         Hint(
             number,
             found.start() + 1,
-            f"a full-width {char} is used as YAML punctuation "
-            f"in a {{…}} or […] value; type the half-width {ascii_char}",
+            _(
+                "a full-width {char} is used as YAML punctuation in a {{…}} or […] value; type "
+                "the half-width {ascii_char}"
+            ).format(char=char, ascii_char=ascii_char),
         )
     ]
 
@@ -126,9 +159,9 @@ def _quotes(number: int, line: str, open_at, hints) -> tuple[int, int] | None:
         if '"' in line:
             return None
         return open_at
-    _, sep, value = line.partition(": ")
+    _before, sep, value = line.partition(": ")
     if not sep:
-        _, sep, value = line.partition("- ")
+        _before, sep, value = line.partition("- ")
     stripped = value.strip()
     if stripped.startswith('"'):
         body = stripped[1:]
@@ -166,9 +199,11 @@ def _indentation(lines: list[str]) -> list[Hint]:
                     Hint(
                         number,
                         1,
-                        f"this line is indented by {indent} spaces, more than "
-                        f"the line above ({levels[-1]}), which does not open a new level; "
-                        "line it up with the lines above",
+                        _(
+                            "this line is indented by {indent} spaces, more than the line "
+                            "above ({above}), which does not open a new level; line it up "
+                            "with the lines above"
+                        ).format(indent=indent, above=levels[-1]),
                     )
                 )
         elif indent < levels[-1]:
@@ -180,9 +215,11 @@ def _indentation(lines: list[str]) -> list[Hint]:
                     Hint(
                         number,
                         1,
-                        f"this line is indented by {indent} spaces, which "
-                        f"matches none of the levels above ({shown}); line it up with "
-                        "the lines it belongs with",
+                        _(
+                            "this line is indented by {indent} spaces, which matches none of "
+                            "the levels above ({levels}); line it up with the lines it belongs "
+                            "with"
+                        ).format(indent=indent, levels=shown),
                     )
                 )
         body = stripped.split(" #", 1)[0].rstrip()

@@ -2,7 +2,7 @@
 
     python scripts/messages.py update   # the code's msgids (and click's) into the .po
     python scripts/messages.py compile  # the .po into the .mo the tool reads
-    python scripts/messages.py check    # every msgid translated, placeholders kept, .mo current
+    python scripts/messages.py check    # all translated, no unknown placeholder, .mo current
     python scripts/messages.py fill FILE.yaml   # translations from a mapping msgid: 中文
     python scripts/messages.py merge BASE OURS THEIRS   # a git merge driver: union of two .po
 
@@ -131,6 +131,7 @@ def problems() -> list[str]:
                 f"{path.relative_to(ROOT)}:{line}: an f-string inside _(): the catalogue "
                 "cannot hold it; write _('… {name} …').format(name=…)"
             )
+    out += _shadowed_underscores()
     for msgid, files in sorted(code_messages().items(), key=lambda item: str(item[0])):
         entry = catalog.get(msgid)
         where = ", ".join(sorted(files))
@@ -138,9 +139,12 @@ def problems() -> list[str]:
             out.append(f"not in the catalogue (run `make messages`): {msgid!r} ({where})")
         elif not _translated(entry):
             out.append(f"no Chinese yet: {msgid!r} ({where})")
-        elif _placeholders(entry.string) != _placeholders(msgid):
+        elif not _placeholders(entry.string) <= _placeholders(msgid):
+            # fewer is fine (the Chinese names the field before the message, so it may
+            # leave out the {title} the English repeats); another name would fail to format
             out.append(
-                f"the Chinese of {msgid!r} names other placeholders: {entry.string!r} ({where})"
+                f"the Chinese of {msgid!r} names placeholders the code does not give: "
+                f"{entry.string!r} ({where})"
             )
     if not MO.exists() or MO.read_bytes() != compiled(catalog):
         out.append(f"{MO.relative_to(ROOT)} is older than the .po: run `make messages`")
@@ -167,6 +171,40 @@ def fill(mapping_file: Path) -> int:
         print(f"not a msgid of the catalogue (run update first?): {msgid!r}")
     print(f"{len(mapping) - len(unknown)} translations set")
     return 1 if unknown else 0
+
+
+def _shadowed_underscores() -> list[str]:
+    """`for _ in …` or `_, x = …` in a module that translates with `_()` makes `_` a local
+    name there: the next message fails (TypeError) only when it is shown."""
+    import ast
+
+    out = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imports_underscore = any(
+            isinstance(node, ast.ImportFrom) and any(a.name == "_" for a in node.names)
+            for node in ast.walk(tree)
+        )
+        if not imports_underscore:
+            continue
+        in_comprehension = {
+            id(target)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.comprehension)
+            for target in ast.walk(node.target)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Name)
+                and node.id == "_"
+                and isinstance(node.ctx, ast.Store)
+                and id(node) not in in_comprehension
+            ):
+                out.append(
+                    f"{path.relative_to(ROOT)}:{node.lineno}: `_` is assigned here, but it is "
+                    "the translation function of this module: name the value `_unused`"
+                )
+    return out
 
 
 def merge(base: Path, ours: Path, theirs: Path) -> int:

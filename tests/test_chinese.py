@@ -10,9 +10,11 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT, edit, line_of
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+GUIDE = (ROOT / "docs" / "staff-guide.md").read_text(encoding="utf-8")
 
 
 def test_every_message_of_the_code_has_its_chinese_and_the_compiled_catalogue_is_current():
@@ -63,3 +65,110 @@ def test_the_summary_line_is_chinese(cli, chinese):
     result = cli("validate", "2022")
     assert result.exit_code == 0
     assert "2022：数据无误" in result.output
+
+
+def assert_chinese(message: str) -> None:
+    """Chinese words, and no English sentence (three English words in a row)."""
+    assert CJK.search(message), message
+    assert not re.search(r"\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b", message), message
+
+
+# The commonest typing mistakes in budget.yaml: (line as written, line as mistyped, the
+# column the message points at, words the message must say).
+MISTAKES = [
+    ("  carried_over: 297.37", "  carried_over：297.37", 15, "全角冒号"),
+    ("  other: 0", "\tother: 0", 1, "制表符"),
+    ("  fund_budget: 0", "    fund_budget: 0", 1, "缩进了 4 个空格"),
+    ("  personnel: 3307.05", "  personnel:3307.05", 12, "冒号后面缺少空格"),
+    ("  special_account: 0", '  special_account: "0', 20, "只有开头没有结尾"),
+    (
+        "  special_account: 0",
+        "  special_account: １２０.４５",
+        20,
+        "全角数字：请改为半角数字 120.45",
+    ),
+    ("  other: 0", "  other: 12万元", 10, "不写单位“万元”：12"),
+    ("  fund_budget: 0", "  fund_budget: 1,234.5", 16, "千位分隔符"),
+    ("  general_budget: 9272.51", "  genral_budget: 9272.51", 3, "是否应为 general_budget"),
+    ("  other: 0", '  other: "12.5"', 10, "去掉 12.5 两边的引号"),
+    ("  other: 0", "  other: 0.125", 10, "最多保留 2 位小数"),
+    ("  other: 0", "  other: 0\n  other: 1", 3, "写了两次：第6行和第7行"),
+]
+
+
+@pytest.mark.parametrize("right, wrong, column, words", MISTAKES)
+def test_each_common_mistake_is_explained_in_chinese_where_it_was_made(
+    cli, chinese, data_copy, right, wrong, column, words
+):
+    budget = data_copy / "2022" / "budget.yaml"
+    line = line_of(budget, right)
+    if "\n" in wrong:  # the duplicate is reported where it is written again
+        line += 1
+    edit(budget, right + "\n", wrong + "\n")
+    result = cli("validate", "2022", "--data", str(data_copy))
+    assert result.exit_code == 1
+    errors = [m for m in result.output.splitlines() if ": 错误: " in m]
+    [message] = [m for m in errors if f"budget.yaml:{line}:{column}: 错误: " in m] or [errors]
+    assert words in message
+    said = message.split(": 错误: ", 1)[1]
+    assert_chinese(said)
+    assert "2022：" in result.output and "个错误" in result.output
+    # The staff guide quotes what the tool says about this mistake, word for word.
+    without_field = said.split(": ", 1)[-1]
+    assert said in GUIDE or without_field in GUIDE, f"docs/staff-guide.md does not quote: {said}"
+
+
+def test_all_the_typing_mistakes_of_a_file_are_reported_at_once(cli, chinese, data_copy):
+    budget = data_copy / "2022" / "budget.yaml"
+    edit(budget, "  carried_over: 297.37", "  carried_over：297.37")
+    edit(budget, "  personnel: 3307.05", "  personnel:3307.05")
+    result = cli("validate", "2022", "--data", str(data_copy))
+    lines = [m for m in result.output.splitlines() if "budget.yaml:" in m]
+    assert len(lines) == 2 and "全角冒号" in lines[0] and "缺少空格" in lines[1]
+
+
+def test_a_project_file_may_be_named_in_chinese(cli, chinese, data_copy):
+    projects = data_copy / "2022" / "projects"
+    first = sorted(projects.iterdir())[0]
+    first.rename(projects / "01-机关工作经费.yaml")
+    result = cli("validate", "2022", "--data", str(data_copy))
+    assert result.exit_code == 0, result.output
+    assert "2022：数据无误" in result.output
+
+
+def test_a_project_file_name_that_is_not_allowed_says_which_names_are(cli, chinese, data_copy):
+    projects = data_copy / "2022" / "projects"
+    sorted(projects.iterdir())[0].rename(projects / "01-机关（工作）经费.yaml")
+    result = cli("validate", "2022", "--data", str(data_copy))
+    assert result.exit_code == 1
+    [message] = [m for m in result.output.splitlines() if "01-机关（工作）经费.yaml" in m]
+    assert "项目文件名 01-机关（工作）经费.yaml 不符合要求" in message
+    assert "例如 projects/01-机关工作经费.yaml" in message
+
+
+def test_the_systems_reasons_are_said_in_chinese(chinese):
+    import errno
+
+    from compiler.cli import os_error_message
+
+    denied = PermissionError(errno.EACCES, "Permission denied", "build/2022")
+    assert os_error_message(denied).startswith("build/2022：没有权限")
+    full = OSError(errno.ENOSPC, "No space left on device", "build/2022/disclosure.pdf")
+    assert os_error_message(full) == "build/2022/disclosure.pdf：磁盘已满（请清理磁盘空间后重试）"
+    # a rarer error keeps the system's words rather than losing the reason
+    odd = OSError(errno.ELOOP, "Too many levels of symbolic links", "data/2022")
+    assert os_error_message(odd) == "data/2022：Too many levels of symbolic links"
+
+
+def test_a_build_the_system_refuses_exits_2_with_the_reason_in_chinese(cli, chinese, monkeypatch):
+    import errno
+
+    import compiler.orchestrate as orchestrate
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", "build/2022")
+
+    monkeypatch.setattr(orchestrate, "build_many", refuse)
+    result = cli("build", "2022")
+    assert result.exit_code == 2
+    assert "错误：build/2022：没有权限" in result.output

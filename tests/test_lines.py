@@ -141,7 +141,7 @@ def test_previous_year_figures_come_from_the_previous_year(tmp_path):
     )
     found = problems(data, "2024")
     assert any(
-        "general_budget of 2023 is written here as 16497.00 万元, but " in e
+        "一般公共预算拨款 of 2023 is written here as 16497.00 万元, but " in e
         and "2023 budgets 16497.86 万元" in e
         for e in found
     )

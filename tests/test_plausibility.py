@@ -49,7 +49,7 @@ def test_a_change_without_its_reason_is_flagged(data_copy):
     )
     found = warnings(data_copy)
     assert any(
-        "reception changed (减少 1.00 万元) and no reason is given: write it in reasons.reception"
+        "公务接待费 changed (减少 1.00 万元) and no reason is given: write it in reasons.reception"
         in w
         for w in found
     )

@@ -21,6 +21,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from .. import prose
+from ..i18n import _
 from ..layouts import Layout
 from ..model import FUNDING_COLUMNS, Change
 from ..numbers import (
@@ -115,7 +116,7 @@ class MissingValue(Exception):
 
 def _finalize(value):
     if value is None:
-        raise MissingValue("a template printed a value that is missing from the data")
+        raise MissingValue(_("a template printed a value that is missing from the data"))
     return value
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Location
 from ..errors import FontError
+from ..i18n import _
 from ..loader import Document, dotted, leaves
 
 # The stylesheet names these first; they ship in Debian's fonts-noto-cjk.
 BODY_FAMILY = "Noto Serif CJK SC"
 HEADING_FAMILY = "Noto Sans CJK SC"
-INSTALL_HINT = "install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk)"
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class FontFace:
     def code_points(self) -> frozenset[int]:
         points: set[int] = set()
         for part in self.charset.split():
-            first, _, last = part.partition("-")
+            first, _dash, last = part.partition("-")
             points.update(range(int(first, 16), int(last or first, 16) + 1))
         return frozenset(points)
 
@@ -51,7 +51,12 @@ def _fc_list() -> list[FontFace]:
             check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError) as e:
-        raise FontError(f"cannot list fonts with fontconfig's fc-list ({e}); {INSTALL_HINT}") from e
+        raise FontError(
+            _(
+                "cannot list fonts with fontconfig's fc-list ({error}); install Debian's "
+                "fonts-noto-cjk (apt-get install fonts-noto-cjk)"
+            ).format(error=e)
+        ) from e
     faces = []
     for line in out.splitlines():
         parts = line.split("\t")
@@ -72,7 +77,12 @@ def cjk_faces() -> tuple[FontFace, ...]:
     )
     missing = wanted - {f.family for f in faces}
     if missing:
-        raise FontError(f"no CJK font {', '.join(sorted(missing))} found; {INSTALL_HINT}")
+        raise FontError(
+            _(
+                "no CJK font {families} found; install Debian's fonts-noto-cjk "
+                "(apt-get install fonts-noto-cjk)"
+            ).format(families=", ".join(sorted(missing)))
+        )
     return faces
 
 
@@ -123,9 +133,15 @@ def missing_glyphs(documents: dict[str, Document], rendered_text: str) -> list[D
                 problems.append(
                     Diagnostic(
                         _char_location(doc, path, value, char),
-                        f"character '{char}' (U+{ord(char):04X} {unicodedata.name(char, '?')}) "
-                        f"has no glyph in the PDF fonts ({BODY_FAMILY}); it would print as a "
-                        "blank: replace it",
+                        _(
+                            "character '{char}' (U+{code} {name}) has no glyph in the PDF "
+                            "fonts ({family}); it would print as a blank: replace it"
+                        ).format(
+                            char=char,
+                            code=f"{ord(char):04X}",
+                            name=unicodedata.name(char, "?"),
+                            family=BODY_FAMILY,
+                        ),
                         field=dotted(path),
                     )
                 )
@@ -133,8 +149,9 @@ def missing_glyphs(documents: dict[str, Document], rendered_text: str) -> list[D
         problems.append(
             Diagnostic(
                 Location("templates/"),
-                f"character '{char}' (U+{ord(char):04X}) in a template "
-                "has no glyph in the PDF fonts",
+                _(
+                    "character '{char}' (U+{code}) in a template has no glyph in the PDF fonts"
+                ).format(char=char, code=f"{ord(char):04X}"),
             )
         )
     return problems

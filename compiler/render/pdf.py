@@ -20,6 +20,7 @@ weasyprint()  # first, so the import below is the fast one (see weasy.py)
 from weasyprint import HTML, Attachment  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
 
+from ..i18n import _  # noqa: E402
 from ..model import Disclosure  # noqa: E402
 from ..opendata import model_json  # noqa: E402
 from .html import render_html  # noqa: E402
@@ -41,7 +42,9 @@ class ForbiddenFetch(FatalURLFetchingError):
 
 class NoFetching(URLFetcher):
     def fetch(self, url, headers=None):  # noqa: ARG002 - WeasyPrint's signature
-        raise ForbiddenFetch(f"refusing to fetch {url}: builds read nothing from outside")
+        raise ForbiddenFetch(
+            _("refusing to fetch {url}: builds read nothing from outside").format(url=url)
+        )
 
 
 @dataclass(frozen=True)
