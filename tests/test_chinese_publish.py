@@ -126,8 +126,8 @@ def test_the_gitlab_report_is_chinese_and_fingerprints_as_the_english_one(
     shutil.copytree(data_copy, broken)
     edit(broken / "2022" / "budget.yaml", "general_budget: 9272.51", "general_budget: 9272.51万元")
     chinese_warnings, [error] = _gitlab(cli, data_copy), _gitlab(cli, broken)
-    # (--lang en last: it sets the language of the runs after it)
-    english_warnings, [english] = _gitlab(cli, data_copy, "--lang", "en"), _gitlab(cli, broken)
+    english_warnings = _gitlab(cli, data_copy, "--lang", "en")
+    [english] = _gitlab(cli, broken, "--lang", "en")
 
     # Nine problems of one field, in other words in each language: each keeps its fingerprint.
     assert len(chinese_warnings) == len(english_warnings) == len(TABLES)
