@@ -97,7 +97,7 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
         "Compare the PDFs instead: write a side-by-side picture of each changed page, "
         "the changes outlined, and DIR/index.html; print the list of changed pages."
     ),
-    metavar="DIR",
+    metavar=N_("DIR"),
 )
 def diff(
     old: str,
@@ -163,7 +163,7 @@ def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) ->
 @click.option(
     "--from",
     "from_spec",
-    metavar="YEAR[@REV]",
+    metavar=N_("YEAR[@REV]"),
     help=N_("The year to start from. Default: the latest year before YEAR under --data."),
 )
 @click.option(
