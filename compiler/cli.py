@@ -170,9 +170,16 @@ class _Commands(click.Group):
 
     def main(self, *args, **kwargs):
         """Chinese unless the environment asks for English (--lang may change it again)."""
+        chosen = os.environ.get("DISCLOSURE_LANG")
         set_language(None)
         translate(self)
-        return super().main(*args, **kwargs)
+        try:
+            return super().main(*args, **kwargs)
+        finally:  # --lang sets it for the processes this command starts, not for longer
+            if chosen is None:
+                os.environ.pop("DISCLOSURE_LANG", None)
+            else:
+                os.environ["DISCLOSURE_LANG"] = chosen
 
 
 @click.group(

@@ -34,6 +34,7 @@ data_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("data"),
     show_default=True,
+    metavar=N_("FOLDER"),
     help=N_("Folder holding one folder per year (and, for YEAR@REV, inside a git repository)."),
 )
 
@@ -46,5 +47,6 @@ def out_option(default: str, help: str):
         type=click.Path(file_okay=False, path_type=Path),
         default=Path(default),
         show_default=True,
+        metavar=N_("FOLDER"),
         help=help,
     )

@@ -10,28 +10,38 @@ import click
 
 from .cli_common import DATA_ERRORS, Trouble
 from .datarepo import DataRepoError
+from .diagnostics import Diagnostic, Location
+from .i18n import N_, _
 
 
-@click.command("init")
+@click.command(
+    "init",
+    help=N_(
+        "Write a new data repository into TARGET: data/, schemas/, requirements.txt (the pinned "
+        "tool), a README in Chinese, GitHub workflows and a .gitlab-ci.yml."
+    ),
+)
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--tool",
     "requirement",
     metavar="REQUIREMENT",
-    help="The pinned tool the repository's CI installs, as a pip requirement: by default this "
-    "version from the package index (disclosure-compiler==X.Y.Z); or a release's wheel, "
-    '"disclosure-compiler @ https://…/disclosure_compiler-X.Y.Z-py3-none-any.whl".',
+    help=N_(
+        "The pinned tool the repository's CI installs, as a pip requirement: by default this "
+        "version from the package index (disclosure-compiler==X.Y.Z); or a release's wheel, "
+        '"disclosure-compiler @ https://…/disclosure_compiler-X.Y.Z-py3-none-any.whl".'
+    ),
 )
 @click.option(
     "--data",
     "data_dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Copy the years of this data folder into the new repository's data/ (their schema "
-    "modelines set for it); without it data/ starts empty.",
+    help=N_(
+        "Copy the years of this data folder into the new repository's data/ (their schema "
+        "modelines set for it); without it data/ starts empty."
+    ),
 )
 def init(target: Path, requirement: str | None, data_dir: Path | None) -> None:
-    """Write a new data repository into TARGET: data/, schemas/, requirements.txt (the pinned
-    tool), a README in Chinese, GitHub workflows and a .gitlab-ci.yml."""
     from .datarepo import default_requirement
     from .datarepo import init as write
 
@@ -39,29 +49,43 @@ def init(target: Path, requirement: str | None, data_dir: Path | None) -> None:
         created = write(target, requirement or default_requirement(), data_dir)
     except DataRepoError as e:
         raise Trouble(str(e)) from e
-    years = ", ".join(map(str, created.years)) or "none yet"
-    click.echo(f"wrote {len(created.files)} files into {target}/ (years: {years})")
-    click.echo(f"next: cd {target} && git init && git add . && git commit -m 初始化")
+    years = ", ".join(map(str, created.years)) or _("none yet")
+    click.echo(
+        _("wrote {count} files into {folder}/ (years: {years})").format(
+            count=len(created.files), folder=target, years=years
+        )
+    )
+    click.echo(
+        _("next: {commands}").format(
+            commands=f"cd {target} && git init && git add . && git commit -m 初始化"
+        )
+    )
 
 
-@click.command("schemas")
+@click.command(
+    "schemas",
+    help=N_(
+        "Write this tool version's JSON Schemas into OUT, where the data files' modelines point "
+        "editors (../../schemas/<kind>.schema.json from data/<year>/)."
+    ),
+)
 @click.option(
     "--out",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("schemas"),
     show_default=True,
-    help="The data repository's schemas folder.",
+    help=N_("The data repository's schemas folder."),
 )
 @click.option(
     "--check",
     is_flag=True,
-    help="Write nothing; exit 1 if the folder lacks a schema of this tool version or holds "
-    "another version of one.",
+    help=N_(
+        "Write nothing; exit 1 if the folder lacks a schema of this tool version or holds "
+        "another version of one."
+    ),
 )
 def schemas(folder: Path, check: bool) -> None:
-    """Write this tool version's JSON Schemas into OUT, where the data files' modelines point
-    editors (../../schemas/<kind>.schema.json from data/<year>/)."""
     from .datarepo import schema_files, stale_schemas, tool_version
     from .output import write_all
 
@@ -72,16 +96,30 @@ def schemas(folder: Path, check: bool) -> None:
         raise Trouble(str(e)) from e
     if check:
         for name in stale:
-            click.echo(
-                f"{folder / name}: error: differs from disclosure-compiler {current}'s "
-                "(run `disclosure schemas` and commit it)",
-                err=True,
-            )
+            if (folder / name).is_file():
+                message = _(
+                    "differs from disclosure-compiler {version}'s (run `disclosure schemas` and "
+                    "commit it)"
+                )
+            else:
+                message = _(
+                    "missing: disclosure-compiler {version} has this schema (run `disclosure "
+                    "schemas` and commit it)"
+                )
+            problem = Diagnostic(Location(str(folder / name)), message.format(version=current))
+            click.echo(problem.format_text(), err=True)
         if stale:
             sys.exit(DATA_ERRORS)
-        click.echo(f"{folder}/: the schemas of disclosure-compiler {current}", err=True)
+        click.echo(
+            _("{folder}/: the schemas of disclosure-compiler {version}").format(
+                folder=folder, version=current
+            ),
+            err=True,
+        )
         return
     write_all(schema_files(folder))
     click.echo(
-        f"wrote {len(stale)} changed schema(s) into {folder}/ (disclosure-compiler {current})"
+        _("wrote {count} changed schema(s) into {folder}/ (disclosure-compiler {version})").format(
+            count=len(stale), folder=folder, version=current
+        )
     )

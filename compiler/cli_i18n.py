@@ -9,8 +9,10 @@ chosen language's words just before click prints anything — again if `--lang` 
 from __future__ import annotations
 
 import os
+import unicodedata
 
 import click
+import click.formatting
 
 from .i18n import N_, _, set_language
 
@@ -24,7 +26,7 @@ def translate(command: click.Command) -> click.Command:
         # click keeps the -h/--help option once made, in the language of that moment
         command._help_option = None
     for param in command.params:
-        _swap(param, ("help",))
+        _swap(param, ("help", "metavar"))
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             translate(sub)
@@ -38,6 +40,17 @@ def _swap(obj: object, attributes: tuple[str, ...]) -> None:
     for name, msgid in originals.items():
         if msgid:
             setattr(obj, name, _(msgid))
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: a Chinese character takes two."""
+    text = click.unstyle(text)
+    return len(text) + sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+
+
+# click lines up the columns of its help by counting characters; 文件夹 takes six columns,
+# not three, so the option column is measured in columns instead.
+click.formatting.term_len = display_width
 
 
 def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:

@@ -11,25 +11,31 @@ from pathlib import Path
 import click
 
 from .cli_common import DATA_ERRORS, Trouble, data_option
+from .i18n import N_, _
 from .importer import ImportError_, read_workbook, to_yaml
 from .output import write_atomic
 from .paths import schema_hint
 
 
-@click.command("import")
+@click.command(
+    "import",
+    help=N_(
+        "Read WORKBOOK (the statutory tables as the budget system exports them, or as "
+        "`build --format xlsx` writes them) and write DATA/YEAR/lines.yaml.\n\n"
+        "Cells that cannot be read are listed by sheet and cell (表5!C12); nothing is written "
+        "unless the workbook was read without an error."
+    ),
+)
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--year", type=click.IntRange(1990, 2999), required=True, help="The year the lines are for."
+    "--year",
+    type=click.IntRange(1990, 2999),
+    required=True,
+    help=N_("The year the lines are for."),
 )
 @data_option
-@click.option("--replace", is_flag=True, help="Overwrite an existing lines.yaml.")
+@click.option("--replace", is_flag=True, help=N_("Overwrite an existing lines.yaml."))
 def import_workbook(workbook: Path, year: int, data_dir: Path, replace: bool) -> None:
-    """Read WORKBOOK (the statutory tables as the budget system exports them, or as
-    `build --format xlsx` writes them) and write DATA/YEAR/lines.yaml.
-
-    Cells that cannot be read are listed by sheet and cell (表5!C12); nothing is written
-    unless the workbook was read without an error.
-    """
     try:
         imported = read_workbook(workbook)
     except ImportError_ as e:
@@ -38,14 +44,29 @@ def import_workbook(workbook: Path, year: int, data_dir: Path, replace: bool) ->
         click.echo(problem.format_text(), err=True)
     errors = sum(1 for p in imported.problems if p.is_error)
     if errors:
-        click.echo(f"{workbook}: {errors} error(s); nothing written", err=True)
+        click.echo(
+            _("{workbook}: {errors} error(s); nothing written").format(
+                workbook=workbook, errors=errors
+            ),
+            err=True,
+        )
         sys.exit(DATA_ERRORS)
     target = data_dir / str(year) / "lines.yaml"
     if target.exists() and not replace:
-        raise Trouble(f"{target} exists; add --replace to overwrite it (git keeps the old one)")
+        raise Trouble(
+            _("{file} exists; add --replace to overwrite it (git keeps the old one)").format(
+                file=target
+            )
+        )
     hint = schema_hint("lines", target, "lines.yaml")
     write_atomic(target, to_yaml(imported, hint).encode("utf-8"))
     click.echo(
-        f"wrote {target}: {len(imported.function)} function lines, "
-        f"{len(imported.economic)} economic lines (from {', '.join(imported.sheets.values())})"
+        _(
+            "wrote {file}: {function} function lines, {economic} economic lines (from {sheets})"
+        ).format(
+            file=target,
+            function=len(imported.function),
+            economic=len(imported.economic),
+            sheets=_(", ").join(imported.sheets.values()),
+        )
     )

@@ -15,15 +15,18 @@ import click
 
 from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
 from .diagnostics import Diagnostic, Location
-from .editions import EditionError, YearCheck, check_reason, relative_to_cwd
+from .editions import REQUEST, EditionError, YearCheck, check_reason, relative_to_cwd
+from .i18n import N_, _
 
 editions_option = click.option(
     "--editions",
     "editions_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the published editions' record (commit it: it is what was published). "
-    "Default: published/ beside the --data folder.",
+    help=N_(
+        "Folder of the published editions' record (commit it: it is what was published). "
+        "Default: published/ beside the --data folder."
+    ),
 )
 
 
@@ -49,29 +52,44 @@ def _reason(value: str | None) -> str | None:
         raise click.BadParameter(str(e), param_hint="--reason") from e
 
 
-@click.command("publish")
+@click.command(
+    "publish",
+    help=N_(
+        "Build every year into OUT (names that say unit and year, open data, OUT/index.html), "
+        "serving each year published before from its record in --editions byte for byte, and "
+        "recording the first edition of each year published now.\n\nA published year changes "
+        'only by a correction: `--correct YEAR --reason "…"` here, or `disclosure correct YEAR '
+        '--reason "…"` committed with the data change, for the next publish (the pull-request '
+        "way)."
+    ),
+)
 @data_option
-@out_option("site", "Folder of the published site.")
+@out_option("site", N_("Folder of the published site."))
 @editions_option
 @click.option(
     "--correct",
     "correct_year",
     type=click.IntRange(1000, 9999),
     metavar="YEAR",
-    help="Publish a correction (更正) of YEAR now: a new edition built from the data as it "
-    "is, with a dated 更正说明 on every document and in the index (needs --reason).",
+    help=N_(
+        "Publish a correction (更正) of YEAR now: a new edition built from the data as it is, "
+        "with a dated 更正说明 on every document and in the index (needs --reason)."
+    ),
 )
-@click.option("--reason", help="Why YEAR is corrected; printed on the page and in the index.")
+@click.option("--reason", help=N_("Why YEAR is corrected; printed on the page and in the index."))
 @click.option(
     "--check",
     is_flag=True,
-    help="Write nothing: rebuild every published year as it was published and exit 1 if any "
-    "file would differ from its record (a data, template or tool change), naming year and file.",
+    help=N_(
+        "Write nothing: rebuild every published year as it was published and exit 1 if any "
+        "file would differ from its record (a data, template or tool change), naming year and "
+        "file."
+    ),
 )
 @click.option(
     "--strict",
     is_flag=True,
-    help="Treat every warning as an error, as validate --strict does.",
+    help=N_("Treat every warning as an error, as validate --strict does."),
 )
 def publish(
     data_dir: Path,
@@ -82,19 +100,11 @@ def publish(
     check: bool,
     strict: bool,
 ) -> None:
-    """Build every year into OUT (names that say unit and year, open data, OUT/index.html),
-    serving each year published before from its record in --editions byte for byte, and
-    recording the first edition of each year published now.
-
-    A published year changes only by a correction: `--correct YEAR --reason "…"` here, or
-    `disclosure correct YEAR --reason "…"` committed with the data change, for the next
-    publish (the pull-request way).
-    """
     editions_dir = _editions(editions_dir, data_dir)
     if (correct_year is None) != (reason is None):
-        raise click.UsageError('--correct YEAR and --reason "…" go together')
+        raise click.UsageError(_('--correct YEAR and --reason "…" go together'))
     if check and correct_year is not None:
-        raise click.UsageError("--check writes nothing; it cannot publish a correction")
+        raise click.UsageError(_("--check writes nothing; it cannot publish a correction"))
     if check:
         _check(data_dir, editions_dir, strict)
         return
@@ -106,29 +116,45 @@ def publish(
     except EditionError as e:
         raise Trouble(str(e)) from e
     if not result.years:
-        raise Trouble(f"no years found under {data_dir}/")
+        raise Trouble(_no_years(data_dir))
     for year in result.years:
         if year.built is not None:
             _print(year.built.result.compiled.diagnostics + year.built.result.diagnostics, _fmt())
     if not result.ok:
-        click.echo("nothing published: fix the errors above", err=True)
+        click.echo(_("nothing published: fix the errors above"), err=True)
         sys.exit(DATA_ERRORS)
     for year in result.years:
         edition = year.record.current
         where = relative_to_cwd(editions_dir / str(year.year))
         if not year.recorded:
-            click.echo(
-                f"{year.year}: served edition {edition.number} of {edition.published} as "
-                f"recorded in {where}/"
-            )
+            message = _("{year}: served edition {edition} of {date} as recorded in {folder}/")
         elif edition.is_correction:
-            click.echo(
-                f"{year.year}: recorded edition {edition.number} in {where}/, a correction of "
-                f"edition {edition.corrects} (commit it)"
+            message = _(
+                "{year}: recorded edition {edition} in {folder}/, a correction of edition "
+                "{corrects} (commit it)"
             )
         else:
-            click.echo(f"{year.year}: recorded edition 1 in {where}/ (commit it)")
-    click.echo(f"wrote {len(result.written)} files; the index is {result.index}")
+            message = _("{year}: recorded edition 1 in {folder}/ (commit it)")
+        click.echo(
+            message.format(
+                year=year.year,
+                edition=edition.number,
+                date=edition.published,
+                folder=where,
+                corrects=edition.corrects,
+            )
+        )
+    click.echo(
+        _("wrote {count} files; the index is {index}").format(
+            count=len(result.written), index=result.index
+        )
+    )
+
+
+def _no_years(data_dir: Path) -> str:
+    return _("no years found under {folder}/ (expected folders like {folder}/2022)").format(
+        folder=data_dir
+    )
 
 
 def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
@@ -138,7 +164,7 @@ def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
 
     years = sorted(set(available_years(data_dir)) | set(recorded_years(editions_dir)))
     if not years:
-        raise Trouble(f"no years found under {data_dir}/")
+        raise Trouble(_no_years(data_dir))
     fmt = _fmt()
     failed = False
     published = 0
@@ -156,10 +182,12 @@ def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
         _explain(checked, data_dir, editions_dir)
         failed = failed or not checked.ok
     if failed:
-        click.echo("published editions: a published year would change (above)", err=True)
+        click.echo(_("published editions: a published year would change (above)"), err=True)
         sys.exit(DATA_ERRORS)
     click.echo(
-        f"published editions: {published} year(s) checked; none would change without a correction",
+        _(
+            "published editions: {count} year(s) checked; none would change without a correction"
+        ).format(count=published),
         err=True,
     )
 
@@ -174,32 +202,36 @@ def _findings(checked: YearCheck, editions_dir: Path) -> list[Diagnostic]:
     edition = record.current
     folder = relative_to_cwd(editions_dir / str(checked.year))
     severity = "warning" if record.pending is not None else "error"
-    what = f"{checked.year} edition {edition.number} (published {edition.published})"
+    kinds = (
+        (
+            checked.changed,
+            _(
+                "{year} edition {edition} (published {date}): a rebuild of {year} differs from "
+                "this published file"
+            ),
+        ),
+        (
+            checked.missing,
+            _(
+                "{year} edition {edition} (published {date}): a rebuild of {year} no longer "
+                "makes this published file"
+            ),
+        ),
+        (
+            checked.added,
+            _(
+                "{year} edition {edition} (published {date}): a rebuild of {year} makes this "
+                "file, which was not published"
+            ),
+        ),
+    )
     out = []
-    for rel in checked.changed:
-        out.append(
-            Diagnostic(
-                Location(f"{folder}/{edition.number}/{rel}"),
-                f"{what}: a rebuild of {checked.year} differs from this published file",
-                severity=severity,
+    for files, message in kinds:
+        text = message.format(year=checked.year, edition=edition.number, date=edition.published)
+        for rel in files:
+            out.append(
+                Diagnostic(Location(f"{folder}/{edition.number}/{rel}"), text, severity=severity)
             )
-        )
-    for rel in checked.missing:
-        out.append(
-            Diagnostic(
-                Location(f"{folder}/{edition.number}/{rel}"),
-                f"{what}: a rebuild of {checked.year} no longer makes this published file",
-                severity=severity,
-            )
-        )
-    for rel in checked.added:
-        out.append(
-            Diagnostic(
-                Location(f"{folder}/{edition.number}/{rel}"),
-                f"{what}: a rebuild of {checked.year} makes this file, which was not published",
-                severity=severity,
-            )
-        )
     return out
 
 
@@ -207,36 +239,66 @@ def _explain(checked: YearCheck, data_dir: Path, editions_dir: Path) -> None:
     record = checked.record
     if record is None:
         if checked.built.result.compiled.ok:
-            click.echo(f"{checked.year}: not published yet; the next publish records edition 1")
+            click.echo(
+                _("{year}: not published yet; the next publish records edition 1").format(
+                    year=checked.year
+                )
+            )
         return
+    year = checked.year
+    folder = relative_to_cwd(data_dir / str(year))
     if checked.built is None:
-        where = relative_to_cwd(data_dir / str(checked.year))
+        if record.pending:
+            message = _(
+                "{year}: published, and {folder}/ is gone: publish serves the recorded edition "
+                "{edition}; the correction requested cannot be built"
+            )
+        else:
+            message = _(
+                "{year}: published, and {folder}/ is gone: publish serves the recorded edition "
+                "{edition}"
+            )
         click.echo(
-            f"{checked.year}: published, and {where}/ is gone: publish serves the recorded "
-            f"edition {record.current.number}"
-            + ("; the correction requested cannot be built" if record.pending else ""),
+            message.format(year=year, folder=folder, edition=record.current.number),
             err=record.pending is not None,
         )
         return
     if not checked.built.result.ok:
-        click.echo(f"{checked.year}: published, and its data no longer builds (above)", err=True)
+        click.echo(
+            _("{year}: published, and its data no longer builds (above)").format(year=year),
+            err=True,
+        )
         return
     edition = record.current
     if record.pending is not None:
         click.echo(
-            f"{checked.year}: correction requested ({record.pending}); the next publish records "
-            f"edition {edition.number + 1}, which changes {_count(checked)} file(s)"
+            _(
+                "{year}: correction requested ({reason}); the next publish records edition "
+                "{edition}, which changes {count} file(s)"
+            ).format(
+                year=year, reason=record.pending, edition=edition.number + 1, count=_count(checked)
+            )
         )
     elif not checked.differs:
-        click.echo(f"{checked.year}: edition {edition.number} rebuilds byte for byte")
+        click.echo(
+            _("{year}: edition {edition} rebuilds byte for byte").format(
+                year=year, edition=edition.number
+            )
+        )
     else:
         click.echo(
-            f"{checked.year}: published, and this change would alter {_count(checked)} of its "
-            "files. publish keeps serving the recorded ones; a published year changes only by "
-            f"a correction: if the change is meant to reach it, run `disclosure correct "
-            f'{checked.year} --reason "…"` and commit {relative_to_cwd(editions_dir)}/'
-            f"{checked.year}/correction.json with it; otherwise undo the change (to "
-            f"{relative_to_cwd(data_dir / str(checked.year))}/, the templates or the tool version)",
+            _(
+                "{year}: published, and this change would alter {count} of its files. publish "
+                "keeps serving the recorded ones; a published year changes only by a "
+                "correction: if the change is meant to reach it, run `disclosure correct {year} "
+                '--reason "…"` and commit {request} with it; otherwise undo the change (to '
+                "{folder}/, the templates or the tool version)"
+            ).format(
+                year=year,
+                count=_count(checked),
+                request=f"{relative_to_cwd(editions_dir)}/{year}/{REQUEST}",
+                folder=folder,
+            ),
             err=True,
         )
 
@@ -245,38 +307,55 @@ def _count(checked: YearCheck) -> int:
     return len(checked.changed) + len(checked.missing) + len(checked.added)
 
 
-@click.command("correct")
+@click.command(
+    "correct",
+    help=N_(
+        "Request a correction (更正) of the published YEAR: the next `disclosure publish` "
+        "records a new edition from the data as it is then, with a dated 更正说明 on every "
+        "document and in the index, and keeps the earlier editions available.\n\nWrites "
+        "--editions/YEAR/correction.json: commit it with the data change it explains."
+    ),
+)
 @click.argument("year", type=click.IntRange(1000, 9999))
-@click.option("--reason", required=True, help="Why: printed on the page and in the index.")
+@click.option("--reason", required=True, help=N_("Why: printed on the page and in the index."))
 @data_option
 @editions_option
 def correct(year: int, reason: str, data_dir: Path, editions_dir: Path | None) -> None:
-    """Request a correction (更正) of the published YEAR: the next `disclosure publish`
-    records a new edition from the data as it is then, with a dated 更正说明 on every
-    document and in the index, and keeps the earlier editions available.
-
-    Writes --editions/YEAR/correction.json: commit it with the data change it explains.
-    """
     from . import editions
     from .output import write_atomic
 
     text = _reason(reason)
     editions_dir = _editions(editions_dir, data_dir)
     if not (data_dir / str(year)).is_dir():
-        raise Trouble(f"cannot correct {year}: there is no {data_dir / str(year)}")
+        raise Trouble(
+            _("cannot correct {year}: there is no {folder}").format(
+                year=year, folder=data_dir / str(year)
+            )
+        )
     try:
         record = editions.load(editions_dir, year)
     except EditionError as e:
         raise Trouble(str(e)) from e
     if record is None:
         raise Trouble(
-            f"{year} was never published (no {relative_to_cwd(editions_dir / str(year))}/"
-            f"{editions.MANIFEST}), so there is nothing to correct: publish it first"
+            _(
+                "{year} was never published (no {manifest}), so there is nothing to correct: "
+                "publish it first"
+            ).format(
+                year=year,
+                manifest=f"{relative_to_cwd(editions_dir / str(year))}/{editions.MANIFEST}",
+            )
         )
     path = editions.year_folder(editions_dir, year) / editions.REQUEST
     write_atomic(path, editions.request_bytes(text))
     click.echo(
-        f"wrote {relative_to_cwd(path)}: the next publish records edition "
-        f"{record.current.number + 1} of {year} as a correction of edition "
-        f"{record.current.number}; commit it with the change it explains"
+        _(
+            "wrote {path}: the next publish records edition {edition} of {year} as a correction "
+            "of edition {corrects}; commit it with the change it explains"
+        ).format(
+            path=relative_to_cwd(path),
+            edition=record.current.number + 1,
+            year=year,
+            corrects=record.current.number,
+        )
     )

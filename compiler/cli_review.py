@@ -16,6 +16,7 @@ from .cli_common import DATA_ERRORS, OK, Trouble, data_option
 from .diagnostics import Diagnostic
 from .diff import diff_models
 from .diff_format import FORMATS, render
+from .i18n import N_, _
 from .model import Disclosure
 from .newyear import NewYearError, default_from_year, start_year, summary
 from .pipeline import YearResult, compile_year
@@ -43,11 +44,26 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
     result = compile_year(source)
     if not result.ok:
         _print_problems([d for d in result.diagnostics if d.is_error])
-        raise Trouble(f"{source.label} has data errors (above); fix them before comparing")
+        raise Trouble(
+            _("{year} has data errors (above); fix them before comparing").format(year=source.label)
+        )
     return result
 
 
-@click.command("diff")
+@click.command(
+    "diff",
+    help=N_(
+        "Compare the computed disclosures OLD and NEW, figure by figure and entry by entry.\n\n"
+        "Each side is a year (2022, the working tree) or a year at a git revision (2022@main, "
+        "2022@HEAD~1, 2022@<sha>, read with `git show`; the working tree is untouched). NEW "
+        "defaults to OLD's year in the working tree, so `disclosure diff 2022@main` shows what "
+        "the working tree changes against main.\n\n"
+        "With --pages DIR, the two PDFs are compared page by page instead: pages are matched "
+        "by their text, so a change that moves later pages reports only the pages it "
+        "changed.\n\n"
+        "Exit status: 0 same, 1 different, 2 trouble."
+    ),
+)
 @click.argument("old")
 @click.argument("new", required=False)
 @data_option
@@ -57,27 +73,31 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="text for the terminal, md for a pull-request comment or CI summary, json for tools.",
+    help=N_("text for the terminal, md for a pull-request comment or CI summary, json for tools."),
 )
 @click.option(
     "--all",
     "show_all",
     is_flag=True,
-    help="Comparing two years: also show the year, the previous-year figures, the "
-    "year-over-year changes and texts that differ only by the year number.",
+    help=N_(
+        "Comparing two years: also show the year, the previous-year figures, the "
+        "year-over-year changes and texts that differ only by the year number."
+    ),
 )
 @click.option(
     "--color/--no-color",
     default=None,
-    help="Colour the text format. Default: when printing to a terminal.",
+    help=N_("Colour the text format. Default: when printing to a terminal."),
 )
 @click.option(
     "--pages",
     "pages_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Compare the PDFs instead: write a side-by-side picture of each changed page, "
-    "the changes outlined, and DIR/index.html; print the list of changed pages.",
-    metavar="DIR",
+    help=N_(
+        "Compare the PDFs instead: write a side-by-side picture of each changed page, "
+        "the changes outlined, and DIR/index.html; print the list of changed pages."
+    ),
+    metavar=N_("DIR"),
 )
 def diff(
     old: str,
@@ -88,23 +108,11 @@ def diff(
     color: bool | None,
     pages_dir: Path | None,
 ) -> None:
-    """Compare the computed disclosures OLD and NEW, figure by figure and entry by entry.
-
-    Each side is a year (2022, the working tree) or a year at a git revision (2022@main,
-    2022@HEAD~1, 2022@<sha>, read with `git show`; the working tree is untouched). NEW
-    defaults to OLD's year in the working tree, so `disclosure diff 2022@main` shows
-    what the working tree changes against main.
-
-    With --pages DIR, the two PDFs are compared page by page instead: pages are matched
-    by their text, so a change that moves later pages reports only the pages it changed.
-
-    Exit status: 0 same, 1 different, 2 trouble.
-    """
     if new is None:
         match = re.match(r"^\s*([0-9]{4})@", old)
         if not match:
             raise click.UsageError(
-                "give NEW, or make OLD a YEAR@REVISION to compare with the working tree"
+                _("give NEW, or make OLD a YEAR@REVISION to compare with the working tree")
             )
         new = match.group(1)
     if pages_dir is not None:
@@ -115,7 +123,7 @@ def diff(
         old_model, new_model, old_label=old_label, new_label=new_label, show_all=show_all
     )
     if color is None:  # plain text, with [-…-]{+…+} marks, when piped or redirected
-        color = sys.stdout.isatty()
+        color = sys.stdout is not None and sys.stdout.isatty()
     click.echo(render(result, fmt, color=fmt == "text" and color), nl=False, color=color)
     sys.exit(SAME if result.same else DIFFERENT)
 
@@ -128,7 +136,7 @@ def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) ->
     pdfs, problems = build_pdfs(results)
     if problems:
         _print_problems(problems)
-        raise Trouble("cannot build the PDFs to compare (above)")
+        raise Trouble(_("cannot build the PDFs to compare (above)"))
     labels = (results[0].source.label, results[1].source.label)
     try:
         result = compare_pdfs(*pdfs, pages_dir, labels)
@@ -138,28 +146,35 @@ def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) ->
     sys.exit(SAME if result.same else DIFFERENT)
 
 
-@click.command("new-year")
+@click.command(
+    "new-year",
+    help=N_(
+        "Start YEAR's data from the last year: structure and text copied, figures left "
+        "blank.\n\n"
+        "When the year before YEAR is in --data, the previous-year figures are computed from "
+        "it, so the typed ones copied from the last year (budget.yaml previous_year, "
+        "three-public.yaml previous) are deleted; otherwise they are set to the last year's "
+        "computed figures. Every other figure is left empty for staff to enter, so "
+        "`disclosure validate YEAR` lists what is still to fill in. Comments about the last "
+        "year's figures are deleted. Never overwrites an existing year."
+    ),
+)
 @click.argument("year", type=click.IntRange(1000, 9999))
 @click.option(
     "--from",
     "from_spec",
-    metavar="YEAR[@REV]",
-    help="The year to start from. Default: the latest year before YEAR under --data.",
+    metavar=N_("YEAR[@REV]"),
+    help=N_("The year to start from. Default: the latest year before YEAR under --data."),
 )
 @click.option(
     "--keep-targets",
     is_flag=True,
-    help="Copy the indicator target values (they are left blank by default, like every figure).",
+    help=N_(
+        "Copy the indicator target values (they are left blank by default, like every figure)."
+    ),
 )
 @data_option
 def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Path) -> None:
-    """Start YEAR's data from the last year: structure and text copied, figures left blank.
-
-    The previous-year figures (budget.yaml previous_year, three-public.yaml previous)
-    are set to the old year's computed figures; every other figure is left empty for
-    staff to enter, so `disclosure validate YEAR` lists what is still to fill in.
-    Never overwrites an existing year.
-    """
     try:
         if from_spec is None:
             source = WorkingTreeYear(data_dir, default_from_year(data_dir, year))
@@ -175,14 +190,17 @@ def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Pat
 # --- textconv -------------------------------------------------------------------------------
 
 
-@click.command("textconv")
+@click.command(
+    "textconv",
+    help=N_(
+        "Print a data FILE one fact a line, for `git diff` (a textconv filter; see "
+        "docs/reviewing.md).\n\n"
+        "Each value on its own line under its field path, list entries named by their name "
+        "rather than their position, long text one sentence a line, and the schema's title "
+        "of each field. Prints the file unchanged if it is not readable YAML: git diff must "
+        "always work."
+    ),
+)
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 def textconv(file: Path) -> None:
-    """Print a data FILE one fact a line, for `git diff` (a textconv filter; see docs/reviewing.md).
-
-    Each value on its own line under its field path, list entries named by their name
-    rather than their position, long text one sentence a line, and the schema's title
-    of each field. Prints the file unchanged if it is not readable YAML: git diff must
-    always work.
-    """
     click.echo(one_fact_a_line(file.name, file.read_bytes()), nl=False)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from .i18n import _
 from .paths import SCHEMAS_DIR, TEMPLATES_DIR, kind_of
 from .sources import available_years
 
@@ -44,7 +45,9 @@ def tool_version() -> str:
     try:
         return version(PACKAGE)
     except PackageNotFoundError as e:
-        raise DataRepoError(f"{PACKAGE} is not installed, so its version is unknown") from e
+        raise DataRepoError(
+            _("{package} is not installed, so its version is unknown").format(package=PACKAGE)
+        ) from e
 
 
 def default_requirement() -> str:
@@ -69,12 +72,22 @@ class Created:
 def init(target: Path, requirement: str, data: Path | None = None) -> Created:
     """Write a new data repository into `target` (missing or empty)."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise DataRepoError(f"{target} is not an empty folder; init writes a new repository")
+        raise DataRepoError(
+            _("{target} is not an empty folder; init writes a new repository").format(target=target)
+        )
     if not re.fullmatch(r"[A-Za-z0-9_.\-\[\],<>=!~ @:/+%#]+", requirement):
-        raise DataRepoError(f"--tool {requirement!r} is not a pip requirement on one line")
+        raise DataRepoError(
+            _("--tool {requirement!r} is not a pip requirement on one line").format(
+                requirement=requirement
+            )
+        )
     years = available_years(data) if data is not None else []
     if data is not None and not years:
-        raise DataRepoError(f"no years found under {data}/ (expected folders like {data}/2024)")
+        raise DataRepoError(
+            _("no years found under {folder}/ (expected folders like {folder}/2022)").format(
+                folder=data
+            )
+        )
     files: dict[Path, bytes] = {}
     for source, name in FILES.items():
         files[target / name] = (TEMPLATE / source).read_bytes()
@@ -112,7 +125,9 @@ def _copied_year(source: Path, target: Path) -> dict[Path, bytes]:
         if path.is_dir() or any(part.startswith(".") for part in rel.split("/")):
             continue
         if path.is_symlink():
-            raise DataRepoError(f"{path} is a symbolic link; a year holds plain files only")
+            raise DataRepoError(
+                _("{path} is a symbolic link; a year holds plain files only").format(path=path)
+            )
         data = path.read_bytes()
         inner = rel.split("/", 2)[2] if rel.startswith("units/") and rel.count("/") >= 2 else rel
         kind = kind_of(inner)

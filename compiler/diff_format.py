@@ -26,6 +26,7 @@ import click
 
 from .characters import visible, visible_json
 from .diff import Entry, ModelDiff
+from .i18n import _, ngettext
 from .model import to_tree
 from .numbers import money, percent, plain_number
 
@@ -49,8 +50,10 @@ def signed(value: Decimal | None, kind: str) -> str:
     if value is None:
         return "—"
     text = figure(value, kind).removesuffix("%")
-    unit = " pp" if kind == "percent" else ""  # a change of a percentage is in points
-    return (text if text.startswith("-") else "+" + text) + unit
+    text = text if text.startswith("-") else "+" + text
+    if kind == "percent":  # a change of a percentage is in points
+        return _("{change} pp").format(change=text)
+    return text
 
 
 def change_percent(entry: Entry) -> str:
@@ -59,9 +62,9 @@ def change_percent(entry: Entry) -> str:
 
 def short_value(value: Any) -> str:
     if value is None:
-        return "(none)"
+        return _("(none)")
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return _("true") if value else _("false")  # as YAML writes them
     return str(value)
 
 
@@ -69,27 +72,47 @@ def counts_line(diff: ModelDiff) -> str:
     """'3 figures changed (2 computed), 1 entry added, …' or 'no differences'."""
     c = diff.counts()
     parts = []
-    if c["figures"]:
+    if c["figures"] and c["computed"]:
         parts.append(
-            f"{_n(c['figures'], 'figure')} changed"
-            + (f" ({c['computed']} computed)" if c["computed"] else "")
+            ngettext(
+                "{count} figure changed ({computed} computed)",
+                "{count} figures changed ({computed} computed)",
+                c["figures"],
+            ).format(count=c["figures"], computed=c["computed"])
+        )
+    elif c["figures"]:
+        parts.append(
+            ngettext("{count} figure changed", "{count} figures changed", c["figures"]).format(
+                count=c["figures"]
+            )
         )
     if c["texts"]:
-        parts.append(f"{_n(c['texts'], 'text')} changed")
-    for kind in ("added", "removed", "moved"):
-        if c[kind]:
-            parts.append(f"{_n(c[kind], 'entry', 'entries')} {kind}")
-    line = ", ".join(parts) if parts else "no differences"
-    if c["hidden"]:
-        line += (
-            f"; {_n(c['hidden'], 'difference')} that only follow{'s' if c['hidden'] == 1 else ''} "
-            "the year not shown (--all shows them)"
+        parts.append(
+            ngettext("{count} text changed", "{count} texts changed", c["texts"]).format(
+                count=c["texts"]
+            )
         )
+    for kind, words in (
+        ("added", lambda n: ngettext("{count} entry added", "{count} entries added", n)),
+        ("removed", lambda n: ngettext("{count} entry removed", "{count} entries removed", n)),
+        ("moved", lambda n: ngettext("{count} entry moved", "{count} entries moved", n)),
+    ):
+        if c[kind]:
+            parts.append(words(c[kind]).format(count=c[kind]))
+    line = _(", ").join(parts) if parts else _("no differences")
+    if c["hidden"]:
+        hidden = ngettext(
+            "{count} difference that only follows the year not shown (--all shows them)",
+            "{count} differences that only follow the year not shown (--all shows them)",
+            c["hidden"],
+        ).format(count=c["hidden"])
+        line = _("{changes}; {hidden}").format(changes=line, hidden=hidden)
     return line
 
 
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
+def labelled(label: str, change: str) -> str:
+    """`label: change`, with the colon of the reader's language."""
+    return _("{label}: {change}").format(label=label, change=change)
 
 
 def _by_section(diff: ModelDiff) -> dict[str, list[Entry]]:
@@ -129,7 +152,7 @@ def as_text(diff: ModelDiff, color: bool = False) -> str:
         change_w = max((len(signed(e.change, e.number)) for e in figures), default=0)
         for e in entries:
             if e.kind == "figure":
-                computed = style(" (computed)", dim=True) if e.derived else ""
+                computed = style(_(" (computed)"), dim=True) if e.derived else ""
                 gap = " " * (label_w - width(_figure_label(e)))
                 lines.append(
                     f"  {style('~', fg='yellow')} {_visible(e.label)}{computed}{gap}  "
@@ -143,14 +166,13 @@ def as_text(diff: ModelDiff, color: bool = False) -> str:
                     + (f"  {_visible(e.summary)}" if e.summary else "")
                 )
             elif e.kind == "moved":
-                lines.append(
-                    f"  {style('↕', fg='yellow')} {_visible(e.label)}: moved from position "
-                    f"{e.old} to {e.new}"
-                )
+                moved = _("moved from position {old} to {new}").format(old=e.old, new=e.new)
+                lines.append(f"  {style('↕', fg='yellow')} {labelled(_visible(e.label), moved)}")
             elif e.kind == "value" or _is_short(e):
                 old = style(_visible(short_value(e.old)), fg="red")
                 new = style(_visible(short_value(e.new)), fg="green")
-                lines.append(f"  {style('~', fg='yellow')} {_visible(e.label)}: {old} → {new}")
+                change = labelled(_visible(e.label), f"{old} → {new}")
+                lines.append(f"  {style('~', fg='yellow')} {change}")
             else:
                 lines.append(f"  {style('~', fg='yellow')} {_visible(e.label)}")
                 lines.append("      " + _text_ops(e, style, color))
@@ -159,7 +181,7 @@ def as_text(diff: ModelDiff, color: bool = False) -> str:
 
 
 def _figure_label(e: Entry) -> str:
-    return _visible(e.label) + (" (computed)" if e.derived else "")
+    return _visible(e.label) + (_(" (computed)") if e.derived else "")
 
 
 def _is_short(e: Entry) -> bool:
@@ -198,7 +220,10 @@ def comment_escape(text: str) -> str:
 
 def as_markdown(diff: ModelDiff) -> str:
     lines = [
-        f"### Disclosure diff: {_code(diff.old_label)} → {_code(diff.new_label)}",
+        "### "
+        + _("Disclosure diff: {old} → {new}").format(
+            old=_code(diff.old_label), new=_code(diff.new_label)
+        ),
         "",
         counts_line(diff).replace("--all", "`--all`"),
     ]
@@ -206,9 +231,10 @@ def as_markdown(diff: ModelDiff) -> str:
         lines += ["", f"#### {comment_escape(section)}", ""]
         figures = [e for e in entries if e.kind == "figure"]
         if figures:
-            lines += ["| Figure | Old | New | Change | % |", "|---|--:|--:|--:|--:|"]
+            lines += [_("| Figure | Old | New | Change | % |"), "|---|--:|--:|--:|--:|"]
             for e in figures:
-                name = comment_escape(e.label) + (" *(computed)*" if e.derived else "")
+                # No *italics*: a `*` beside Chinese punctuation is shown as it is.
+                name = comment_escape(e.label) + (_(" (computed)") if e.derived else "")
                 lines.append(
                     f"| {name} | {figure(e.old, e.number)} | {figure(e.new, e.number)} | "
                     f"{signed(e.change, e.number)} | {change_percent(e)} |"
@@ -221,16 +247,22 @@ def as_markdown(diff: ModelDiff) -> str:
             label = comment_escape(e.label)
             if e.kind in ("added", "removed"):
                 summary = f" — {comment_escape(e.summary)}" if e.summary else ""
-                lines.append(f"- **{e.kind.capitalize()}** {label}{summary}")
+                word = _("Added") if e.kind == "added" else _("Removed")
+                lines.append(f"- **{word}** {label}{summary}")
             elif e.kind == "moved":
-                lines.append(f"- **Moved** {label}: from position {e.old} to {e.new}")
+                moved = _("from position {old} to {new}").format(old=e.old, new=e.new)
+                word = _("Moved")
+                lines.append(f"- **{word}** {labelled(label, moved)}")
             elif e.kind == "value" or _is_short(e):
-                lines.append(
-                    f"- **Changed** {label}: <del>{comment_escape(short_value(e.old))}</del> → "
+                word = _("Changed")
+                change = (
+                    f"<del>{comment_escape(short_value(e.old))}</del> → "
                     f"<ins>{comment_escape(short_value(e.new))}</ins>"
                 )
+                lines.append(f"- **{word}** {labelled(label, change)}")
             else:
-                lines.append(f"- **Changed** {label}: {_md_ops(e)}")
+                word = _("Changed")
+                lines.append(f"- **{word}** {labelled(label, _md_ops(e))}")
     return "\n".join(lines) + "\n"
 
 

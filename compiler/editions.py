@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .build import BuildResult, Epoch, published_documents, render_year
 from .diagnostics import strictly
+from .i18n import _
 from .model import Disclosure
 from .pipeline import compile_year
 from .render.notice import Correction
@@ -134,13 +135,20 @@ def load(editions_dir: Path, year: int) -> Record | None:
     if manifest.is_file():
         editions = _parse_manifest(manifest, year)
     elif folder.is_dir() and not request.is_file():
-        raise EditionError(f"{folder} has no {MANIFEST}: the record of {year} is incomplete")
+        raise EditionError(
+            _(
+                "{folder} has no {manifest}: the record of {year} is incomplete (restore it "
+                "with git)"
+            ).format(folder=folder, manifest=MANIFEST, year=year)
+        )
     pending = _parse_request(request) if request.is_file() else None
     if not editions:
         if pending is not None:
             raise EditionError(
-                f"{request} asks for a correction of {year}, which was never published: "
-                "remove it (the first publish needs none)"
+                _(
+                    "{request} asks for a correction of {year}, which was never published: "
+                    "remove it (the first publish needs none)"
+                ).format(request=request, year=year)
             )
         return None
     return Record(year, editions, pending)
@@ -150,12 +158,16 @@ def _parse_manifest(path: Path, year: int) -> list[Edition]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         if raw.get("year") != year or raw.get("format") != FORMAT:
-            raise ValueError(f"expected year {year} and format {FORMAT}")
+            raise ValueError(
+                _("expected year {year} and format {format}").format(year=year, format=FORMAT)
+            )
         editions = [_edition(entry) for entry in raw["editions"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
-        raise EditionError(f"{path} cannot be read: {e}") from e
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise EditionError(_unreadable(path, e)) from e
     if not editions or [e.number for e in editions] != list(range(1, len(editions) + 1)):
-        raise EditionError(f"{path}: the editions must be numbered 1, 2, … in order")
+        raise EditionError(
+            _("{path}: the editions must be numbered 1, 2, … in order").format(path=path)
+        )
     return editions
 
 
@@ -165,10 +177,10 @@ def _edition(entry: dict) -> Edition:
 
     files = {_safe_path(p): h for p, h in entry["files"].items()}
     if not all(isinstance(h, str) and re.fullmatch(r"[0-9a-f]{64}", h) for h in files.values()):
-        raise ValueError("every file needs its sha256 (64 hex digits)")
+        raise ValueError(_("every file needs its sha256 (64 hex digits)"))
     epoch = entry["source_date_epoch"]
     if epoch is not None and not isinstance(epoch, int):
-        raise ValueError("source_date_epoch must be a whole number or null")
+        raise ValueError(_("source_date_epoch must be a whole number or null"))
     date.fromisoformat(entry["published"])
     return Edition(
         number=entry["edition"],
@@ -191,7 +203,7 @@ def _safe_path(path: str) -> str:
     """A path inside the year's folder, as the record writes it (never absolute or ..)."""
     parts = path.split("/")
     if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
-        raise ValueError(f"{path!r} is not a path inside the year's folder")
+        raise ValueError(_("{path!r} is not a path inside the year's folder").format(path=path))
     return path
 
 
@@ -199,23 +211,45 @@ def _parse_request(path: Path) -> str:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return check_reason(raw["reason"])
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise EditionError(f"{path} cannot be read: {e}") from e
+    except (ValueError, KeyError, TypeError) as e:
+        raise EditionError(_unreadable(path, e)) from e
+
+
+def _unreadable(path: Path, error: Exception) -> str:
+    """A record file that cannot be used, and why, in the reader's words where Python's are
+    a programmer's. (A file the system cannot read is the command line's to report.)"""
+    if isinstance(error, KeyError):
+        reason = _("it has no field {key!r}").format(key=error.args[0])
+    elif isinstance(error, json.JSONDecodeError):
+        reason = _("it is not valid JSON (line {line}, column {column})").format(
+            line=error.lineno, column=error.colno
+        )
+    elif isinstance(error, UnicodeDecodeError):
+        reason = _("it is not UTF-8 text")
+    else:
+        reason = str(error)
+    return _("{path} cannot be read: {reason}").format(path=path, reason=reason)
 
 
 def check_reason(reason) -> str:
     """A correction's reason: one line of text, printed on the page and in the index."""
     if not isinstance(reason, str) or not reason.strip():
-        raise ValueError('a correction needs its reason (--reason "…"), which the page prints')
+        raise ValueError(_('a correction needs its reason (--reason "…"), which the page prints'))
     reason = unicodedata.normalize("NFC", reason.strip())
     bad = [c for c in reason if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn")]
     if bad:
         raise ValueError(
-            f"the reason contains the invisible or control character U+{ord(bad[0]):04X}; "
-            "write it as one line of plain text"
+            _(
+                "the reason contains the invisible or control character {code}; write it as "
+                "one line of plain text"
+            ).format(code=f"U+{ord(bad[0]):04X}")
         )
     if len(reason) > MAX_REASON:
-        raise ValueError(f"the reason is {len(reason)} characters long; at most {MAX_REASON}")
+        raise ValueError(
+            _("the reason is {length} characters long; at most {limit}").format(
+                length=len(reason), limit=MAX_REASON
+            )
+        )
     return reason
 
 
@@ -257,14 +291,19 @@ def stored_files(editions_dir: Path, year: int, edition: Edition) -> dict[str, b
         path = folder / rel
         try:
             data = path.read_bytes()
-        except OSError as e:
+        except FileNotFoundError as e:  # other trouble reading it: the command line's words
             raise EditionError(
-                f"{path} is missing from the record of {year} edition {edition.number}: {e}"
+                _(
+                    "{path} is missing from the record of {year} edition {edition} (restore it "
+                    "with git)"
+                ).format(path=path, year=year, edition=edition.number)
             ) from e
         if sha256(data) != expected:
             raise EditionError(
-                f"{path} does not match the sha256 its manifest records: a published edition "
-                "is never edited by hand (restore it with git, or publish a correction)"
+                _(
+                    "{path} does not match the sha256 its manifest records: a published edition "
+                    "is never edited by hand (restore it with git, or publish a correction)"
+                ).format(path=path)
             )
         files[rel] = data
     return files
@@ -321,7 +360,9 @@ def build(
     for (slug, fmt), data in rendered.items():
         name = naming(models[slug], fmt)
         if not name.startswith(prefix):
-            raise EditionError(f"the published name {name!r} is not in the year's folder")
+            raise EditionError(
+                _("the published name {name!r} is not in the year's folder").format(name=name)
+            )
         paths[(slug, fmt)] = name.removeprefix(prefix)
         built.files[paths[(slug, fmt)]] = data
     built.documents = tuple(

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Location
+from .i18n import _
 
 GENERAL, FUND, CAPITAL = "一般公共预算", "政府性基金预算", "国有资本经营预算"
 OTHER_SOURCES = {
@@ -89,7 +90,9 @@ def read_workbook(path: Path) -> Imported:
 
         book = load_workbook(path, data_only=True, read_only=False)
     except Exception as e:  # openpyxl raises several kinds for a file that is not .xlsx
-        raise ImportError_(f"cannot open {path} as an Excel workbook (.xlsx): {e}") from e
+        raise ImportError_(
+            _("cannot open {file} as an Excel workbook (.xlsx): {error}").format(file=path, error=e)
+        ) from e
     result = Imported()
     sheets: dict[str, Sheet] = {}
     for ws in book.worksheets:
@@ -100,7 +103,12 @@ def read_workbook(path: Path) -> Imported:
     units = {s.unit for s in sheets.values() if s.kind != "three_public"}
     if len(units) > 1:
         result.problems.append(
-            _problem(str(path), f"the tables use different units ({'、'.join(sorted(units))})")
+            _problem(
+                str(path),
+                _("the tables use different units ({units})").format(
+                    units="、".join(sorted(units))
+                ),
+            )
         )
     result.amount_unit = next(iter(units), "元")
     missing = [k for k in ("general_function", "economic") if k not in sheets]
@@ -110,7 +118,10 @@ def read_workbook(path: Path) -> Imported:
             "economic": "一般公共预算基本支出经济分类预算表",
         }
         result.problems.append(
-            _problem(str(path), f"no sheet holds the {words[kind]} (recognised by its title)")
+            _problem(
+                str(path),
+                _("no sheet holds the {table} (recognised by its title)").format(table=words[kind]),
+            )
         )
     _function_lines(sheets, result)
     _economic_lines(sheets.get("economic"), result)
@@ -132,7 +143,7 @@ def _recognise(ws, result: Imported) -> Sheet | None:
     header_top, code_row = _find_header(ws)
     if header_top is None:
         result.problems.append(
-            _problem(f"{ws.title}!A1", "no header row with 类 / 款 (the code columns) found")
+            _problem(f"{ws.title}!A1", _("no header row with 类 / 款 (the code columns) found"))
         )
         return None
     columns = _columns(ws, header_top, code_row)
@@ -174,8 +185,10 @@ def _check_sums(sheet: Sheet, result: Imported) -> None:
             result.problems.append(
                 _problem(
                     _cell(sheet.name, row, sheet.columns["合计"]),
-                    f"{code} says {amount}, but the rows under it add up to {totals[code]}; "
-                    "the import keeps the rows under it",
+                    _(
+                        "{code} says {amount}, but the rows under it add up to {total}; "
+                        "the import keeps the rows under it"
+                    ).format(code=code, amount=amount, total=totals[code]),
                     severity="warning",
                 )
             )
@@ -263,7 +276,10 @@ def _amount(sheet: Sheet, row: int, values: dict, word: str, result: Imported) -
         return _decimal(text)
     except InvalidOperation:
         result.problems.append(
-            _problem(_cell(sheet.name, row, column), f"'{value}' is not an amount ({word})")
+            _problem(
+                _cell(sheet.name, row, column),
+                _("'{value}' is not an amount ({column})").format(value=value, column=word),
+            )
         )
         return Decimal(0)
 
@@ -278,7 +294,10 @@ def _code(sheet: Sheet, row: int, values: dict, result: Imported, digits: tuple)
             text = str(int(value))
         if text and not text.isdigit():
             result.problems.append(
-                _problem(_cell(sheet.name, row, column), f"'{value}' is not a code ({word})")
+                _problem(
+                    _cell(sheet.name, row, column),
+                    _("'{value}' is not a code ({column})").format(value=value, column=word),
+                )
             )
             return None
         if text and len(text) < width:
@@ -358,9 +377,11 @@ def _other_sources(sheets, fiscal_by_code, lines, result: Imported) -> None:
             result.problems.append(
                 _problem(
                     _cell(income.name, row, first),
-                    f"{code} is funded by {'、'.join(funded)}: the published tables do not say "
-                    "how its basic and project expenditure divide between them; type these "
-                    "lines in lines.yaml",
+                    _(
+                        "{code} is funded by {sources}: the published tables do not say how "
+                        "its basic and project expenditure divide between them; type these "
+                        "lines in lines.yaml"
+                    ).format(code=code, sources="、".join(funded)),
                 )
             )
             continue
@@ -369,8 +390,12 @@ def _other_sources(sheets, fiscal_by_code, lines, result: Imported) -> None:
             result.problems.append(
                 _problem(
                     _cell(income.name, row, income.columns.get(source, 1)),
-                    f"{code}: {source} is {amount}, but the 支出总表 leaves "
-                    f"{rest_basic + rest_project} for sources other than 财政拨款",
+                    _(
+                        "{code}: {source} is {amount}, but the 支出总表 leaves {rest} for "
+                        "sources other than 财政拨款"
+                    ).format(
+                        code=code, source=source, amount=amount, rest=rest_basic + rest_project
+                    ),
                 )
             )
             continue

@@ -2,11 +2,16 @@
 
 Structure and text are copied; figures are not. Every number in a data file is a figure of
 its year, so the new year gets each one blank (YAML null) for staff to enter — `validate`
-then fails with one "expected a number …, found nothing" at each blank until they have —
-except the previous-year baseline, which is the old year's own computed figures:
-budget.yaml previous_year.basic/project = the old 基本支出/项目支出, three-public.yaml
-previous = the old current. Change reasons (增减原因) explain a change that has not happened
-yet, so they are blanked too. Texts that mention the old year are kept but listed for review.
+then fails with one "expected a number …, found nothing" at each blank until they have.
+Change reasons (增减原因) explain a change that has not happened yet, so they are blanked too.
+Texts that mention the old year are kept but listed for review.
+
+The previous-year baseline (budget.yaml previous_year, three-public.yaml previous,
+line-notes.yaml previous_year) is the old year's own computed figures. When the year before
+the new one is in the data, the compiler computes the baseline from it, so a typed block
+copied from the old year is dropped (with the comments above it): typed, it would only go
+stale. Otherwise (a year skipped) it is written with the old year's figures. Comments that
+name the old year or a figure describe the old year and are dropped too (newyear_text).
 
 Files are edited as text at the places PyYAML reports for each value, so comments, layout
 and the `# yaml-language-server` modeline stay as they were; each edited file is read back
@@ -25,17 +30,33 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
 from .diagnostics import Diagnostic
+from .i18n import _, ngettext
 from .loader import Document, dotted, leaves, load_text
 from .model import Disclosure, next_year_baseline
+from .newyear_text import drop_block, drop_comments, rewrite, stale_comment
 from .numbers import money
-from .pipeline import compile_year
+from .pipeline import compile_year, split_unit
 from .sources import WorkingTreeYear, YearSource, available_years
 
+# File (within a year or a unit) → its change reasons and its typed previous-year block.
 REASONS = {"budget.yaml": "change_reasons", "three-public.yaml": "reasons"}
+BASELINE = {
+    "budget.yaml": "previous_year",
+    "three-public.yaml": "previous",
+    "line-notes.yaml": "previous_year",
+}
 _WHAT = {"quantity": "quantity", "unit_price": "unit price", "budget": "project budget"}
+# How many blanks of each kind a file has, for the report.
+_COUNT = {
+    "amount": lambda n: ngettext("{count} amount", "{count} amounts", n),
+    "quantity": lambda n: ngettext("{count} quantity", "{count} quantities", n),
+    "unit price": lambda n: ngettext("{count} unit price", "{count} unit prices", n),
+    "project budget": lambda n: ngettext("{count} project budget", "{count} project budgets", n),
+    "change reason": lambda n: ngettext("{count} change reason", "{count} change reasons", n),
+    "target value": lambda n: ngettext("{count} target value", "{count} target values", n),
+    "asset value": lambda n: ngettext("{count} asset value", "{count} asset values", n),
+}
 
 
 class NewYearError(Exception):
@@ -70,15 +91,22 @@ class NewYearReport:
     files: int = 0
     blanks: list[Blank] = field(default_factory=list)
     baseline: list[tuple[str, str, str]] = field(default_factory=list)  # file, field, value
+    # The folder the baseline is computed from, when the year before is in the data.
+    baseline_from: str = ""
+    dropped_blocks: list[tuple[str, str]] = field(default_factory=list)  # file, key
+    dropped_comments: list[tuple[str, str]] = field(default_factory=list)  # file, comment
     mentions: list[Mention] = field(default_factory=list)
     kept_targets: int = 0
+    has_lines: bool = False  # the year has budget lines, which `disclosure import` reads
 
 
 def default_from_year(data_dir: Path, year: int) -> int:
     earlier = [y for y in available_years(data_dir) if y < year]
     if not earlier:
         raise NewYearError(
-            f"no year before {year} under {data_dir}/ to start from; name one with --from"
+            _("no year before {year} under {folder}/ to start from; name one with --from").format(
+                year=year, folder=data_dir
+            )
         )
     return earlier[-1]
 
@@ -90,52 +118,95 @@ def start_year(
     target = WorkingTreeYear(data_dir, year)
     if target.root.exists():
         raise NewYearError(
-            f"{target.display_path('')} already exists: new-year never overwrites a year "
-            "(delete or rename it first if you really mean to start again)"
+            _(
+                "{folder} already exists: new-year never overwrites a year "
+                "(delete or rename it first if you really mean to start again)"
+            ).format(folder=target.display_path(""))
         )
     if source.year >= year:
-        raise NewYearError(f"start {year} from an earlier year, not from {source.label}")
+        raise NewYearError(
+            _("start {year} from an earlier year, not from {source}").format(
+                year=year, source=source.label
+            )
+        )
     result = compile_year(source)
     if not result.ok:
         raise NewYearError(
-            f"{source.label} has data errors; fix them first (its computed figures become "
-            f"{year}'s previous-year baseline)",
+            _(
+                "{source} has data errors; fix them first (its computed figures become "
+                "{year}'s previous-year baseline)"
+            ).format(source=source.label, year=year),
             [d for d in result.diagnostics if d.is_error],
         )
     report = NewYearReport(year, source.label, source.year, target.display_path("").rstrip("/"))
+    if target.previous().exists():  # the compiler takes the baseline from it
+        report.baseline_from = target.previous().display_path("").rstrip("/")
     texts = {rel: _decode(source.read(rel)) for rel in source.files() if rel in result.documents}
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-new-year-", dir=data_dir))
     try:
         for rel, text in texts.items():
-            edits = plan_edits(rel, result.documents[rel], result.model, keep_targets, report)
-            new_text = rewrite(text, edits)
-            doc = _check(target.display_path(rel), new_text, edits)
-            _note(report, rel, doc, edits, target.display_path(rel))
+            shown = target.display_path(rel)
+            new_text, edits, dropped = _new_text(rel, text, result, keep_targets, report)
+            new_text, comments = drop_comments(new_text, stale_comment(source.year))
+            # Read back as written: lines in the report are the new file's lines.
+            doc = _check(shown, new_text, edits, dropped)
+            _note(report, rel, doc, edits, shown)
+            report.dropped_blocks += [(shown, key) for key in dropped]
+            report.dropped_comments += [(shown, comment) for comment in comments]
             out = staging / rel
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(new_text, encoding="utf-8")
             report.files += 1
+            report.has_lines = report.has_lines or split_unit(rel)[1] == "lines.yaml"
         os.rename(staging, target.root)  # fails rather than merge if the year appeared meanwhile
     except OSError as e:
-        raise NewYearError(f"cannot write {report.target}: {e}") from e
+        raise NewYearError(
+            _("cannot write {folder}: {error}").format(folder=report.target, error=e)
+        ) from e
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
 
 
+def _new_text(
+    rel: str, text: str, result, keep_targets: bool, report: NewYearReport
+) -> tuple[str, dict[tuple, str | None], list[str]]:
+    """The new year's text of one file, its edited values and the blocks dropped from it."""
+    block = BASELINE.get(split_unit(rel)[1])
+    doc = result.documents[rel]
+    drop = bool(
+        report.baseline_from
+        and block
+        and isinstance(doc.data, dict)
+        and block in doc.data
+        and drop_block(text, block) is not None
+    )
+    edits = plan_edits(rel, doc, result.model, keep_targets, report, skip=block if drop else None)
+    if not drop:
+        return rewrite(text, edits), edits, []
+    # Cut the block out after the edits: their places were read from the text as it was.
+    return drop_block(rewrite(text, edits), block), edits, [block]
+
+
 def plan_edits(
-    rel: str, doc: Document, model: Disclosure, keep_targets: bool, report: NewYearReport
+    rel: str,
+    doc: Document,
+    model: Disclosure,
+    keep_targets: bool,
+    report: NewYearReport,
+    skip: str | None = None,
 ) -> dict[tuple, str | None]:
-    """field path → new text of its value (None: leave blank) for one file of the old year."""
+    """field path → new text of its value (None: leave blank) for one file of the old year;
+    nothing under the top-level key `skip` (a block that is dropped)."""
     edits: dict[tuple, str | None] = {}
     for path, value in leaves(doc.data):
-        if isinstance(value, Decimal):
+        if isinstance(value, Decimal) and path[0] != skip:
             if keep_targets and "target" in path:
                 report.kept_targets += 1
                 continue
             edits[path] = None
-    reasons = REASONS.get(rel)
+    reasons = REASONS.get(split_unit(rel)[1])
     if reasons and isinstance(doc.data.get(reasons), dict):
         edits.update({(reasons, key): None for key in doc.data[reasons]})
     for (file, path), value in next_year_baseline(model).items():
@@ -144,66 +215,30 @@ def plan_edits(
     return edits
 
 
-def _scalar_nodes(text: str) -> dict[tuple, tuple[yaml.ScalarNode, bool]]:
-    """field path → (its scalar node, whether it sits in a {flow} collection)."""
-    found: dict[tuple, tuple[yaml.ScalarNode, bool]] = {}
-
-    def walk(node, path: tuple, flow: bool) -> None:
-        if isinstance(node, yaml.ScalarNode):
-            found[path] = (node, flow)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, child in enumerate(node.value):
-                walk(child, path + (i,), flow or bool(node.flow_style))
-        elif isinstance(node, yaml.MappingNode):
-            for key, child in node.value:
-                walk(child, path + (key.value,), flow or bool(node.flow_style))
-
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    if root is not None:
-        walk(root, (), False)
-    return found
-
-
-def rewrite(text: str, edits: dict[tuple, str | None]) -> str:
-    """`text` with each edited value replaced where it is written; the rest untouched.
-    A blank in block style leaves `key:` (keeping any comment after it); in a flow
-    mapping, `{key: , …}`. Text values are written as given (quote them if YAML needs it)."""
-    nodes = _scalar_nodes(text)
-    spans = []
-    for path, value in edits.items():
-        node, flow = nodes[path]
-        start, end = node.start_mark.index, node.end_mark.index
-        replacement = "" if value is None else value
-        if value is None and not flow:
-            while start > 0 and text[start - 1] in " \t":
-                start -= 1
-        if text[start:end].endswith("\n"):  # a block scalar ends with its line break
-            replacement += "\n"
-        if start == end and replacement:  # filling in an empty value
-            after = end
-            while after < len(text) and text[after] in " \t":
-                after += 1
-            if after < len(text) and text[after] in ",}]":  # `{key: , …}`
-                end = after
-            if text[start - 1] == ":":
-                replacement = " " + replacement
-        spans.append((start, end, replacement))
-    for start, end, replacement in sorted(spans, reverse=True):
-        text = text[:start] + replacement + text[end:]
-    return text
-
-
-def _check(shown: str, text: str, edits: dict[tuple, str | None]) -> Document:
-    """Read the edited file back; it must load and hold exactly the intended values."""
+def _check(shown: str, text: str, edits: dict[tuple, str | None], dropped: list[str]) -> Document:
+    """Read the edited file back; it must load, hold exactly the intended values and
+    none of the dropped blocks."""
     doc, problems = load_text(shown, text)
     if doc is None or problems:
-        raise NewYearError(f"internal error: editing {shown} made it unreadable; nothing written")
+        raise NewYearError(
+            _("internal error: editing {file} made it unreadable; nothing written").format(
+                file=shown
+            )
+        )
     for path, value in edits.items():
         got = _get(doc.data, path)
         if got != (None if value is None else Decimal(value)):
             raise NewYearError(
-                f"internal error: {shown} {dotted(path)} reads {got!r} after editing; "
-                "nothing written"
+                _(
+                    "internal error: {file} {field} reads {value} after editing; nothing written"
+                ).format(file=shown, field=dotted(path), value=repr(got))
+            )
+    for key in dropped:
+        if key in doc.data:
+            raise NewYearError(
+                _(
+                    "internal error: {file} {field} reads {value} after editing; nothing written"
+                ).format(file=shown, field=key, value=repr(doc.data[key]))
             )
     return doc
 
@@ -226,7 +261,7 @@ def _note(report: NewYearReport, rel: str, doc: Document, edits: dict, shown: st
 
 
 def _what(rel: str, path: tuple) -> str:
-    if path[0] == REASONS.get(rel):
+    if path[0] == REASONS.get(split_unit(rel)[1]):
         return "change reason"
     if path[-1] == "value":
         return "target value" if "target" in path else "asset value"
@@ -250,12 +285,6 @@ def year_mentions(doc: Document, year: int, shown: str) -> list[Mention]:
     return found
 
 
-def _plural(word: str, n: int) -> str:
-    if n == 1:
-        return word
-    return word[:-1] + "ies" if word.endswith("y") else word + "s"
-
-
 def _decode(raw: bytes) -> str:
     text = raw.decode("utf-8")
     return text[1:] if text.startswith("\ufeff") else text
@@ -263,39 +292,107 @@ def _decode(raw: bytes) -> str:
 
 def summary(report: NewYearReport) -> list[str]:
     """What was done and what staff must still do, for the terminal."""
-    lines = [f"Started {report.target} from {report.from_label} ({report.files} files)."]
-    if report.from_year != report.year - 1:
-        lines.append(
-            f"note: {report.year}'s previous year is {report.year - 1}, but the previous-year "
-            f"figures below are {report.from_year}'s; correct them if {report.year - 1} differs."
+    year, source = report.year, report.from_label
+    lines = [
+        _("Started {folder} from {source} ({count} files).").format(
+            folder=report.target, source=source, count=report.files
         )
-    lines.append(f"Previous-year figures set from {report.from_label}'s computed figures:")
-    for file, field_, value in report.baseline:
-        lines.append(f"  {file}: {field_} = {value}")
+    ]
+    lines += _baseline_lines(report)
+    if report.dropped_comments:
+        lines.append(
+            _("Comments about {source}'s figures deleted (git keeps the old year's files):").format(
+                source=source
+            )
+        )
+        lines += [f"  {file}: {_short(comment)}" for file, comment in report.dropped_comments]
     by_file: dict[str, dict[str, int]] = {}
     for blank in report.blanks:
         kinds = by_file.setdefault(blank.file, {})
         kinds[blank.what] = kinds.get(blank.what, 0) + 1
     lines.append(
-        f"Left blank for {report.year}'s figures ({len(report.blanks)} fields; "
-        f"`disclosure validate {report.year}` lists each at its line until filled in):"
+        _(
+            "Left blank for {year}'s figures ({count} fields; `disclosure validate {year}` "
+            "lists each at its line until filled in):"
+        ).format(year=year, count=len(report.blanks))
     )
     wide = max((len(f) for f in by_file), default=0)
     for file, kinds in by_file.items():
-        what = ", ".join(f"{n} {_plural(k, n)}" for k, n in kinds.items())
+        what = _(", ").join(_COUNT[k](n).format(count=n) for k, n in kinds.items())
         lines.append(f"  {file:<{wide}}  {what}")
     if report.kept_targets:
         lines.append(
-            f"Kept {report.kept_targets} indicator target values from {report.from_label} "
-            "(--keep-targets): check each is still this year's target."
+            _(
+                "Kept {count} indicator target values from {source} (--keep-targets): "
+                "check each is still this year's target."
+            ).format(count=report.kept_targets, source=source)
         )
     if report.mentions:
         lines.append(
-            f"Texts that mention {report.from_year} or {report.from_year - 1} "
-            f"(kept as written; review them for {report.year}):"
+            _(
+                "Texts that mention {year} or {previous} (kept as written; review them for "
+                "{new_year}):"
+            ).format(year=report.from_year, previous=report.from_year - 1, new_year=year)
         )
         lines += [f"  {m.file}:{m.line}: {m.excerpt}" for m in report.mentions]
+    return lines + _next_steps(report)
+
+
+def _baseline_lines(report: NewYearReport) -> list[str]:
+    year, source = report.year, report.from_label
+    if report.baseline_from:
+        if not report.dropped_blocks:
+            return [
+                _("{year}'s previous-year figures are computed from {folder}.").format(
+                    year=year, folder=report.baseline_from
+                )
+            ]
+        return [
+            _(
+                "{year}'s previous-year figures are computed from {folder}, so the typed "
+                "previous-year figures copied from {source} were deleted:"
+            ).format(year=year, folder=report.baseline_from, source=source),
+            *[f"  {file}: {key}" for file, key in report.dropped_blocks],
+        ]
+    lines = []
+    if report.from_year != year - 1:
+        lines.append(
+            _(
+                "note: {year}'s previous year is {previous}, but the previous-year figures "
+                "below are {source}'s; correct them if {previous} differs."
+            ).format(year=year, previous=year - 1, source=report.from_year)
+        )
+    lines.append(
+        _("Previous-year figures set from {source}'s computed figures:").format(source=source)
+    )
+    lines += [f"  {file}: {field_} = {value}" for file, field_, value in report.baseline]
     return lines
+
+
+def _next_steps(report: NewYearReport) -> list[str]:
+    year = report.year
+    steps = [_("Fill in {year}'s figures and change reasons at the places listed above.")]
+    if report.has_lines:
+        steps.append(
+            _(
+                "The budget lines (lines.yaml) can instead be imported from the budget "
+                "system's workbook: disclosure import WORKBOOK.xlsx --year {year} --replace"
+            )
+        )
+    if report.mentions:
+        steps.append(_("Revise the texts listed above for {year}."))
+    steps.append(
+        _(
+            "Run `disclosure validate {year}` and correct each problem it lists, until it "
+            "says “{year}: valid”."
+        )
+    )
+    return [_("Next:")] + [f"  {n}. {step.format(year=year)}" for n, step in enumerate(steps, 1)]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 __all__ = ["NewYearError", "NewYearReport", "default_from_year", "start_year", "summary"]

@@ -24,6 +24,7 @@ import io
 import json
 from decimal import Decimal
 
+from .i18n import _
 from .lines import SOURCE_KEYS, BudgetLines
 from .model import Disclosure
 from .sections import shown_tables
@@ -80,7 +81,7 @@ def model_json(model: Disclosure) -> str:
     def default(value):
         if isinstance(value, Decimal):
             return str(value)
-        raise TypeError(f"cannot serialise {type(value).__name__}")
+        raise TypeError(_("cannot serialise {kind}").format(kind=type(value).__name__))
 
     return (
         json.dumps(to_tree(model), ensure_ascii=False, indent=2, sort_keys=True, default=default)
@@ -227,7 +228,7 @@ def _full_code(row, table: Table) -> str:
 def _expanded(cells):
     for cell in cells:
         yield cell
-        for _ in range(cell.colspan - 1):
+        for _filler in range(cell.colspan - 1):
             yield None
 
 

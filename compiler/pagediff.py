@@ -18,10 +18,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, has_errors
+from .i18n import _, ngettext
 from .pageimage import changed_regions, side_by_side
 from .pagematch import match_pages
 from .pdfpages import PageText, page_texts, render_pages
 from .pipeline import YearResult
+from .serve_pages import page_language
 
 COMPARE_DPI = 36  # enough to see any change of a glyph; a page takes 0.1 s
 SHOW_DPI = 100  # the side-by-side pictures: the tables' 7 pt figures stay readable
@@ -81,7 +83,7 @@ def _build_pdf(result: YearResult) -> tuple[bytes, list[Diagnostic]]:
     """The PDF of the year's own document (a department's: its package, units included)."""
     from .build import render_document
 
-    rendered, problems, _ = render_document(result.model, result.documents, ("pdf",))
+    rendered, problems, _unused = render_document(result.model, result.documents, ("pdf",))
     return rendered.get("pdf", b""), problems if has_errors(problems) else []
 
 
@@ -156,8 +158,12 @@ def _write_page(out_dir: Path, labels, texts, big, old: int | None, new: int | N
         # A layout change too small to see at SHOW_DPI still marks the page as a whole.
         regions = changed_regions(old_image, new_image, ignore) or regions
     captions = (
-        f"{labels[0]}  page {old + 1}" if old is not None else f"{labels[0]}  (no such page)",
-        f"{labels[1]}  page {new + 1}" if new is not None else f"{labels[1]}  (removed)",
+        _("{label}  page {page}").format(label=labels[0], page=old + 1)
+        if old is not None
+        else _("{label}  (no such page)").format(label=labels[0]),
+        _("{label}  page {page}").format(label=labels[1], page=new + 1)
+        if new is not None
+        else _("{label}  (removed)").format(label=labels[1]),
     )
     name = f"page-{new + 1:03d}.png" if new is not None else f"removed-{old + 1:03d}.png"
     side_by_side(old_image, new_image, regions, captions).save(out_dir / name)
@@ -179,18 +185,27 @@ def _clear(out_dir: Path) -> None:
 
 def describe(page: ChangedPage) -> str:
     if page.kind == "added":
-        return f"page {page.new}: added"
+        return _("page {page}: added").format(page=page.new)
     if page.kind == "removed":
-        return f"old page {page.old}: removed"
-    moved = f" (was page {page.old})" if page.old != page.new else ""
-    plural = "s" if page.regions != 1 else ""
-    return f"page {page.new}{moved}: {page.regions} changed region{plural}"
+        return _("old page {page}: removed").format(page=page.old)
+    n = page.regions
+    if page.old != page.new:
+        return ngettext(
+            "page {page} (was page {old}): {count} changed region",
+            "page {page} (was page {old}): {count} changed regions",
+            n,
+        ).format(page=page.new, old=page.old, count=n)
+    return ngettext(
+        "page {page}: {count} changed region", "page {page}: {count} changed regions", n
+    ).format(page=page.new, count=n)
 
 
 def _write_index(out_dir: Path, result: PageDiff) -> None:
-    title = f"PDF pages changed: {result.old_label} → {result.new_label}"
+    title = _("PDF pages changed: {old} → {new}").format(old=result.old_label, new=result.new_label)
     if result.same:
-        body = f"<p>No page differs ({result.new_pages} pages).</p>"
+        body = "<p>{}</p>".format(
+            html.escape(_("No page differs ({count} pages).").format(count=result.new_pages))
+        )
     else:
         body = "\n".join(
             f'<section><h2>{html.escape(describe(page))}</h2>\n<a href="{page.image}">'
@@ -198,9 +213,12 @@ def _write_index(out_dir: Path, result: PageDiff) -> None:
             "</section>"
             for page in result.changed
         )
+    intro = _("{summary}. Left: {old}, right: {new}; changed regions are outlined in red.").format(
+        summary=_summary(result), old=result.old_label, new=result.new_label
+    )
     (out_dir / "index.html").write_text(
         f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{page_language()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -213,8 +231,7 @@ h2 {{ font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }}
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p>{html.escape(_summary(result))}. Left: {html.escape(result.old_label)}, right:
-{html.escape(result.new_label)}; changed regions are outlined in red.</p>
+<p>{html.escape(intro)}</p>
 {body}
 </body>
 </html>
@@ -225,12 +242,19 @@ h2 {{ font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }}
 
 def _summary(result: PageDiff) -> str:
     count = len(result.changed)
-    pages = f"{result.new_pages} pages" + (
-        f", {result.old_pages} before" if result.old_pages != result.new_pages else ""
-    )
+    if result.old_pages != result.new_pages:
+        pages = _("{count} pages, {before} before").format(
+            count=result.new_pages, before=result.old_pages
+        )
+    else:
+        pages = _("{count} pages").format(count=result.new_pages)
     if not count:
-        return f"{result.old_label} → {result.new_label}: no page changed ({pages})"
-    return f"{result.old_label} → {result.new_label}: {count} page(s) changed ({pages})"
+        return _("{old} → {new}: no page changed ({pages})").format(
+            old=result.old_label, new=result.new_label, pages=pages
+        )
+    return _("{old} → {new}: {count} page(s) changed ({pages})").format(
+        old=result.old_label, new=result.new_label, count=count, pages=pages
+    )
 
 
 def render_list(result: PageDiff, fmt: str, out_dir: Path) -> str:
@@ -241,13 +265,20 @@ def render_list(result: PageDiff, fmt: str, out_dir: Path) -> str:
     if fmt == "md":
         lines = [f"### {_summary(result)}", ""]
         if not result.same:
-            lines += ["| page | was | what |", "|---:|---:|---|"]
+            lines += [_("| page | was | what |"), "|---:|---:|---|"]
+            kinds = {"added": _("added"), "removed": _("removed")}
             for page in result.changed:
-                what = page.kind if page.kind != "changed" else f"{page.regions} region(s)"
+                what = kinds.get(page.kind) or _("{count} region(s)").format(count=page.regions)
                 lines.append(f"| {page.new or '—'} | {page.old or '—'} | {what} |")
             lines.append("")
         return "\n".join(lines) + "\n"
     lines = [_summary(result)]
-    lines += [f"  {describe(page)}: {out_dir / page.image}" for page in result.changed]
-    lines.append(f"wrote {out_dir / 'index.html'}")
+    lines += [
+        "  "
+        + _("{description}: {picture}").format(
+            description=describe(page), picture=out_dir / page.image
+        )
+        for page in result.changed
+    ]
+    lines.append(_("wrote {path}").format(path=out_dir / "index.html"))
     return "\n".join(lines) + "\n"

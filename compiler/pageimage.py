@@ -8,8 +8,11 @@ figure, the cells of one row) are merged into one highlighted region.
 from __future__ import annotations
 
 from collections import deque
+from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from .i18n import _
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in pixels
 
@@ -89,7 +92,7 @@ def side_by_side(
         "white",
     )
     draw = ImageDraw.Draw(canvas, "RGBA")
-    font = ImageFont.load_default(size=16)
+    font = _caption_font()
     for x, page, size, caption in (
         (0, old, old_size, captions[0]),
         (old_size[0] + MARGIN, new, new_size, captions[1]),
@@ -98,7 +101,10 @@ def side_by_side(
         if page is None:
             draw.rectangle((x, HEADER, x + size[0] - 1, HEADER + size[1] - 1), fill=(225, 225, 225))
             draw.text(
-                (x + size[0] // 2 - 30, HEADER + size[1] // 2), "no page", fill="black", font=font
+                (x + size[0] // 2 - 30, HEADER + size[1] // 2),
+                _("no page"),
+                fill="black",
+                font=font,
             )
             continue
         canvas.paste(page, (x, HEADER))
@@ -107,3 +113,16 @@ def side_by_side(
             shape_box = (x + left, HEADER + top, x + right - 1, HEADER + bottom - 1)
             draw.rectangle(shape_box, fill=(*HIGHLIGHT, 40), outline=HIGHLIGHT, width=3)
     return canvas
+
+
+@lru_cache(maxsize=1)
+def _caption_font() -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    """The PDF's own sans-serif CJK face, so captions in Chinese are drawn (PIL's default
+    font has no Chinese); the default font if it cannot be found."""
+    try:
+        from .render.fonts import HEADING_FAMILY, cjk_faces
+
+        face = next(f for f in cjk_faces() if f.family == HEADING_FAMILY and f.style == "Regular")
+        return ImageFont.truetype(str(face.file), 16, index=face.index)
+    except Exception:  # noqa: BLE001 - captions are a convenience: never fail the diff for one
+        return ImageFont.load_default(size=16)

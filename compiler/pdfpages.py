@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from .i18n import _
+
 # The page number print.css writes ("第 3 页 / 共 17 页"), in the top or bottom margin band
 # of the page (a table cell holding the same words elsewhere on the page is content).
 PAGE_NUMBER = re.compile(r"^\s*第\s*\d+\s*页\s*/\s*共\s*\d+\s*页\s*$")
@@ -93,9 +95,15 @@ def _run(*command: str) -> bytes:
         result = subprocess.run(command, capture_output=True, check=False)
     except FileNotFoundError as e:
         raise PopplerError(
-            f"{command[0]} is not installed: install poppler-utils (scripts/setup.sh does)"
+            _("{command} is not installed: install poppler-utils (scripts/setup.sh does)").format(
+                command=command[0]
+            )
         ) from e
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise PopplerError(f"{command[0]} failed: {message[-1] if message else result.returncode}")
+        raise PopplerError(
+            _("{command} failed: {reason}").format(
+                command=command[0], reason=message[-1] if message else result.returncode
+            )
+        )
     return result.stdout

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from . import completeness, prose, rules
 from .assemble import Context, assemble
 from .catalogue import catalogue_for
+from .characters import visible
 from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
 from .fieldnames import name_fields
 from .i18n import _
@@ -128,7 +129,7 @@ def _unexpected(rel: str, slug: str) -> str:
             "number and a hyphen, then the project's name in Chinese characters, lower-case "
             "letters, digits or hyphens, and ends in .yaml, e.g. projects/01-机关工作经费.yaml; "
             "rename the file"
-        ).format(name=name)
+        ).format(name=visible(name, keep=""))
     return _(
         "unexpected file: a year holds only {expected} (and a department units/<name>/)"
     ).format(expected=expected)

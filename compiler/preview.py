@@ -20,6 +20,7 @@ from pathlib import Path
 from .build import published_documents, render_document
 from .diagnostics import Diagnostic, Location, has_errors
 from .doccache import DocumentCache
+from .i18n import _
 from .paths import TEMPLATES_DIR
 from .pipeline import YearResult, compile_year
 from .serve_pages import error_page, with_live_bar
@@ -134,9 +135,12 @@ class Preview:
             return None, snapshot.error_page
         model = next(m for m in published_documents(snapshot.result.model) if m.slug == slug)
         try:
-            rendered, problems, _ = render_document(model, snapshot.result.documents, ("pdf",))
+            rendered, problems, _unused = render_document(
+                model, snapshot.result.documents, ("pdf",)
+            )
         except Exception as e:  # e.g. no CJK font: say so on the page
-            problems = [Diagnostic(Location("PDF"), f"cannot build the PDF: {e}")]
+            reason = _("cannot build the PDF: {reason}").format(reason=e)
+            problems = [Diagnostic(Location("PDF"), reason)]
             rendered = {}
         if has_errors(problems) or "pdf" not in rendered:
             label = f"{self.source.label} PDF"
@@ -146,7 +150,8 @@ class Preview:
 
 def _problems_page(label: str, diagnostics: list[Diagnostic], token: str | None) -> bytes:
     errors = sum(1 for d in diagnostics if d.is_error)
-    return error_page(f"{label}: {errors} error(s)", diagnostics, token).encode("utf-8")
+    title = _("{year}: {count} error(s)").format(year=label, count=errors)
+    return error_page(title, diagnostics, token).encode("utf-8")
 
 
 def _refresh_templates(changed: list[Path]) -> None:
@@ -177,7 +182,10 @@ def render_problem(error: Exception) -> Diagnostic:
                 break
     message = f"{type(error).__name__}: {error}"
     if not file:
-        return Diagnostic(Location("disclosure"), f"internal error: {message} (please report it)")
+        return Diagnostic(
+            Location("disclosure"),
+            _("internal error: {error} (please report it)").format(error=message),
+        )
     return Diagnostic(Location(_shown(file), line), message)
 
 

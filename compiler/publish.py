@@ -16,6 +16,7 @@ from pathlib import Path
 from . import editions
 from .build import output_path, source_date_epoch
 from .editions import FORMAT_LABELS, Built, EditionError, Record
+from .i18n import _
 from .model import Disclosure
 from .output import write_all
 from .render.notice import Correction
@@ -81,7 +82,11 @@ def publish(
     corrections = dict(corrections or {})
     for year in corrections:
         if year not in data_years:
-            raise EditionError(f"cannot correct {year}: there is no {data_dir / str(year)}")
+            raise EditionError(
+                _("cannot correct {year}: there is no {folder}").format(
+                    year=year, folder=data_dir / str(year)
+                )
+            )
     epoch = source_date_epoch()
     today = editions.publication_date(epoch)
     files: dict[Path, bytes] = {}  # the site
@@ -92,8 +97,10 @@ def publish(
         if year in corrections:
             if record is None:
                 raise EditionError(
-                    f"{year} was never published, so there is nothing to correct: "
-                    "publish it first (its first edition needs no correction)"
+                    _(
+                        "{year} was never published, so there is nothing to correct: publish "
+                        "it first (its first edition needs no correction)"
+                    ).format(year=year)
                 )
             record.pending = corrections[year]
         publication = _publish_year(data_dir, editions_dir, year, record, strict, epoch, today)
@@ -143,7 +150,9 @@ def _publish_year(
         return YearPublication(year, record, None, served)
     if not (data_dir / str(year)).is_dir():
         raise EditionError(
-            f"{year} has a correction requested, and no {data_dir / str(year)} to build it from"
+            _("{year} has a correction requested, and no {folder} to build it from").format(
+                year=year, folder=data_dir / str(year)
+            )
         )
     correction = None
     if record is not None:

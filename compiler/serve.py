@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from .i18n import _
 from .paths import TEMPLATES_DIR
 from .preview import Preview
 from .sources import SourceError, WorkingTreeYear
@@ -37,7 +38,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Host") not in (f"{HOST}:{port}", f"localhost:{port}"):
             # A web page elsewhere could point a name of its own at 127.0.0.1 (DNS
             # rebinding) and read the preview; only requests for this address are served.
-            self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain", b"wrong host\n")
+            body = _("wrong host: open the address `disclosure serve` printed") + "\n"
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", body.encode())
         elif url.path == "/_live":
             after = parse_qs(url.query).get("after", [""])[0]
             snapshot = self.preview.wait(after, LONG_POLL_SECONDS)
@@ -55,7 +57,8 @@ class _Handler(BaseHTTPRequestHandler):
                 page = self.preview.snapshot.page(slug)
                 self._send(HTTPStatus.OK, "text/html; charset=utf-8", page)
         else:
-            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n")
+            body = _("not found: the preview shows the year at / (and its units at /units/…/)")
+            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", (body + "\n").encode())
 
     def _exists(self, slug: str) -> bool:
         """A document of this build (any path shows the error page while there are errors)."""
@@ -101,7 +104,11 @@ class PreviewServer:
         self._thread(self._watch)
         if not self.watching.wait(timeout=30) or self.watch_error is not None:
             self.stop()
-            raise OSError(f"cannot watch {', '.join(map(str, self.watch))}: {self.watch_error}")
+            raise OSError(
+                _("cannot watch {folders}: {error}").format(
+                    folders=_(", ").join(map(str, self.watch)), error=self.watch_error
+                )
+            )
         self.preview.rebuild()
         self._thread(self.httpd.serve_forever)
         self._serving = True
@@ -162,5 +169,9 @@ def preview_server(data_dir: Path, year: int, port: int) -> PreviewServer:
     """A server for `year` under `data_dir`; `start` builds the year and serves it."""
     source = WorkingTreeYear(data_dir, year)
     if not source.exists():
-        raise SourceError(f"no data for {year} (looked in {source.display_path('')})")
+        raise SourceError(
+            _("no data for {year} (looked in {folder})").format(
+                year=year, folder=source.display_path("")
+            )
+        )
     return PreviewServer(Preview(source), port, [data_dir, TEMPLATES_DIR])

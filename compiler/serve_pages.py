@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .i18n import CHINESE, _, language
 
 # Waits for the next build (long poll), then reloads; the browser keeps the scroll position.
 # A failed poll (the server restarting) is retried every second.
@@ -53,7 +54,11 @@ def with_live_bar(
     """The web edition with the preview bar and the reload script before </body>: the
     time of the build, a link to this document's PDF (at `path`), and links to the other
     documents of a department's year (name, path)."""
-    note = f" · {warnings} warning(s), see `disclosure validate`" if warnings else ""
+    note = (
+        " · " + _("{count} warning(s), see `disclosure validate`").format(count=warnings)
+        if warnings
+        else ""
+    )
     others = "".join(
         f' · <a href="{html.escape(href)}">{html.escape(name)}</a>'
         for name, href in documents
@@ -61,7 +66,8 @@ def with_live_bar(
     )
     bar = (
         f'<div id="disclosure-live" style="{_BAR_STYLE}">'
-        f"preview of {html.escape(label)} · built {html.escape(built_at)}{note} · "
+        + html.escape(_("preview of {year} · built {time}").format(year=label, time=built_at))
+        + f"{html.escape(note)} · "
         f'<a href="{html.escape(path)}disclosure.pdf" target="_blank" rel="noopener">PDF</a>'
         f"{others}</div>\n"
     )
@@ -75,16 +81,18 @@ def error_page(title: str, diagnostics: list[Diagnostic], token: str | None) -> 
     """Every problem with its place and the text of its line (read from the file shown)."""
     items = []
     for d in diagnostics:
-        where = f"{d.field}: " if d.field else ""
+        where = f"{d.shown_field}: " if d.field else ""
         line = source_line(d.location.file, d.location.line)
         shown = "" if line is None else f"<pre>{_marked(line, d.location)}</pre>"
         items.append(
             f'<li class="{d.severity}"><code class="where">{html.escape(str(d.location))}</code> '
-            f"<strong>{d.severity}:</strong> {html.escape(where + d.message)}{shown}</li>"
+            f"<strong>{html.escape(d.severity_word)}:</strong> "
+            f"{html.escape(where + d.message)}{shown}</li>"
         )
     script = live_script(token) if token is not None else ""
+    comes_back = _("The page comes back by itself once the file is saved without errors.")
     return f"""<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="{page_language()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -100,7 +108,7 @@ pre {{ background: #f3f1ec; padding: 0.4rem 0.6rem; overflow-x: auto; margin: 0.
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p>The page comes back by itself once the file is saved without errors.</p>
+<p>{html.escape(comes_back)}</p>
 <ol id="problems">
 {chr(10).join(items)}
 </ol>
@@ -108,6 +116,11 @@ pre {{ background: #f3f1ec; padding: 0.4rem 0.6rem; overflow-x: auto; margin: 0.
 </body>
 </html>
 """
+
+
+def page_language() -> str:
+    """The `lang` of a page the tool writes in the chosen language."""
+    return "zh-CN" if language() == CHINESE else "en"
 
 
 def _marked(line: str, where) -> str:

@@ -148,7 +148,7 @@ def test_figure_change_shows_the_derived_totals_it_moves(data_copy):
     assert "#### 财政拨款“三公”经费" in md
     assert "| Figure | Old | New | Change | % |" in md
     assert "| 公务接待费 | 20.67 | 22.00 | +1.33 | +6.4% |" in md
-    assert "| 三公经费合计 *(computed)* | 80.32 | 81.65 | +1.33 | +1.7% |" in md
+    assert "| 三公经费合计 (computed) | 80.32 | 81.65 | +1.33 | +1.7% |" in md
 
     doc = as_json(data_copy, "2022", "2023")
     assert doc["same"] is False and doc["counts"]["figures"] == 2
@@ -197,7 +197,7 @@ def test_item_added_removed_and_changed(data_copy):
     )
     assert "- **Removed** 名词解释 › 上缴上级支出 — 指下级单位上缴上级的支出。" in md
     assert (
-        "| 政府采购 › 机关工作经费 › 木制床类 › 金额 *(computed)* | 3.50 | 2.80 | -0.70 | -20.0% |"
+        "| 政府采购 › 机关工作经费 › 木制床类 › 金额 (computed) | 3.50 | 2.80 | -0.70 | -20.0% |"
         in md
     )
 

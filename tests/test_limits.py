@@ -168,7 +168,10 @@ def test_a_project_file_name_ending_in_a_line_feed_is_not_a_project(year):
     )
     result = run("validate", "--data", "data")
     assert result.exit_code == 1
-    assert "12-x.yaml\\u000a: error: unexpected file" in result.stderr.replace("\n", "↵")
+    # named with the line feed shown as an escape, in the file's place and in the message
+    assert "12-x.yaml\\u000a: error: the project file name 12-x.yaml\\u000a is not allowed" in (
+        result.stderr
+    )
 
 
 def test_an_of_which_inside_an_of_which_is_printed_not_dropped(year, tmp_path):

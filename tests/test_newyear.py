@@ -30,7 +30,7 @@ def load(path: Path):
     return doc.data
 
 
-def test_new_year_copies_the_structure_and_sets_the_baseline(data_copy):
+def test_new_year_copies_the_structure_and_drops_the_typed_baseline(data_copy):
     edit(
         data_copy / "2022" / "budget.yaml",
         "general_budget: 9272.51",
@@ -56,17 +56,17 @@ def test_new_year_copies_the_structure_and_sets_the_baseline(data_copy):
         None
     ] * 3
     assert budget["expenditure"]["project_scope"] == "全部为本级支出"
-    assert budget["previous_year"] == {"basic": Decimal("4158.17"), "project": Decimal("5411.71")}
+    # 2022 is in the data: 2023's previous-year figures are computed from it, so the typed
+    # block copied from 2022 (2021's figures) goes, with the comment that explained it.
+    assert "previous_year" not in budget and "2021" not in budget_text
     assert budget["change_reasons"] == {"basic": None, "project": None}
 
     three = load(new / "three-public.yaml")
     assert set(three["current"].values()) == {None}
-    assert three["previous"] == {
-        "overseas": 0,
-        "vehicle_purchase": 0,
-        "vehicle_operation": Decimal("59.65"),
-        "reception": Decimal("20.67"),
-    }
+    assert (
+        "previous" not in three
+        and "#" not in (new / "three-public.yaml").read_text(encoding="utf-8").split("\n", 1)[1]
+    )
     assert three["reasons"] == {"vehicles": None, "reception": None}
     assert "current:   {overseas: , vehicle_purchase: , vehicle_operation: , reception: }" in (
         new / "three-public.yaml"
@@ -99,7 +99,12 @@ def test_new_year_copies_the_structure_and_sets_the_baseline(data_copy):
 def test_the_summary_says_what_to_fill_in(data_copy):
     out = new_year(data_copy, "2023").stdout
     assert out.startswith(f"Started {data_copy / '2023'} from 2022 (20 files).\n")
-    assert f"  {data_copy / '2023' / 'budget.yaml'}: previous_year.basic = 4158.17\n" in out
+    assert (
+        f"2023's previous-year figures are computed from {data_copy / '2022'}, so the typed "
+        "previous-year figures copied from 2022 were deleted:\n"
+        f"  {data_copy / '2023' / 'budget.yaml'}: previous_year\n"
+        f"  {data_copy / '2023' / 'three-public.yaml'}: previous\n"
+    ) in out
     assert re.search(r"budget\.yaml +8 amounts, 2 change reasons\n", out)
     assert re.search(r"procurement\.yaml +3 project budgets, 17 quantities, 17 unit prices\n", out)
     assert re.search(r"assets\.yaml +4 quantities, 4 asset values\n", out)
@@ -107,6 +112,13 @@ def test_the_summary_says_what_to_fill_in(data_copy):
     assert "Texts that mention 2022 or 2021" in out
     assert f"{data_copy / '2023' / 'performance.yaml'}:3: 2022年，市政府将坚持以习近平…" in out
     assert re.search(r"02-office-work\.yaml:6: …3\. 通过项目的开展完成2022年在", out)
+    assert out.endswith(
+        "Next:\n"
+        "  1. Fill in 2023's figures and change reasons at the places listed above.\n"
+        "  2. Revise the texts listed above for 2023.\n"
+        "  3. Run `disclosure validate 2023` and correct each problem it lists, until it says "
+        "“2023: valid”.\n"
+    )
 
 
 def test_validate_after_new_year_lists_each_blank_at_its_line(data_copy):
@@ -188,7 +200,9 @@ def test_the_default_start_is_the_latest_earlier_year(data_copy):
     result = new_year(data_copy, "2024")
     assert result.exit_code == 0, result.output
     assert "from 2023 (20 files)" in result.stdout
-    assert load(data_copy / "2024" / "budget.yaml")["previous_year"]["basic"] == Decimal("4151.12")
+    # 2023 has no typed baseline (new-year dropped it) and 2024's is computed from 2023.
+    assert "previous_year" not in load(data_copy / "2024" / "budget.yaml")
+    assert f"2024's previous-year figures are computed from {data_copy / '2023'}." in result.stdout
 
 
 def test_skipping_a_year_is_allowed_with_a_note(data_copy):
@@ -197,6 +211,12 @@ def test_skipping_a_year_is_allowed_with_a_note(data_copy):
     assert (
         "note: 2025's previous year is 2024, but the previous-year figures below are 2022's"
         in result.stdout
+    )
+    # 2024 is not in the data, so the baseline is typed: 2022's computed figures.
+    budget = load(data_copy / "2025" / "budget.yaml")
+    assert budget["previous_year"] == {"basic": Decimal("4158.17"), "project": Decimal("5411.71")}
+    assert f"  {data_copy / '2025' / 'budget.yaml'}: previous_year.basic = 4158.17\n" in (
+        result.stdout
     )
 
 
@@ -232,13 +252,17 @@ def test_new_year_from_a_git_revision(tmp_path):
     git(root, "init", "-q")
     git(root, "add", ".")
     git(root, "commit", "-qm", "2022")
-    edit(root / "data" / "2022" / "three-public.yaml", "reception: 20.67}", "reception: 22.00}")
+    edit(root / "data" / "2022" / "unit.yaml", "廊坊市人民政府办公室", "某某办公室")
     result = new_year(root / "data", "2023", "--from", "2022@HEAD")
     assert result.exit_code == 0, result.output
     assert "from 2022@HEAD" in result.stdout
-    assert load(root / "data" / "2023" / "three-public.yaml")["previous"]["reception"] == Decimal(
-        "20.67"
-    )
+    # The files come from HEAD, not from the edited working tree …
+    assert (root / "data" / "2023" / "unit.yaml").read_bytes() == (
+        DATA / "2022" / "unit.yaml"
+    ).read_bytes()
+    # … and the baseline from the 2022 the compiler will read for 2023: the working tree's.
+    assert "previous" not in load(root / "data" / "2023" / "three-public.yaml")
+    assert "2023's previous-year figures are computed from" in result.stdout
 
 
 def test_keep_targets_copies_the_target_values_and_says_so(data_copy):

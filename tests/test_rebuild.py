@@ -104,12 +104,13 @@ def test_years_built_in_parallel_report_as_when_built_one_by_one(data_copy, tmp_
 
 def test_a_failing_year_in_parallel_is_reported_in_its_place(data_copy, tmp_path, cli):
     make_next_year(data_copy)
-    edit(data_copy / "2022" / "budget.yaml", "carried_over: 297.37", "carried_over: 297.38")
+    # The later year fails: 2023's previous-year figures are 2022's, so 2022 must be valid.
+    edit(data_copy / "2023" / "budget.yaml", "carried_over: 297.37", "carried_over: 297.375")
     result = build(cli, data_copy, tmp_path / "out", "2022", "2023", extra=("--jobs", "2"))
     assert result.exit_code == 1
-    assert "2022: 1 error(s); nothing written" in result.stderr
-    assert "wrote" in result.stdout  # 2023 still builds (its baseline check only warns)
-    assert not (tmp_path / "out" / "2022").exists()
+    assert "2023: 1 error(s); nothing written" in result.stderr
+    assert "wrote" in result.stdout  # 2022 still builds
+    assert not (tmp_path / "out" / "2023").exists()
 
 
 def test_the_library_call_skips_an_unchanged_year_too(tmp_path):
