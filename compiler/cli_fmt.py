@@ -144,7 +144,9 @@ def _summary(source: WorkingTreeYear, results: list[Formatted], check: bool) -> 
     changed = sum(1 for r in results if r.changed and not r.problems and r.internal is None)
     failed = sum(1 for r in results if r.problems or r.internal is not None)
     same = len(results) - changed - failed
-    if check:
+    if not changed and not failed:  # the common case, said plainly
+        text = _("{year}: all {same} file(s) already canonical")
+    elif check:
         text = _("{year}: {changed} file(s) would be reformatted, {same} canonical")
         if changed:
             text += _(" (run `disclosure fmt {year}`)")

@@ -352,7 +352,7 @@ def test_formatting_twice_changes_nothing(data_copy, cli):
     second = fmt(cli, data_copy)
     assert second.exit_code == 0
     assert second.stdout == ""
-    assert "2022: 0 file(s) reformatted, 20 already canonical" in second.stderr
+    assert "2022: all 20 file(s) already canonical" in second.stderr
     assert snapshot(data_copy) == formatted
 
 
@@ -786,5 +786,7 @@ def test_fmt_speaks_chinese_by_default(data_copy, cli, chinese):
     )
     done = fmt(cli, data_copy)
     assert "2022：已整理 2 个文件，18 个文件已是规范写法" in done.stderr
+    again = fmt(cli, data_copy, "--check")
+    assert again.exit_code == 0 and "2022：20 个文件都已是规范写法" in again.stderr
     text = cli("fmt", "--help").output
     assert "把 YEARS 所列年度" in text and "不改动任何文件" in text
