@@ -36,7 +36,7 @@ def _resolve(node: Any, file: str) -> tuple[Any, str]:
         if not isinstance(node, dict):
             return node, file
         ref = node.get("$ref")
-        own = {k: v for k, v in node.items() if k != "$ref"}
+        own = {k: _anchored(v, file) for k, v in node.items() if k != "$ref"}
         if ref is None and isinstance(node.get("allOf"), list) and node["allOf"]:
             ref = node["allOf"][0].get("$ref")
             own.pop("allOf")
@@ -49,6 +49,21 @@ def _resolve(node: Any, file: str) -> tuple[Any, str]:
             target = target[part]
         node = {**target, **own} if isinstance(target, dict) else target
     return node, file
+
+
+def _anchored(node: Any, file: str) -> Any:
+    """`node` with its local references ("#/$defs/category") naming `file`, so that they
+    still point into the file they were written in once merged into another file's node."""
+    if isinstance(node, dict):
+        return {
+            k: f"{file}{v}"
+            if k == "$ref" and isinstance(v, str) and v.startswith("#")
+            else _anchored(v, file)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_anchored(v, file) for v in node]
+    return node
 
 
 def _title(node: Any) -> str | None:

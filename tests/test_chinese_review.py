@@ -285,13 +285,23 @@ def test_the_preview_error_page_is_chinese(chinese):
 # --- the pull-request summary compares a new year with the year before -------------------------
 
 
-def _step(name: str) -> str:
-    workflow = yaml.safe_load((ROOT / ".github/workflows/pull-request.yml").read_text("utf-8"))
-    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+def _step(name: str, workflow: str = ".github/workflows/pull-request.yml") -> str:
+    steps = yaml.safe_load((ROOT / workflow).read_text("utf-8"))
+    steps = [s for job in steps["jobs"].values() for s in job["steps"]]
     return next(s["run"] for s in steps if s.get("name", "").startswith(name))
 
 
-def test_the_pull_request_summary_compares_a_new_year_with_the_year_before(tmp_path):
+@pytest.mark.parametrize(
+    ("workflow", "name"),
+    [
+        (".github/workflows/pull-request.yml", "What this pull request changes"),
+        ("templates/data-repo/github/workflows/pull-request.yml", "本次修改对公开数字的影响"),
+    ],
+    ids=["this-repository", "data-repository-template"],
+)
+def test_the_pull_request_summary_compares_a_new_year_with_the_year_before(
+    tmp_path, workflow, name
+):
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "data" / "2022", repo / "data" / "2022")
     make_next_year(repo / "data", {("three-public.yaml", ("current", "reception")): Decimal("22")})
@@ -307,7 +317,7 @@ def test_the_pull_request_summary_compares_a_new_year_with_the_year_before(tmp_p
     )
     shim.chmod(0o755)
     summary = tmp_path / "summary.md"
-    step = _step("What this pull request changes")
+    step = _step(name, workflow)
     subprocess.run(
         ["bash", "-e", "-c", step],
         cwd=repo,
@@ -329,6 +339,8 @@ def test_the_pull_request_summary_compares_a_new_year_with_the_year_before(tmp_p
     assert pages in _step("Which PDF pages")
     gitlab = (ROOT / ".gitlab-ci.yml").read_text("utf-8")
     assert 'disclosure diff "${last}" "${year}" --format md' in gitlab and pages in gitlab
+    template = (ROOT / "templates/data-repo/gitlab-ci.yml").read_text("utf-8")
+    assert 'disclosure diff "${last}" "${year}" --format md' in template
 
 
 # --- new-year's text edits -----------------------------------------------------------------------
