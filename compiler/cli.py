@@ -205,7 +205,8 @@ strict_option = click.option(
 
 
 @main.command(
-    help=N_("Check YEARS (default: every year under --data). YEAR@REV reads a git revision.")
+    short_help=N_("Check the data of years"),
+    help=N_("Check YEARS (default: every year under --data). YEAR@REV reads a git revision."),
 )
 @click.argument("years", nargs=-1)
 @data_option
@@ -239,12 +240,13 @@ def _parse_formats(value: str) -> tuple[str, ...]:
 
 
 @main.command(
+    short_help=N_("Check years and build their PDF, web page and Markdown"),
     help=N_(
         "Validate and compile YEARS into OUT/<year>/disclosure.{html,md,pdf}; a department's "
         "units also alone, into OUT/<year>/units/<name>/.\n\nNothing is written for a year "
         "whose data has errors. A year whose data, the tool and the fonts are unchanged since "
         "its outputs were written is not rebuilt (--force does)."
-    )
+    ),
 )
 @click.argument("years", nargs=-1)
 @data_option

@@ -16,6 +16,7 @@ from .i18n import N_, _
 
 @click.command(
     "init",
+    short_help=N_("Create a repository holding only data, pinned to this tool"),
     help=N_(
         "Write a new data repository into TARGET: data/, schemas/, requirements.txt (the pinned "
         "tool), a README in Chinese, GitHub workflows and a .gitlab-ci.yml."
@@ -64,6 +65,7 @@ def init(target: Path, requirement: str | None, data_dir: Path | None) -> None:
 
 @click.command(
     "schemas",
+    short_help=N_("Write this tool version's data schemas into a folder"),
     help=N_(
         "Write this tool version's JSON Schemas into OUT, where the data files' modelines point "
         "editors (../../schemas/<kind>.schema.json from data/<year>/)."

@@ -23,6 +23,7 @@ from .sources import SourceError, WorkingTreeYear, available_years, parse_year_s
 
 @click.command(
     "fmt",
+    short_help=N_("Tidy the data files' writing without changing a fact"),
     help=N_(
         "Rewrite the data files of YEARS (default: every year under --data) in canonical "
         "form, without changing a fact, and say what changed, file by file and line by "

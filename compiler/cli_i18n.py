@@ -12,6 +12,7 @@ import os
 import unicodedata
 
 import click
+import click.core
 import click.formatting
 
 from .i18n import N_, _, set_language
@@ -51,6 +52,28 @@ def display_width(text: str) -> int:
 # click lines up the columns of its help by counting characters; 文件夹 takes six columns,
 # not three, so the option column is measured in columns instead.
 click.formatting.term_len = display_width
+
+
+_click_short_help = click.core._make_default_short_help
+
+
+def short_help(help: str, max_length: int = 45) -> str:
+    """A command's line in the list of commands. click cuts a help text at its first '.' or
+    at the last space that fits; Chinese has neither, so 检查 YEARS 所列年度并生成... lost
+    most of the sentence. A Chinese text ends its sentence at '。' and, if still too wide, is
+    cut between characters, measured in terminal columns."""
+    first = " ".join(help.partition("\n\n")[0].split())
+    if display_width(first) == len(first):  # no wide characters: click's own rule
+        return _click_short_help(help, max_length)
+    sentence = first.split("。")[0].rstrip("：；，")
+    if display_width(sentence) <= max_length:
+        return sentence
+    while sentence and display_width(sentence) + 1 > max_length:
+        sentence = sentence[:-1]
+    return sentence + "…"
+
+
+click.core._make_default_short_help = short_help
 
 
 def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:

@@ -19,6 +19,7 @@ from .paths import schema_hint
 
 @click.command(
     "import",
+    short_help=N_("Read the statutory tables from a workbook"),
     help=N_(
         "Read WORKBOOK (the statutory tables as the budget system exports them, or as "
         "`build --format xlsx` writes them) and write DATA/YEAR/lines.yaml.\n\n"

@@ -54,6 +54,7 @@ def _reason(value: str | None) -> str | None:
 
 @click.command(
     "publish",
+    short_help=N_("Publish every year: documents, open data and an index page"),
     help=N_(
         "Build every year into OUT (names that say unit and year, open data, OUT/index.html), "
         "serving each year published before from its record in --editions byte for byte, and "
@@ -309,6 +310,7 @@ def _count(checked: YearCheck) -> int:
 
 @click.command(
     "correct",
+    short_help=N_("Request a correction (更正) of a published year"),
     help=N_(
         "Request a correction (更正) of the published YEAR: the next `disclosure publish` "
         "records a new edition from the data as it is then, with a dated 更正说明 on every "

@@ -52,6 +52,7 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
 
 @click.command(
     "diff",
+    short_help=N_("Compare two computed disclosures, figure by figure"),
     help=N_(
         "Compare the computed disclosures OLD and NEW, figure by figure and entry by entry.\n\n"
         "Each side is a year (2022, the working tree) or a year at a git revision (2022@main, "
@@ -148,6 +149,7 @@ def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) ->
 
 @click.command(
     "new-year",
+    short_help=N_("Start a new year from the last one"),
     help=N_(
         "Start YEAR's data from the last year: structure and text copied, figures left "
         "blank.\n\n"
@@ -192,6 +194,7 @@ def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Pat
 
 @click.command(
     "textconv",
+    short_help=N_("A data file one fact per line, for git diff"),
     help=N_(
         "Print a data FILE one fact a line, for `git diff` (a textconv filter; see "
         "docs/reviewing.md).\n\n"

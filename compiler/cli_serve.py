@@ -16,6 +16,7 @@ from .sources import available_years
 
 @click.command(
     "serve",
+    short_help=N_("Preview a year in the browser while editing"),
     help=N_(
         "Preview YEAR (default: the latest) at http://127.0.0.1:PORT/ while you edit it.\n\n"
         "Every saved data file, template or stylesheet rebuilds the web edition and the open "

@@ -10,9 +10,12 @@ import re
 import subprocess
 import sys
 
+import click
 import pytest
 import yaml
 from conftest import ROOT, edit, line_of
+
+from compiler.cli import main
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GUIDE = (ROOT / "docs" / "staff-guide.md").read_text(encoding="utf-8")
@@ -32,9 +35,24 @@ def test_help_is_in_chinese_by_default(cli, chinese):
     assert result.exit_code == 0
     assert "用法：" in result.output
     assert "显示本帮助后退出。" in result.output
-    assert "检查 YEARS 所列年度的数据" in result.output
+    assert "  validate  检查各年度的数据\n" in result.output
+    assert "  build     检查数据并生成 PDF、网页和 Markdown\n" in result.output
+    listed = result.output.split("命令:\n", 1)[1].splitlines()
+    assert len(listed) == len(main.list_commands(click.Context(main))) == 12
+    assert not [line for line in listed if line.endswith(("…", "..."))]  # each line whole
+    assert "检查 YEARS 所列年度的数据" in cli("validate", "--help").output
     build = cli("build", "--help")
     assert "即使输出已是最新，也重新生成。" in build.output
+
+
+def test_a_long_chinese_help_line_is_cut_between_characters_at_the_width():
+    from compiler.cli_i18n import display_width, short_help
+
+    text = "把 YEARS 所列年度（默认：--data 下的所有年度）的数据文件整理成规范写法，不改动任何数据"
+    line = short_help(text, 40)
+    assert line.endswith("…") and display_width(line) <= 40 and display_width(line) >= 38
+    assert short_help("检查数据。然后生成文件。", 40) == "检查数据"
+    assert short_help("Check the data. Then build.", 40) == "Check the data."
 
 
 def test_lang_en_gives_english_help(cli, chinese):
