@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .diagnostics import Diagnostic, Location
 from .i18n import _
-from .loader import Document
+from .loader import Document, dotted
 from .model import Disclosure
 from .sections import plan, shown_tables, walk
 
@@ -26,6 +26,7 @@ _FILES = {
 
 def check(model: Disclosure, docs: dict[str, Document]) -> list[Diagnostic]:
     problems = _missing_tables(model, docs)
+    problems += _sources_without_column(model)
     problems += _empty_without_statement(model, docs)
     problems += _required_fields(model, docs)
     return problems
@@ -67,6 +68,47 @@ def _missing_tables(model: Disclosure, docs) -> list[Diagnostic]:
                 message.format(number=number, count=count, name=name, layout=layout.name),
                 field="layout",
                 severity="warning",
+            )
+        )
+    return problems
+
+
+def _sources_without_column(model: Disclosure) -> list[Diagnostic]:
+    """A source of funds the layout's tables have no column or row for. Its amount still
+    counts in every 合计, so the columns of the published tables would not add up to
+    their totals: an error at the first line of that source."""
+    from .lines import FISCAL, SOURCE_KEYS
+
+    if model.lines is None:
+        return []
+    fields = set()
+    for spec in shown_tables(model):
+        fields |= {column.field for column in spec.columns}
+        fields |= {figure for _label, figure in spec.income}
+    by_source = {key for key in SOURCE_KEYS.values() if key in fields}
+    if not by_source and "fiscal" not in fields:
+        return []  # no table of this layout shows income by source
+    shown = [
+        s for s in SOURCE_KEYS if SOURCE_KEYS[s] in fields or (s in FISCAL and "fiscal" in fields)
+    ]
+    problems = []
+    reported: set[str] = set()
+    for line in (*model.lines.function, *model.lines.economic):
+        if line.source in shown or line.source in reported or not line.total:
+            continue
+        if line.src is None:  # a department's sum: reported at its unit's own line
+            continue
+        reported.add(line.source)
+        problems.append(
+            Diagnostic(
+                line.src.at("source"),
+                _(
+                    "the statutory tables of the layout {layout} have no column for "
+                    "{source}: this amount would count in the totals but be shown nowhere, "
+                    "so the tables would not add up; give the source the tables show it "
+                    "under ({shown})"
+                ).format(layout=model.layout.name, source=line.source, shown="、".join(shown)),
+                field=dotted((*line.src.path, "source")),
             )
         )
     return problems

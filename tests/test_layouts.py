@@ -173,6 +173,30 @@ def test_business_income_is_refused_for_an_administrative_unit(tmp_path):
     )
 
 
+@pytest.mark.parametrize("source", ["上年结转", "财政专户管理资金"])
+def test_a_source_the_shanghai_tables_have_no_column_for_is_an_error(tmp_path, source):
+    """Shanghai's tables (as the official workbook) show 财政拨款, 事业收入, 事业单位经营收入 and
+    其他收入 only: an amount of another source would count in 合计 and be shown nowhere."""
+    data = tmp_path / "data"
+    shutil.copytree(DEPARTMENT, data)
+    lines = data / "2025" / "units" / "02-centre" / "lines.yaml"
+    edit(
+        lines,
+        '  - {code: "2010350", source: 事业收入, project: 200000}\n',
+        '  - {code: "2010350", source: 事业收入, project: 200000}\n'
+        f'  - {{code: "2010350", source: {source}, project: 70000}}\n',
+    )
+    found = errors(data)
+    line = line_of(lines, source)
+    column = lines.read_text("utf-8").splitlines()[line - 1].index(source) + 1
+    assert [e for e in found if "have no column for" in e] == [
+        f"{lines}:{line}:{column}: error: function[2].source: the statutory tables of the layout shanghai-putuo-unit "
+        f"have no column for {source}: this amount would count in the totals but be shown "
+        "nowhere, so the tables would not add up; give the source the tables show it under "
+        "(一般公共预算、政府性基金预算、国有资本经营预算、事业收入、事业单位经营收入、其他收入)"
+    ]
+
+
 def test_operating_costs_of_a_public_institution_are_refused(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DEPARTMENT, data)
