@@ -54,7 +54,7 @@ from .model import (
     ThreePublicItems,
     Unit,
 )
-from .numbers import ZERO
+from .numbers import ZERO, money
 from .paths import PROJECTS_DIR
 
 THREE_PUBLIC_REASONS = (
@@ -106,6 +106,7 @@ class Context:
     def error(self, origin: Origin | None, path: tuple, message: str, file: str = "") -> None:
         if origin is not None:
             where = origin.at(*path)
+            path = (*origin.path, *path)  # the field from the top of its file
         else:
             from .diagnostics import Location
 
@@ -345,10 +346,22 @@ def _baseline(origin, written, keys, ctx: Context, from_previous, file, key, fro
     """Previous-year figures: from the previous year's model when it is in the data (a
     written one is then checked against it by the rules), else as written; a department
     adds up its units'. Returns (figures, written?)."""
+    if from_units is not None:
+        if written is not None:  # typed where computed: reported, never preferred
+            ctx.error(
+                origin,
+                (key,),
+                _(
+                    "a department's previous-year figures are the sum of its units' "
+                    "({figures}): delete {key} here"
+                ).format(
+                    key=key,
+                    figures=", ".join(f"{k} {money(v)}" for k, v in from_units().items()),
+                ),
+            )
+        return from_units(), False
     if written is not None:
         return {k: written[k] for k in keys}, True
-    if from_units is not None:
-        return from_units(), False
     if ctx.previous is not None:
         found = from_previous(ctx.previous)
         if found:
@@ -393,8 +406,27 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         lambda prev: prev.explanation and {k: getattr(prev.explanation.current, k) for k in keys},
         "line-notes.yaml",
         "previous_year",
+        rollup and (lambda: rollup.explanation_previous()),
     )
     notes = {row["code"]: (i, row) for i, row in enumerate(d.get("items", ()))}
+    for i, row in notes.values():
+        if rollup is not None and "previous" in row:
+            ctx.error(
+                r.origin("items", i),
+                ("previous",),
+                _(
+                    "a department's 上年数 of {code} is the sum of its units' ({amount} 万元): "
+                    "delete previous here"
+                ).format(code=row["code"], amount=money(rollup.item_previous(row["code"]))),
+            )
+        elif rollup is None and "previous" not in row:
+            ctx.error(
+                r.origin("items", i),
+                (),
+                _("missing required field 'previous' (上年数（万元）) for {code}").format(
+                    code=row["code"]
+                ),
+            )
     items = []
     for row in lines.function_rows("fiscal"):
         if row.level != "项":
@@ -406,7 +438,11 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
                 code=row.code,
                 names=names,
                 amount=w(row.amounts.total),
-                previous=note["previous"] if note else ZERO,
+                previous=(
+                    rollup.item_previous(row.code)
+                    if rollup is not None
+                    else (note or {}).get("previous", ZERO)
+                ),
                 use=(note or {}).get("use") or names[2],
                 reason=(note or {}).get("reason"),
                 src=r.origin("items", i) if note is not None else None,
@@ -423,7 +459,7 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         notes=tuple(
             LineNote(
                 row["code"],
-                row["previous"],
+                row.get("previous", ZERO),
                 row.get("use"),
                 row.get("reason"),
                 src=r.origin("items", i),

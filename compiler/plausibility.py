@@ -193,8 +193,24 @@ def parts_within_their_whole(m: Disclosure) -> list[Diagnostic]:
             )
         )
     costs = m.operating_costs
+    public = _public_expenditure(m)
     basic = _basic_expenditure(m)
-    if costs is not None and costs.src is not None and basic is not None and costs.amount > basic:
+    if costs is None or costs.src is None:
+        return problems
+    if public is not None and costs.amount > public:
+        # 机关运行经费 is the fiscal part of 基本支出's 公用经费: never more than all of it
+        problems.append(
+            Diagnostic(
+                costs.src.at("amount"),
+                _(
+                    "机关运行经费 {amount} 万元 is more than the whole 公用经费 of the basic "
+                    "expenditure ({public} 万元) it is part of"
+                ).format(amount=money(costs.amount), public=money(public)),
+                field="amount",
+                severity="warning",
+            )
+        )
+    elif basic is not None and costs.amount > basic:
         problems.append(
             Diagnostic(
                 costs.src.at("amount"),
@@ -214,6 +230,16 @@ def _total_expenditure(m: Disclosure) -> Decimal | None:
         return m.lines.wan(m.lines.total)
     if m.budget is not None:
         return m.budget.expenditure.total
+    return None
+
+
+def _public_expenditure(m: Disclosure) -> Decimal | None:
+    """公用经费 of the basic expenditure, where the data splits basic expenditure."""
+    if m.lines is not None:
+        public = m.lines.public
+        return money_value(m.lines.wan(public)) if public is not None else None
+    if m.budget is not None:
+        return m.budget.expenditure.public_operating
     return None
 
 

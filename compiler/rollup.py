@@ -83,6 +83,21 @@ class Rollup:
             "project": _sum(b.previous_project for b in budgets),
         }
 
+    def explanation_previous(self) -> dict[str, Decimal]:
+        """上年财政拨款 of the Shanghai explanation: the units' own previous-year figures."""
+        found = self._with("explanation")
+        keys = ("general_budget", "fund_budget", "capital_budget")
+        return {k: _sum(getattr(x.previous, k) for x in found) for k in keys}
+
+    def item_previous(self, code: str) -> Decimal:
+        """The 上年数 of one 项 code: the units' own, added up."""
+        return _sum(
+            item.previous
+            for x in self._with("explanation")
+            for item in x.items
+            if item.code == code
+        )
+
     def operating_costs(self) -> Decimal | None:
         found = self._with("operating_costs")
         return _sum(c.amount for c in found) if found else None

@@ -104,6 +104,11 @@ def _is_money(value: Any) -> bool:
     return value.as_tuple().exponent >= -MONEY_DECIMALS
 
 
+def _in_file_unit(error) -> bool:
+    """An amount whose unit the file names (lines.yaml: 元 or 万元), not always 万元."""
+    return "amount_unit" in str(error.schema.get("description", ""))
+
+
 @cache
 def _registry() -> Registry:
     resources = []
@@ -309,6 +314,11 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
             )
         if hint:
             message = _("{message} ({hint})").format(message=message, hint=hint)
+    elif keyword == "format" and error.validator_value == "money" and _in_file_unit(error):
+        message = _(
+            "expected an amount with at most {decimals} decimals{title}, in the file's "
+            "amount_unit, found {value}"
+        ).format(decimals=MONEY_DECIMALS, value=value, **named)
     elif keyword == "format" and error.validator_value == "money":
         message = _(
             "expected an amount in 万元 with at most {decimals} decimals{title}, found {value}"

@@ -156,6 +156,23 @@ def test_an_administrative_unit_computes_its_operating_costs(department_built):
     assert "2025年机关运行经费预算数 |" in md
 
 
+def test_a_unit_managed_like_the_civil_service_has_operating_costs(tmp_path):
+    """参照公务员法管理的事业单位: a 事业单位 (事业收入 allowed) with 机关运行经费, as the layout's
+    applies_to says; the department's 机关运行经费 adds it."""
+    data = tmp_path / "data"
+    shutil.copytree(DEPARTMENT, data)
+    unit = data / "2025" / "units" / "02-centre" / "unit.yaml"
+    edit(unit, "type: 事业单位", "type: 参照公务员法管理的事业单位")
+    result = build_year(parse_year_spec("2025", data), tmp_path / "out", ("md",))
+    assert result.ok, [d.format_text() for d in result.compiled.diagnostics]
+    md = (tmp_path / "out" / "2025" / "units" / "02-centre" / "disclosure.md").read_text("utf-8")
+    assert "本单位无机关运行经费。" not in md
+    assert "财政拨款的机关运行经费预算为15.00万元" in md  # 30201 公用经费 150,000 元
+    assert "事业收入20.00万元" in md
+    department = (tmp_path / "out" / "2025" / "disclosure.md").read_text("utf-8")
+    assert "财政拨款的机关运行经费预算为60.00万元" in department  # 45.00 + 15.00
+
+
 def test_business_income_is_refused_for_an_administrative_unit(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DEPARTMENT, data)
@@ -251,6 +268,56 @@ def test_the_department_sums_its_units():
     assert m.organisation.counts == {"行政单位": 1, "事业单位": 1}
     vehicles = next(c for c in m.assets.categories if c.name == "车辆")
     assert vehicles.quantity == 4
+    # 上年数 too: the units' own (280 + 100), never typed in the department
+    assert m.explanation.previous.general_budget == 380
+    assert office.explanation.previous.general_budget == 280
+    previous = {item.code: item.previous for item in m.explanation.items}
+    assert previous == {"2010301": 200, "2010302": 50, "2010350": 100, "2080505": 30}
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (
+            "change_reason: 人员经费调整\n",
+            "line-notes.yaml:3:16: error: previous_year: a department's previous-year figures "
+            "are the sum of its units' (general_budget 380.00, fund_budget 0.00, "
+            "capital_budget 0.00): delete previous_year here",
+        ),
+        (
+            None,
+            "line-notes.yaml:5:33: error: items[0].previous: a department's 上年数 of 2010301 is "
+            "the sum of its units' (200.00 万元): delete previous here",
+        ),
+    ],
+    ids=["previous_year", "item"],
+)
+def test_a_department_types_no_previous_year_figure(tmp_path, typed, expected):
+    data = tmp_path / "data"
+    shutil.copytree(DEPARTMENT, data)
+    notes = data / "2025" / "line-notes.yaml"
+    if typed:
+        edit(
+            notes,
+            typed,
+            "previous_year: {general_budget: 500.00, fund_budget: 0, capital_budget: 0}\n" + typed,
+        )
+    else:
+        edit(notes, '{code: "2010301", reason', '{code: "2010301", previous: 200.00, reason')
+    found = [e.replace(f"{data}/2025/", "") for e in errors(data)]
+    assert found == [expected]
+
+
+def test_a_unit_without_its_previous_figure_is_told_where(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DEPARTMENT, data)
+    notes = data / "2025" / "units" / "02-centre" / "line-notes.yaml"
+    edit(notes, '{code: "2010350", previous: 100.00, reason', '{code: "2010350", reason')
+    found = [e.replace(f"{data}/2025/", "") for e in errors(data)]
+    assert found == [
+        "units/02-centre/line-notes.yaml:5:5: error: items[0]: missing required field "
+        "'previous' (上年数（万元）) for 2010350"
+    ]
 
 
 def test_a_figure_changed_in_one_unit_moves_the_department(tmp_path):

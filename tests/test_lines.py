@@ -54,6 +54,15 @@ def test_a_code_typed_as_a_number_is_told_to_be_quoted(unit_data):
     assert any("function[1].code" in e and "put codes in quotes" in e for e in found)
 
 
+def test_an_amount_in_yuan_with_three_decimals_is_told_in_the_file_s_unit(unit_data, chinese):
+    lines = unit_data / "2025" / "lines.yaml"
+    edit(lines, '{code: "2010302", project: 500000}', '{code: "2010302", project: 500000.005}')
+    (found,) = problems(unit_data)
+    assert f"lines.yaml:{line_of(lines, '500000.005')}:" in found
+    assert "金额最多保留 2 位小数（单位按本文件 amount_unit 所写），实际是 500000.005" in found
+    assert "万元" not in found  # the file is in 元: converting to 万元 would be wrong
+
+
 def test_the_same_code_and_source_twice_is_refused(unit_data):
     lines = unit_data / "2025" / "lines.yaml"
     edit(lines, '  - {code: "2010302", project: 500000}\n',

@@ -3,8 +3,10 @@ typing mistakes that break a YAML file, found where they were made (point 2)."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
-from conftest import DATA, edit, line_of
+from conftest import DATA, ROOT, edit, line_of
 
 from compiler import compile_year, parse_year_spec
 from compiler.yaml_hints import find
@@ -142,3 +144,18 @@ def test_no_real_data_file_is_mistaken_for_a_broken_one():
 def test_all_the_mistakes_of_a_file_at_once():
     text = "income:\n  general_budget：1\n\tfund_budget: 0\n  other:0\n"
     assert [h.line for h in find(text)] == [2, 3, 4]
+
+
+@pytest.mark.parametrize(("amount", "flagged"), [("1116.87", True), ("1116.86", False)])
+def test_operating_costs_above_all_public_expenditure_are_flagged(tmp_path, amount, flagged):
+    """万里 2024: 公用经费 1116.86 万元; 机关运行经费 is part of it (443.18 as published)."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "examples" / "wanli" / "data" / "2024", data / "2024")
+    costs = data / "2024" / "operating-costs.yaml"
+    edit(costs, "amount: 443.18", f"amount: {amount}")
+    found = [w for w in warnings(data, "2024") if "公用经费" in w]
+    expected = (
+        f"{costs}:{line_of(costs, 'amount:')}:9: warning: amount: 机关运行经费 {amount} 万元 is "
+        "more than the whole 公用经费 of the basic expenditure (1116.86 万元) it is part of"
+    )
+    assert found == ([expected] if flagged else [])
