@@ -387,3 +387,12 @@ def test_the_diff_of_the_two_years_shows_the_lines_and_the_totals_they_move(cli)
     assert "+ 预算明细 › 功能分类 2059999 一般公共预算" in out  # a line new in 2024
     assert re.search(r"208 社会保障和就业支出 合计 \(computed\) +27073236\.00 → +19604064\.00", out)
     assert re.search(r"支出预算合计 \(computed\) +164978640\.00 → +156211123\.00", out)
+
+
+def test_a_department_s_published_files_are_named_部门预算():
+    from compiler.publish import publish_naming
+
+    model = compile_year(parse_year_spec("2024", DATA)).model
+    assert publish_naming(model, "pdf") == (
+        "2024/上海市普陀区人民政府万里街道办事处_2024年部门预算信息公开.pdf"
+    )
