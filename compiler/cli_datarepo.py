@@ -50,6 +50,17 @@ def init(target: Path, requirement: str | None, data_dir: Path | None) -> None:
         created = write(target, requirement or default_requirement(), data_dir)
     except DataRepoError as e:
         raise Trouble(str(e)) from e
+    if requirement is None:
+        # The name alone installs whatever a package index offers under it: say where it
+        # must come from before the repository's first CI run fails or fetches another one.
+        click.echo(
+            _(
+                "note: requirements.txt pins {requirement}, which CI installs from a package "
+                "index; make sure your index (PyPI or your bureau's mirror) holds this release, "
+                "or run init again with --tool and the release's wheel URL"
+            ).format(requirement=default_requirement()),
+            err=True,
+        )
     years = ", ".join(map(str, created.years)) or _("none yet")
     click.echo(
         _("wrote {count} files into {folder}/ (years: {years})").format(
