@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+from . import characters
 from .build import BuildResult, Epoch, published_documents, render_year
 from .diagnostics import strictly
 from .i18n import _
@@ -194,9 +195,16 @@ def _edition(entry: dict) -> Edition:
         ),
         data=links(entry["data"]),
         files=files,
-        reason=(entry.get("correction") or {}).get("reason"),
+        reason=_recorded_reason(entry),
         corrects=(entry.get("correction") or {}).get("corrects"),
     )
+
+
+def _recorded_reason(entry: dict) -> str | None:
+    """A recorded correction's reason, held to the rule a new one meets: the index prints
+    it, so an edited record must not slip in what `disclosure correct` refuses."""
+    reason = (entry.get("correction") or {}).get("reason")
+    return None if reason is None else check_reason(reason)
 
 
 def _safe_path(path: str) -> str:
@@ -236,7 +244,8 @@ def check_reason(reason) -> str:
     if not isinstance(reason, str) or not reason.strip():
         raise ValueError(_('a correction needs its reason (--reason "…"), which the page prints'))
     reason = unicodedata.normalize("NFC", reason.strip())
-    bad = [c for c in reason if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn")]
+    # the loader's rule for one line of text (bidi controls, U+2028, private use, …)
+    bad = [c for c in reason if c == "\n" or characters.problem(c, in_value=True)]
     if bad:
         raise ValueError(
             _(

@@ -343,6 +343,19 @@ class _Builder:
             if index < 0:
                 message = _("{problem} (written as an escape in quotes)").format(problem=message)
             self.problems.append(Diagnostic(where, message, _dotted(path)))
+        if value and unicodedata.category(value[0]) in ("Mn", "Mc", "Me"):
+            # a combining mark joins the character printed before it: in a table cell or
+            # after a figure ("3" then "\u0336人") it strikes out or rings the figure
+            self.problems.append(
+                Diagnostic(
+                    _position(self.text, start, self.doc.file),
+                    _(
+                        "the text starts with the combining mark {name}, which is drawn onto "
+                        "whatever is printed before it (a figure can look struck out); delete it"
+                    ).format(name=characters.name(value[0])),
+                    _dotted(path),
+                )
+            )
         if not unicodedata.is_normalized("NFC", value):
             value = unicodedata.normalize("NFC", value)
         return value

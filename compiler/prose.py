@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from . import citations, prose_markdown
+from . import characters, citations, prose_markdown
 from .diagnostics import Diagnostic, Location
 from .i18n import _
 from .markdown_parser import allowed_link, checker, parser
@@ -86,7 +86,7 @@ def _markdown_problems(text: Prose, expanded: str) -> list[Diagnostic]:
     refused at their line: the HTML would drop them, and the Markdown must not carry them.
     The text is parsed by a parser that keeps every link, even those the published
     editions drop, and checked on each link's URL as a viewer decodes it."""
-    if not any(c in expanded for c in "[<!"):
+    if not any(c in expanded for c in "[<!&"):
         return []
     env: dict = {}
     tokens = checker().parse(expanded, env)
@@ -102,6 +102,10 @@ def _markdown_problems(text: Prose, expanded: str) -> list[Diagnostic]:
             continue
         line = token.map[0] + 1
         for child in token.children or []:
+            decoded = child.content + str((child.attrs or {}).get("title") or "")
+            refused = _decoded_refused(decoded)
+            if refused is not None:
+                found.append((line, refused))
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type == "image":
@@ -117,6 +121,32 @@ def _markdown_problems(text: Prose, expanded: str) -> list[Diagnostic]:
                     )
                 )
     return [_diagnostic(text, line, message) for line, message in sorted(found)]
+
+
+def _decoded_refused(text: str) -> str | None:
+    """The problem with a character an HTML character reference (&#x202e;, &#13;, &rlm;)
+    decodes to: the loader refuses it written as itself, and decoded it would reorder a
+    published figure (2331.12 as 21.1332) or split a Markdown table row. A text token holds
+    no line break of its own (soft breaks are tokens), so one in it was written as a
+    reference too."""
+    if "\ufffd" in text:  # what a reference to a control or invalid code point becomes
+        return _(
+            "a character reference to a control character or an invalid code point "
+            "(such as &#7; or &#0;) is not allowed; delete it"
+        )
+    if text.isprintable():
+        return None
+    for char in text:
+        if char in "\n\r\t":
+            return _(
+                "a line break or tab written as a character reference (&#10;, &#13;, &#9;) is "
+                "not allowed; break the line itself, or write spaces"
+            )
+        if characters.problem(char, in_value=True):
+            return _("{problem} (it is written as a character reference such as &#x…;)").format(
+                problem=characters.message(char, in_value=True)
+            )
+    return None
 
 
 def _shown_url(url: str) -> str:

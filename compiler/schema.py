@@ -113,7 +113,8 @@ def _in_file_unit(error) -> bool:
 def _registry() -> Registry:
     resources = []
     for path in sorted(SCHEMAS_DIR.glob("*.schema.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
+        # Limits as decimals: read as floats, 9999999999.99 would refuse itself
+        contents = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
         # Without "$schema", jsonschema keeps our Decimal-aware validator class when it
         # follows a $ref (with it, `evolve` would switch back to the stock class).
         contents.pop("$schema", None)

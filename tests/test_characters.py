@@ -111,6 +111,22 @@ def test_an_escape_in_quotes_is_refused_too(year):
     assert "written as an escape in quotes" in result.stderr
 
 
+@pytest.mark.parametrize("mark", ["\u0336", "\u20dd", "\u0301"])
+def test_a_text_that_starts_with_a_combining_mark_is_refused(year, mark):
+    """The mark would be drawn onto what is printed before the text: in 3 then "\u0336人"
+    the figure 3 looks struck out. Inside a text a mark belongs to its letter and is fine."""
+    path = year / "projects" / "01-office-building.yaml"
+    edit(path, "unit: 万平方米}", f"unit: {mark}万平方米}}")
+    line, column = position(path, f"{mark}万平方米")
+    result = validate()
+    assert result.exit_code == 1
+    expected = (
+        f"data/2022/projects/01-office-building.yaml:{line}:{column}: error: "
+        "indicators[0].target.unit: the text starts with the combining mark U+"
+    )
+    assert any(e.startswith(expected) for e in error_lines(result)), result.stderr
+
+
 def test_a_tab_inside_text_is_refused_but_not_between_tokens(year):
     edit(
         year / "budget.yaml", "project_scope: 全部为本级支出", 'project_scope: "全部为\\t本级支出"'

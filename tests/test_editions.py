@@ -247,6 +247,19 @@ def test_a_manifest_that_cannot_be_read_is_trouble_not_a_traceback(repo, cli):
     assert "published/2022/manifest.json cannot be read" in result.stderr
 
 
+def test_a_recorded_reason_edited_by_hand_is_held_to_the_same_rule(repo, cli):
+    """The index prints every recorded reason: a record edited to slip in a bidi override
+    is trouble, as the same reason given to `disclosure correct` is refused."""
+    folder = _fake_record(repo)
+    record = json.loads((folder / "manifest.json").read_text("utf-8"))
+    record["editions"][0]["correction"] = {"corrects": 1, "reason": "\u202e更正"}
+    (folder / "manifest.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    result = cli("publish", "--check")
+    assert result.exit_code == 2
+    assert "published/2022/manifest.json cannot be read" in result.stderr
+    assert "U+202E" in result.stderr
+
+
 def test_a_correction_of_a_year_never_published_is_refused(repo, cli):
     result = cli("correct", "2022", "--reason", "更正")
     assert result.exit_code == 2
@@ -265,6 +278,7 @@ def test_a_correction_of_a_year_never_published_is_refused(repo, cli):
         (["--check", "--correct", "2022", "--reason", "x"], "--check writes nothing"),
         (["--correct", "2022", "--reason", "  "], "a correction needs its reason"),
         (["--correct", "2022", "--reason", "\u202e更正"], "U+202E"),
+        (["--correct", "2022", "--reason", "更正\u2028原因"], "U+2028"),
     ],
 )
 def test_publish_options_that_do_not_go_together(repo, cli, args, message):

@@ -266,3 +266,14 @@ def test_diff_of_the_longest_lists_and_texts_finishes_in_seconds(model_2022):
     counts = result.counts()
     assert counts["moved"] >= 999  # items and rows in reverse order
     assert "其他需要说明的事项" in outputs[0]
+
+
+@pytest.mark.parametrize(
+    ("amount", "refused"), [("9999999999.99", False), ("10000000000.00", True)]
+)
+def test_the_largest_amount_is_allowed_at_its_documented_maximum(year, amount, refused):
+    """Schema limits read as decimals: read as a float, 9999999999.99 refused itself."""
+    edit(year / "assets.yaml", "value: 1597.26", f"value: {amount}")
+    result = run("validate", "--data", "data")
+    too_large = [line for line in result.stderr.splitlines() if "expected at most" in line]
+    assert bool(too_large) == refused, result.stderr

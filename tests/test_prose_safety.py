@@ -122,6 +122,43 @@ def test_an_image_is_an_error(year, markdown):
     assert f"unit.yaml:{line + 1}:1: error: other_matters: images are not allowed" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("reference", "words"),
+    [
+        ("&#x202e;", "U+202E RIGHT-TO-LEFT OVERRIDE is not allowed"),
+        ("&#8238;", "U+202E RIGHT-TO-LEFT OVERRIDE is not allowed"),
+        ("&rlm;", "U+200F RIGHT-TO-LEFT MARK is not allowed"),
+        ("&zwj;", "U+200D ZERO WIDTH JOINER is not allowed"),
+        ("&#x7;", "a character reference to a control character"),
+        ("&#x85;", "a character reference to a control character"),
+        ("&#0;", "a character reference to a control character"),
+        ("&#13;", "a line break or tab written as a character reference"),
+        ("&#10;", "a line break or tab written as a character reference"),
+    ],
+)
+def test_a_character_reference_to_a_refused_character_is_an_error(year, reference, words):
+    """&#x202e; decodes to the override the loader refuses when typed: in the PDF it made
+    the computed 9569.88 read 88.9659, and a decoded CR split a Markdown table row."""
+    line = with_other_matters(
+        year, f"收入合计{reference}{{{{ budget.income.total | money }}}}万元。"
+    )
+    result = validate()
+    assert result.exit_code == 1, result.stderr
+    assert f"data/2022/unit.yaml:{line}:1: error: other_matters: " in result.stderr
+    assert words in result.stderr
+
+
+def test_a_character_reference_in_a_table_cell_text_is_an_error(year):
+    project = year / "projects" / "02-office-work.yaml"
+    text = project.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if "description:" in line)
+    edit(project, first, first.rstrip() + "&#13;")
+    result = validate()
+    assert result.exit_code == 1
+    assert "a line break or tab written as a character reference" in result.stderr
+    assert f"02-office-work.yaml:{text.splitlines().index(first) + 1}:" in result.stderr
+
+
 WEB_LINKS = (
     "详见[政府网站](https://www.gov.cn/ '中国政府网')、<https://www.hebei.gov.cn/>、"
     "[邮箱](mailto:info@example.gov.cn)与[旧站](HTTP://example.gov.cn/a_(b))。"
