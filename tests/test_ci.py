@@ -138,6 +138,31 @@ def test_pull_request_workflow_lists_changed_pages_and_uploads_their_pictures(wo
     assert any(s["with"]["name"].startswith("disclosure-pages-pr-") for s in uploads)
 
 
+def test_the_hundred_units_example_installs_the_cjk_fonts_its_build_needs(tmp_path):
+    """docs/publishing.md's CI matrix: build and publish --check make PDFs, which exit 2 on
+    a machine without a CJK font; the example lints clean once its actions are pinned."""
+    text = (ROOT / "docs/publishing.md").read_text(encoding="utf-8")
+    section = text[text.index("## A hundred units") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    block = re.sub(r"(?m)^ {2}", "", block).replace(
+        "actions/checkout@… # pinned", "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
+    )
+    block = block.replace(
+        "actions/setup-python@… # pinned",
+        "actions/setup-python@0b93645e9fea7318ecaed2b359559ac225c90a2b",
+    )
+    workflow = tmp_path / ".github" / "workflows" / "units.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text("name: units\non: pull_request\n" + block, encoding="utf-8")
+    result = subprocess.run([_actionlint(), str(workflow)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    runs = [s.get("run", "") for s in _steps(workflow)]
+    fonts = next((i for i, run in enumerate(runs) if "fonts-noto-cjk" in run), None)
+    assert fonts is not None and "apt-get install" in runs[fonts], "it installs no CJK font"
+    pdfs = [i for i, run in enumerate(runs) if "disclosure build" in run or "--check" in run]
+    assert pdfs and fonts < min(pdfs)
+
+
 def test_workflows_give_the_browser_tests_the_runners_chrome():
     for workflow in CHECKING:
         runs = [step.get("run", "") for step in _steps(workflow)]
