@@ -1,10 +1,12 @@
 """A data repository: a unit's (or a bureau's) data without the tool, pinned to a tool version.
 
 `init` writes one from the template shipped with the tool (templates/data-repo/): a README in
-Chinese, the GitHub workflows and a .gitlab-ci.yml that install the pinned tool and run
-validate, diff, publish --check, build and publish (neither the tool's tests nor Java), the
-tool's JSON Schemas in schemas/ (the data files' modelines name ../../schemas/<kind>.schema.json,
-which editors read), and data/ (empty, or the years of an existing data folder with their
+Chinese; the GitHub workflows and a .gitlab-ci.yml that install the pinned tool and run
+validate, diff (the figures, and the PDF pages, for which they install poppler-utils),
+publish --check, build and publish (neither the tool's tests nor Java); a GitHub workflow that
+starts a year from the web (new-year on a branch, then a pull request); the tool's JSON
+Schemas in schemas/ (the data files' modelines name ../../schemas/<kind>.schema.json, which
+editors read); and data/ (empty, or the years of an existing data folder with their
 modelines set for the new place).
 
 `schemas` keeps schemas/ equal to the installed tool's: written by `disclosure schemas`,
@@ -32,6 +34,7 @@ FILES = {
     "gitlab-ci.yml": ".gitlab-ci.yml",
     "github/workflows/pull-request.yml": ".github/workflows/pull-request.yml",
     "github/workflows/publish.yml": ".github/workflows/publish.yml",
+    "github/workflows/new-year.yml": ".github/workflows/new-year.yml",
 }
 PACKAGE = "disclosure-compiler"
 _MODELINE = re.compile(r"^(# yaml-language-server: \$schema=)\S+", re.M)

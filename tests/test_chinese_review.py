@@ -340,7 +340,9 @@ def test_the_pull_request_summary_compares_a_new_year_with_the_year_before(
     gitlab = (ROOT / ".gitlab-ci.yml").read_text("utf-8")
     assert 'disclosure diff "${last}" "${year}" --format md' in gitlab and pages in gitlab
     template = (ROOT / "templates/data-repo/gitlab-ci.yml").read_text("utf-8")
-    assert 'disclosure diff "${last}" "${year}" --format md' in template
+    assert 'disclosure diff "${last}" "${year}" --format md' in template and pages in template
+    data_repo = "templates/data-repo/github/workflows/pull-request.yml"
+    assert pages in _step("本次修改改变了 PDF 的哪些页面", data_repo)
 
 
 # --- new-year's text edits -----------------------------------------------------------------------

@@ -14,6 +14,10 @@ import yaml
 from conftest import ROOT, edit, line_of
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+# What `disclosure init` gives a data repository (tests/test_datarepo.py runs them)
+TEMPLATE_WORKFLOWS = sorted(
+    (ROOT / "templates" / "data-repo" / "github" / "workflows").glob("*.yml")
+)
 # All but new-year.yml, which only starts a year's files (tested in test_new_year_workflow.py)
 CHECKING = [w for w in WORKFLOWS if w.name != "new-year.yml"]
 
@@ -37,6 +41,15 @@ def test_workflows_lint_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_data_repository_template_s_workflows_lint_clean():
+    names = {p.name for p in TEMPLATE_WORKFLOWS}
+    assert names == {"pull-request.yml", "publish.yml", "new-year.yml"}
+    result = subprocess.run(
+        [_actionlint(), *map(str, TEMPLATE_WORKFLOWS)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_actionlint_catches_a_broken_workflow(tmp_path):
     broken = tmp_path / ".github" / "workflows" / "pull-request.yml"
     broken.parent.mkdir(parents=True)
@@ -53,7 +66,7 @@ def _steps(workflow: Path) -> list[dict]:
 
 
 def test_every_action_is_pinned_to_a_commit():
-    for workflow in WORKFLOWS:
+    for workflow in WORKFLOWS + TEMPLATE_WORKFLOWS:
         for step in _steps(workflow):
             if "uses" in step:
                 assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), (
@@ -95,9 +108,25 @@ def test_pull_request_workflow_annotates_diffs_and_uploads():
     assert "disclosure publish --check" in text  # a published edition never changes silently
 
 
-def test_pull_request_workflow_lists_changed_pages_and_uploads_their_pictures():
-    steps = _steps(ROOT / ".github/workflows/pull-request.yml")
+@pytest.mark.parametrize(
+    "workflow",
+    [".github/workflows/pull-request.yml", "templates/data-repo/github/workflows/pull-request.yml"],
+    ids=["this-repository", "data-repository-template"],
+)
+def test_pull_request_workflow_lists_changed_pages_and_uploads_their_pictures(workflow):
+    steps = _steps(ROOT / workflow)
     pages = next(s for s in steps if "--pages" in s.get("run", ""))
+    # poppler-utils draws and reads the pages: installed by a step before (make setup runs
+    # scripts/setup.sh, which installs it here)
+    setup = (ROOT / "scripts/setup.sh").read_text(encoding="utf-8")
+    runs = [s.get("run", "") for s in steps]
+    installs = [
+        i
+        for i, run in enumerate(runs)
+        if ("apt-get install" in run and "poppler-utils" in run)
+        or (run.strip() == "make setup" and "poppler-utils" in setup)
+    ]
+    assert installs and installs[0] < steps.index(pages), "poppler-utils is not installed first"
     assert re.search(r'disclosure diff "\$\{year\}@origin/\$\{BASE_REF\}" "\$\{year\}" '
                      r'--pages "pages/\$\{year\}" --format md', pages["run"])  # fmt: skip
     assert "GITHUB_STEP_SUMMARY" in pages["run"] and '"$status" -gt 1' in pages["run"]
@@ -106,6 +135,32 @@ def test_pull_request_workflow_lists_changed_pages_and_uploads_their_pictures():
     assert steps.index(pages) < steps.index(
         next(s for s in uploads if s["with"]["path"] == "pages/")
     )
+    assert any(s["with"]["name"].startswith("disclosure-pages-pr-") for s in uploads)
+
+
+def test_the_hundred_units_example_installs_the_cjk_fonts_its_build_needs(tmp_path):
+    """docs/publishing.md's CI matrix: build and publish --check make PDFs, which exit 2 on
+    a machine without a CJK font; the example lints clean once its actions are pinned."""
+    text = (ROOT / "docs/publishing.md").read_text(encoding="utf-8")
+    section = text[text.index("## A hundred units") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    block = re.sub(r"(?m)^ {2}", "", block).replace(
+        "actions/checkout@… # pinned", "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
+    )
+    block = block.replace(
+        "actions/setup-python@… # pinned",
+        "actions/setup-python@0b93645e9fea7318ecaed2b359559ac225c90a2b",
+    )
+    workflow = tmp_path / ".github" / "workflows" / "units.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text("name: units\non: pull_request\n" + block, encoding="utf-8")
+    result = subprocess.run([_actionlint(), str(workflow)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    runs = [s.get("run", "") for s in _steps(workflow)]
+    fonts = next((i for i, run in enumerate(runs) if "fonts-noto-cjk" in run), None)
+    assert fonts is not None and "apt-get install" in runs[fonts], "it installs no CJK font"
+    pdfs = [i for i, run in enumerate(runs) if "disclosure build" in run or "--check" in run]
+    assert pdfs and fonts < min(pdfs)
 
 
 def test_workflows_give_the_browser_tests_the_runners_chrome():

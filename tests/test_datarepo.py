@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,12 +14,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA, ROOT, edit
+from conftest import DATA, ROOT, edit, pdf_page_texts
 
 from compiler.datarepo import FILES, TEMPLATE
 
 WANLI = ROOT / "examples" / "wanli" / "data"
-CI_FILES = [".github/workflows/pull-request.yml", ".github/workflows/publish.yml", ".gitlab-ci.yml"]
+WORKFLOWS = [
+    ".github/workflows/pull-request.yml",
+    ".github/workflows/publish.yml",
+    ".github/workflows/new-year.yml",
+]
+CI_FILES = [*WORKFLOWS, ".gitlab-ci.yml"]
 
 
 def test_init_writes_a_repository_of_data_pinned_to_this_tool(tmp_path, cli):
@@ -45,7 +51,7 @@ def test_init_writes_a_repository_of_data_pinned_to_this_tool(tmp_path, cli):
         assert "pip install -r requirements.txt" in text, name
         for tool_only in ("make test", "make setup", "pytest", "jre", "java"):
             assert tool_only not in text, f"{name} runs {tool_only}: a data repository does not"
-    workflows = [str(repo / n) for n in CI_FILES[:2]]
+    workflows = [str(repo / n) for n in WORKFLOWS]
     linted = subprocess.run(
         [shutil.which("actionlint") or "actionlint", *workflows], capture_output=True, text=True
     )
@@ -122,9 +128,9 @@ def _steps(workflow: Path, job: str) -> list[tuple[str, str]]:
 
 
 def _step(repo: Path, env: dict, script: str) -> subprocess.CompletedProcess:
-    """A step as GitHub runs it: bash -e -o pipefail."""
+    """A step as GitHub runs a `run:` that names no shell: `bash -e {0}` (no pipefail)."""
     return subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        ["bash", "-e", "-c", script],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -165,6 +171,7 @@ def _wheel(tmp_path: Path) -> Path:
         "compiler/templates/layouts/shanghai-putuo-department/layout.yaml",
         "compiler/templates/shared/correction.html.j2",
         "compiler/templates/data-repo/github/workflows/publish.yml",
+        "compiler/templates/data-repo/github/workflows/new-year.yml",
         "compiler/templates/data-repo/gitignore",
     ):
         assert packaged in names, f"the wheel lacks {packaged}"
@@ -214,19 +221,48 @@ def test_a_data_repository_runs_its_workflows_against_the_installed_wheel(tmp_pa
     edit(
         repo / "data/2022/unit.yaml", "我单位无其他需要说明的事项。", "本单位无其他需要说明的事项。"
     )
+    edit(  # a figure: 台式计算机 10 → 11 台 moves 7.00 to 7.70 and the totals above it
+        repo / "data/2022/procurement.yaml",
+        "        quantity: 10\n        unit_price: 0.70\n",
+        "        quantity: 11\n        unit_price: 0.70\n",
+    )
     _run(["git", "commit", "-q", "-am", "修改"], repo, env)
 
-    # The pull-request workflow, step by step, as GitHub runs it.
+    # The pull-request workflow, step by step, as GitHub runs it (a runner's locale: C.UTF-8).
     summary = tmp_path / "summary.md"
-    pr = dict(env, BASE_REF="main", GITHUB_STEP_SUMMARY=str(summary))
+    pr = {k: v for k, v in env.items() if k not in ("LC_ALL", "LC_MESSAGES", "DISCLOSURE_LANG")}
+    pr.update(BASE_REF="main", GITHUB_STEP_SUMMARY=str(summary), LANG="C.UTF-8", PR_NUMBER="7")
     workflow = repo / ".github/workflows/pull-request.yml"
+    names = []
     for name, script in _steps(workflow, "check"):
         done = _step(repo, pr, script)
         assert done.returncode == 0, f"step {name}: {done.stdout}\n{done.stderr}"
+        names.append(name)
+    assert "本次修改改变了 PDF 的哪些页面" in names, "the page diff ran"
     text = summary.read_text("utf-8")
     assert "## 公开数据变化（相对于 main）" in text
     assert "<del>我</del><ins>本</ins>单位无其他需要说明的" in text
     assert (repo / "build/2022/disclosure.pdf").is_file()
+
+    # The changed PDF pages: a table in the summary, a picture of each in pages/2022/.
+    pages = text[text.index("## PDF 页面变化（相对于 main）") :]
+    assert re.search(r"### 2022@origin/main → 2022：\d+ 页有变化（共 \d+ 页）", pages), pages
+    assert "| 页 | 原页 | 变化 |" in pages
+    listed = {int(n) for n in re.findall(r"^\| (\d+) \| \d+ \| \d+ 处改动 \|$", pages, re.M)}
+    pictures = {int(p.stem[5:]) for p in (repo / "pages/2022").glob("page-*.png")}
+    assert listed and listed == pictures, (pages, pictures)
+    assert "disclosure-pages-pr-7" in pages and "index.html" in pages
+    index = (repo / "pages/2022/index.html").read_text("utf-8")
+    assert all(f'src="page-{n:03d}.png"' in index for n in listed)
+    # The oracle: the new PDF's pages that print the changed sentence or the new figure.
+    new_texts = pdf_page_texts((repo / "build/2022/disclosure.pdf").read_bytes(), tmp_path)
+    showing = {
+        n
+        for n, page in enumerate(new_texts, 1)
+        if "本单位无其他需要说明的事项" in page or re.search(r"(?<![\d.])7\.70(?![\d.])", page)
+    }
+    assert showing and showing <= listed, (showing, listed)
+    assert len(listed) < len(new_texts), "only the changed pages, not every page"
 
     # Merged: the publish workflow records the first edition and pushes the record.
     for args in (["git", "checkout", "-q", "main"], ["git", "merge", "-q", "change"]):
@@ -270,3 +306,62 @@ def test_the_installed_wheel_builds_the_wanli_department(tmp_path, installed):
     for year in (2023, 2024):
         for ext in ("html", "md", "pdf", "xlsx"):
             assert (tmp_path / f"build/{year}/disclosure.{ext}").stat().st_size > 0, done.stdout
+
+
+@pytest.mark.slow
+def test_a_data_repository_starts_a_year_from_the_web_with_the_installed_wheel(tmp_path, installed):
+    """开始新年度 (new-year.yml), its steps as GitHub runs them: the pinned tool installed from
+    requirements.txt, the year started on a branch pushed to origin, a pull request asked of
+    `gh` (a stand-in here) with the report."""
+    requirement, env = installed
+    repo = tmp_path / "unit"
+    _run(
+        ["disclosure", "init", str(repo), "--tool", requirement, "--data", str(DATA)], tmp_path, env
+    )
+    origin = tmp_path / "origin.git"
+    _run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], tmp_path, env)
+    for args in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "."],
+        ["git", "commit", "-q", "-m", "初始化"],
+        ["git", "remote", "add", "origin", str(origin)],
+        ["git", "push", "-q", "-u", "origin", "main"],
+    ):
+        _run(args, repo, env)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(
+        '#!/bin/sh\nprintf "%s\\n" "$@" > "$GH_LOG"\ncp pr-body.md "$GH_LOG.body"\n', "utf-8"
+    )
+    (bin_dir / "gh").chmod(0o755)
+    log = tmp_path / "gh.log"
+    web = {k: v for k, v in env.items() if k not in ("LC_ALL", "LC_MESSAGES", "DISCLOSURE_LANG")}
+    web.update(YEAR="2023", BASE="main", GH_TOKEN="x", GH_LOG=str(log), LANG="C.UTF-8")
+    web["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    steps = _steps(repo / ".github/workflows/new-year.yml", "new-year")
+    assert [script for _, script in steps][0] == "python -m pip install -r requirements.txt"
+    for name, script in steps:
+        done = _step(repo, web, script)
+        assert done.returncode == 0, f"step {name}: {done.stdout}\n{done.stderr}"
+
+    pushed = _run(["git", "ls-tree", "-r", "--name-only", "new-year-2023"], origin, env)
+    assert {"data/2023/unit.yaml", "data/2023/budget.yaml"} <= set(pushed.stdout.splitlines())
+    unit = _run(["git", "show", "new-year-2023:data/2023/unit.yaml"], origin, env).stdout
+    assert unit.startswith("# yaml-language-server: $schema=../../schemas/unit.schema.json")
+    args = log.read_text("utf-8").splitlines()
+    assert args[:2] == ["pr", "create"]
+    assert args[args.index("--head") + 1] == "new-year-2023"
+    assert args[args.index("--title") + 1] == "2023 年度预算公开数据"
+    body = (tmp_path / "gh.log.body").read_text("utf-8")
+    assert "本年数字留空" in body and "data/2023" in body
+
+    # A year new-year cannot start (2022 exists, and there is no year before it to start it
+    # from): the step stops at the tool's error, before a commit, a push or a pull request.
+    log.unlink()
+    _run(["git", "switch", "-q", "main"], repo, env)
+    refused = _step(repo, dict(web, YEAR="2022"), steps[-1][1])
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "错误：" in refused.stdout and "nothing to commit" not in refused.stdout
+    assert not log.exists(), "no pull request is asked for"
+    branches = _run(["git", "branch", "--list", "new-year-2022"], origin, env).stdout
+    assert branches == "", "nothing pushed"

@@ -155,3 +155,27 @@ def test_validate_writes_a_code_quality_report(data_copy, cli):
     again = next(i for i in moved if i["severity"] == "critical")
     assert again["fingerprint"] == error["fingerprint"]
     assert again["location"]["lines"]["begin"] == error["location"]["lines"]["begin"] + 1
+
+
+@pytest.mark.parametrize("path", [GITLAB, TEMPLATE / "gitlab-ci.yml"], ids=["tool", "data-repo"])
+def test_the_merge_request_lists_the_changed_pdf_pages_and_keeps_their_pictures(path):
+    """As the pull-request workflows: the page diff into diff.md (the merge request's note),
+    the pictures in the artifact pages/, poppler-utils installed before."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+    check = data["check"]
+    script = data.get("default", {}).get("before_script", []) + check["script"]
+    (pages,) = [i for i, s in enumerate(script) if "--pages" in s]
+    assert "## PDF 页面变化（相对于 ${BASE_REF}）" in script[pages]
+    assert '--pages "pages/${year}" --format md' in script[pages]
+    assert "} >> diff.md" in script[pages] and '"$status" -gt 1' in script[pages]
+    setup = (ROOT / "scripts/setup.sh").read_text("utf-8")
+    poppler = [
+        i
+        for i, s in enumerate(script)
+        if ("apt-get install" in s and "poppler-utils" in s)
+        or (s == "make setup" and "poppler-utils" in setup)
+    ]
+    assert poppler and poppler[0] < pages
+    assert {"build/", "pages/", "diff.md"} <= set(check["artifacts"]["paths"])
+    note = next(i for i, s in enumerate(script) if "merge_requests/${CI_MERGE_REQUEST_IID}" in s)
+    assert pages < note, "the note on the merge request includes the pages"
