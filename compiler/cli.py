@@ -16,7 +16,7 @@ import click
 
 from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
 from .cli_i18n import lang_option, translate
-from .diagnostics import Diagnostic, has_errors, strictly
+from .diagnostics import Diagnostic, has_errors, shown, strictly
 from .i18n import N_, _, set_language
 from .sources import SourceError, available_years, parse_year_spec
 
@@ -37,7 +37,7 @@ def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
     """GitHub annotations on stdout; else the text form on stderr (for `gitlab`, the job
     log's copy of what the report on stdout says)."""
-    for d in diagnostics:
+    for d in shown(diagnostics):
         line = d.format_github() if fmt == "github" else d.format_text()
         click.echo(line, err=fmt != "github")
 

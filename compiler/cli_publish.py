@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
-from .diagnostics import Diagnostic, Location
+from .diagnostics import Diagnostic, Location, shown
 from .editions import REQUEST, EditionError, YearCheck, check_reason, relative_to_cwd
 from .i18n import N_, _
 
@@ -39,7 +39,7 @@ def _fmt() -> str:
 
 
 def _print(diagnostics: list[Diagnostic], fmt: str) -> None:
-    for d in diagnostics:
+    for d in shown(diagnostics):
         click.echo(d.format_github() if fmt == "github" else d.format_text(), err=fmt != "github")
 
 

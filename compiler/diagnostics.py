@@ -107,3 +107,33 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+SHOWN_PER_FILE = 100
+
+
+def shown(diagnostics: list[Diagnostic], limit: int = SHOWN_PER_FILE) -> list[Diagnostic]:
+    """What a terminal or a CI log prints: at most `limit` problems of each file, then one
+    line saying how many more there are. A file of 200,000 repeated keys would otherwise
+    print 200,000 lines; the first hundred say what is wrong, and the count stays in the
+    summary line."""
+    per_file: dict[str, int] = {}
+    kept: list[Diagnostic] = []
+    for d in diagnostics:
+        count = per_file.get(d.location.file, 0) + 1
+        per_file[d.location.file] = count
+        if count <= limit:
+            kept.append(d)
+    for file, count in per_file.items():
+        if count > limit:
+            kept.append(
+                Diagnostic(
+                    Location(file),
+                    _(
+                        "{count} more problems in this file are not listed; fix the ones "
+                        "above and check again"
+                    ).format(count=count - limit),
+                    severity="error",
+                )
+            )
+    return kept

@@ -218,7 +218,33 @@ def comment_escape(text: str) -> str:
     return _visible(html.escape(str(text), quote=False)).translate(_MD_SPECIAL)
 
 
-def as_markdown(diff: ModelDiff) -> str:
+# A pull request's summary shows at most 1 MiB per step (GitHub) and a note 1,000,000
+# characters (GitLab); several years go into one, so each diff keeps well below.
+MAX_MARKDOWN = 300_000
+
+
+def as_markdown(diff: ModelDiff, limit: int = MAX_MARKDOWN) -> str:
+    lines = _markdown_lines(diff)
+    size, kept = 0, []
+    for line in lines:
+        size += len(line) + 1
+        if size > limit:
+            left = sum(1 for rest in lines[len(kept) :] if rest.startswith(("|", "- ")))
+            kept += [
+                "",
+                _(
+                    "… {count} more lines of changes are not shown here (too long for a "
+                    "summary); run {command} to see them all"
+                ).format(
+                    count=left, command=_code(f"disclosure diff {diff.old_label} {diff.new_label}")
+                ),
+            ]
+            break
+        kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def _markdown_lines(diff: ModelDiff) -> list[str]:
     lines = [
         "### "
         + _("Disclosure diff: {old} → {new}").format(
@@ -263,7 +289,7 @@ def as_markdown(diff: ModelDiff) -> str:
             else:
                 word = _("Changed")
                 lines.append(f"- **{word}** {labelled(label, _md_ops(e))}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _code(label: str) -> str:

@@ -266,6 +266,10 @@ def test_diff_of_the_longest_lists_and_texts_finishes_in_seconds(model_2022):
     counts = result.counts()
     assert counts["moved"] >= 999  # items and rows in reverse order
     assert "其他需要说明的事项" in outputs[0]
+    # the Markdown goes into a pull request's summary: bounded, and says what it left out
+    assert len(outputs[1]) <= 301_000
+    assert outputs[1].rstrip().endswith("to see them all")
+    assert "more lines of changes are not shown here" in outputs[1]
 
 
 @pytest.mark.parametrize(
@@ -277,3 +281,19 @@ def test_the_largest_amount_is_allowed_at_its_documented_maximum(year, amount, r
     result = run("validate", "--data", "data")
     too_large = [line for line in result.stderr.splitlines() if "expected at most" in line]
     assert bool(too_large) == refused, result.stderr
+
+
+def test_a_file_with_thousands_of_problems_lists_the_first_hundred_and_counts_the_rest(year):
+    glossary = year / "glossary.yaml"
+    text = glossary.read_text("utf-8").rstrip("\n") + "\n"
+    glossary.write_text(text + "".join(f"k{i}: 1\nk{i}: 2\n" for i in range(1500)), "utf-8")
+    result = run("validate", "--data", "data")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    located = [line for line in lines if line.startswith("data/2022/glossary.yaml:")]
+    assert len(located) == 101
+    assert located[-1] == (
+        "data/2022/glossary.yaml: error: 2900 more problems in this file are not listed; "
+        "fix the ones above and check again"
+    )
+    assert lines[-1].startswith("2022: 3000 error(s)")  # each key repeated and unknown
