@@ -8,6 +8,8 @@ header, a row or a total is defined once for every format.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -59,8 +61,72 @@ class Table:
         return [c.width or f"{weights[c.format] / total * 100:.1f}%" for c in self.columns]
 
     @property
+    def min_width(self) -> str | None:
+        """The narrowest the web page may make the table, in ems of the table's font: at
+        this width each column, keeping its share of `widths`, holds its widest figure or
+        code on one line and every heading at least two characters a line. A phone's screen
+        is narrower: the table then scrolls sideways in its own box (disclosure.css, screens
+        only; a desktop's wider table and the PDF are laid out as before). None when a
+        width given in the layout is not in percent."""
+        try:
+            shares = [float(w.removesuffix("%")) for w in self.widths]
+        except ValueError:
+            return None
+        whole = sum(shares)
+        if whole <= 0 or any(share <= 0 for share in shares):
+            return None
+        shares = [share / whole for share in shares]
+        placed = [*_placed(self.header), *_placed(tuple(r.cells for r in self.body))]
+        widest = 0.0
+        for first, span, cell in placed:
+            if not cell.text.strip():
+                continue
+            need = _one_line(cell.text) if cell.format in ("money", "code") else _wrapped(cell.text)
+            widest = max(widest, (need + CELL_SPACE) / sum(shares[first : first + span]))
+        return f"{math.ceil(widest * 10) / 10:.1f}em" if widest else None
+
+    @property
     def id(self) -> str:
         return self.spec.id
+
+
+# What a cell needs across, in ems of the table's font (bold, as headings and the 合计 row are,
+# a little wider than Noto Sans CJK's, for fonts of other systems): figures and codes never
+# wrap (white-space: nowrap); a heading or a name wraps between Chinese characters but not
+# inside a run of Latin letters or digits, and holds at least two characters a line.
+CELL_SPACE = 1.0  # the cell's padding (0.35rem a side at 0.8rem) and its borders
+_NARROW_MARKS = ",.:;'|!"
+_UNBROKEN = re.compile(r"[!-~]+")  # a run of ASCII letters, digits and marks
+
+
+def _one_line(text: str) -> float:
+    return sum(
+        0.34 if ch in _NARROW_MARKS else 0.62 if ch.isascii() else 1.0 for ch in text.strip()
+    )
+
+
+def _wrapped(text: str) -> float:
+    return max([2.0, *(_one_line(run) for run in _UNBROKEN.findall(text))])
+
+
+def _placed(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[int, int, Cell]]:
+    """Each cell with the first column it stands in and how many it spans, cells spanning
+    down from the rows above (rowspan) taken into account."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    for r, row in enumerate(rows):
+        column = 0
+        for cell in row:
+            while (r, column) in taken:
+                column += 1
+            placed.append((column, cell.colspan, cell))
+            taken.update(
+                (r + down, column + across)
+                for down in range(cell.rowspan)
+                for across in range(cell.colspan)
+            )
+            column += cell.colspan
+    return placed
 
 
 def header_rows(columns: tuple[ColumnSpec, ...]) -> tuple[tuple[Cell, ...], ...]:

@@ -1,11 +1,14 @@
 """The web edition in a real browser (Debian's headless Chromium, driven by Selenium).
 
-At a desktop width (1280 px) and a phone's (390 px): the page never scrolls sideways (wide
-tables scroll inside their own box), no line with a long number has its characters spread
-apart by justification, every table heading holds at least two characters a line, and
-printing the page gives the PDF's page sizes. Screenshots are saved under pytest's
-temporary folder (the path is printed: `pytest -s` shows it) for a person to look at.
-Each check is also run once against a page broken on purpose, to show it can fail.
+At a desktop width (1280 px) and a phone's (390 px), on three pages (Hebei's 2022 web edition
+from data/, Shanghai's 2024 one from examples/wanli, and the index page of the site that
+`disclosure publish` makes of examples/wanli): the page never scrolls sideways (wide tables
+scroll inside their own box), every figure fits its cell on one line, no line with a long
+number has its characters spread apart by justification, every table heading holds at least
+two characters a line, and printing the page gives the PDF's page sizes. Screenshots are
+saved under pytest's temporary folder (the path is printed: `pytest -s` shows it) for a
+person to look at. Each check is also run once against a page broken on purpose, to show it
+can fail.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import DATA, edit
+from conftest import DATA, ROOT, edit
 
 from compiler import parse_year_spec
 from compiler.build import build_year
@@ -37,6 +41,40 @@ FLAGS = (
     "--disable-background-networking --disable-component-update --disable-sync"
 ).split()
 WIDTHS = {"desktop": (1280, False), "phone": (390, True)}  # px, mobile emulation
+WANLI = ROOT / "examples" / "wanli" / "data"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page the checks run on: the fixture giving its address, how many tables it has at
+    least, which of them a phone scrolls sideways in their box (all that match; none:
+    the page's tables fit a phone), the paragraphs the spreading check measures (those
+    holding a match of `spread`, at least `spread_count` of them), and where to take
+    screenshots."""
+
+    fixture: str
+    tables: int
+    phone_scrolls: str | None
+    spread: str
+    spread_count: int
+    places: dict[str, str]  # a screenshot's name: the element scrolled to the top
+
+
+LONG_NUMBER = r"\d{3,}\.\d{2}"  # 9569.88
+PAGES = {
+    "hebei-2022": Page(
+        "web_2022", 10, "table.procurement", LONG_NUMBER, 5,
+        {"budget": "#budget", "procurement": "#procurement table",
+         "indicators": "#unit-indicators", "assets": "#assets"},
+    ),
+    "wanli-2024": Page(
+        "web_wanli_2024", 9, "table.statutory", LONG_NUMBER, 5,
+        {"overview": "#table-overview", "income": "#table-income",
+         "three-public": "#table-three_public"},
+    ),
+    # A paragraph there holds a year or a file's name (datapackage.json).
+    "index": Page("site_index", 1, None, r"\d{4}|[A-Za-z]{4,}", 3, {"years": "table.index tbody"}),
+}  # fmt: skip
 
 # ---------------------------------------------------------------------------- measurements
 
@@ -66,12 +104,13 @@ for (const th of document.querySelectorAll("table.grid th")) {
 return narrow;
 """
 
-# For every paragraph holding a long number (1234.56): the widest step from one Chinese
-# character to the next on the same line, in units of the font size (1.0 when set solid;
-# justification adds the line's leftover space between characters), and whether it is
-# justified (text-align: justify, unless text-justify: none turns that off).
+# For every paragraph holding a long number (1234.56; the script's argument is the pattern,
+# Page.spread): the widest step from one Chinese character to the next on the same line, in
+# units of the font size (1.0 when set solid; justification adds the line's leftover space
+# between characters), and whether it is justified (text-align: justify, unless
+# text-justify: none turns that off).
 SPREAD = """
-const LONG = /\\d{3,}\\.\\d{2}/, HAN = /[\\u4e00-\\u9fff]/;
+const LONG = new RegExp(arguments[0]), HAN = /[\\u4e00-\\u9fff]/;
 const range = document.createRange(), found = [];
 for (const el of document.querySelectorAll("main p, main li, main dd")) {
   if (!LONG.test(el.textContent)) continue;
@@ -94,6 +133,23 @@ for (const el of document.querySelectorAll("main p, main li, main dd")) {
 return found;
 """
 SOLID = 1.03  # widest step allowed: a character and 3% (sub-pixel rounding stays below)
+
+# Table cells whose content is wider than the cell (it runs into the next column or is cut
+# off), and figures broken over two lines: [what, the cell's text, cell width, content width].
+CRAMPED_CELLS = """
+const range = document.createRange(), found = [];
+for (const cell of document.querySelectorAll("table.grid td, table.grid th")) {
+  const text = cell.textContent.trim();
+  if (cell.scrollWidth > cell.clientWidth + 1)
+    found.push(["overflows", text.slice(0, 30), cell.clientWidth, cell.scrollWidth]);
+  else if (cell.matches("td.num") && text) {
+    range.selectNodeContents(cell);
+    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    if (lines.size > 1) found.push(["wraps", text, cell.clientWidth, lines.size]);
+  }
+}
+return found;
+"""
 
 
 # ---------------------------------------------------------------------------- fixtures
@@ -127,6 +183,35 @@ def web_2022(tmp_path_factory) -> str:
     result = build_year(parse_year_spec("2022", DATA), out, ("html",))
     assert result.ok
     return (out / "2022" / "disclosure.html").as_uri()
+
+
+@pytest.fixture(scope="module")
+def web_wanli_2024(tmp_path_factory) -> str:
+    """Shanghai's 2024 web edition (examples/wanli: a department, its nine statutory tables
+    in 元 with thousands separators), built into a temporary folder; its file:// address."""
+    out = tmp_path_factory.mktemp("wanli")
+    result = build_year(parse_year_spec("2024", WANLI), out, ("html",))
+    assert result.ok
+    return (out / "2024" / "disclosure.html").as_uri()
+
+
+@pytest.fixture(scope="module")
+def site_index(tmp_path_factory) -> str:
+    """The index page of the site `disclosure publish` makes of examples/wanli (2023 and
+    2024, every format and the open data); its file:// address."""
+    from compiler.publish import publish
+
+    out = tmp_path_factory.mktemp("site")
+    result = publish(WANLI, out / "site", editions_dir=out / "published")
+    assert result.ok and result.index is not None
+    return result.index.as_uri()
+
+
+@pytest.fixture
+def page(request) -> tuple[Page, str]:
+    """The page a test is parametrized with (`page` in PAGES), and its address."""
+    checked = PAGES[request.param]
+    return checked, request.getfixturevalue(checked.fixture)
 
 
 @pytest.fixture(scope="module")
@@ -166,40 +251,88 @@ def break_page(driver, css: str) -> None:
 # ---------------------------------------------------------------------------- the checks
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_screenshots(browser, web_2022, shots, width):
-    show(browser, web_2022, width)
-    places = {"top": None, "budget": "#budget", "procurement": "#procurement table",
-              "indicators": "#unit-indicators", "assets": "#assets"}  # fmt: skip
-    for name, selector in places.items():
-        screenshot(browser, shots / f"{width}-{name}.png", selector)
-    screenshot(browser, shots / f"{width}-whole-page.png", full=True)
-    for path in shots.glob(f"{width}-*.png"):
+def pages_and_widths():
+    """Each page at each width, as test parameters: (page, width)."""
+    return pytest.mark.parametrize(
+        ("page", "width"), [(p, w) for p in PAGES for w in WIDTHS], indirect=["page"]
+    )
+
+
+@pages_and_widths()
+def test_screenshots(browser, page, shots, width, request):
+    checked, url = page
+    name = request.node.callspec.params["page"]
+    show(browser, url, width)
+    for place, selector in {"top": None, **checked.places}.items():
+        screenshot(browser, shots / f"{name}-{width}-{place}.png", selector)
+    screenshot(browser, shots / f"{name}-{width}-whole-page.png", full=True)
+    for path in shots.glob(f"{name}-{width}-*.png"):
         assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_the_page_never_scrolls_sideways_and_wide_tables_scroll_in_their_box(
-    browser, web_2022, width
-):
-    show(browser, web_2022, width)
+@pages_and_widths()
+def test_the_page_never_scrolls_sideways_and_wide_tables_scroll_in_their_box(browser, page, width):
+    checked, url = page
+    show(browser, url, width)
     content, window = browser.execute_script(PAGE_OVERFLOW)
     screen = WIDTHS[width][0]
     assert content <= window == screen, f"the page is {content} px wide on a {screen} px screen"
     boxes = browser.execute_script(TABLE_BOXES)
-    assert len(boxes) >= 10
+    assert len(boxes) >= checked.tables
     for name, _, _, overflow, right in boxes:
         assert overflow == "auto", f"{name}: its box does not scroll"
         assert right <= window, f"{name}: its box reaches past the window"
     wide = [name for name, box, table, *_ in boxes if table > box]
-    if width == "phone":
-        assert any("procurement" in name for name in wide), "the procurement table scrolls"
-        box = browser.find_element("css selector", "#procurement .table-scroll")
-        browser.execute_script("arguments[0].scrollLeft = 300;", box)
-        assert browser.execute_script("return arguments[0].scrollLeft;", box) == 300
-        assert browser.execute_script("return window.scrollX;") == 0
-    else:
-        assert wide == [], "at 1280 px every table fits the column"
+    if width == "desktop" or checked.phone_scrolls is None:
+        assert wide == [], f"at {screen} px every table fits the column"
+        return
+    tables = browser.find_elements("css selector", checked.phone_scrolls)
+    assert len(tables) >= 1
+    for table in tables:
+        name = table.get_attribute("class")
+        assert name in wide, f"{name}: a phone shows it squeezed, not scrolling in its box"
+        box = table.find_element("xpath", "..")
+        moved = browser.execute_script(
+            "const box = arguments[0]; box.scrollLeft = box.scrollWidth;"
+            "return [box.scrollLeft, box.scrollWidth - box.clientWidth];",
+            box,
+        )
+        assert moved[0] == moved[1] > 0, f"{name}: its box does not scroll to its end"
+        assert browser.execute_script("return window.scrollX;") == 0, "the page scrolled"
+
+
+@pages_and_widths()
+def test_every_figure_fits_its_cell_on_one_line(browser, page, width):
+    """No cell's content runs into the next column (or is cut off by it), and no figure is
+    broken over two lines: a phone scrolls the table instead."""
+    show(browser, page[1], width)
+    assert browser.execute_script(CRAMPED_CELLS) == []
+
+
+def test_the_cell_check_catches_squeezed_figures(browser, web_wanli_2024):
+    """The Shanghai tables as they were before they had a narrowest width: 523 cells of
+    the 2024 edition overflowed at 390 px, e.g. 156,211,123 (77 px) in a 68 px cell."""
+    show(browser, web_wanli_2024, "phone")
+    break_page(browser, "table.statutory { min-width: 0 !important; }")
+    cramped = browser.execute_script(CRAMPED_CELLS)
+    assert len(cramped) > 100 and {what for what, *_ in cramped} == {"overflows"}
+    break_page(browser, "td.num { white-space: normal !important; word-break: break-all; }")
+    assert "wraps" in {what for what, *_ in browser.execute_script(CRAMPED_CELLS)}
+
+
+def test_the_overflow_check_catches_a_long_name_on_the_index_page(browser, site_index):
+    """On the index page at 390 px, 数据包说明（datapackage.json） in a third of the table
+    pushed the page 3 px wider than the screen until it could break."""
+    show(browser, site_index, "phone")
+    break_page(
+        browser,
+        ".table-scroll { overflow: visible !important; }"
+        "table.index td { overflow-wrap: normal !important; }"
+        "table.index thead th:first-child { width: auto !important; }",
+    )
+    content, _ = browser.execute_script(PAGE_OVERFLOW)
+    assert content > WIDTHS["phone"][0]
+    assert browser.execute_script(CRAMPED_CELLS) != []
 
 
 def test_the_overflow_check_catches_a_table_that_widens_the_page(browser, web_2022):
@@ -209,11 +342,12 @@ def test_the_overflow_check_catches_a_table_that_widens_the_page(browser, web_20
     assert content > WIDTHS["phone"][0]
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_no_line_with_a_long_number_is_spread_apart(browser, web_2022, width):
-    show(browser, web_2022, width)
-    found = browser.execute_script(SPREAD)
-    assert len(found) >= 5, "paragraphs with figures like 9569.88 were measured"
+@pages_and_widths()
+def test_no_line_with_a_long_number_is_spread_apart(browser, page, width):
+    checked, url = page
+    show(browser, url, width)
+    found = browser.execute_script(SPREAD, checked.spread)
+    assert len(found) >= checked.spread_count, f"paragraphs matching {checked.spread} measured"
     spread = [(round(w, 2), text) for w, justified, text in found if w > SOLID or justified]
     assert spread == [], f"characters spread apart (widest step, in characters): {spread}"
 
@@ -221,18 +355,21 @@ def test_no_line_with_a_long_number_is_spread_apart(browser, web_2022, width):
 def test_the_spreading_check_catches_justified_text_on_a_phone(browser, web_2022):
     show(browser, web_2022, "phone")
     break_page(browser, "html { text-justify: auto !important; }")
-    widest = max(w for w, _, _ in browser.execute_script(SPREAD))
+    widest = max(w for w, _, _ in browser.execute_script(SPREAD, LONG_NUMBER))
     assert widest > 1.15, f"justified 2022 text at 390 px spreads to {widest:.2f} characters"
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_table_headings_hold_two_characters_a_line(browser, web_2022, width):
-    show(browser, web_2022, width)
+@pages_and_widths()
+def test_table_headings_hold_two_characters_a_line(browser, page, width):
+    show(browser, page[1], width)
     assert browser.execute_script(NARROW_HEADINGS) == []
 
 
-def test_the_headings_check_catches_squeezed_tables(browser, web_2022):
-    show(browser, web_2022, "phone")
+@pytest.mark.parametrize("fixture", ["web_2022", "web_wanli_2024"])
+def test_the_headings_check_catches_squeezed_tables(browser, fixture, request):
+    """At 390 px the Shanghai 类/款/项 headings were 4 to 10 px wide (17 of them) before
+    the statutory tables had a narrowest width."""
+    show(browser, request.getfixturevalue(fixture), "phone")
     break_page(browser, "table.grid { min-width: 0 !important; }")
     assert len(browser.execute_script(NARROW_HEADINGS)) > 5
 
