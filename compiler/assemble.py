@@ -726,6 +726,7 @@ def _assets(r: _Reader | None, year: int, rollup) -> Assets | None:
         categories=tuple(asset_category(c) for c in d["categories"]),
         as_of=as_of(d, year),
         planned=tuple(asset_category(c) for c in d.get("planned", ())),
+        src=r.origin(),
     )
 
 

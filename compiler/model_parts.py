@@ -247,6 +247,7 @@ class Assets:
     categories: tuple[AssetCategory, ...]
     as_of: date
     planned: tuple[AssetCategory, ...] = ()
+    src: Origin | None = src_field()
 
     @derived
     def total(self) -> Decimal:

@@ -35,7 +35,12 @@ def publish_naming(model: Disclosure, fmt: str) -> str:
     what = model.layout.options.get("file_title", "{year}年单位预算信息公开").format(
         year=model.year
     )
-    return f"{model.year}/{code}{unit.full_name}_{what}.{fmt}"
+    return f"{model.year}/{code}{unit.full_name.translate(_FILE_SAFE)}_{what}.{fmt}"
+
+
+# Characters Windows forbids in a file name, as their full-width forms: a unit named
+# 某局（试点：一） still gives files every clerk's computer can check out and open.
+_FILE_SAFE = str.maketrans('\\/:*?"<>|', "＼／：＊？＂＜＞｜")
 
 
 @dataclass

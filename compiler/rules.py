@@ -219,6 +219,47 @@ def organisation_counts_add_up(m: Disclosure) -> list[Diagnostic]:
     ]
 
 
+def of_which_within_its_category(m: Disclosure) -> list[Diagnostic]:
+    """其中 is part of its category: 办公用房 worth more than all 房屋 is a slip."""
+    a = m.assets
+    if a is None or a.src is None:
+        return []
+    problems: list[Diagnostic] = []
+
+    def visit(categories, path: tuple) -> None:
+        for i, category in enumerate(categories):
+            here = (*path, i)
+            for j, part in enumerate(category.of_which):
+                if None not in (part.value, category.value) and part.value > category.value:
+                    problems.append(
+                        Diagnostic(
+                            a.src.at(*here, "of_which", j, "value"),
+                            _(
+                                "{part} ({part_value} 万元) is listed under 其中 of {name}, but "
+                                "is worth more than all of {name} ({value} 万元)"
+                            ).format(
+                                part=part.name,
+                                part_value=money(part.value),
+                                name=category.name,
+                                value=money(category.value),
+                            ),
+                            field=_path_text((*here, "of_which", j, "value")),
+                        )
+                    )
+            visit(category.parts, (*here, "parts"))
+            visit(category.of_which, (*here, "of_which"))
+
+    for key in ("categories", "planned"):
+        visit(getattr(a, key, ()) or (), (key,))
+    return problems
+
+
+def _path_text(path: tuple) -> str:
+    from .loader import dotted
+
+    return dotted(path)
+
+
 def _unit_file(m: Disclosure) -> str:
     return next(
         (line.src.file.rsplit("/", 1)[0] + "/unit.yaml" for line in _all_lines(m) if line.src),
@@ -241,6 +282,7 @@ RULES: tuple[Rule, ...] = (
     unique_names,
     procurement_projects_have_tables,
     organisation_counts_add_up,
+    of_which_within_its_category,
     *rules_lines.RULES,
     *plausibility.RULES,
 )

@@ -297,3 +297,12 @@ def test_a_file_with_thousands_of_problems_lists_the_first_hundred_and_counts_th
         "fix the ones above and check again"
     )
     assert lines[-1].startswith("2022: 3000 error(s)")  # each key repeated and unknown
+
+
+def test_a_unit_name_with_characters_windows_forbids_still_makes_a_file_name(model_2022):
+    """Published files are checked out on clerks' Windows machines: \\ / : * ? " < > | are
+    written in their full-width forms."""
+    unit = dataclasses.replace(model_2022.unit, name='示范局:试点*一?"<>|')
+    name = publish_naming(dataclasses.replace(model_2022, unit=unit), "pdf").split("/", 1)[1]
+    assert not set(name) & set('\\/:*?"<>|'), name
+    assert "示范局：试点＊一？＂＜＞｜" in name

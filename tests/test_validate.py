@@ -689,3 +689,21 @@ def test_unknown_git_revision(cli):
     assert result.exit_code == 2
     assert "unknown git revision 'no-such-revision-xyz'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("value", "refused"), [("1597.27", True), ("1597.26", False)])
+def test_a_part_under_其中_worth_more_than_its_category_is_an_error(year, validate, value, refused):
+    assets = year / "assets.yaml"
+    edit(assets, "      - name: 办公用房\n        unit: 平方米\n",
+         f"      - name: 办公用房\n        unit: 平方米\n        value: {value}\n")  # fmt: skip
+    result = validate()
+    found = lines_starting(result.stderr, shown(assets))
+    if refused:
+        assert_failed(result)
+        assert found == [
+            f"{where(assets, 'value: ' + value, value)}: error: categories[0].of_which[0].value: "
+            f"办公用房 ({value} 万元) is listed under 其中 of 房屋, but is worth more than all of "
+            "房屋 (1597.26 万元)"
+        ]
+    else:
+        assert found == []
