@@ -32,9 +32,7 @@ def publish_naming(model: Disclosure, fmt: str) -> str:
     (where it has one) and name, and the layout's name for the document."""
     unit = model.unit
     code = f"{unit.code}_" if unit.code else ""
-    what = model.layout.options.get("file_title", "{year}年单位预算信息公开").format(
-        year=model.year
-    )
+    what = model.layout.file_title_for(model.year)
     return f"{model.year}/{code}{unit.full_name}_{what}.{fmt}"
 
 
