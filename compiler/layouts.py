@@ -338,7 +338,7 @@ def _check_texts(document: Document) -> list[Diagnostic]:
         for j, column in enumerate(table.get("columns") or ()):
             for k, text in enumerate(column.get("header") or ()):
                 checks.append((("tables", i, "columns", j, "header", k), text, TEXT))
-    problems = []
+    problems = _check_tables(document)
     for path, text, allowed in checks:
         try:
             placeholders.names(text, allowed)
@@ -374,6 +374,45 @@ def _check_texts(document: Document) -> list[Diagnostic]:
             expressions(section.get("subsections"), (*path, i, "subsections"))
 
     expressions(data.get("sections"), ("sections",))
+    return problems
+
+
+def _check_tables(document: Document) -> list[Diagnostic]:
+    """Each column's field and each income row's figure is one the tables know."""
+    from .tables import INCOME_FIGURES, known_fields
+
+    problems = []
+    for i, table in enumerate(document.data.get("tables") or ()):
+        fields = known_fields(table.get("rows", ""))
+        for j, column in enumerate(table.get("columns") or ()):
+            if column.get("field") not in fields:
+                path = ("tables", i, "columns", j, "field")
+                message = _("{field} is not a field of a table of {rows} rows: {fields}")
+                problems.append(
+                    Diagnostic(
+                        document.locate(path),
+                        message.format(
+                            field=column.get("field"),
+                            rows=table.get("rows"),
+                            fields=_(", ").join(sorted(fields)),
+                        ),
+                        field=_dotted(path),
+                    )
+                )
+        for j, row in enumerate(table.get("income") or ()):
+            if row.get("figure") not in INCOME_FIGURES:
+                path = ("tables", i, "income", j, "figure")
+                message = _("{figure} is not an income figure: {figures}")
+                problems.append(
+                    Diagnostic(
+                        document.locate(path),
+                        message.format(
+                            figure=row.get("figure"),
+                            figures=_(", ").join(sorted(INCOME_FIGURES)),
+                        ),
+                        field=_dotted(path),
+                    )
+                )
     return problems
 
 
@@ -450,6 +489,20 @@ def _assemble_layout(name: str, project: ProjectLayouts | None) -> Layout:
                         path = ("sections", i) + (("subsections", j - 1) if j else ()) + ("tables",)
                         raise ProjectLayoutError([_at(where, path, message)])
                     raise LayoutError(message)
+    problems = []
+    section_ids = {s.id for top in sections for s in (top, *top.subsections)}
+    for key, allowed in (("statutory_tables", set(tables)), ("workbook", {*tables, *section_ids})):
+        if key in origin and origin[key].in_project:
+            for i, item in enumerate(merged[key]):
+                if item not in allowed:
+                    message = (
+                        _("{item} is not a table of this layout: {known}")
+                        if key == "statutory_tables"
+                        else _("{item} is neither a table nor a section of this layout: {known}")
+                    ).format(item=item, known=_(", ").join(sorted(allowed)))
+                    problems.append(_at(origin[key], (key, i), message))
+    if problems:
+        raise ProjectLayoutError(problems)
     project_dirs = tuple(link.folder for link in chain if link.in_project)
     conditions = {}
     if origin["sections"].in_project:

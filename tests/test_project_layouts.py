@@ -265,6 +265,8 @@ GLOSSARY = "html/sections/glossary.html.j2"
         ("{{ m.layout.options.update({'self_name': 'x'}) }}", 2, "attribute 'update' of 'dict'"),
         ("{{ m.layout.project.read }}", 2, "attribute 'read' of 'ProjectLayouts'"),
         ("{{ range(10**9) | list }}", 2, "Range too big"),
+        # Any other error while rendering: located too, never an internal error.
+        ("{{ 'abc' | money }}", 2, "cannot render the layout: InvalidOperation"),
     ],
 )
 def test_a_project_template_cannot_run_code_or_read_files(tmp_path, cli, template, line, says):
@@ -413,6 +415,37 @@ def test_document_and_file_titles_take_the_year_only(tmp_path):
             "x/layout.yaml:3:",
             "template",
         ),
+        (
+            {"x": "extends: hebei-unit\nsections:\n  - {id: a, heading: b, files: [budgt]}\n"},
+            "x/layout.yaml:3:",
+            "expected one of unit",
+        ),
+        (
+            {
+                "x": "extends: hebei-unit\ntables:\n  - {id: income, title: t, rows: function, "
+                "columns: [{header: [a], field: nope}]}\n"
+            },
+            "x/layout.yaml:3:",
+            "nope is not a field of a table of function rows",
+        ),
+        (
+            {
+                "x": "extends: hebei-unit\ntables:\n  - {id: overview, title: t, rows: overview, "
+                "income: [{label: a, figure: nope}], columns: [{header: [a], field: income_label}]}\n"
+            },
+            "x/layout.yaml:3:",
+            "nope is not an income figure",
+        ),
+        (
+            {"x": "extends: hebei-unit\nstatutory_tables: [overview, nope]\n"},
+            "x/layout.yaml:2:",
+            "nope is not a table of this layout",
+        ),
+        (
+            {"x": "extends: hebei-unit\nworkbook: [overview, nope]\n"},
+            "x/layout.yaml:2:",
+            "nope is neither a table nor a section of this layout",
+        ),
     ],
 )
 def test_a_broken_project_layout_is_a_located_error(tmp_path, cli, files, where, says):
@@ -447,6 +480,18 @@ def test_a_condition_that_cannot_be_evaluated_is_an_error_at_its_line(tmp_path, 
     (row,) = [r for r in result.output.splitlines() if r.startswith(where)]
     assert "cannot evaluate 'm.procurement.no_such_figure'" in row
     assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize("name", available_layouts())
+def test_the_fields_a_project_layout_may_name_are_those_the_tools_layouts_use(name):
+    """The check of a project's tables (tables.known_fields) knows every field and figure
+    the tool's own layouts show."""
+    from compiler.tables import INCOME_FIGURES, known_fields
+
+    layout = load_layout(name)
+    for table in layout.tables.values():
+        assert {c.field for c in table.columns} <= known_fields(table.rows), table.id
+        assert {figure for _label, figure in table.income} <= INCOME_FIGURES, table.id
 
 
 def test_an_unknown_layout_names_the_projects_too(tmp_path):

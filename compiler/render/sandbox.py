@@ -259,12 +259,19 @@ def _not_found(name) -> str:
 
 
 def template_problem(error: Exception, layouts: list[Layout]) -> Diagnostic | None:
-    """A rendering error of a project's layout, at its template's line (Jinja puts
-    template lines into the traceback), or None if it is not one (a bug of the tool,
-    raised again by the caller)."""
-    from ..layouts import ConditionError, LayoutError
+    """An error while rendering with a project's layout, at its template's line (Jinja puts
+    template lines into the traceback), else at its manifest: a project's layout may be
+    wrong in ways only rendering shows, and that is never a traceback. None for trouble
+    outside the layout (no CJK font, an unwritable disk, a bad setting), which the caller
+    raises again."""
+    from ..errors import BuildSettingError, FontError
+    from ..layouts import ConditionError
     from .environment import MissingValue
 
+    if isinstance(error, (FontError, BuildSettingError)) or (
+        isinstance(error, OSError) and not isinstance(error, (UnsafeFile, TemplateError))
+    ):  # (Jinja's TemplateNotFound is an OSError too)
+        return None
     if isinstance(error, ConditionError) and error.location is not None:
         return Diagnostic(error.location, str(error), field="empty_if")
     projects = [layout.project for layout in layouts if layout.project is not None]
@@ -275,9 +282,6 @@ def template_problem(error: Exception, layouts: list[Layout]) -> Diagnostic | No
             if frame.filename.endswith(".j2"):
                 file, line = frame.filename, frame.lineno or 0
                 break
-    in_project = file is not None and any(p.holds(file) for p in projects)
-    if not (in_project or isinstance(error, (TemplateError, MissingValue, LayoutError))):
-        return None
     shown = _shown(file, projects) if file else (layouts[0].manifest or layouts[0].name)
     if isinstance(error, SecurityError):
         message = _("not allowed in a layout's template: {error}").format(error=error)
@@ -285,7 +289,7 @@ def template_problem(error: Exception, layouts: list[Layout]) -> Diagnostic | No
         message = _not_found(error.name)
     elif isinstance(error, TemplateSyntaxError):
         message = _syntax(error)
-    elif isinstance(error, (TemplateError, MissingValue, LayoutError)):
+    elif isinstance(error, (TemplateError, MissingValue)):
         message = _("cannot render the layout: {error}").format(error=error)
     else:
         message = _("cannot render the layout: {error}").format(
