@@ -141,6 +141,11 @@ class Layout:
     manifest: str = ""  # a project's layout: its layout.yaml as messages name it
     # Where a project's manifest writes each section's empty_if: section id → location.
     conditions: dict[str, Location] = field(default_factory=dict, hash=False, compare=False)
+    # The sections a project's manifest lists, with where (their template's templates are
+    # checked when the layout is read).
+    section_origins: dict[SectionSpec, Location] = field(
+        default_factory=dict, hash=False, compare=False
+    )
 
     @property
     def sandboxed(self) -> bool:
@@ -505,13 +510,17 @@ def _assemble_layout(name: str, project: ProjectLayouts | None) -> Layout:
         raise ProjectLayoutError(problems)
     project_dirs = tuple(link.folder for link in chain if link.in_project)
     conditions = {}
+    section_origins = {}
     if origin["sections"].in_project:
         document = origin["sections"].document
         for i, raw in enumerate(merged["sections"]):
+            specs = (sections[i], *sections[i].subsections)
             for j, sub in enumerate((raw, *raw.get("subsections", ()))):
-                where = ("sections", i) + (("subsections", j - 1) if j else ()) + ("empty_if",)
+                at = ("sections", i) + (("subsections", j - 1) if j else ())
                 if "empty_if" in sub:
-                    conditions[sub["id"]] = document.locate(where)
+                    conditions[sub["id"]] = document.locate((*at, "empty_if"))
+                key = "template" if "template" in sub else "id"
+                section_origins[specs[j]] = document.locate((*at, key))
     layout = Layout(
         name=name,
         description=merged.get("description", name),
@@ -531,6 +540,7 @@ def _assemble_layout(name: str, project: ProjectLayouts | None) -> Layout:
         project=project if project_dirs else None,
         manifest=project.shown(first.folder / MANIFEST) if first.in_project else "",
         conditions=conditions,
+        section_origins=section_origins,
     )
     if project_dirs:
         from .render.sandbox import check_templates  # Jinja, only for a project's layouts

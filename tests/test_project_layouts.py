@@ -388,6 +388,12 @@ def test_document_and_file_titles_take_the_year_only(tmp_path):
 # --- a broken project layout: located, exit 1, never a traceback -------------------------
 
 
+def _sections_with(**changes: dict) -> str:
+    """A manifest extending hebei-unit with its sections, some of them changed."""
+    sections = [dict(s, **changes.get(s["id"], {})) for s in HEBEI["sections"]]
+    return yaml.safe_dump({"extends": "hebei-unit", "sections": sections}, allow_unicode=True)
+
+
 @pytest.mark.parametrize(
     "files, where, says",
     [
@@ -435,6 +441,11 @@ def test_document_and_file_titles_take_the_year_only(tmp_path):
             },
             "x/layout.yaml:3:",
             "nope is not an income figure",
+        ),
+        (
+            {"x": _sections_with(glossary={"template": "nope"})},
+            "x/layout.yaml:",
+            "section glossary has no template html/sections/nope.html.j2",
         ),
         (
             {"x": "extends: hebei-unit\nstatutory_tables: [overview, nope]\n"},

@@ -166,6 +166,19 @@ def check_templates(layout: Layout) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     project = layout.project
     envs = {kind: environment(kind, layout) for kind in ("html", "md")}
+    for section, where in layout.section_origins.items():
+        for kind, env in envs.items():
+            name = f"{kind}/sections/{section.template}.{kind}.j2"
+            try:
+                env.loader.get_source(env, name)
+            except TemplateNotFound:
+                message = _(
+                    "section {section} has no template {name} in this layout or the layouts "
+                    "it extends: add one to the layout's folder"
+                ).format(section=section.id, name=name)
+                problems.append(Diagnostic(where, message))
+            except TemplateError:
+                pass  # a link or special file: reported below, at the file
     for folder in layout.project_dirs:
         loader = ProjectLoader(folder, project)
         for name in loader.list_templates():
