@@ -129,7 +129,31 @@ def render_document(
     epoch: Epoch = FROM_ENVIRONMENT,
     correction: Correction | None = None,
 ) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
-    """One document in the requested formats: format → bytes."""
+    """One document in the requested formats: format → bytes. A project's layout that
+    fails to render (the sandbox refused something, a template raised) is a problem at its
+    template's line, and nothing of the document is rendered."""
+    layouts = [m.layout for m in (model, *model.units) if m.layout.sandboxed]
+    if not layouts:
+        return _render_document(model, documents, formats, workbook_optional, epoch, correction)
+    try:
+        return _render_document(model, documents, formats, workbook_optional, epoch, correction)
+    except Exception as e:
+        from .render.sandbox import template_problem
+
+        problem = template_problem(e, layouts)
+        if problem is None:
+            raise
+        return {}, [problem], []
+
+
+def _render_document(
+    model: Disclosure,
+    documents: dict,
+    formats: tuple[str, ...],
+    workbook_optional: bool,
+    epoch: Epoch,
+    correction: Correction | None,
+) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
     from .render.html import render_html
     from .render.markdown import render_markdown
 

@@ -2,10 +2,11 @@
 
 Beside a year's outputs, `.build-record.json` holds the fingerprint of everything that
 shaped them — the year's data files and the previous year's (its figures are this year's
-baseline), the tool itself (its code, templates, layouts, schemas and catalogue), the fonts
-the PDF embedded, the formats asked for and SOURCE_DATE_EPOCH — and the sha256 of each
-output. A build whose fingerprint matches and whose outputs are all there, unedited, is
-skipped. This module imports nothing heavy: the check must take a blink.
+baseline), the project's own layouts (layouts/ beside the data folder), the tool itself
+(its code, templates, layouts, schemas and catalogue), the fonts the PDF embedded, the
+formats asked for and SOURCE_DATE_EPOCH — and the sha256 of each output. A build whose
+fingerprint matches and whose outputs are all there, unedited, is skipped. This module
+imports nothing heavy: the check must take a blink.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from functools import cache
 from pathlib import Path
 
 from .paths import ASSET_ROOT, CATALOGUE_DIR, SCHEMAS_DIR, TEMPLATES_DIR
+from .projectlayouts import FOLDER as LAYOUTS_FOLDER
+from .projectlayouts import fingerprint_files
 from .sources import WorkingTreeYear
 
 RECORD = ".build-record.json"
@@ -68,11 +71,20 @@ def _font_stamps(fonts: list[str]) -> dict[str, str]:
     return stamps
 
 
+def _project_layouts(source: WorkingTreeYear) -> dict[str, str]:
+    """The project's own layouts (layouts/ beside the data folder), every file by content:
+    a saved layout, template or stylesheet there changes the fingerprint as a tool's
+    template does."""
+    folder = Path(os.path.abspath(source.data_dir)).parent / LAYOUTS_FOLDER
+    return fingerprint_files(folder)
+
+
 def fingerprint(source: WorkingTreeYear, formats: tuple[str, ...], naming: str) -> dict:
     return {
         "version": VERSION,
         "tool": tool_fingerprint(),
         "data": {**_year_files(source), **_year_files(source.previous())},
+        "layouts": _project_layouts(source),
         "formats": sorted(formats),
         "naming": naming,
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),

@@ -293,7 +293,7 @@ def _explain(checked: YearCheck, data_dir: Path, editions_dir: Path) -> None:
                 "keeps serving the recorded ones; a published year changes only by a "
                 "correction: if the change is meant to reach it, run `disclosure correct {year} "
                 '--reason "…"` and commit {request} with it; otherwise undo the change (to '
-                "{folder}/, the templates or the tool version)"
+                "{folder}/, the project's layouts/, the templates or the tool version)"
             ).format(
                 year=year,
                 count=_count(checked),

@@ -7,7 +7,8 @@ publish --check, build and publish (neither the tool's tests nor Java); a GitHub
 starts a year from the web (new-year on a branch, then a pull request); the tool's JSON
 Schemas in schemas/ (the data files' modelines name ../../schemas/<kind>.schema.json, which
 editors read); and data/ (empty, or the years of an existing data folder with their
-modelines set for the new place).
+modelines set for the new place, and the layouts/ of that folder's project, if it has one:
+the unit's own layouts, see layouts.py).
 
 `schemas` keeps schemas/ equal to the installed tool's: written by `disclosure schemas`,
 compared by `disclosure schemas --check` in CI, so editors hint what the pinned tool checks.
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from .i18n import _
 from .paths import SCHEMAS_DIR, TEMPLATES_DIR, kind_of
+from .projectlayouts import FOLDER as LAYOUTS_FOLDER
 from .sources import available_years
 
 TEMPLATE = TEMPLATES_DIR / "data-repo"
@@ -98,6 +100,8 @@ def init(target: Path, requirement: str, data: Path | None = None) -> Created:
     files.update(schema_files(target / "schemas"))
     for year in years:
         files.update(_copied_year(data / str(year), target / "data" / str(year)))
+    if data is not None:  # the project's own layouts, which its years may name
+        files.update(_copied_layouts(data.parent / LAYOUTS_FOLDER, target / LAYOUTS_FOLDER))
     if not years:
         files[target / "data" / ".gitkeep"] = b""
     from .output import write_all
@@ -118,6 +122,30 @@ def stale_schemas(folder: Path) -> list[str]:
         for path, data in schema_files(folder).items()
         if not path.is_file() or path.read_bytes() != data
     ]
+
+
+def _copied_layouts(source: Path, target: Path) -> dict[Path, bytes]:
+    """The layouts/ of the project the data comes from (none if it has no such folder)."""
+    if source.is_symlink():
+        raise DataRepoError(
+            _("{path} is a symbolic link; a project's layouts are plain files").format(path=source)
+        )
+    if not source.is_dir():
+        return {}
+    files = {}
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source).as_posix()
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue
+        if path.is_symlink():
+            raise DataRepoError(
+                _("{path} is a symbolic link; a project's layouts are plain files").format(
+                    path=path
+                )
+            )
+        if path.is_file():
+            files[target / rel] = path.read_bytes()
+    return files
 
 
 def _copied_year(source: Path, target: Path) -> dict[Path, bytes]:

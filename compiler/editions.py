@@ -36,6 +36,7 @@ from .diagnostics import strictly
 from .i18n import _
 from .model import Disclosure
 from .pipeline import compile_year
+from .projectlayouts import FOLDER as LAYOUTS_FOLDER
 from .render.notice import Correction
 from .sources import WorkingTreeYear
 
@@ -386,9 +387,7 @@ def build(
 
 
 def _document(model: Disclosure, paths: dict[str, str]) -> Document:
-    title = model.layout.options.get("file_title", "{year}年单位预算信息公开").format(
-        year=model.year
-    )
+    title = model.layout.file_title_for(model.year)
     links = tuple(Link(FORMAT_LABELS[f], paths[f]) for f in FORMAT_LABELS if f in paths)
     return Document(model.unit.full_name, title, links)
 
@@ -443,8 +442,8 @@ def publication_date(epoch: int | None) -> date:
 
 
 def revision_of(data_dir: Path, year: int) -> tuple[str | None, bool]:
-    """The git commit the data is at, and whether the year's folder differs from it (None,
-    False outside a git repository)."""
+    """The git commit the data is at, and whether the year's folder or the project's
+    layouts/ differ from it (None, False outside a git repository)."""
     folder = data_dir / str(year)
 
     def git(*args: str) -> str | None:
@@ -460,6 +459,11 @@ def revision_of(data_dir: Path, year: int) -> tuple[str | None, bool]:
     if not commit:
         return None, False
     status = git("status", "--porcelain", "--untracked-files=all", "--", ".")
+    layouts = Path(os.path.abspath(data_dir)).parent / LAYOUTS_FOLDER
+    if os.path.lexists(layouts):  # the project's own layouts shaped the files too
+        status = (status or "") + (
+            git("status", "--porcelain", "--untracked-files=all", "--", str(layouts)) or ""
+        )
     return commit, bool(status)
 
 

@@ -75,8 +75,12 @@ def build_pdfs(results: list[YearResult]) -> tuple[list[bytes], list[Diagnostic]
 
 
 def _inputs(result: YearResult) -> tuple:
-    """What a PDF is made of: the year and its files' bytes (the templates are the same)."""
-    return (result.source.year, tuple((n, d.raw) for n, d in sorted(result.documents.items())))
+    """What a PDF is made of: the year, its files' bytes and the folders of its layouts (the
+    tool's are the same on both sides; a project's layouts at a git revision are read from a
+    folder of their own, so a layout change is never taken for the same PDF)."""
+    layouts = tuple(m.layout.template_dirs for m in (result.model, *result.model.units))
+    files = tuple((n, d.raw) for n, d in sorted(result.documents.items()))
+    return (result.source.year, files, layouts)
 
 
 def _build_pdf(result: YearResult) -> tuple[bytes, list[Diagnostic]]:

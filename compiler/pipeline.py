@@ -18,7 +18,7 @@ from .characters import visible
 from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
 from .fieldnames import name_fields
 from .i18n import _
-from .layouts import Layout, LayoutError, load_layout
+from .layouts import ConditionError, Layout, LayoutError, ProjectLayoutError, load_layout
 from .loader import Document, load_bytes
 from .model import Disclosure
 from .paths import (
@@ -185,8 +185,9 @@ def _group(docs: dict[str, Document]) -> dict[str, dict[str, Document]]:
     return groups
 
 
-def _layout_of(docs: dict[str, Document], source: YearSource, slug: str):
-    """The layout the unit.yaml of a group names, or a diagnostic."""
+def _layout_of(docs: dict[str, Document], source: YearSource, slug: str, project=None):
+    """The layout the unit.yaml of a group names (the project's own, `project`, first), or
+    a diagnostic."""
     prefix = f"{UNITS_DIR}/{slug}/" if slug else ""
     unit = docs.get(UNIT_FILE)
     if unit is None:
@@ -204,7 +205,18 @@ def _layout_of(docs: dict[str, Document], source: YearSource, slug: str):
     if not isinstance(name, str):
         return None, []  # the schema reports a missing or malformed layout
     try:
-        return load_layout(name), []
+        return load_layout(name, project), []
+    except ProjectLayoutError as e:  # the project's layout is broken: where, in its files
+        return None, [
+            Diagnostic(
+                unit.locate(("layout",)),
+                _("the layout {layout} cannot be used: {count} problem(s) in its files").format(
+                    layout=name, count=sum(1 for d in e.diagnostics if d.is_error)
+                ),
+                field="layout",
+            ),
+            *e.diagnostics,
+        ]
     except LayoutError as e:
         return None, [Diagnostic(unit.locate(("layout",)), str(e), field="layout")]
 
@@ -330,8 +342,9 @@ def compile_year(
     result.documents, problems = read_documents(source, cache)
     groups = _group(result.documents)
     layouts: dict[str, Layout] = {}
+    project = source.project_layouts()  # the layouts/ beside the data folder, if any
     for slug in sorted(groups, key=lambda s: (s != "", s)):
-        layout, found = _layout_of(groups[slug], source, slug)
+        layout, found = _layout_of(groups[slug], source, slug, project)
         problems += found
         if layout is not None:
             layouts[slug] = layout
@@ -361,11 +374,16 @@ def compile_year(
             previous, found = _previous_model(source, memo, cache)
             problems += found
         model = _assemble_all(source, groups, layouts, previous, problems)
-        problems += prose.check_all(model)
-        for member in (*model.units, model):
-            prev_member = _member(previous, member.slug)
-            problems += rules.check(member, prev_member, source.previous().where)
-            problems += completeness.check(member, groups[member.slug])
+        try:
+            problems += prose.check_all(model)
+            for member in (*model.units, model):
+                prev_member = _member(previous, member.slug)
+                problems += rules.check(member, prev_member, source.previous().where)
+                problems += completeness.check(member, groups[member.slug])
+        except ConditionError as e:  # a project layout's empty_if: at its line
+            if e.location is None:
+                raise
+            problems.append(Diagnostic(e.location, str(e), field="empty_if"))
         result.model = model
     kinds = {doc.file: kind_of(split_unit(rel)[1]) for rel, doc in result.documents.items()}
     result.diagnostics = name_fields(sorted_diagnostics(problems), result.documents, kinds)

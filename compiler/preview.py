@@ -23,6 +23,7 @@ from .doccache import DocumentCache
 from .i18n import _
 from .paths import TEMPLATES_DIR
 from .pipeline import YearResult, compile_year
+from .projectlayouts import ProjectLayouts
 from .serve_pages import error_page, with_live_bar
 from .sources import SourceError, WorkingTreeYear
 
@@ -72,7 +73,7 @@ class Preview:
             changed = list(changed)
             for path in changed:
                 self.cache.forget(path)
-            _refresh_templates(changed)
+            _refresh_templates(changed, self.source.project_layouts())
             started = time.perf_counter()
             snapshot = self._build(f"{self._boot}-{self._generation + 1}", started)
             with self._changed:
@@ -94,10 +95,12 @@ class Preview:
             if not result.ok:
                 return failed(result.diagnostics)
             documents = published_documents(result.model)
-            html = {
-                m.slug: render_document(m, result.documents, ("html",))[0]["html"]
-                for m in documents
-            }
+            html = {}
+            for m in documents:
+                rendered, problems, _fonts = render_document(m, result.documents, ("html",))
+                if has_errors(problems):  # a project's layout that does not render
+                    return failed(problems)
+                html[m.slug] = rendered["html"]
         except SourceError as e:  # the year's folder was removed or renamed
             return failed([Diagnostic(Location(self.source.display_path("").rstrip("/")), str(e))])
         except Exception as e:  # a template being edited: show where, keep serving
@@ -154,20 +157,28 @@ def _problems_page(label: str, diagnostics: list[Diagnostic], token: str | None)
     return error_page(title, diagnostics, token).encode("utf-8")
 
 
-def _refresh_templates(changed: list[Path]) -> None:
+def _refresh_templates(changed: list[Path], project: ProjectLayouts | None = None) -> None:
     """Jinja checks a template's time stamp, which can miss two saves in one clock tick, and
     stylesheets and layout manifests are read once per process: after a template or
     stylesheet was saved, drop the compiled templates and stylesheets; after a layout's
-    manifest, the layouts too (only then: reading them again costs more than a rebuild)."""
+    manifest, the layouts too (only then: reading them again costs more than a rebuild).
+    Any file of the project's own layouts drops both: its templates are checked when its
+    layout is read."""
+    own = [p for p in changed if project is not None and _inside(p, project.folder)]
     templates = [p for p in changed if p.suffix in (".j2", ".css") or TEMPLATES_DIR in p.parents]
-    if not templates:
+    if not templates and not own:
         return
     from .layouts import forget_layouts
     from .render.environment import forget_templates
 
     forget_templates()
-    if any(p.suffix in (".yaml", ".yml") for p in templates):
+    if own or any(p.suffix in (".yaml", ".yml") for p in templates):
         forget_layouts()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path, folder = Path(os.path.abspath(path)), Path(os.path.abspath(folder))
+    return path == folder or folder in path.parents
 
 
 def render_problem(error: Exception) -> Diagnostic:

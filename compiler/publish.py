@@ -32,14 +32,14 @@ def publish_naming(model: Disclosure, fmt: str) -> str:
     (where it has one) and name, and the layout's name for the document."""
     unit = model.unit
     code = f"{unit.code}_" if unit.code else ""
-    what = model.layout.options.get("file_title", "{year}年单位预算信息公开").format(
-        year=model.year
-    )
-    return f"{model.year}/{code}{unit.full_name.translate(_FILE_SAFE)}_{what}.{fmt}"
+    what = model.layout.file_title_for(model.year)
+    name = f"{code}{unit.full_name}_{what}".translate(_FILE_SAFE)
+    return f"{model.year}/{name}.{fmt}"
 
 
 # Characters Windows forbids in a file name, as their full-width forms: a unit named
-# 某局（试点：一） still gives files every clerk's computer can check out and open.
+# 某局（试点：一） (or a project layout's file_title) still gives files every clerk's
+# computer can check out and open.
 _FILE_SAFE = str.maketrans('\\/:*?"<>|', "＼／：＊？＂＜＞｜")
 
 

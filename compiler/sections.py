@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .i18n import _
-from .layouts import Layout, LayoutError, SectionSpec, TableSpec
+from .layouts import ConditionError, Layout, LayoutError, SectionSpec, TableSpec
+from .placeholders import TEXT, PlaceholderError, fill_in
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ def _expression(source: str) -> ast.Expression:
     return tree
 
 
+def check_expression(source: str) -> None:
+    """Raise (SyntaxError or ValueError) unless `source` is an `empty_if` a layout may use."""
+    _expression(source)
+
+
 _ALLOWED = (
     ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.Compare, ast.Eq,
     ast.NotEq, ast.Is, ast.IsNot, ast.Attribute, ast.Name, ast.Load, ast.Constant,
@@ -91,22 +97,27 @@ def _evaluate(node, model):
     return node.value  # ast.Constant
 
 
-def evaluate(layout: Layout, source: str, model) -> bool:
+def evaluate(layout: Layout, source: str, model, section: str = "") -> bool:
     try:
         return bool(_evaluate(_expression(source), model))
-    except Exception as e:  # a layout bug: name it, with the expression
-        raise LayoutError(
+    except Exception as e:  # a layout bug: name it, with the expression (and, in a
+        # project's layout, where it is written)
+        raise ConditionError(
             _("layout '{layout}': cannot evaluate {expression}: {error}").format(
                 layout=layout.name, expression=repr(source), error=e
-            )
+            ),
+            layout.conditions.get(section),
         ) from e
 
 
 def fill(text: str, model) -> str:
-    """A layout's statement or title with {year}, {previous_year} and {unit} filled in."""
+    """A layout's statement or title with {year}, {previous_year} and {unit} filled in
+    (only these, by name: see placeholders)."""
     try:
-        return text.format(year=model.year, previous_year=model.year - 1, unit=model.unit.name)
-    except (KeyError, IndexError, ValueError) as e:
+        return fill_in(
+            text, TEXT, year=model.year, previous_year=model.year - 1, unit=model.unit.name
+        )
+    except PlaceholderError as e:
         raise LayoutError(
             _("bad placeholder in {text}: {error}").format(text=repr(text), error=e)
         ) from e
@@ -126,7 +137,7 @@ def _plan(specs, model) -> list[PlannedSection]:
     number = 0
     for spec in specs:
         empty = not applies(spec, model) or (
-            spec.empty_if is not None and evaluate(layout, spec.empty_if, model)
+            spec.empty_if is not None and evaluate(layout, spec.empty_if, model, spec.id)
         )
         texts = {
             "heading": fill(spec.heading, model),

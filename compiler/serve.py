@@ -1,6 +1,7 @@
 """`disclosure serve`: a live preview of a year's web edition while its files are edited.
 
-A watcher (watchfiles) sees each saved data file, template or stylesheet; the year is
+A watcher (watchfiles) sees each saved data file, template or stylesheet (the tool's, and
+those of the project's own layouts/ beside the data folder); the year is
 built again (preview.Preview) and the open page, which waits on /_live, reloads itself.
 The server listens on 127.0.0.1 only: the preview is for the person at this machine.
 """
@@ -174,4 +175,8 @@ def preview_server(data_dir: Path, year: int, port: int) -> PreviewServer:
                 year=year, folder=source.display_path("")
             )
         )
-    return PreviewServer(Preview(source), port, [data_dir, TEMPLATES_DIR])
+    watch = [data_dir, TEMPLATES_DIR]
+    layouts = source.project_layouts()
+    if layouts is not None:  # the project's own layouts (a layouts/ made later: restart)
+        watch.append(layouts.folder)
+    return PreviewServer(Preview(source), port, watch)

@@ -15,6 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from .i18n import _
 from .paths import YEAR_DIR
+from .projectlayouts import FOLDER as LAYOUTS_FOLDER
+from .projectlayouts import GitLayoutsError, ProjectLayouts, at_revision
 
 
 class SourceError(Exception):
@@ -51,6 +53,14 @@ class WorkingTreeYear:
     def checkout_path(self, rel: str) -> Path:
         """Where the file is on disk (for paths relative to it, such as the schema's)."""
         return self.root / rel
+
+    def project_layouts(self) -> ProjectLayouts | None:
+        """The layouts of the project (the folder that holds the data folder): its
+        `layouts/`, if it has one."""
+        folder = Path(os.path.abspath(self.data_dir)).parent / LAYOUTS_FOLDER
+        if not os.path.lexists(folder):
+            return None
+        return ProjectLayouts(folder, _display(folder))
 
     def files(self) -> list[str]:
         """Every entry of the year that is not a plain folder: files, and also links and
@@ -145,6 +155,15 @@ class GitYear:
     def checkout_path(self, rel: str) -> Path:
         """Where the file would be in a checkout of the revision."""
         return self.repo / self._tree() / rel
+
+    def project_layouts(self) -> ProjectLayouts | None:
+        """The project's `layouts/` as committed at the same revision (see projectlayouts)."""
+        if str(self.data_dir) in ("", "."):
+            return None  # the data folder is the repository: its project is outside git
+        try:
+            return at_revision(self.repo, self.data_dir.parent / LAYOUTS_FOLDER, self.revision)
+        except GitLayoutsError as e:
+            raise SourceError(str(e)) from e
 
     def files(self) -> list[str]:
         out = self._git("ls-tree", "-r", "--name-only", "-z", self.revision, "--", self._tree())

@@ -223,6 +223,35 @@ def build(spec: TableSpec, model) -> Table:
     )
 
 
+# The fields a column may show, by the table's rows (what _cell, _overview_cell and
+# _three_public look up), and the figures an overview table's income rows may name: a
+# project's layout is checked against them when it is read (layouts.py).
+AMOUNT_FIELDS = frozenset(
+    {"total", "basic", "personnel", "public", "project", "fiscal", *SOURCE_KEYS.values()}
+)
+THREE_PUBLIC_FIELDS = (
+    "total",
+    "overseas",
+    "vehicles",
+    "vehicle_purchase",
+    "vehicle_operation",
+    "reception",
+)
+INCOME_FIGURES = frozenset(GROUPS) | frozenset(SOURCE_KEYS.values())
+
+
+def known_fields(rows: str) -> frozenset[str]:
+    """The fields a column of a table with these `rows` may show."""
+    if rows in ("function", "economic"):
+        return frozenset({"code", "name", "class", "kuan", "item"}) | AMOUNT_FIELDS
+    if rows in ("overview", "fiscal_overview"):
+        return frozenset(
+            {"income_label", "income_amount", "spending_label", "spending_amount"}
+            | {f"spending_{name}" for name in AMOUNT_FIELDS}
+        )
+    return frozenset({*THREE_PUBLIC_FIELDS, "operating_costs"})
+
+
 def _group(spec: TableSpec) -> str:
     return spec.source or "all"
 
@@ -339,15 +368,7 @@ def _three_public(spec: TableSpec, model) -> tuple[list[TableRow], bool]:
     tp = model.three_public
     costs = model.operating_costs
     figures = {
-        name: getattr(tp.current, name) if tp is not None else ZERO
-        for name in (
-            "total",
-            "overseas",
-            "vehicles",
-            "vehicle_purchase",
-            "vehicle_operation",
-            "reception",
-        )
+        name: getattr(tp.current, name) if tp is not None else ZERO for name in THREE_PUBLIC_FIELDS
     }
     figures["operating_costs"] = costs.amount if costs is not None else ZERO
     fmt = _Formatter(spec, "万元", list(figures.values()))

@@ -38,8 +38,7 @@ def repo(data_copy: Path, monkeypatch) -> Path:
 
 
 def _clear_template_caches() -> None:
-    layouts.load_layout.cache_clear()
-    layouts._read_manifest.cache_clear()
+    layouts.forget_layouts()
     environment._environment.cache_clear()
     environment._css.cache_clear()
 

@@ -34,6 +34,7 @@ from ..numbers import (
     section_number,
 )
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
+from ..projectlayouts import ProjectLayouts
 
 
 def spans(rows, *fields: str) -> list[int]:
@@ -130,15 +131,32 @@ def environment(kind: str, layout: Layout | None = None) -> Environment:
     an HTML or Markdown build takes. Filters that expand prose read the model from the
     template context (`m`), so the environment does not depend on the model.
     """
-    return _environment(kind, layout.template_dirs if layout is not None else ())
+    if layout is None:
+        return _environment(kind, (), ())
+    return _environment(kind, layout.template_dirs, layout.project_dirs, layout.project)
 
 
 @lru_cache(maxsize=16)
-def _environment(kind: str, layout_dirs: tuple[Path, ...]) -> Environment:
-    loader = ChoiceLoader(
-        [FileSystemLoader(str(d)) for d in layout_dirs] + [FileSystemLoader(str(TEMPLATES_DIR))]
-    )
-    env = Environment(
+def _environment(
+    kind: str,
+    layout_dirs: tuple[Path, ...],
+    project_dirs: tuple[Path, ...] = (),
+    project: ProjectLayouts | None = None,
+) -> Environment:
+    """A project's layout in the chain (`project_dirs`): its folders are read as plain files
+    only, and the whole layout renders in the sandbox (render/sandbox.py)."""
+    sandboxed = bool(project_dirs)
+    kind_of_env, loaders = Environment, [FileSystemLoader(str(d)) for d in layout_dirs]
+    if sandboxed:
+        from .sandbox import LayoutSandbox, ProjectLoader
+
+        kind_of_env = LayoutSandbox
+        loaders = [
+            ProjectLoader(d, project) if d in project_dirs else FileSystemLoader(str(d))
+            for d in layout_dirs
+        ]
+    loader = ChoiceLoader(loaders + [FileSystemLoader(str(TEMPLATES_DIR))])
+    env = kind_of_env(
         loader=loader,
         extensions=["jinja2.ext.do"],
         autoescape=kind == "html",
@@ -147,7 +165,7 @@ def _environment(kind: str, layout_dirs: tuple[Path, ...]) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_bytecode_cache(kind),
+        bytecode_cache=_bytecode_cache(kind + ("-sandbox" if sandboxed else "")),
     )
 
     @pass_context
@@ -236,14 +254,30 @@ def forget_templates() -> None:
 def css_text(for_print: bool = False, layout: Layout | None = None) -> str:
     """The screen stylesheet; for the PDF, followed by the paged-media rules; then the
     layout's own (its folder's layout.css and, for print, layout-print.css), parents first."""
-    return _css(for_print, layout.template_dirs if layout is not None else ())
+    if layout is None:
+        return _css(for_print, ())
+    return _css(for_print, layout.template_dirs, layout.project_dirs, layout.project)
 
 
 @lru_cache(maxsize=16)
-def _css(for_print: bool, layout_dirs: tuple[Path, ...]) -> str:
+def _css(
+    for_print: bool,
+    layout_dirs: tuple[Path, ...],
+    project_dirs: tuple[Path, ...] = (),
+    project: ProjectLayouts | None = None,
+) -> str:
     files = [ASSETS_DIR / "disclosure.css"] + ([ASSETS_DIR / "print.css"] if for_print else [])
     for folder in reversed(layout_dirs):
         files.append(folder / "layout.css")
         if for_print:
             files.append(folder / "layout-print.css")
-    return "\n".join(f.read_text(encoding="utf-8") for f in files if f.is_file())
+    texts = []
+    for f in files:
+        if f.parent in project_dirs:  # a project's: a plain file inside its layouts/ only
+            try:
+                texts.append(project.read(f).decode("utf-8"))
+            except FileNotFoundError:
+                pass
+        elif f.is_file():
+            texts.append(f.read_text(encoding="utf-8"))
+    return "\n".join(texts)
