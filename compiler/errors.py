@@ -12,3 +12,17 @@ class UnsafeOutputName(ValueError):
 
 class FontError(Exception):
     """No usable CJK font: the PDF cannot be built on this machine."""
+
+
+def template_position(error: BaseException) -> tuple[str | None, int]:
+    """The template file and line an error was raised at: Jinja names them on its own
+    errors, and puts template lines into the traceback of any other."""
+    import traceback  # only when something went wrong
+
+    file = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None) or 0
+    if not file:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename.endswith(".j2"):
+                return frame.filename, frame.lineno or 0
+    return file, line

@@ -12,7 +12,6 @@ import os
 import secrets
 import threading
 import time
-import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from .build import published_documents, render_document
 from .diagnostics import Diagnostic, Location, has_errors
 from .doccache import DocumentCache
+from .errors import template_position
 from .i18n import _
 from .paths import TEMPLATES_DIR
 from .pipeline import YearResult, compile_year
@@ -184,13 +184,7 @@ def _inside(path: Path, folder: Path) -> bool:
 def render_problem(error: Exception) -> Diagnostic:
     """An error while compiling or rendering, at its template line when a template raised
     it (Jinja puts template lines into the traceback)."""
-    file = getattr(error, "filename", None)
-    line = getattr(error, "lineno", None) or 0
-    if not file:
-        for frame in reversed(traceback.extract_tb(error.__traceback__)):
-            if frame.filename.endswith(".j2"):
-                file, line = frame.filename, frame.lineno or 0
-                break
+    file, line = template_position(error)
     message = f"{type(error).__name__}: {error}"
     if not file:
         return Diagnostic(

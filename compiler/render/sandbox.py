@@ -25,7 +25,6 @@ sandbox refuses while rendering is reported the same way (`template_problem`).
 from __future__ import annotations
 
 import os
-import traceback
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +44,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..diagnostics import Diagnostic, Location
+from ..errors import template_position
 from ..i18n import _
 from ..projectlayouts import ProjectLayouts, UnsafeFile
 
@@ -288,13 +288,7 @@ def template_problem(error: Exception, layouts: list[Layout]) -> Diagnostic | No
     if isinstance(error, ConditionError) and error.location is not None:
         return Diagnostic(error.location, str(error), field="empty_if")
     projects = [layout.project for layout in layouts if layout.project is not None]
-    file = getattr(error, "filename", None)
-    line = getattr(error, "lineno", None) or 0
-    if not file:
-        for frame in reversed(traceback.extract_tb(error.__traceback__)):
-            if frame.filename.endswith(".j2"):
-                file, line = frame.filename, frame.lineno or 0
-                break
+    file, line = template_position(error)
     shown = _shown(file, projects) if file else (layouts[0].manifest or layouts[0].name)
     if isinstance(error, SecurityError):
         message = _("not allowed in a layout's template: {error}").format(error=error)
