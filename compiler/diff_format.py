@@ -215,10 +215,11 @@ _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})
 # Unlike render's md_escape: a PR comment renders HTML and GFM's ~, and keeps each entry on a line.
 def comment_escape(text: str) -> str:
     """Text safe in a Markdown table cell or list item: no emphasis, links, HTML or pipes,
-    and no mention: a word joiner after each @ keeps `@all` in a changed text from
-    notifying a whole group when the diff is posted as a merge request's note."""
+    and no mention: each @ in an element of its own keeps `@all` in a changed text from
+    notifying a whole group when the diff is posted as a merge request's note (mentions are
+    found within one run of text; an invisible character would be one the data refuses)."""
     escaped = _visible(html.escape(str(text), quote=False)).translate(_MD_SPECIAL)
-    return escaped.replace("@", "@\u2060")
+    return escaped.replace("@", "<span>@</span>")
 
 
 # A pull request's summary shows at most 1 MiB per step (GitHub) and a note 1,000,000
