@@ -14,9 +14,16 @@ from pathlib import Path
 
 import click
 
-from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
+from .cli_common import (
+    DATA_ERRORS,
+    Trouble,
+    data_option,
+    default_format,
+    out_option,
+    print_diagnostics,
+)
 from .cli_i18n import lang_option, translate
-from .diagnostics import Diagnostic, has_errors, shown, strictly
+from .diagnostics import has_errors, strictly
 from .i18n import N_, _, set_language
 from .sources import SourceError, available_years, parse_year_spec
 
@@ -34,18 +41,6 @@ def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
     return [str(y) for y in found]
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
-    """GitHub annotations on stdout; else the text form on stderr (for `gitlab`, the job
-    log's copy of what the report on stdout says)."""
-    for d in shown(diagnostics):
-        line = d.format_github() if fmt == "github" else d.format_text()
-        click.echo(line, err=fmt != "github")
-
-
-def _default_format() -> str:
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
-
 def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool = False) -> list:
     """Compile each year, printing its diagnostics (a year that cannot be read raises
     SourceError, which the command group reports as trouble)."""
@@ -57,7 +52,7 @@ def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool
         result = compile_year(parse_year_spec(spec, data_dir), memo=memo)
         if strict:
             result.diagnostics = strictly(result.diagnostics)
-        _print_diagnostics(result.diagnostics, fmt)
+        print_diagnostics(result.diagnostics, fmt)
         results.append(result)
     return results
 
@@ -213,7 +208,7 @@ strict_option = click.option(
 @format_option
 @strict_option
 def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None, strict: bool) -> None:
-    fmt = fmt or _default_format()
+    fmt = fmt or default_format()
     results = compile_years(data_dir, years, fmt, strict)
     if fmt == "gitlab":
         from .codequality import report
@@ -289,7 +284,7 @@ def build(
     from .orchestrate import build_many
 
     chosen = _parse_formats(formats)
-    fmt = fmt or _default_format()
+    fmt = fmt or default_format()
     failed = False
     specs = _years(data_dir, years)
     for outcome in build_many(
@@ -303,7 +298,7 @@ def build(
                 ).format(year=outcome.label, count=len(outcome.outputs), folder=out_dir)
             )
             continue
-        _print_diagnostics(outcome.diagnostics, fmt)
+        print_diagnostics(outcome.diagnostics, fmt)
         if not outcome.ok:
             failed = True
             errors = sum(1 for d in outcome.diagnostics if d.is_error)

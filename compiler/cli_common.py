@@ -6,6 +6,7 @@ other (cli.py registers cli_review's commands).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -50,3 +51,18 @@ def out_option(default: str, help: str):
         metavar=N_("FOLDER"),
         help=help,
     )
+
+
+def print_diagnostics(diagnostics: list, fmt: str) -> None:
+    """GitHub annotations on stdout; else the text form on stderr (for `gitlab`, the job
+    log's copy of what the report on stdout says). At most a hundred per file."""
+    from .diagnostics import capped_per_file
+
+    for d in capped_per_file(diagnostics):
+        line = d.format_github() if fmt == "github" else d.format_text()
+        click.echo(line, err=fmt != "github")
+
+
+def default_format() -> str:
+    """Annotations on a GitHub runner, text elsewhere."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

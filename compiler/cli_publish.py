@@ -7,14 +7,20 @@ would change; 2 trouble (a record edited by hand, a correction of a year never p
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from .cli_common import DATA_ERRORS, Trouble, data_option, out_option
-from .diagnostics import Diagnostic, Location, shown
+from .cli_common import (
+    DATA_ERRORS,
+    Trouble,
+    data_option,
+    default_format,
+    out_option,
+    print_diagnostics,
+)
+from .diagnostics import Diagnostic, Location
 from .editions import REQUEST, EditionError, YearCheck, check_reason, relative_to_cwd
 from .i18n import N_, _
 
@@ -32,15 +38,6 @@ editions_option = click.option(
 
 def _editions(editions_dir: Path | None, data_dir: Path) -> Path:
     return editions_dir if editions_dir is not None else data_dir.parent / "published"
-
-
-def _fmt() -> str:
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
-
-def _print(diagnostics: list[Diagnostic], fmt: str) -> None:
-    for d in shown(diagnostics):
-        click.echo(d.format_github() if fmt == "github" else d.format_text(), err=fmt != "github")
 
 
 def _reason(value: str | None) -> str | None:
@@ -120,7 +117,10 @@ def publish(
         raise Trouble(_no_years(data_dir))
     for year in result.years:
         if year.built is not None:
-            _print(year.built.result.compiled.diagnostics + year.built.result.diagnostics, _fmt())
+            print_diagnostics(
+                year.built.result.compiled.diagnostics + year.built.result.diagnostics,
+                default_format(),
+            )
     if not result.ok:
         click.echo(_("nothing published: fix the errors above"), err=True)
         sys.exit(DATA_ERRORS)
@@ -166,7 +166,7 @@ def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
     years = sorted(set(available_years(data_dir)) | set(recorded_years(editions_dir)))
     if not years:
         raise Trouble(_no_years(data_dir))
-    fmt = _fmt()
+    fmt = default_format()
     failed = False
     published = 0
     for year in years:
@@ -176,10 +176,12 @@ def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
             raise Trouble(str(e)) from e
         if checked.built is not None:  # its errors (warnings are validate's business)
             result = checked.built.result
-            _print([d for d in result.compiled.diagnostics + result.diagnostics if d.is_error], fmt)
+            print_diagnostics(
+                [d for d in result.compiled.diagnostics + result.diagnostics if d.is_error], fmt
+            )
         if checked.record is not None:
             published += 1
-        _print(_findings(checked, editions_dir), fmt)
+        print_diagnostics(_findings(checked, editions_dir), fmt)
         _explain(checked, data_dir, editions_dir)
         failed = failed or not checked.ok
     if failed:

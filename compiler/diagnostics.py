@@ -112,7 +112,7 @@ def _escape_property(text: str) -> str:
 SHOWN_PER_FILE = 100
 
 
-def shown(diagnostics: list[Diagnostic], limit: int = SHOWN_PER_FILE) -> list[Diagnostic]:
+def capped_per_file(diagnostics: list[Diagnostic], limit: int = SHOWN_PER_FILE) -> list[Diagnostic]:
     """What a terminal or a CI log prints: at most `limit` problems of each file, then one
     line saying how many more there are. A file of 200,000 repeated keys would otherwise
     print 200,000 lines; the first hundred say what is wrong, and the count stays in the

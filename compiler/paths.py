@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -69,3 +70,18 @@ def schema_hint(kind: str, file: Path, rel: str) -> str:
     if Path(os.path.abspath(ASSET_ROOT)) in folder.parents:
         return Path(os.path.relpath(schema, folder)).as_posix()
     return "../" * (rel.count("/") + 2) + f"schemas/{kind}.schema.json"
+
+
+def user_cache(name: str) -> Path | None:
+    """~/.cache/disclosure-compiler/<name> (or under XDG_CACHE_HOME): the user's own folder,
+    which no commit or pull request can write into. None when DISCLOSURE_NO_CACHE is set or
+    the folder cannot be made or written: the caller then works without a cache."""
+    if os.environ.get("DISCLOSURE_NO_CACHE"):
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "disclosure-compiler" / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None

@@ -211,32 +211,6 @@ def parts_within_their_whole(m: Disclosure) -> list[Diagnostic]:
         return problems
     problems.append(Diagnostic(costs.src.at("amount"), message, field="amount", severity="warning"))
     return problems
-    if public is not None and costs.amount > public:
-        # 机关运行经费 is the fiscal part of 基本支出's 公用经费: never more than all of it
-        problems.append(
-            Diagnostic(
-                costs.src.at("amount"),
-                _(
-                    "机关运行经费 {amount} 万元 is more than the whole 公用经费 of the basic "
-                    "expenditure ({public} 万元) it is part of"
-                ).format(amount=money(costs.amount), public=money(public)),
-                field="amount",
-                severity="warning",
-            )
-        )
-    elif basic is not None and costs.amount > basic:
-        problems.append(
-            Diagnostic(
-                costs.src.at("amount"),
-                _(
-                    "机关运行经费 {amount} 万元 is more than the whole basic "
-                    "expenditure ({basic} 万元) it is part of"
-                ).format(amount=money(costs.amount), basic=money(basic)),
-                field="amount",
-                severity="warning",
-            )
-        )
-    return problems
 
 
 def _total_expenditure(m: Disclosure) -> Decimal | None:

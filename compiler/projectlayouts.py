@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .i18n import _
+from .paths import user_cache
 
 FOLDER = "layouts"
 MANIFEST = "layout.yaml"
@@ -205,7 +206,7 @@ def _git(repo: Path, *args: str, check: bool = True, stdin: bytes | None = None)
 def _written_out(repo: Path, tree: str) -> Path:
     """The folder holding `tree`'s files: the cache's, written once; without a usable
     cache folder, a temporary one removed when this process ends."""
-    base = _cache_folder()
+    base = user_cache("layouts")
     if base is not None:
         target = base / tree
         if target.is_dir():
@@ -224,18 +225,6 @@ def _written_out(repo: Path, tree: str) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
-
-
-def _cache_folder() -> Path | None:
-    if os.environ.get("DISCLOSURE_NO_CACHE"):
-        return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "disclosure-compiler" / "layouts"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK) else None
 
 
 def _write_tree(repo: Path, tree: str, target: Path) -> None:

@@ -12,6 +12,7 @@ from . import plausibility, rules_lines
 from .diagnostics import Diagnostic, Location
 from .i18n import _
 from .lines import FISCAL, SOURCE_KEYS
+from .loader import dotted
 from .model import Disclosure, next_year_baseline, previous_year_figures
 from .numbers import money
 
@@ -243,7 +244,7 @@ def of_which_within_its_category(m: Disclosure) -> list[Diagnostic]:
                                 name=category.name,
                                 value=money(category.value),
                             ),
-                            field=_path_text((*here, "of_which", j, "value")),
+                            field=dotted((*here, "of_which", j, "value")),
                         )
                     )
             visit(category.parts, (*here, "parts"))
@@ -252,12 +253,6 @@ def of_which_within_its_category(m: Disclosure) -> list[Diagnostic]:
     for key in ("categories", "planned"):
         visit(getattr(a, key, ()) or (), (key,))
     return problems
-
-
-def _path_text(path: tuple) -> str:
-    from .loader import dotted
-
-    return dotted(path)
 
 
 def _unit_file(m: Disclosure) -> str:

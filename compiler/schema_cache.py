@@ -19,7 +19,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Location
 from .i18n import catalogue_bytes, language
 from .loader import Document
-from .paths import SCHEMAS_DIR
+from .paths import SCHEMAS_DIR, user_cache
 
 VERSION = b"1"
 
@@ -39,15 +39,7 @@ def _schemas_digest() -> bytes:
 
 @cache
 def _folder() -> Path | None:
-    if os.environ.get("DISCLOSURE_NO_CACHE"):
-        return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "disclosure-compiler" / "schema"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK) else None
+    return user_cache("schema")
 
 
 def _key(doc: Document, kind: str) -> str:

@@ -6,7 +6,6 @@ these filters, so no template types a number.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from ..numbers import (
     plain_number,
     section_number,
 )
-from ..paths import ASSETS_DIR, TEMPLATES_DIR
+from ..paths import ASSETS_DIR, TEMPLATES_DIR, user_cache
 from ..projectlayouts import ProjectLayouts
 
 
@@ -219,20 +218,11 @@ def _bytecode_cache(kind: str) -> FileSystemBytecodeCache | None:
     no commit or pull request can write into: a compiled template is code. Jinja checks
     each entry against its template's source, so an edited template is recompiled.
     DISCLOSURE_NO_CACHE=1 turns it off; without a writable cache folder there is none."""
-    if os.environ.get("DISCLOSURE_NO_CACHE"):
-        return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     # One folder per kind: a template shared by the HTML and Markdown environments (the
     # sentences) compiles differently in each (autoescaping), and Jinja's cache key is
     # only the template's name and file.
-    folder = base / "disclosure-compiler" / f"templates-{kind}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    if not os.access(folder, os.W_OK):
-        return None
-    return FileSystemBytecodeCache(str(folder))
+    folder = user_cache(f"templates-{kind}")
+    return FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#~&!"})
