@@ -188,6 +188,13 @@ def main() -> None:
     pass
 
 
+def run() -> None:
+    """The `disclosure` command (and `python -m compiler`): `main`, then a quick exit."""
+    from .fastexit import run_and_exit
+
+    run_and_exit(main)
+
+
 strict_option = click.option(
     "--strict",
     is_flag=True,
