@@ -9,7 +9,15 @@ or slow machine can be compared. Scenarios on more data use years generated unde
 temporary folder from data/2022 (never under data/): five consecutive years, and one year
 ten times larger (110 project tables, 170 procurement items).
 
-    python3 bench/run.py [--runs N]
+    python3 bench/run.py [--runs N] [--against REVISION]
+
+With --against, the single-year scenarios also run on REVISION (a git revision of this
+repository, unpacked with `git archive` under the temporary folder and run with its own
+data/2022), each run of it right after the same run of this tree, and a second table gives
+each figure as a ratio to that revision's: a comparison that holds on a machine whose speed
+changes from minute to minute. The speed issue measured its targets before any speed work,
+at revision d3ea694^ (full build 3.0 s, validate 0.22 s); its targets as ratios to that
+revision are in RATIO_TARGETS.
 """
 
 from __future__ import annotations
@@ -53,18 +61,29 @@ SCENARIOS = [
 ]
 
 
+# The speed issue's targets (full build 2.0 s, validate 0.15 s) as ratios to what it
+# measured at the revision before the speed work (3.0 s and 0.22 s): for --against d3ea694^.
+RATIO_TARGETS = {
+    "full build": 2.0 / 3.0,
+    "validate (schema checks remembered)": 0.15 / 0.22,
+}
+SINGLE_YEAR = ("validate (schema checks remembered)", "build html+md", "build pdf", "full build")
+
+
 def run_once(
-    args: list[str] | None, data: Path | None, out: Path, env: dict
+    args: list[str] | None, data: Path | None, out: Path, env: dict, tree: Path = ROOT
 ) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one fresh process."""
+    """Wall seconds and peak RSS (MB) of one fresh process of the tool in `tree`."""
     if args is None:
         cmd = [sys.executable, "-c", "pass"]
     else:
         extra = ["--out", str(out)] if args[0] == "build" else []
         cmd = [sys.executable, "-m", "compiler", *args, "--data", str(data), *extra]
+    if tree != ROOT:  # `python -m` finds the package in its working folder first
+        env = {**env, "PYTHONPATH": str(tree)}
     start = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **env}
+        cmd, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **env}
     )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -130,6 +149,21 @@ def large_year(root: Path) -> Path:
     return data
 
 
+def unpack_revision(revision: str, root: Path) -> Path:
+    """The files of `revision` (git archive) under root/against."""
+    folder = root / "against"
+    folder.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", revision],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        raise SystemExit(f"cannot read revision {revision}: {archive.stderr.decode().strip()}")
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
 def cpu_reference() -> float:
     """A fixed pure-Python loop, so tables from machines of different speed compare."""
     start = time.perf_counter()
@@ -140,24 +174,39 @@ def cpu_reference() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per scenario (default 5)")
+    parser.add_argument(
+        "--against",
+        metavar="REVISION",
+        help="also run the single-year scenarios on this git revision, alternating",
+    )
     options = parser.parse_args()
 
     rows = []
+    compared = []  # (scenario, this tree's median, the revision's median)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         folders = {"seed": DATA, "five": five_years(root), "large": large_year(root)}
+        other = unpack_revision(options.against, root) if options.against else None
         for name, args, key, target, env in SCENARIOS:
             out = root / "out" / (key or "none")
             data = folders.get(key)
             run_once(args, data, out, env)  # warm the OS file cache (and the no-op's record)
-            walls, peaks = [], []
+            against = other is not None and name in SINGLE_YEAR
+            if against:
+                run_once(args, other / "data", root / "out-against", env, other)
+            walls, peaks, theirs = [], [], []
             for _ in range(options.runs):
                 wall, peak = run_once(args, data, out, env)
                 walls.append(wall)
                 peaks.append(peak)
+                if against:
+                    wall, _ = run_once(args, other / "data", root / "out-against", env, other)
+                    theirs.append(wall)
             rows.append(
                 (name, statistics.median(walls), min(walls), max(walls), max(peaks), target)
             )
+            if against:
+                compared.append((name, statistics.median(walls), statistics.median(theirs)))
 
     baseline = rows[0][1]
     full = next(r[1] for r in rows if r[0] == "full build")
@@ -179,6 +228,17 @@ def main() -> None:
     sequential = next(r[1] for r in rows if r[0] == "5 years, one at a time")
     parallel = next(r[1] for r in rows if r[0] == "5 years, in parallel")
     print(f"\nfive years in parallel: {sequential / parallel:.2f}× faster than one at a time")
+    if compared:
+        print(f"\nagainst {options.against} (its own data/2022), alternating run by run:\n")
+        head = ["scenario", "this tree (s)", f"{options.against} (s)", "ratio", "target ratio"]
+        print("| " + " | ".join(head) + " | within target |")
+        print("|---|---:|---:|---:|---:|---|")
+        for name, ours, theirs in compared:
+            ratio = ours / theirs
+            goal = RATIO_TARGETS.get(name)
+            within = "—" if goal is None else ("yes" if ratio <= goal else "no")
+            shown = "—" if goal is None else f"{goal:.2f}"
+            print(f"| {name} | {ours:.2f} | {theirs:.2f} | {ratio:.2f} | {shown} | {within} |")
 
 
 if __name__ == "__main__":

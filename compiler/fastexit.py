@@ -22,12 +22,16 @@ import threading
 from collections.abc import Callable
 from typing import NoReturn
 
+_ending = False
+
 # What Python's own exit reports when flushing standard output fails (a closed pipe).
 FLUSH_FAILED = 120
 
 
 def run_and_exit(command: Callable[[], object]) -> NoReturn:
     """Call `command` (a click command in standalone mode), then exit with its status."""
+    global _ending
+    _ending = True
     try:
         command()
         status = 0
@@ -38,6 +42,12 @@ def run_and_exit(command: Callable[[], object]) -> NoReturn:
     status = _flushed(status)
     atexit._run_exitfuncs()
     os._exit(status)
+
+
+def ends_after_command() -> bool:
+    """Whether this process ends as soon as its command is done (the command line), so
+    that what it still holds need not be freed (see render/pdf_memory.py)."""
+    return _ending
 
 
 def _status(code: object) -> int:

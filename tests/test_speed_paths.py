@@ -5,7 +5,8 @@
 - WeasyPrint is imported without fontTools' subsetter and instancer (compiler/render/weasy.py),
   which load when first used, and a later import anywhere gets the real modules.
 - The cycle collector is paused while a PDF is laid out and put back as it was, even when
-  the layout fails (compiler/render/pdf.py).
+  the layout fails; a process that ends after its command keeps its last document rather
+  than freeing it, and never more than one (compiler/render/pdf_memory.py).
 
 How much each saves is measured by bench/run.py, not here.
 """
@@ -233,19 +234,58 @@ def test_a_pdf_build_never_loads_the_subsetter(tmp_path):
 
 
 def test_cycle_collector_paused_during_layout_and_restored():
-    from compiler.render.pdf import cycle_collection_paused
+    from compiler.render.pdf_memory import laying_out
 
     assert gc.isenabled()
-    with cycle_collection_paused():
+    with laying_out():
         assert not gc.isenabled()
     assert gc.isenabled()
-    with pytest.raises(RuntimeError), cycle_collection_paused():
+    with pytest.raises(RuntimeError), laying_out():
         raise RuntimeError("a layout that fails")
     assert gc.isenabled()
     gc.disable()
     try:
-        with cycle_collection_paused():
+        with laying_out():
             pass
         assert not gc.isenabled()  # a caller that had paused it keeps it paused
     finally:
         gc.enable()
+
+
+def test_library_callers_keep_no_document():
+    """Outside the command line (tests, library use) a laid-out document is freed as usual."""
+    from compiler.render.pdf_memory import kept_documents, laying_out
+
+    with laying_out() as laid_out:
+        laid_out.append(object())
+    assert kept_documents() == 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_command_line_keeps_only_the_last_document():
+    """A process that ends after its command keeps the last document instead of freeing
+    it, out of the collector's way; laying out the next one frees it first."""
+    done = python(
+        """
+        import gc, weakref
+        from compiler import fastexit
+        from compiler.render.pdf_memory import kept_documents, laying_out
+
+        class Document:
+            pass
+
+        fastexit._ending = True
+        first = Document()
+        gone = weakref.ref(first)
+        with laying_out() as laid_out:
+            laid_out.append(first)
+        del first
+        print(kept_documents(), gone() is not None, gc.get_freeze_count() > 0, gc.isenabled())
+        with laying_out() as laid_out:
+            print(gone() is None, gc.get_freeze_count())
+            laid_out.append(Document())
+        print(kept_documents())
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["1 True True True", "True 0", "1"]

@@ -8,11 +8,8 @@ attachment dates, so the same input gives the same bytes.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,6 +25,7 @@ from ..model import Disclosure  # noqa: E402
 from ..opendata import model_json  # noqa: E402
 from .html import render_html  # noqa: E402
 from .notice import Correction  # noqa: E402
+from .pdf_memory import laying_out  # noqa: E402
 
 # WeasyPrint logs every CSS property it does not support; the build reports its own problems.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -65,24 +63,6 @@ __all__ = ["model_json", "print_html", "render_pdf", "SourceFile", "RenderedPdf"
 class RenderedPdf:
     data: bytes
     fonts: list[tuple[str, str]]  # (family, style) of every font embedded
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused while WeasyPrint lays out and writes a document.
-
-    Laying out allocates hundreds of thousands of objects (boxes, styles, glyph runs), so
-    the collector would walk the whole growing heap again and again, finding next to
-    nothing: a fifth of the PDF's time, measured. Memory is not the price: objects are
-    still freed as soon as nothing refers to them, and the peak is the same. The collector
-    is put back as it was, even when the layout fails."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _epoch_date(source_date_epoch: int | None) -> datetime:
@@ -132,8 +112,9 @@ def render_pdf(
     identifier = (
         hashlib.sha256(f"{model.unit.code}-{model.year}".encode()).hexdigest()[:32].encode()
     )
-    with cycle_collection_paused():
+    with laying_out() as laid_out:
         document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
+        laid_out.append(document)
         data = document.write_pdf(
             pdf_identifier=identifier,
             pdf_variant=PDF_VARIANT,
