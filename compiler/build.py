@@ -159,18 +159,13 @@ def _render_document(
 
     epoch = _epoch(epoch)
     rendered: dict[str, bytes] = {}
-    if "html" in formats:
-        rendered["html"] = render_html(model, correction=correction).encode("utf-8")
-    if "md" in formats:
-        rendered["md"] = render_markdown(model, correction).encode("utf-8")
     problems: list[Diagnostic] = []
+    workbook = False
     if "xlsx" in formats:
-        from .render.xlsx import render_xlsx
         from .sections import shown_tables
 
-        if shown_tables(model):
-            rendered["xlsx"] = render_xlsx(model, epoch)
-        elif not workbook_optional:
+        workbook = bool(shown_tables(model))
+        if not workbook and not workbook_optional:
             problems.append(
                 Diagnostic(
                     Location(model.files and _unit_file(documents, model) or "unit.yaml"),
@@ -181,29 +176,60 @@ def _render_document(
                 )
             )
             return rendered, problems, []
-    fonts: list[str] = []
+    pdf_result = None
     if "pdf" in formats:
-        # Imported here: WeasyPrint takes a while to import and html/md builds need none of it.
-        from .render import fonts as font_check
-        from .render.pdf import SourceFile, print_html, render_pdf
-
-        html = print_html(model, epoch, correction)
-        problems = font_check.missing_glyphs(documents, _visible_text(html))
+        # The PDF first: in a PDF process it is laid out while the other formats render.
+        pdf_result, problems = _start_pdf(model, documents, epoch, correction)
         if has_errors(problems):
-            return rendered, problems, fonts
-        prefix = f"units/{model.slug}/" if model.slug else ""
-        sources = [
-            SourceFile(name.removeprefix(prefix), doc.raw)
-            for name, doc in sorted(documents.items())
-            if name.startswith(prefix)
-        ]
-        pdf = render_pdf(model, html, sources, epoch)
+            return rendered, problems, []
+    if "html" in formats:
+        rendered["html"] = render_html(model, correction=correction).encode("utf-8")
+    if "md" in formats:
+        rendered["md"] = render_markdown(model, correction).encode("utf-8")
+    if workbook:
+        from .render.xlsx import render_xlsx
+
+        rendered["xlsx"] = render_xlsx(model, epoch)
+    fonts: list[str] = []
+    if pdf_result is not None:
+        from .render import fonts as font_check
+
+        pdf = pdf_result()
         rendered["pdf"] = pdf.data
         fonts = [
             f"{family} {style}: {font_check.font_file(family, style)}"
             for family, style in pdf.fonts
         ]
     return rendered, problems, fonts
+
+
+def _start_pdf(model: Disclosure, documents: dict, epoch, correction):
+    """The function that gives the PDF (laid out in the PDF process when one is running,
+    else when called), or the missing glyphs that prevent it."""
+    from .render import fonts as font_check
+    from .render import pdf_process
+    from .render.pdf_job import SourceFile, pdf_job, print_html
+
+    html = print_html(model, epoch, correction)
+    problems = font_check.missing_glyphs(documents, _visible_text(html))
+    if has_errors(problems):
+        return None, problems
+    prefix = f"units/{model.slug}/" if model.slug else ""
+    sources = [
+        SourceFile(name.removeprefix(prefix), doc.raw)
+        for name, doc in sorted(documents.items())
+        if name.startswith(prefix)
+    ]
+    if pdf_process.is_running():
+        return pdf_process.submit(pdf_job(model, html, sources, epoch)), problems
+
+    def render_here():
+        # Imported here: WeasyPrint takes a while to import and html/md builds need none of it.
+        from .render.pdf import render_pdf
+
+        return render_pdf(model, html, sources, epoch)
+
+    return render_here, problems
 
 
 def _unit_file(documents: dict, model: Disclosure) -> str:

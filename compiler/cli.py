@@ -134,7 +134,7 @@ class _Commands(click.Group):
         """Trouble outside the data (a disk that is full, an output folder that is a file,
         a bug) is reported in one line with exit status 2, never as a traceback, so CI
         never mistakes it for "data errors" or "different" (exit 1)."""
-        from .errors import BuildSettingError, FontError, UnsafeOutputName
+        from .errors import BuildSettingError, FontError, PdfProcessError, UnsafeOutputName
 
         try:
             return super().invoke(ctx)
@@ -144,7 +144,7 @@ class _Commands(click.Group):
             raise Trouble(_("cannot build the PDF: {reason}").format(reason=e)) from e
         except OSError as e:
             raise Trouble(os_error_message(e)) from e
-        except (SourceError, BuildSettingError, UnsafeOutputName) as e:
+        except (SourceError, BuildSettingError, UnsafeOutputName, PdfProcessError) as e:
             raise Trouble(str(e)) from e
         except Exception as e:
             if os.environ.get("DISCLOSURE_DEBUG"):

@@ -14,6 +14,19 @@ class FontError(Exception):
     """No usable CJK font: the PDF cannot be built on this machine."""
 
 
+class PdfProcessError(Exception):
+    """The process laying out the PDF (render/pdf_process.py) ended without an answer."""
+
+
+class OutsideResource(Exception):
+    """The PDF's markup asked for a URL (an image, a stylesheet): a build reads nothing
+    from outside, so the layout that wrote it is wrong (see render/sandbox.py)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
 def template_position(error: BaseException) -> tuple[str | None, int]:
     """The template file and line an error was raised at: Jinja names them on its own
     errors, and puts template lines into the traceback of any other."""

@@ -50,6 +50,19 @@ def build_one(
     return outcome
 
 
+def _pdf_process(formats: tuple[str, ...], alone: bool):
+    """One year to build, with a PDF: its PDF is laid out in a process of its own, on the
+    other core (see render/pdf_process.py). Years built one after another, or several at
+    once, do not start one: the cores are theirs."""
+    from contextlib import nullcontext
+
+    if not alone or "pdf" not in formats:
+        return nullcontext()
+    from .render import pdf_process
+
+    return pdf_process.running()
+
+
 def build_many(
     specs: list[str],
     data_dir: Path,
@@ -80,7 +93,8 @@ def build_many(
     if workers <= 1:
         for i in range(len(specs)):
             if i in pending:
-                done[i] = build_one(pending[i], data_dir, out_dir, formats, strict)
+                with _pdf_process(formats, alone=len(pending) == 1):
+                    done[i] = build_one(pending[i], data_dir, out_dir, formats, strict)
             yield done[i]
         return
     from concurrent.futures import ProcessPoolExecutor  # only when there is work to share

@@ -283,6 +283,25 @@ def test_a_project_template_cannot_run_code_or_read_files(tmp_path, cli, templat
     assert "nothing written" in result.output and not out.exists()
 
 
+def test_a_project_template_cannot_make_the_pdf_fetch_anything(tmp_path, cli):
+    """An outside image written into a layout's template: the PDF's fetcher refuses it, and
+    the build says so at the template's line (it was a traceback)."""
+    data = project(tmp_path, "langfang-unit")
+    manifest(tmp_path, "langfang-unit", {"extends": "hebei-unit"})
+    write(
+        tmp_path / "layouts/langfang-unit" / GLOSSARY,
+        '<p>一</p>\n<img src="https://example.com/logo.png" alt="">\n',
+    )
+    out = tmp_path / "out"
+    result = cli("build", "2022", "--data", str(data), "--out", str(out), "--format", "pdf")
+    assert result.exit_code == 1, result.output
+    where = f"{_shown(tmp_path)}/layouts/langfang-unit/{GLOSSARY}:2:1: error: "
+    found = [row for row in result.output.splitlines() if row.startswith(where)]
+    assert found and "https://example.com/logo.png" in found[0], result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not out.exists()
+
+
 def _shown(path: Path) -> str:
     """How messages name a folder: relative to the working directory when inside it."""
     relative = os.path.relpath(path)

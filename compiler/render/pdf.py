@@ -8,10 +8,7 @@ attachment dates, so the same input gives the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from .weasy import weasyprint
 
@@ -20,11 +17,18 @@ weasyprint()  # first, so the import below is the fast one (see weasy.py)
 from weasyprint import HTML, Attachment  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
 
+from ..errors import OutsideResource  # noqa: E402
 from ..i18n import _  # noqa: E402
 from ..model import Disclosure  # noqa: E402
 from ..opendata import model_json  # noqa: E402
-from .html import render_html  # noqa: E402
-from .notice import Correction  # noqa: E402
+from .pdf_job import (  # noqa: E402
+    PdfJob,
+    RenderedPdf,
+    SourceFile,
+    epoch_date,
+    pdf_job,
+    print_html,
+)
 from .pdf_memory import laying_out  # noqa: E402
 
 # WeasyPrint logs every CSS property it does not support; the build reports its own problems.
@@ -38,46 +42,23 @@ PDF_VARIANT = "pdf/a-3b"
 
 
 class ForbiddenFetch(FatalURLFetchingError):
-    """Raised for any URL: a disclosure needs no external resource."""
+    """Raised for any URL: a disclosure needs no external resource. (WeasyPrint's fatal
+    errors are BaseExceptions, so that its own error handling cannot swallow them; the
+    build gets an OutsideResource instead, see render_job.)"""
+
+    def __init__(self, message: str, url: str = "") -> None:
+        super().__init__(message)
+        self.url = url
 
 
 class NoFetching(URLFetcher):
     def fetch(self, url, headers=None):  # noqa: ARG002 - WeasyPrint's signature
         raise ForbiddenFetch(
-            _("refusing to fetch {url}: builds read nothing from outside").format(url=url)
+            _("refusing to fetch {url}: builds read nothing from outside").format(url=url), url
         )
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """A data file to embed in the PDF, as committed (name relative to the year)."""
-
-    name: str
-    content: bytes
-
-
-__all__ = ["model_json", "print_html", "render_pdf", "SourceFile", "RenderedPdf"]
-
-
-@dataclass(frozen=True)
-class RenderedPdf:
-    data: bytes
-    fonts: list[tuple[str, str]]  # (family, style) of every font embedded
-
-
-def _epoch_date(source_date_epoch: int | None) -> datetime:
-    # PDF/A requires dates in the attachments; without SOURCE_DATE_EPOCH use a fixed one.
-    return datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
-
-
-def print_html(
-    model: Disclosure, source_date_epoch: int | None = None, correction: Correction | None = None
-) -> str:
-    """The HTML the PDF is laid out from; dated only when SOURCE_DATE_EPOCH is given."""
-    created = None
-    if source_date_epoch is not None:
-        created = _epoch_date(source_date_epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return render_html(model, for_print=True, created=created, correction=correction)
+__all__ = ["model_json", "print_html", "render_pdf", "render_job", "SourceFile", "RenderedPdf"]
 
 
 def render_pdf(
@@ -87,10 +68,15 @@ def render_pdf(
     source_date_epoch: int | None = None,
 ) -> RenderedPdf:
     """The PDF laid out from `html` (see print_html), and the fonts it embeds."""
-    when = _epoch_date(source_date_epoch)
+    return render_job(pdf_job(model, html, sources, source_date_epoch))
+
+
+def render_job(job: PdfJob) -> RenderedPdf:
+    """Lay out one PDF (in this process, or in the PDF process: see pdf_process.py)."""
+    when = epoch_date(job.source_date_epoch)
     attachments = [
         Attachment(
-            string=model_json(model),
+            string=job.model_json,
             name="model.json",
             description="计算后的数据模型（含全部合计与增减）",
             created=when,
@@ -98,7 +84,7 @@ def render_pdf(
             relationship="Data",
         )
     ]
-    for source in sources:
+    for source in job.sources:
         attachments.append(
             Attachment(
                 string=source.content.decode("utf-8"),
@@ -109,19 +95,19 @@ def render_pdf(
                 relationship="Source",
             )
         )
-    identifier = (
-        hashlib.sha256(f"{model.unit.code}-{model.year}".encode()).hexdigest()[:32].encode()
-    )
-    with laying_out() as laid_out:
-        document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
-        laid_out.append(document)
-        data = document.write_pdf(
-            pdf_identifier=identifier,
-            pdf_variant=PDF_VARIANT,
-            pdf_tags=True,
-            attachments=attachments,
-            custom_metadata=False,
-        )
+    try:
+        with laying_out() as laid_out:
+            document = HTML(string=job.html, url_fetcher=NoFetching(), base_url=None).render()
+            laid_out.append(document)
+            data = document.write_pdf(
+                pdf_identifier=job.identifier,
+                pdf_variant=PDF_VARIANT,
+                pdf_tags=True,
+                attachments=attachments,
+                custom_metadata=False,
+            )
+    except ForbiddenFetch as refused:  # an ordinary error from here on, for the build to place
+        raise OutsideResource(refused.url) from None
     embedded = sorted(
         {
             (font.family, "Bold" if font.weight >= 600 else "Regular")

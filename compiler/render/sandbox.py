@@ -277,7 +277,7 @@ def template_problem(error: Exception, layouts: list[Layout]) -> Diagnostic | No
     wrong in ways only rendering shows, and that is never a traceback. None for trouble
     outside the layout (no CJK font, an unwritable disk, a bad setting), which the caller
     raises again."""
-    from ..errors import BuildSettingError, FontError
+    from ..errors import BuildSettingError, FontError, OutsideResource
     from ..layouts import ConditionError
     from .environment import MissingValue
 
@@ -288,6 +288,14 @@ def template_problem(error: Exception, layouts: list[Layout]) -> Diagnostic | No
     if isinstance(error, ConditionError) and error.location is not None:
         return Diagnostic(error.location, str(error), field="empty_if")
     projects = [layout.project for layout in layouts if layout.project is not None]
+    if isinstance(error, OutsideResource):
+        file, line = _written_at(error.url, layouts)
+        message = _(
+            "the layout asks for {url}, and a build reads nothing from outside the data "
+            "and the layout's own text: remove it from the template"
+        ).format(url=error.url)
+        shown = _shown(file, projects) if file else (layouts[0].manifest or layouts[0].name)
+        return Diagnostic(Location(shown, line, 1 if line else 0), message)
     file, line = template_position(error)
     shown = _shown(file, projects) if file else (layouts[0].manifest or layouts[0].name)
     if isinstance(error, SecurityError):
@@ -303,6 +311,22 @@ def template_problem(error: Exception, layouts: list[Layout]) -> Diagnostic | No
             error=f"{type(error).__name__}: {error}"
         )
     return Diagnostic(Location(shown, line, 1 if line else 0), message)
+
+
+def _written_at(url: str, layouts: list[Layout]) -> tuple[str | None, int]:
+    """The project template file and line that hold `url`, if one does."""
+    for layout in layouts:
+        if layout.project is None:
+            continue
+        for folder in layout.template_dirs:
+            if not layout.project.holds(str(folder)):
+                continue
+            for template in sorted(Path(folder).rglob("*.j2")):
+                lines = template.read_text(encoding="utf-8", errors="replace").splitlines()
+                for number, text in enumerate(lines, 1):
+                    if url in text:
+                        return str(template), number
+    return None, 0
 
 
 def _shown(file: str, projects) -> str:

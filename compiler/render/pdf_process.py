@@ -1,0 +1,131 @@
+"""The PDF laid out in a process of its own, started before the year is even read.
+
+Importing WeasyPrint and laying out the pages is most of a one-year build, and needs only
+the print HTML. So `disclosure build YEAR` forks a process first: it imports WeasyPrint
+(0.45 s) while this process reads, checks and compiles the year and renders the web page
+and the Markdown, then lays out the pages. The bytes are the same (the same function makes
+them). What crosses back is plain data (pdf_job.RenderedPdf), so that this process never
+imports WeasyPrint itself.
+
+Several years built at once already keep every core busy: they render in-process, as do
+the library functions (build_year) when no PDF process is running, and systems that
+cannot fork (Windows).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from ..errors import PdfProcessError
+from ..i18n import _
+from .pdf_job import PdfJob
+
+_running: PdfProcess | None = None
+
+
+class PdfProcess:
+    """A forked process that renders the PdfJobs it is sent, in order."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(theirs,), name="disclosure-pdf", daemon=True
+        )
+        self._process.start()
+        theirs.close()
+        self._sent = 0
+        self._waiting = 0  # jobs sent and not yet answered
+
+    def submit(self, job: PdfJob) -> Callable:
+        """Send `job`; returns the function that waits for its RenderedPdf."""
+        try:
+            self._connection.send(job)
+        except OSError:  # it has died already
+            raise PdfProcessError(_stopped()) from None
+        self._sent += 1
+        self._waiting += 1
+        return self._receive
+
+    def _receive(self):
+        try:
+            status, value = self._connection.recv()
+            self._waiting -= 1
+        except EOFError:  # killed, or crashed in a library
+            raise PdfProcessError(_stopped()) from None
+        if status == "error":
+            raise value
+        return value
+
+    def close(self, done: bool) -> None:
+        """Let the process end: asked to when its work is `done` (it is idle then), or
+        stopped at once (a build that failed before its PDF, an interrupted one, or one
+        that had no PDF to lay out: the process may still be importing WeasyPrint)."""
+        if done and self._sent and self._waiting == 0:
+            try:
+                self._connection.send(None)
+            except OSError:
+                pass
+            self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        self._connection.close()
+
+
+def _stopped() -> str:
+    return _(
+        "the process laying out the PDF stopped unexpectedly (out of memory?): run "
+        "the command again, and report this message if it happens again"
+    )
+
+
+def _serve(connection) -> None:
+    # Ctrl-C reaches the whole process group: the build it belongs to stops this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from . import pdf  # the slow import, made while the parent compiles the year
+
+    while True:
+        job = connection.recv()
+        if job is None:
+            return
+        try:
+            connection.send(("ok", pdf.render_job(job)))
+        except BaseException as error:  # sent back and raised where the build waits for it
+            try:
+                connection.send(("error", error))
+            except Exception:  # an exception that cannot be pickled: its words still can
+                connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+
+
+@contextmanager
+def running(enabled: bool = True) -> Iterator[None]:
+    """Within this block, PDFs are laid out in a PDF process (when `enabled` and the
+    system can fork)."""
+    global _running
+    if not enabled or _running is not None or "fork" not in multiprocessing.get_all_start_methods():
+        yield
+        return
+    _running = PdfProcess()
+    done = False
+    try:
+        yield
+        done = True
+    finally:
+        process, _running = _running, None
+        process.close(done)
+
+
+def is_running() -> bool:
+    return _running is not None
+
+
+def submit(job: PdfJob) -> Callable:
+    """Start laying out `job` in the PDF process; returns the function that waits for its
+    RenderedPdf."""
+    if _running is None:
+        raise RuntimeError("no PDF process is running")
+    return _running.submit(job)

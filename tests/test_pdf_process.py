@@ -1,0 +1,125 @@
+"""The PDF laid out in a process of its own (compiler/render/pdf_process.py).
+
+`disclosure build YEAR` lays out the PDF in a forked process while it compiles the year:
+the bytes must be those laid out in-process, a problem in that process must reach the
+build as the same problem, a process that dies must be reported in words, and no process
+may be left behind, whatever happened.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+
+import pytest
+from conftest import DATA
+
+from compiler import compile_year, parse_year_spec
+from compiler.build import build_year
+from compiler.errors import OutsideResource, PdfProcessError
+from compiler.orchestrate import _pdf_process, build_many
+from compiler.render import pdf_process
+from compiler.render.pdf_job import RenderedPdf, pdf_job, print_html
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="the PDF process needs fork"
+)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return compile_year(parse_year_spec("2022", DATA)).model
+
+
+def test_a_build_lays_out_the_same_bytes_in_its_pdf_process(tmp_path):
+    """build_many (one year with a PDF: the process) against build_year (in-process)."""
+    alone = tmp_path / "process"
+    outcome = next(build_many(["2022"], DATA, alone, ("pdf",), force=True))
+    assert outcome.ok, outcome.diagnostics
+    here = build_year(parse_year_spec("2022", DATA), tmp_path / "here", ("pdf",))
+    assert here.ok
+    laid_out = (alone / "2022" / "disclosure.pdf").read_bytes()
+    assert laid_out == here.outputs["pdf"].read_bytes()
+    assert laid_out.startswith(b"%PDF")
+    assert multiprocessing.active_children() == []
+
+
+def test_the_answer_crosses_back_without_weasyprint(model):
+    """Unpickling the answer must not import WeasyPrint into the building process (that
+    import is what the process is there to spare it)."""
+    with pdf_process.running():
+        wait = pdf_process.submit(pdf_job(model, print_html(model, 0), [], 0))
+        pdf = wait()
+    assert isinstance(pdf, RenderedPdf)
+    assert pdf.data.startswith(b"%PDF")
+    assert type(pdf).__module__ == "compiler.render.pdf_job"
+    assert ("Noto Serif CJK SC", "Regular") in pdf.fonts
+
+
+def test_a_problem_in_the_process_is_raised_where_the_build_waits(model):
+    """The print HTML asks for an outside image: the fetcher refuses, and the refusal
+    reaches the building process with its words."""
+    html = print_html(model, 0).replace(
+        "</body>", '<img src="https://example.com/logo.png" alt=""></body>'
+    )
+    with pdf_process.running():
+        wait = pdf_process.submit(pdf_job(model, html, [], 0))
+        with pytest.raises(OutsideResource, match="example.com/logo.png"):
+            wait()
+        # and the process goes on serving the next job
+        assert pdf_process.submit(pdf_job(model, print_html(model, 0), [], 0))().data
+    assert multiprocessing.active_children() == []
+
+
+def test_a_process_that_dies_is_reported_in_words(model):
+    with pdf_process.running():
+        process = pdf_process._running._process
+        os.kill(process.pid, signal.SIGKILL)
+        process.join()
+        with pytest.raises(PdfProcessError, match="run the command again"):
+            pdf_process.submit(pdf_job(model, print_html(model, 0), [], 0))()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_build_that_stops_early_stops_the_process_at_once():
+    """Data errors (no PDF to lay out) or an exception: the process, maybe still importing
+    WeasyPrint, is stopped, not waited for."""
+    with pytest.raises(KeyboardInterrupt), pdf_process.running():
+        assert pdf_process.is_running()
+        raise KeyboardInterrupt
+    assert not pdf_process.is_running()
+    assert multiprocessing.active_children() == []
+    with pdf_process.running():
+        pass
+    assert multiprocessing.active_children() == []
+
+
+def test_no_process_where_the_cores_are_taken_or_there_is_no_pdf():
+    with _pdf_process(("html", "md"), alone=True):
+        assert not pdf_process.is_running()
+    with _pdf_process(("html", "pdf"), alone=False):  # several years share the cores
+        assert not pdf_process.is_running()
+    with _pdf_process(("pdf",), alone=True):
+        assert pdf_process.is_running()
+    assert not pdf_process.is_running()
+
+
+def test_the_command_line_leaves_no_process_behind(tmp_path):
+    """A real `disclosure build` through the PDF process: exit 0, the PDF written, and no
+    child of it still running afterwards (the process group is empty)."""
+    import subprocess
+
+    command = [sys.executable, "-m", "compiler", "build", "2022", "--data", str(DATA)]
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path), "--force"],
+        capture_output=True,
+        text=True,
+        start_new_session=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "2022" / "disclosure.pdf").stat().st_size > 100_000
+    left = subprocess.run(["pgrep", "-f", "disclosure-pdf"], capture_output=True, text=True)
+    assert left.stdout == ""
