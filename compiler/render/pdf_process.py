@@ -18,10 +18,13 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ..errors import PdfProcessError
 from ..i18n import _
-from .pdf_job import PdfJob
+
+if TYPE_CHECKING:  # not imported: the fork comes before the compiler's heavy imports
+    from .pdf_job import PdfJob
 
 _running: PdfProcess | None = None
 
