@@ -205,15 +205,14 @@ def _render_document(
 
 def _start_pdf(model: Disclosure, documents: dict, epoch, correction):
     """The function that gives the PDF (laid out in the PDF process when one is running,
-    else when called), or the missing glyphs that prevent it."""
+    else when called), or the missing glyphs that prevent it. In the PDF process the job
+    starts first and the glyphs are checked while it runs: a PDF with missing glyphs is
+    then never asked for (the process is stopped when the build ends)."""
     from .render import fonts as font_check
     from .render import pdf_process
     from .render.pdf_job import SourceFile, pdf_job, print_html
 
     html = print_html(model, epoch, correction)
-    problems = font_check.missing_glyphs(documents, _visible_text(html))
-    if has_errors(problems):
-        return None, problems
     prefix = f"units/{model.slug}/" if model.slug else ""
     sources = [
         SourceFile(name.removeprefix(prefix), doc.raw)
@@ -221,15 +220,19 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction):
         if name.startswith(prefix)
     ]
     if pdf_process.is_running():
-        return pdf_process.submit(pdf_job(model, html, sources, epoch)), problems
+        wait = pdf_process.submit(pdf_job(model, html, sources, epoch))
+    else:
 
-    def render_here():
-        # Imported here: WeasyPrint takes a while to import and html/md builds need none of it.
-        from .render.pdf import render_pdf
+        def wait():
+            # Imported here: WeasyPrint takes a while to import; html/md builds need none.
+            from .render.pdf import render_pdf
 
-        return render_pdf(model, html, sources, epoch)
+            return render_pdf(model, html, sources, epoch)
 
-    return render_here, problems
+    problems = font_check.missing_glyphs(documents, _visible_text(html))
+    if has_errors(problems):
+        return None, problems
+    return wait, problems
 
 
 def _unit_file(documents: dict, model: Disclosure) -> str:

@@ -13,8 +13,7 @@ import pytest
 from conftest import ROOT
 
 from compiler import compile_year, parse_year_spec
-from compiler.opendata import open_data
-from compiler.render.pdf import model_json
+from compiler.opendata import model_json, open_data
 from compiler.sections import shown_tables
 
 WANLI = ROOT / "examples" / "wanli" / "data"

@@ -9,6 +9,7 @@ attachment dates, so the same input gives the same bytes.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from .weasy import weasyprint
 
@@ -19,8 +20,6 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
 
 from ..errors import OutsideResource  # noqa: E402
 from ..i18n import _  # noqa: E402
-from ..model import Disclosure  # noqa: E402
-from ..opendata import model_json  # noqa: E402
 from .pdf_job import (  # noqa: E402
     PdfJob,
     RenderedPdf,
@@ -30,6 +29,9 @@ from .pdf_job import (  # noqa: E402
     print_html,
 )
 from .pdf_memory import laying_out  # noqa: E402
+
+if TYPE_CHECKING:  # the PDF process lays out jobs without the model's modules
+    from ..model import Disclosure
 
 # WeasyPrint logs every CSS property it does not support; the build reports its own problems.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -58,7 +60,7 @@ class NoFetching(URLFetcher):
         )
 
 
-__all__ = ["model_json", "print_html", "render_pdf", "render_job", "SourceFile", "RenderedPdf"]
+__all__ = ["print_html", "render_pdf", "render_job", "SourceFile", "RenderedPdf"]
 
 
 def render_pdf(

@@ -1,7 +1,10 @@
 """What the PDF is made from, without WeasyPrint: the print HTML and the files to attach.
 
 Building it needs only the model, so it is done where the model is; laying it out
-(render/pdf.py) may then happen in another process (render/pdf_process.py).
+(render/pdf.py) may then happen in another process (render/pdf_process.py). That process
+imports this module too, so it imports nothing of the compiler at the top: the model and
+the HTML renderer are imported by the functions that take a model, in the process that
+has one.
 """
 
 from __future__ import annotations
@@ -9,11 +12,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from ..model import Disclosure
-from ..opendata import model_json
-from .html import render_html
-from .notice import Correction
+if TYPE_CHECKING:
+    from ..model import Disclosure
+    from .notice import Correction
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ def print_html(
     model: Disclosure, source_date_epoch: int | None = None, correction: Correction | None = None
 ) -> str:
     """The HTML the PDF is laid out from; dated only when SOURCE_DATE_EPOCH is given."""
+    from .html import render_html
+
     created = None
     if source_date_epoch is not None:
         created = epoch_date(source_date_epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -65,5 +70,7 @@ def pdf_job(
     sources: list[SourceFile] | tuple[SourceFile, ...] = (),
     source_date_epoch: int | None = None,
 ) -> PdfJob:
+    from ..opendata import model_json
+
     identifier = hashlib.sha256(f"{model.unit.code}-{model.year}".encode()).hexdigest()[:32]
     return PdfJob(html, model_json(model), identifier.encode(), tuple(sources), source_date_epoch)
