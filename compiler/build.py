@@ -103,8 +103,11 @@ def render_year(
     rendered: dict[tuple[str, str], bytes] = {}
     problems: list[Diagnostic] = []
     fonts: set[str] = set()
+    # Every document is started before any PDF is waited for, so that a department's
+    # units are laid out side by side (one PDF process per core, see pdf_process.py).
+    started = []
     for model in published_documents(result.model):
-        files, found, used = render_document(
+        document = start_document(
             model,
             result.documents,
             formats,
@@ -112,6 +115,11 @@ def render_year(
             epoch=epoch,
             correction=correction,
         )
+        started.append((model, document))
+        if has_errors(document.problems):
+            break
+    for model, document in started:
+        files, found, used = document.finish()
         rendered.update({(model.slug, fmt): data for fmt, data in files.items()})
         problems += found
         fonts.update(used)
@@ -132,18 +140,69 @@ def render_document(
     """One document in the requested formats: format → bytes. A project's layout that
     fails to render (the sandbox refused something, a template raised) is a problem at its
     template's line, and nothing of the document is rendered."""
-    layouts = [m.layout for m in (model, *model.units) if m.layout.sandboxed]
-    if not layouts:
-        return _render_document(model, documents, formats, workbook_optional, epoch, correction)
-    try:
-        return _render_document(model, documents, formats, workbook_optional, epoch, correction)
-    except Exception as e:
-        from .render.sandbox import template_problem
+    return start_document(
+        model, documents, formats, workbook_optional, epoch=epoch, correction=correction
+    ).finish()
 
-        problem = template_problem(e, layouts)
-        if problem is None:
-            raise
-        return {}, [problem], []
+
+@dataclass
+class StartedDocument:
+    """A document whose formats are rendered but whose PDF may still be being laid out:
+    `finish` waits for it. A project layout's failure, whenever it shows, is a problem at
+    its template's line, and then nothing of the document is rendered."""
+
+    rendered: dict[str, bytes]
+    problems: list[Diagnostic]
+    wait_for_pdf: Callable | None
+    layouts: list
+
+    def finish(self) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
+        if self.wait_for_pdf is None:
+            return self.rendered, self.problems, []
+        try:
+            pdf = self.wait_for_pdf()
+        except Exception as e:
+            problem = _layout_problem(e, self.layouts)
+            return {}, [problem], []
+        from .render import fonts as font_check
+
+        fonts = [
+            f"{family} {style}: {font_check.font_file(family, style)}"
+            for family, style in pdf.fonts
+        ]
+        return {**self.rendered, "pdf": pdf.data}, self.problems, fonts
+
+
+def _layout_problem(error: Exception, layouts: list) -> Diagnostic:
+    """`error` as a project layout's problem, or raised again when it is not one."""
+    if not layouts:
+        raise error
+    from .render.sandbox import template_problem
+
+    problem = template_problem(error, layouts)
+    if problem is None:
+        raise error
+    return problem
+
+
+def start_document(
+    model: Disclosure,
+    documents: dict,
+    formats: tuple[str, ...],
+    workbook_optional: bool = False,
+    *,
+    epoch: Epoch = FROM_ENVIRONMENT,
+    correction: Correction | None = None,
+) -> StartedDocument:
+    """Render one document's formats, and start laying out its PDF (see StartedDocument)."""
+    layouts = [m.layout for m in (model, *model.units) if m.layout.sandboxed]
+    try:
+        rendered, problems, wait = _render_document(
+            model, documents, formats, workbook_optional, epoch, correction
+        )
+    except Exception as e:
+        return StartedDocument({}, [_layout_problem(e, layouts)], None, layouts)
+    return StartedDocument(rendered, problems, wait, layouts)
 
 
 def _render_document(
@@ -153,7 +212,9 @@ def _render_document(
     workbook_optional: bool,
     epoch: Epoch,
     correction: Correction | None,
-) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
+) -> tuple[dict[str, bytes], list[Diagnostic], Callable | None]:
+    """The document's formats but the PDF, and the function that waits for its PDF (None
+    without one, or when its glyphs are missing)."""
     from .render.html import render_html
     from .render.markdown import render_markdown
 
@@ -175,13 +236,13 @@ def _render_document(
                     ).format(unit=model.unit.name, year=model.year),
                 )
             )
-            return rendered, problems, []
+            return rendered, problems, None
     pdf_result = None
     if "pdf" in formats:
         # The PDF first: in a PDF process it is laid out while the other formats render.
         pdf_result, problems = _start_pdf(model, documents, epoch, correction)
         if has_errors(problems):
-            return rendered, problems, []
+            return rendered, problems, None
     if "html" in formats:
         rendered["html"] = render_html(model, correction=correction).encode("utf-8")
     if "md" in formats:
@@ -190,17 +251,7 @@ def _render_document(
         from .render.xlsx import render_xlsx
 
         rendered["xlsx"] = render_xlsx(model, epoch)
-    fonts: list[str] = []
-    if pdf_result is not None:
-        from .render import fonts as font_check
-
-        pdf = pdf_result()
-        rendered["pdf"] = pdf.data
-        fonts = [
-            f"{family} {style}: {font_check.font_file(family, style)}"
-            for family, style in pdf.fonts
-        ]
-    return rendered, problems, fonts
+    return rendered, problems, pdf_result
 
 
 def _start_pdf(model: Disclosure, documents: dict, epoch, correction):

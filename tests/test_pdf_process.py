@@ -15,6 +15,7 @@ import sys
 
 import pytest
 from conftest import DATA
+from fixtures.departments import hebei_department
 
 from compiler import compile_year, parse_year_spec
 from compiler.build import build_year
@@ -43,6 +44,34 @@ def test_a_build_lays_out_the_same_bytes_in_its_pdf_process(tmp_path):
     laid_out = (alone / "2022" / "disclosure.pdf").read_bytes()
     assert laid_out == here.outputs["pdf"].read_bytes()
     assert laid_out.startswith(b"%PDF")
+    assert multiprocessing.active_children() == []
+
+
+def test_a_departments_units_are_laid_out_side_by_side(tmp_path, monkeypatch):
+    """A Hebei department publishes its package and each unit: their PDFs are started
+    before any is waited for, in up to one process per core, with the bytes laid out
+    in-process."""
+    data = hebei_department(tmp_path)
+    started = []
+    original = pdf_process.PdfProcess.__init__
+
+    def counted(self):
+        started.append(self)
+        original(self)
+
+    monkeypatch.setattr(pdf_process.PdfProcess, "__init__", counted)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    outcome = next(build_many(["2022"], data, tmp_path / "process", ("pdf",), force=True))
+    assert outcome.ok, outcome.diagnostics
+    assert len(started) == 2
+    monkeypatch.undo()
+    here = build_year(parse_year_spec("2022", data), tmp_path / "here", ("pdf",))
+    assert here.ok
+    pdfs = sorted((tmp_path / "process" / "2022").rglob("*.pdf"))
+    assert len(pdfs) == len(here.outputs) >= 3
+    for path in pdfs:
+        twin = tmp_path / "here" / path.relative_to(tmp_path / "process")
+        assert path.read_bytes() == twin.read_bytes(), path.name
     assert multiprocessing.active_children() == []
 
 
@@ -75,7 +104,7 @@ def test_a_problem_in_the_process_is_raised_where_the_build_waits(model):
 
 def test_a_process_that_dies_is_reported_in_words(model):
     with pdf_process.running():
-        process = pdf_process._running._process
+        process = pdf_process._running[0]._process
         os.kill(process.pid, signal.SIGKILL)
         process.join()
         with pytest.raises(PdfProcessError, match="run the command again"):

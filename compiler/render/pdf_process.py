@@ -15,6 +15,7 @@ cannot fork (Windows).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,11 +27,15 @@ from ..i18n import _
 if TYPE_CHECKING:  # not imported: the fork comes before the compiler's heavy imports
     from .pdf_job import PdfJob
 
-_running: PdfProcess | None = None
+_running: list[PdfProcess] | None = None
 
 
 class PdfProcess:
-    """A forked process that renders the PdfJobs it is sent, in order."""
+    """A forked process that renders the PdfJobs it is sent, in order, one at a time.
+
+    A job is only ever sent to a process that has answered all earlier ones (their answers
+    are read and kept first): a process writing a large PDF back and this one writing a
+    job to it would otherwise each wait for the other to read."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
@@ -41,24 +46,38 @@ class PdfProcess:
         self._process.start()
         theirs.close()
         self._sent = 0
-        self._waiting = 0  # jobs sent and not yet answered
+        self._answers: dict[int, tuple[str, object]] = {}  # read, not yet asked for
+        self._taken = 0  # answers asked for
+
+    @property
+    def waiting(self) -> int:
+        """Jobs sent and not yet answered."""
+        return self._sent - len(self._answers) - self._taken
 
     def submit(self, job: PdfJob) -> Callable:
         """Send `job`; returns the function that waits for its RenderedPdf."""
+        while self.waiting:
+            self._read_answer()
+        number = self._sent
         try:
             self._connection.send(job)
         except OSError:  # it has died already
             raise PdfProcessError(_stopped()) from None
         self._sent += 1
-        self._waiting += 1
-        return self._receive
+        return lambda: self._answer(number)
 
-    def _receive(self):
+    def _read_answer(self) -> None:
         try:
-            status, value = self._connection.recv()
-            self._waiting -= 1
+            answer = self._connection.recv()
         except EOFError:  # killed, or crashed in a library
             raise PdfProcessError(_stopped()) from None
+        self._answers[len(self._answers) + self._taken] = answer
+
+    def _answer(self, number: int):
+        while number not in self._answers:
+            self._read_answer()
+        status, value = self._answers.pop(number)
+        self._taken += 1
         if status == "error":
             raise value
         return value
@@ -67,7 +86,7 @@ class PdfProcess:
         """Let the process end: asked to when its work is `done` (it is idle then), or
         stopped at once (a build that failed before its PDF, an interrupted one, or one
         that had no PDF to lay out: the process may still be importing WeasyPrint)."""
-        if done and self._sent and self._waiting == 0:
+        if done and self._sent and self.waiting == 0:
             try:
                 self._connection.send(None)
             except OSError:
@@ -106,20 +125,22 @@ def _serve(connection) -> None:
 
 @contextmanager
 def running(enabled: bool = True) -> Iterator[None]:
-    """Within this block, PDFs are laid out in a PDF process (when `enabled` and the
-    system can fork)."""
+    """Within this block, PDFs are laid out in PDF processes (when `enabled` and the
+    system can fork): one started at once, and more, up to one per core, when a job comes
+    while every one is busy (a department's units)."""
     global _running
     if not enabled or _running is not None or "fork" not in multiprocessing.get_all_start_methods():
         yield
         return
-    _running = PdfProcess()
+    _running = [PdfProcess()]
     done = False
     try:
         yield
         done = True
     finally:
-        process, _running = _running, None
-        process.close(done)
+        processes, _running = _running, None
+        for process in processes:
+            process.close(done)
 
 
 def is_running() -> bool:
@@ -127,8 +148,16 @@ def is_running() -> bool:
 
 
 def submit(job: PdfJob) -> Callable:
-    """Start laying out `job` in the PDF process; returns the function that waits for its
-    RenderedPdf."""
+    """Start laying out `job` in an idle PDF process (a new one while there are cores to
+    spare, else the least busy); returns the function that waits for its RenderedPdf."""
     if _running is None:
         raise RuntimeError("no PDF process is running")
-    return _running.submit(job)
+    idle = [process for process in _running if process.waiting == 0]
+    if idle:
+        chosen = idle[0]
+    elif len(_running) < (os.cpu_count() or 1):
+        chosen = PdfProcess()
+        _running.append(chosen)
+    else:
+        chosen = min(_running, key=lambda process: process.waiting)
+    return chosen.submit(job)
