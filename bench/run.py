@@ -24,6 +24,7 @@ many runs of the ones that matter.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import shutil
@@ -170,14 +171,19 @@ def without_unknown_force(args: list[str] | None, tree: Path) -> list[str] | Non
     every time anyway, so the option is left out for it."""
     if not args or "--force" not in args:
         return args
-    usage = subprocess.run(
-        [sys.executable, "-m", "compiler", args[0], "--help"],
+    return args if "--force" in _usage(args[0], tree) else [a for a in args if a != "--force"]
+
+
+@functools.cache
+def _usage(command: str, tree: Path) -> str:
+    """`disclosure COMMAND --help` of the tool in `tree` (asked once per command)."""
+    return subprocess.run(
+        [sys.executable, "-m", "compiler", command, "--help"],
         cwd=tree,
         env={**os.environ, "PYTHONPATH": str(tree), "DISCLOSURE_LANG": "en"},
         capture_output=True,
         text=True,
     ).stdout
-    return args if "--force" in usage else [a for a in args if a != "--force"]
 
 
 def cpu_reference() -> float:

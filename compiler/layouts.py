@@ -387,36 +387,30 @@ def _check_tables(document: Document) -> list[Diagnostic]:
     from .tables import INCOME_FIGURES, known_fields
 
     problems = []
+
+    def unknown(path: tuple, message: str) -> None:
+        problems.append(Diagnostic(document.locate(path), message, field=_dotted(path)))
+
     for i, table in enumerate(document.data.get("tables") or ()):
         fields = known_fields(table.get("rows", ""))
         for j, column in enumerate(table.get("columns") or ()):
             if column.get("field") not in fields:
-                path = ("tables", i, "columns", j, "field")
-                message = _("{field} is not a field of a table of {rows} rows: {fields}")
-                problems.append(
-                    Diagnostic(
-                        document.locate(path),
-                        message.format(
-                            field=column.get("field"),
-                            rows=table.get("rows"),
-                            fields=_(", ").join(sorted(fields)),
-                        ),
-                        field=_dotted(path),
-                    )
+                unknown(
+                    ("tables", i, "columns", j, "field"),
+                    _("{field} is not a field of a table of {rows} rows: {fields}").format(
+                        field=column.get("field"),
+                        rows=table.get("rows"),
+                        fields=_(", ").join(sorted(fields)),
+                    ),
                 )
         for j, row in enumerate(table.get("income") or ()):
             if row.get("figure") not in INCOME_FIGURES:
-                path = ("tables", i, "income", j, "figure")
-                message = _("{figure} is not an income figure: {figures}")
-                problems.append(
-                    Diagnostic(
-                        document.locate(path),
-                        message.format(
-                            figure=row.get("figure"),
-                            figures=_(", ").join(sorted(INCOME_FIGURES)),
-                        ),
-                        field=_dotted(path),
-                    )
+                unknown(
+                    ("tables", i, "income", j, "figure"),
+                    _("{figure} is not an income figure: {figures}").format(
+                        figure=row.get("figure"),
+                        figures=_(", ").join(sorted(INCOME_FIGURES)),
+                    ),
                 )
     return problems
 

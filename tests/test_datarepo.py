@@ -199,10 +199,9 @@ def installed(tmp_path_factory) -> tuple[str, dict]:
     return requirement, env
 
 
-@pytest.mark.slow
-def test_a_data_repository_runs_its_workflows_against_the_installed_wheel(tmp_path, installed):
-    requirement, env = installed
-
+def _pushed_data_repository(tmp_path: Path, requirement: str, env: dict) -> Path:
+    """tmp_path/unit: `disclosure init` with the installed wheel, committed and pushed to
+    tmp_path/origin.git (its main branch)."""
     repo = tmp_path / "unit"
     _run(
         ["disclosure", "init", str(repo), "--tool", requirement, "--data", str(DATA)], tmp_path, env
@@ -215,9 +214,18 @@ def test_a_data_repository_runs_its_workflows_against_the_installed_wheel(tmp_pa
         ["git", "commit", "-q", "-m", "初始化"],
         ["git", "remote", "add", "origin", str(origin)],
         ["git", "push", "-q", "-u", "origin", "main"],
-        ["git", "checkout", "-q", "-b", "change"],
     ):
         _run(args, repo, env)
+    return repo
+
+
+@pytest.mark.slow
+def test_a_data_repository_runs_its_workflows_against_the_installed_wheel(tmp_path, installed):
+    requirement, env = installed
+
+    repo = _pushed_data_repository(tmp_path, requirement, env)
+    origin = tmp_path / "origin.git"
+    _run(["git", "checkout", "-q", "-b", "change"], repo, env)
     edit(
         repo / "data/2022/unit.yaml", "我单位无其他需要说明的事项。", "本单位无其他需要说明的事项。"
     )
@@ -314,20 +322,8 @@ def test_a_data_repository_starts_a_year_from_the_web_with_the_installed_wheel(t
     requirements.txt, the year started on a branch pushed to origin, a pull request asked of
     `gh` (a stand-in here) with the report."""
     requirement, env = installed
-    repo = tmp_path / "unit"
-    _run(
-        ["disclosure", "init", str(repo), "--tool", requirement, "--data", str(DATA)], tmp_path, env
-    )
+    repo = _pushed_data_repository(tmp_path, requirement, env)
     origin = tmp_path / "origin.git"
-    _run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], tmp_path, env)
-    for args in (
-        ["git", "init", "-q", "-b", "main"],
-        ["git", "add", "."],
-        ["git", "commit", "-q", "-m", "初始化"],
-        ["git", "remote", "add", "origin", str(origin)],
-        ["git", "push", "-q", "-u", "origin", "main"],
-    ):
-        _run(args, repo, env)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "gh").write_text(

@@ -117,29 +117,23 @@ def test_quick_exit_reports_a_reader_that_went_away(monkeypatch):
 def test_command_line_exit_statuses_through_the_quick_exit(data_copy):
     """The real command: valid data 0, broken data 1 with the located message, usage 2."""
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    ok = subprocess.run(
-        [sys.executable, "-m", "compiler", "validate", "2022", "--data", str(DATA)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+
+    def validate(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "compiler", "validate", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+
+    ok = validate("2022", "--data", str(DATA))
     assert ok.returncode == 0, ok.stderr
     assert "2022" in ok.stderr
     edit(data_copy / "2022" / "budget.yaml", "personnel: 3307.05", "personnel: 3307.05.1")
-    bad = subprocess.run(
-        [sys.executable, "-m", "compiler", "validate", "2022", "--data", str(data_copy)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    bad = validate("2022", "--data", str(data_copy))
     assert bad.returncode == 1, bad.stderr
     assert "budget.yaml:9:" in bad.stderr
-    usage = subprocess.run(
-        [sys.executable, "-m", "compiler", "validate", "--no-such-option"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    usage = validate("--no-such-option")
     assert usage.returncode == 2
     assert "Traceback" not in bad.stderr + usage.stderr
 

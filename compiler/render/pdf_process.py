@@ -45,14 +45,14 @@ class PdfProcess:
         )
         self._process.start()
         theirs.close()
-        self._sent = 0
+        self._sent = 0  # jobs sent, numbered from 0
+        self._read = 0  # answers read, which come in the order of the jobs
         self._answers: dict[int, tuple[str, object]] = {}  # read, not yet asked for
-        self._taken = 0  # answers asked for
 
     @property
     def waiting(self) -> int:
         """Jobs sent and not yet answered."""
-        return self._sent - len(self._answers) - self._taken
+        return self._sent - self._read
 
     def submit(self, job: PdfJob) -> Callable:
         """Send `job`; returns the function that waits for its RenderedPdf."""
@@ -71,13 +71,13 @@ class PdfProcess:
             answer = self._connection.recv()
         except EOFError:  # killed, or crashed in a library
             raise PdfProcessError(_stopped()) from None
-        self._answers[len(self._answers) + self._taken] = answer
+        self._answers[self._read] = answer
+        self._read += 1
 
     def _answer(self, number: int):
         while number not in self._answers:
             self._read_answer()
         status, value = self._answers.pop(number)
-        self._taken += 1
         if status == "error":
             raise value
         return value
