@@ -4,8 +4,12 @@ The public API: `compile_year` (load, validate, compute, check), the model it re
 `build` (render and write outputs), and `diff` (compare two models).
 """
 
-from .diagnostics import Diagnostic, Location
-from .sources import SourceError, available_years, parse_year_spec
+from . import classcode
+
+classcode.install()  # before the first @dataclass: see classcode
+
+from .diagnostics import Diagnostic, Location  # noqa: E402
+from .sources import SourceError, available_years, parse_year_spec  # noqa: E402
 
 # Everything else is imported on first use: the model and pipeline pull in the schema
 # validator, build and diff the renderers and difflib, and `build` of an unchanged year

@@ -10,7 +10,6 @@ and says so.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from dataclasses import dataclass, field
 from functools import cache
@@ -60,6 +59,8 @@ class Catalogue:
                 break
         if code.isdigit():
             family.sort(key=lambda c: abs(int(c) - int(code)))
+        import difflib  # only for a code not in the catalogue
+
         close = difflib.get_close_matches(code, same_length, n=limit, cutoff=0.7)
         ordered = list(dict.fromkeys(one_digit[:1] + family[:limit] + close))[:limit]
         return [(c, names[c]) for c in ordered]

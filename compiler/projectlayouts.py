@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -187,6 +186,8 @@ def at_revision(repo: Path, folder: PurePosixPath, revision: str) -> ProjectLayo
 
 
 def _git(repo: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes | None:
+    import subprocess  # only for layouts read from git
+
     try:
         done = subprocess.run(
             ["git", "-C", str(repo), *args], input=stdin, capture_output=True, check=False

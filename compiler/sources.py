@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -112,6 +111,8 @@ class GitYear:
         return f"{self.year}@{self.revision}"
 
     def _git(self, *args: str) -> bytes:
+        import subprocess  # only for a year read from git: a working tree needs none
+
         try:
             result = subprocess.run(
                 ["git", "-C", str(self.repo), *args], capture_output=True, check=False
@@ -204,6 +205,8 @@ def parse_year_spec(spec: str, data_dir: Path) -> YearSource:
 
 
 def _git_toplevel(path: Path) -> Path:
+    import subprocess
+
     probe = path if path.is_dir() else path.parent
     try:
         result = subprocess.run(

@@ -31,6 +31,9 @@ fi
 # compat mode: a plain path entry, which imports faster than setuptools' editable finder
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
   --config-settings editable_mode=compat -e '.[test]'
+# Bytecode, as pip writes it for a regular install: where PYTHONDONTWRITEBYTECODE is set
+# (CI images often do), every command would otherwise compile the package before starting.
+python3 -m compileall -q compiler >/dev/null
 
 # Two branches that both add messages are joined message by message (scripts/messages.py).
 if git rev-parse --git-dir >/dev/null 2>&1; then

@@ -1,0 +1,103 @@
+"""The methods `@dataclass` writes, compiled once and remembered by their text.
+
+For each of the model's ~60 classes, `dataclasses` writes the source of `__init__`,
+`__repr__`, `__eq__`, `__hash__`, `__setattr__` and `__delattr__` and compiles it: some 330
+calls of `compile`, about 60 ms of every command's start (half of `validate`'s own time).
+The text of a method depends only on the class's fields, so the compiled code is kept in
+the user's cache folder (beside the remembered schema checks) keyed by that text, and the
+next process executes it without compiling. Executing `compile(text)`'s code is what
+`exec(text)` does, so the classes are the same either way.
+
+The hook is a module global `exec` in `dataclasses` (Python 3.11 to 3.13 call
+`exec(text, globals, ns)` there), installed once by `compiler/__init__`. A missing,
+unreadable or foreign cache file is ignored; DISCLOSURE_NO_CACHE=1 turns it off.
+"""
+
+from __future__ import annotations
+
+import atexit
+import builtins
+import dataclasses
+import marshal
+import os
+import sys
+from pathlib import Path
+from types import CodeType
+
+from .paths import user_cache
+
+# Entries kept across commands; past this many (old classes' texts), only the ones the
+# latest process used are written back.
+MAX_ENTRIES = 3000
+
+
+class RememberedCode:
+    """Code compiled from text, loaded from and saved to one file of the user's cache."""
+
+    def __init__(self, file: Path | None):
+        self.file = file
+        self.loaded: dict[str, CodeType] | None = None
+        self.used: dict[str, CodeType] = {}
+        self.compiled = 0  # how many texts this process compiled: new to the cache
+
+    def code(self, text: str) -> CodeType:
+        if self.loaded is None:
+            self.loaded = _read(self.file)
+        found = self.loaded.get(text)
+        if found is None:
+            found = compile(text, "<string>", "exec")
+            self.compiled += 1
+        self.used[text] = found
+        return found
+
+    def exec(self, source, globals=None, locals=None, /, **kwargs):
+        """`exec` as dataclasses calls it, with the text's code remembered."""
+        if isinstance(source, str) and not kwargs:
+            source = self.code(source)
+        return builtins.exec(source, globals, locals, **kwargs)
+
+    def save(self) -> None:
+        """Write the cache back if this process compiled anything new."""
+        if not self.compiled or self.file is None:
+            return
+        entries = {**(self.loaded or {}), **self.used}
+        if len(entries) > MAX_ENTRIES:
+            entries = self.used
+        tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(marshal.dumps(entries))
+            os.replace(tmp, self.file)
+        except (OSError, ValueError):
+            tmp.unlink(missing_ok=True)  # a full or read-only disk: the cache is only a help
+        self.compiled = 0
+
+
+def _read(file: Path | None) -> dict[str, CodeType]:
+    if file is None:
+        return {}
+    try:
+        entries = marshal.loads(file.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, CodeType)}
+
+
+def cache_file() -> Path | None:
+    """One file per interpreter version: compiled code does not travel between them."""
+    folder = user_cache("classcode")
+    if folder is None:
+        return None
+    return folder / f"{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
+
+
+def install() -> RememberedCode | None:
+    """Route the compiling of `dataclasses` through the cache (once per process)."""
+    current = getattr(dataclasses, "exec", None)
+    if isinstance(getattr(current, "__self__", None), RememberedCode):
+        return current.__self__
+    remembered = RememberedCode(cache_file())
+    dataclasses.exec = remembered.exec
+    atexit.register(remembered.save)
+    return remembered
