@@ -5,8 +5,9 @@ shaped them — the year's data files and the previous year's (its figures are t
 baseline), the project's own layouts (layouts/ beside the data folder), the tool itself
 (its code, templates, layouts, schemas and catalogue), the fonts the PDF embedded, the
 formats asked for and SOURCE_DATE_EPOCH — and the sha256 of each output. A build whose
-fingerprint matches and whose outputs are all there, unedited, is skipped. This module
-imports nothing heavy: the check must take a blink.
+fingerprint matches and whose outputs are all there, unedited, is skipped. The tool's own
+files are read only when their sizes or times differ from the record's (`tool_stamp`). This
+module imports nothing heavy: the check must take a blink.
 """
 
 from __future__ import annotations
@@ -41,6 +42,19 @@ def tool_fingerprint() -> str:
             digest.update(os.path.relpath(path, ASSET_ROOT).encode())
             with open(path, "rb") as file:
                 digest.update(file.read())
+    return digest.hexdigest()
+
+
+@cache
+def tool_stamp() -> str:
+    """The tool's files by place, size and modification time (in nanoseconds). While it is
+    the one recorded, so is the tool's fingerprint, and no file need be read: the judgement
+    make and git's index make, in a quarter of the time."""
+    digest = hashlib.sha256()
+    for root in (_PACKAGE, TEMPLATES_DIR, SCHEMAS_DIR, CATALOGUE_DIR):
+        for path in _tool_files(root):
+            stat = os.stat(path)
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
@@ -88,10 +102,13 @@ def _project_layouts(source: WorkingTreeYear) -> dict[str, str]:
     return fingerprint_files(folder)
 
 
-def fingerprint(source: WorkingTreeYear, formats: tuple[str, ...], naming: str) -> dict:
+def fingerprint(
+    source: WorkingTreeYear, formats: tuple[str, ...], naming: str, tool: str | None = None
+) -> dict:
+    """What shaped a build; `tool` is the tool's fingerprint when already known."""
     return {
         "version": VERSION,
-        "tool": tool_fingerprint(),
+        "tool": tool or tool_fingerprint(),
         "data": {**_year_files(source), **_year_files(source.previous())},
         "layouts": _project_layouts(source),
         "formats": sorted(formats),
@@ -118,9 +135,11 @@ def up_to_date(
         record = json.loads(record_path(out_dir, source).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("fingerprint") != fingerprint(
-        source, formats, naming
-    ):
+    if not isinstance(record, dict) or not isinstance(record.get("fingerprint"), dict):
+        return None
+    recorded_tool = record["fingerprint"].get("tool")
+    tool = recorded_tool if record.get("tool_stamp") == tool_stamp() else None
+    if record["fingerprint"] != fingerprint(source, formats, naming, tool):
         return None
     if record.get("fonts") != _font_stamps(record.get("font_lines", [])):
         return None
@@ -152,6 +171,7 @@ def write_record(
 
     record = {
         "fingerprint": fingerprint(source, formats, naming),
+        "tool_stamp": tool_stamp(),
         "font_lines": font_lines,
         "warnings": warnings,
         "fonts": _font_stamps(font_lines),

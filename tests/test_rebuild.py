@@ -73,11 +73,45 @@ def test_a_change_rebuilds(data_copy, tmp_path, cli, change):
         assert (out / "2022" / "disclosure.md").read_text(encoding="utf-8") != "edited by hand\n"
 
 
-def test_a_changed_template_rebuilds(data_copy, tmp_path, cli, monkeypatch):
+@pytest.fixture
+def tool_templates(tmp_path, monkeypatch):
+    """The fingerprint sees a copy of the tool's templates, which a test may edit."""
+    copy = tmp_path / "templates"
+    shutil.copytree(buildrecord.TEMPLATES_DIR, copy)
+    monkeypatch.setattr(buildrecord, "TEMPLATES_DIR", copy)
+    forget = (buildrecord.tool_fingerprint.cache_clear, buildrecord.tool_stamp.cache_clear)
+    for f in forget:
+        f()
+    yield copy
+    for f in forget:
+        f()
+
+
+@pytest.mark.parametrize("same_size", [False, True], ids=["longer", "same size"])
+def test_a_changed_template_rebuilds(data_copy, tmp_path, cli, tool_templates, same_size):
     out = tmp_path / "out"
     assert build(cli, data_copy, out, "2022").exit_code == 0
-    monkeypatch.setattr(buildrecord, "tool_fingerprint", lambda: "another version of the tool")
+    template = tool_templates / "shared" / "table.md.j2"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("\n", "\r") if same_size else text + "\n", encoding="utf-8")
+    buildrecord.tool_fingerprint.cache_clear()  # a new process: nothing remembered
+    buildrecord.tool_stamp.cache_clear()
     assert "wrote" in build(cli, data_copy, out, "2022").stdout
+
+
+def test_an_unchanged_tool_is_not_read_again(data_copy, tmp_path, cli, tool_templates, monkeypatch):
+    """While the tool's files have the recorded sizes and times, the recorded fingerprint
+    of their content stands: a no-op reads none of them."""
+    out = tmp_path / "out"
+    assert build(cli, data_copy, out, "2022").exit_code == 0
+    buildrecord.tool_fingerprint.cache_clear()
+    buildrecord.tool_stamp.cache_clear()
+
+    def read_the_tool():
+        raise AssertionError("the tool's files were read")
+
+    monkeypatch.setattr(buildrecord, "tool_fingerprint", read_the_tool)
+    assert "up to date" in build(cli, data_copy, out, "2022").stdout
 
 
 def test_a_strict_rebuild_of_a_build_with_warnings_checks_again(data_copy, tmp_path, cli):
