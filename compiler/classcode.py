@@ -28,7 +28,8 @@ from .paths import user_cache
 
 # Entries kept across commands; past this many (old classes' texts), only the ones the
 # latest process used are written back.
-MAX_ENTRIES = 3000
+MAX_ENTRIES = 1000
+_PACKAGE = __name__.rpartition(".")[0] + "."  # "compiler."
 
 
 class RememberedCode:
@@ -51,8 +52,10 @@ class RememberedCode:
         return found
 
     def exec(self, source, globals=None, locals=None, /, **kwargs):
-        """`exec` as dataclasses calls it, with the text's code remembered."""
-        if isinstance(source, str) and not kwargs:
+        """`exec` as dataclasses calls it, with the text's code remembered for this tool's
+        own classes (other libraries' classes are compiled as usual: no cache of theirs to
+        load at every start)."""
+        if isinstance(source, str) and not kwargs and _ours(globals):
             source = self.code(source)
         return builtins.exec(source, globals, locals, **kwargs)
 
@@ -70,6 +73,12 @@ class RememberedCode:
         except (OSError, ValueError):
             tmp.unlink(missing_ok=True)  # a full or read-only disk: the cache is only a help
         self.compiled = 0
+
+
+def _ours(namespace) -> bool:
+    """Whether `namespace` is the globals of a module of this package (dataclasses passes
+    the class's module's)."""
+    return isinstance(namespace, dict) and str(namespace.get("__name__", "")).startswith(_PACKAGE)
 
 
 def _read(file: Path | None) -> dict[str, CodeType]:

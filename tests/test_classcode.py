@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,15 @@ from compiler import classcode
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _define(remembered: classcode.RememberedCode, monkeypatch):
-    """A frozen class with a default and a factory, defined through `remembered`."""
+def _define(remembered: classcode.RememberedCode, monkeypatch, module="compiler.probe"):
+    """A frozen class with a default and a factory, defined in `module` through
+    `remembered` (only the classes of this tool's modules are remembered)."""
     monkeypatch.setattr(dataclasses, "exec", remembered.exec)
+    monkeypatch.setitem(sys.modules, module, types.ModuleType(module))
 
     @dataclasses.dataclass(frozen=True)
     class Item:
+        __module__ = module
         name: str
         amount: int = 0
         tags: tuple = dataclasses.field(default_factory=tuple)
@@ -55,6 +59,12 @@ def test_a_second_process_compiles_nothing_and_gets_the_same_classes(tmp_path, m
     _behaves_as_a_frozen_dataclass(_define(second, monkeypatch))
     assert second.compiled == 0
     assert second.used.keys() == first.used.keys()
+
+
+def test_other_libraries_classes_are_compiled_as_usual(tmp_path, monkeypatch):
+    remembered = classcode.RememberedCode(tmp_path / "code.marshal")
+    _behaves_as_a_frozen_dataclass(_define(remembered, monkeypatch, module="somebody.else"))
+    assert remembered.compiled == 0 and not remembered.used
 
 
 @pytest.mark.parametrize(
