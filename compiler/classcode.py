@@ -14,9 +14,12 @@ classes go through the cache. The folder is the user's own (mode 700), as for th
 Python writes: whoever can write there can already change what the user runs, and no data
 file or pull request can. A missing, unreadable or foreign cache file is ignored;
 DISCLOSURE_NO_CACHE=1 turns the cache off.
-"""
 
-from __future__ import annotations
+This module has no `from __future__ import annotations`, and compiles with
+`dont_inherit=True`: `exec` and `compile` take on the future flags of the module calling
+them, and dataclasses.py has none, so neither may this one (the methods' annotations stay
+what stock dataclasses gives).
+"""
 
 import atexit
 import builtins
@@ -24,6 +27,7 @@ import dataclasses
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import CodeType
 
@@ -32,49 +36,71 @@ from .paths import user_cache
 # Entries kept across commands; past this many (old classes' texts), only the ones the
 # latest process used are written back.
 MAX_ENTRIES = 1000
+# Part of the file's name: a new format (or a fix to how entries are compiled) starts anew.
+FORMAT = 2
 _PACKAGE = __name__.rpartition(".")[0] + "."  # "compiler."
 
 
 class RememberedCode:
-    """Code compiled from text, loaded from and saved to one file of the user's cache."""
+    """Code compiled from text, loaded from and saved to one file of the user's cache
+    (`file`, or the one `locate` names when it is first needed)."""
 
-    def __init__(self, file: Path | None):
-        self.file = file
-        self.loaded: dict[str, CodeType] | None = None
-        self.used: dict[str, CodeType] = {}
+    def __init__(
+        self,
+        file: Path | None = None,
+        *,
+        locate: Callable[[], Path | None] | None = None,
+    ):
+        self._file = file
+        self._locate = locate
+        self.loaded: dict | None = None  # text → code, from the file
+        self.used: dict = {}  # text → code, what this process executed
         self.compiled = 0  # how many texts this process compiled: new to the cache
+
+    @property
+    def file(self) -> Path | None:
+        if self._locate is not None:
+            self._file, self._locate = self._locate(), None
+        return self._file
 
     def code(self, text: str) -> CodeType:
         if self.loaded is None:
             self.loaded = _read(self.file)
         found = self.loaded.get(text)
         if found is None:
-            found = compile(text, "<string>", "exec")
+            found = compile(text, "<string>", "exec", dont_inherit=True)
             self.compiled += 1
         self.used[text] = found
         return found
 
-    def exec(self, source, globals=None, locals=None, /, **kwargs):
+    def exec(self, source, namespace=None, local_namespace=None, /, **kwargs):
         """`exec` as dataclasses calls it, with the text's code remembered for this tool's
         own classes (other libraries' classes are compiled as usual: no cache of theirs to
         load at every start)."""
-        if isinstance(source, str) and not kwargs and _ours(globals):
+        if isinstance(source, str) and not kwargs and _ours(namespace):
             source = self.code(source)
-        return builtins.exec(source, globals, locals, **kwargs)
+        return builtins.exec(source, namespace, local_namespace, **kwargs)
 
     def save(self) -> None:
         """Write the cache back if this process compiled anything new."""
-        if not self.compiled or self.file is None:
+        file = self.file if self.compiled else None
+        if file is None:
             return
         entries = {**(self.loaded or {}), **self.used}
         if len(entries) > MAX_ENTRIES:
             entries = self.used
-        tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
+        import tempfile  # only when there is something new to write
+
         try:
-            tmp.write_bytes(marshal.dumps(entries))
-            os.replace(tmp, self.file)
+            handle, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
+        except OSError:
+            return  # a full or read-only disk: the cache is only a help
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(marshal.dumps(entries))
+            os.replace(tmp, file)
         except (OSError, ValueError):
-            tmp.unlink(missing_ok=True)  # a full or read-only disk: the cache is only a help
+            Path(tmp).unlink(missing_ok=True)
         self.compiled = 0
 
 
@@ -84,7 +110,7 @@ def _ours(namespace) -> bool:
     return isinstance(namespace, dict) and str(namespace.get("__name__", "")).startswith(_PACKAGE)
 
 
-def _read(file: Path | None) -> dict[str, CodeType]:
+def _read(file: Path | None) -> dict:
     if file is None:
         return {}
     try:
@@ -101,15 +127,16 @@ def cache_file() -> Path | None:
     folder = user_cache("classcode")
     if folder is None:
         return None
-    return folder / f"{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
+    return folder / f"v{FORMAT}-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
 
 
 def install() -> RememberedCode:
-    """Route the compiling of `dataclasses` through the cache (once per process)."""
+    """Route the compiling of `dataclasses` through the cache (once per process). The
+    cache folder is found at the first class defined, not at import."""
     current = getattr(dataclasses, "exec", None)
     if isinstance(getattr(current, "__self__", None), RememberedCode):
         return current.__self__
-    remembered = RememberedCode(cache_file())
+    remembered = RememberedCode(locate=cache_file)
     dataclasses.exec = remembered.exec
     atexit.register(remembered.save)
     return remembered

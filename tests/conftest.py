@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from compiler import compile_year, parse_year_spec
-from compiler.cli import main
+# The tool's caches (compiled templates, schema checks, the model's methods) in a folder of
+# this test run: the tests never read what an earlier run or the user's own work left
+# there. Set before the tool is imported: its first class definitions use the cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="disclosure-test-cache-")
+
+from compiler import compile_year, parse_year_spec  # noqa: E402
+from compiler.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
 def pytest_configure(config):
-    """The tool's caches (compiled templates, schema checks) in a folder of this test run:
-    the tests never read what an earlier run or the user's own work left there."""
-    import os
-    import tempfile
-
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="disclosure-test-cache-")
     # Messages are Chinese by default. Most tests assert the English msgids (the words the
     # code is written in); tests/test_chinese*.py ask for Chinese with the `chinese` fixture.
     os.environ["DISCLOSURE_LANG"] = "en"

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import types
+import typing
 from pathlib import Path
 
 import pytest
@@ -20,19 +21,27 @@ from compiler import classcode
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _define(remembered: classcode.RememberedCode, monkeypatch, module="compiler.probe"):
+def _define(remembered: classcode.RememberedCode | None, monkeypatch, module="compiler.probe"):
     """A frozen class with a default and a factory, defined in `module` through
-    `remembered` (only the classes of this tool's modules are remembered)."""
-    monkeypatch.setattr(dataclasses, "exec", remembered.exec)
+    `remembered` (only the classes of this tool's modules are remembered), or by stock
+    dataclasses when `remembered` is None."""
     monkeypatch.setitem(sys.modules, module, types.ModuleType(module))
+    installed = dataclasses.exec
+    if remembered is None:
+        del dataclasses.exec  # the builtin, as without this tool
+    else:
+        dataclasses.exec = remembered.exec
+    try:
 
-    @dataclasses.dataclass(frozen=True)
-    class Item:
-        __module__ = module
-        name: str
-        amount: int = 0
-        tags: tuple = dataclasses.field(default_factory=tuple)
+        @dataclasses.dataclass(frozen=True)
+        class Item:
+            __module__ = module
+            name: str
+            amount: int = 0
+            tags: tuple = dataclasses.field(default_factory=tuple)
 
+    finally:
+        dataclasses.exec = installed
     return Item
 
 
@@ -84,12 +93,46 @@ def test_a_damaged_or_foreign_cache_file_is_compiled_over(tmp_path, monkeypatch,
     assert again.compiled == 0
 
 
+def test_the_methods_are_those_stock_dataclasses_writes(tmp_path, monkeypatch):
+    """The same code and the same annotations, compiled now or read from the cache: the
+    cache's module (and this test's) must not lend the generated methods their
+    `from __future__` flags."""
+    stock = _define(None, monkeypatch)
+    file = tmp_path / "code.marshal"
+    first = classcode.RememberedCode(file)
+    compiled = _define(first, monkeypatch)
+    assert first.compiled > 0
+    first.save()
+    second = classcode.RememberedCode(file)
+    cached = _define(second, monkeypatch)
+    assert second.compiled == 0 and second.used  # read from the file
+    for Item in (compiled, cached):
+        for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
+            ours, theirs = getattr(Item, name).__code__, getattr(stock, name).__code__
+            assert (ours.co_code, ours.co_flags) == (theirs.co_code, theirs.co_flags), name
+        assert Item.__init__.__annotations__ == stock.__init__.__annotations__
+        assert typing.get_type_hints(Item.__init__) == typing.get_type_hints(stock.__init__)
+
+
 def test_without_a_cache_folder_every_process_compiles(monkeypatch):
     monkeypatch.setenv("DISCLOSURE_NO_CACHE", "1")
     assert classcode.cache_file() is None
-    remembered = classcode.RememberedCode(None)
-    _behaves_as_a_frozen_dataclass(_define(remembered, monkeypatch))
-    remembered.save()  # nothing to write to, and no error
+    for _ in range(2):
+        remembered = classcode.RememberedCode(locate=classcode.cache_file)
+        _behaves_as_a_frozen_dataclass(_define(remembered, monkeypatch))
+        assert remembered.compiled > 0
+        remembered.save()  # nothing to write to, and no error
+
+
+def test_a_save_keeps_what_other_commands_compiled(tmp_path, monkeypatch):
+    file = tmp_path / "code.marshal"
+    other = {"x = 1": compile("x = 1", "<string>", "exec")}  # a class `build` defines
+    file.write_bytes(marshal.dumps(other))
+    remembered = classcode.RememberedCode(file)
+    _define(remembered, monkeypatch)
+    remembered.save()
+    kept = marshal.loads(file.read_bytes())
+    assert kept.keys() == other.keys() | remembered.used.keys()
 
 
 def test_old_entries_are_dropped_once_the_file_grows_past_its_bound(tmp_path, monkeypatch):
