@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from functools import cache
 from pathlib import Path
 
@@ -45,26 +46,63 @@ def tool_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# A file changed this recently may change again within the resolution of its times (a
+# second on some filesystems): the stamp is not trusted then (git's "racily clean").
+RACY_NS = 2_000_000_000
+_trusted: dict[str, str] = {}  # stamp → the tool's fingerprint, from a record that had both
+
+
 @cache
-def tool_stamp() -> str:
-    """The tool's files by place, size and modification time (in nanoseconds). While it is
-    the one recorded, so is the tool's fingerprint, and no file need be read: the judgement
-    make and git's index make, in a quarter of the time."""
+def tool_stamp() -> str | None:
+    """The tool's files by place, inode, size and times of modification and of change (the
+    latter no copy or unpacking can set). While it is the one recorded, so is the tool's
+    fingerprint, and no file need be read: the judgement make and git's index make, in a
+    quarter of the time. None while a file was changed in the last two seconds."""
     digest = hashlib.sha256()
+    newest = 0
     for root in (_PACKAGE, TEMPLATES_DIR, SCHEMAS_DIR, CATALOGUE_DIR):
         for path in _tool_files(root):
             stat = os.stat(path)
-            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+            times = f"{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
+            digest.update(f"{path}\0{stat.st_ino}\0{stat.st_size}\0{times}\0".encode())
+            newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
+    if time.time_ns() - newest < RACY_NS:
+        return None
     return digest.hexdigest()
 
 
+def tool_now() -> tuple[str | None, str]:
+    """The tool's stamp and fingerprint as they are now, the stamp taken first: a file
+    changed while the others are read shows as a changed stamp next time. A build takes
+    them before it starts, so what it records is what it was built with."""
+    stamp = tool_stamp()
+    if stamp is not None and stamp in _trusted:
+        return stamp, _trusted[stamp]
+    return stamp, tool_fingerprint()
+
+
+def forget_tool() -> None:
+    """Forget what this process learnt of the tool's files (as a new process would)."""
+    tool_fingerprint.cache_clear()
+    tool_stamp.cache_clear()
+    _trusted.clear()
+
+
 def _tool_files(root: Path) -> list[str]:
-    """Every file under `root` but hidden ones and bytecode, in a fixed order (os.walk:
-    a third of the time pathlib's rglob takes, and this runs before every build)."""
+    """Every regular file under `root` but hidden ones and bytecode, in a fixed order
+    (os.scandir: a third of the time pathlib's rglob takes, and this runs before every
+    build; a broken link or a pipe is not a file of the tool)."""
     found = []
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = [d for d in subfolders if d != "__pycache__" and not d.startswith(".")]
-        found += [os.path.join(folder, n) for n in names if not n.startswith(".")]
+    folders = [os.fspath(root)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or entry.name == "__pycache__":
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.is_file():
+                    found.append(entry.path)
     return sorted(found)
 
 
@@ -137,9 +175,10 @@ def up_to_date(
         return None
     if not isinstance(record, dict) or not isinstance(record.get("fingerprint"), dict):
         return None
-    recorded_tool = record["fingerprint"].get("tool")
-    tool = recorded_tool if record.get("tool_stamp") == tool_stamp() else None
-    if record["fingerprint"] != fingerprint(source, formats, naming, tool):
+    stamp, recorded_tool = tool_stamp(), record["fingerprint"].get("tool")
+    if stamp is not None and record.get("tool_stamp") == stamp and isinstance(recorded_tool, str):
+        _trusted[stamp] = recorded_tool
+    if record["fingerprint"] != fingerprint(source, formats, naming, tool_now()[1]):
         return None
     if record.get("fonts") != _font_stamps(record.get("font_lines", [])):
         return None
@@ -154,7 +193,22 @@ def up_to_date(
         except OSError:
             return None
         outputs.append(path)
+    if outputs and stamp is not None and record.get("tool_stamp") != stamp:
+        _restamp(record, stamp, record_path(out_dir, source))
     return outputs or None
+
+
+def _restamp(record: dict, stamp: str, path: Path) -> None:
+    """The tool's files were read and are as recorded, only their times changed (a
+    checkout and back, a reinstall): record the new stamp, so the next check need not
+    read them again."""
+    from .output import write_atomic
+
+    text = json.dumps({**record, "tool_stamp": stamp}, ensure_ascii=False, indent=1, sort_keys=True)
+    try:
+        write_atomic(path, (text + "\n").encode("utf-8"))
+    except OSError:
+        pass  # a read-only output folder: the outputs are still up to date
 
 
 def write_record(
@@ -165,13 +219,16 @@ def write_record(
     outputs: list[Path],
     font_lines: list[str],
     warnings: int,
+    tool: tuple[str | None, str],
 ) -> None:
-    """Record a finished build (after its outputs were written)."""
+    """Record a finished build (after its outputs were written); `tool` is `tool_now()`
+    taken before the build started."""
     from .output import write_atomic
 
+    stamp, tool_fingerprint_then = tool
     record = {
-        "fingerprint": fingerprint(source, formats, naming),
-        "tool_stamp": tool_stamp(),
+        "fingerprint": fingerprint(source, formats, naming, tool_fingerprint_then),
+        "tool_stamp": stamp,
         "font_lines": font_lines,
         "warnings": warnings,
         "fonts": _font_stamps(font_lines),

@@ -32,9 +32,10 @@ def build_one(
 ) -> Outcome:
     """Build one year and record it (run in a worker process, or in this one)."""
     from .build import build_year
-    from .buildrecord import write_record
+    from .buildrecord import tool_now, write_record
 
     source = parse_year_spec(spec, data_dir)
+    tool = tool_now()  # before the build: what it is built with is what is recorded
     result = build_year(source, out_dir, formats, strict=strict)
     outcome = Outcome(
         label=result.compiled.source.label,
@@ -46,7 +47,9 @@ def build_one(
     if result.ok and isinstance(source, WorkingTreeYear):
         warnings = sum(1 for d in outcome.diagnostics if not d.is_error)
         absolute = Path(os.path.abspath(out_dir))
-        write_record(source, absolute, formats, "build", outcome.outputs, outcome.fonts, warnings)
+        write_record(
+            source, absolute, formats, "build", outcome.outputs, outcome.fonts, warnings, tool
+        )
     return outcome
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -75,16 +77,30 @@ def test_a_change_rebuilds(data_copy, tmp_path, cli, change):
 
 @pytest.fixture
 def tool_templates(tmp_path, monkeypatch):
-    """The fingerprint sees a copy of the tool's templates, which a test may edit."""
+    """The fingerprint sees a copy of the tool's templates, which a test may edit; files
+    changed a moment ago count as settled (see `test_a_tool_file_changed_a_moment_ago…`)."""
     copy = tmp_path / "templates"
     shutil.copytree(buildrecord.TEMPLATES_DIR, copy)
     monkeypatch.setattr(buildrecord, "TEMPLATES_DIR", copy)
-    forget = (buildrecord.tool_fingerprint.cache_clear, buildrecord.tool_stamp.cache_clear)
-    for f in forget:
-        f()
+    monkeypatch.setattr(buildrecord, "RACY_NS", 0)
+    buildrecord.forget_tool()
     yield copy
-    for f in forget:
-        f()
+    buildrecord.forget_tool()
+
+
+@pytest.fixture
+def tool_reads(monkeypatch):
+    """How many times the tool's files were read for their fingerprint."""
+    reads = []
+    real = buildrecord.tool_fingerprint
+
+    def counted():
+        reads.append(1)
+        return real()
+
+    counted.cache_clear = real.cache_clear
+    monkeypatch.setattr(buildrecord, "tool_fingerprint", counted)
+    return reads
 
 
 @pytest.mark.parametrize("same_size", [False, True], ids=["longer", "same size"])
@@ -94,23 +110,85 @@ def test_a_changed_template_rebuilds(data_copy, tmp_path, cli, tool_templates, s
     template = tool_templates / "shared" / "table.md.j2"
     text = template.read_text(encoding="utf-8")
     template.write_text(text.replace("\n", "\r") if same_size else text + "\n", encoding="utf-8")
-    buildrecord.tool_fingerprint.cache_clear()  # a new process: nothing remembered
-    buildrecord.tool_stamp.cache_clear()
+    buildrecord.forget_tool()  # a new process: nothing remembered
     assert "wrote" in build(cli, data_copy, out, "2022").stdout
 
 
-def test_an_unchanged_tool_is_not_read_again(data_copy, tmp_path, cli, tool_templates, monkeypatch):
+def test_an_unchanged_tool_is_not_read_again(data_copy, tmp_path, cli, tool_templates, tool_reads):
     """While the tool's files have the recorded sizes and times, the recorded fingerprint
     of their content stands: a no-op reads none of them."""
     out = tmp_path / "out"
     assert build(cli, data_copy, out, "2022").exit_code == 0
-    buildrecord.tool_fingerprint.cache_clear()
-    buildrecord.tool_stamp.cache_clear()
+    buildrecord.forget_tool()
+    tool_reads.clear()
+    assert "up to date" in build(cli, data_copy, out, "2022").stdout
+    assert tool_reads == []
 
-    def read_the_tool():
-        raise AssertionError("the tool's files were read")
 
-    monkeypatch.setattr(buildrecord, "tool_fingerprint", read_the_tool)
+def test_a_tool_touched_but_unchanged_is_read_once(
+    data_copy, tmp_path, cli, tool_templates, tool_reads
+):
+    """New times, same content (a checkout and back): read once, found the same, and the
+    record takes the new times."""
+    out = tmp_path / "out"
+    assert build(cli, data_copy, out, "2022").exit_code == 0
+    template = tool_templates / "shared" / "table.md.j2"
+    template.write_bytes(template.read_bytes())
+    for reads in (1, 0):
+        buildrecord.forget_tool()
+        tool_reads.clear()
+        assert "up to date" in build(cli, data_copy, out, "2022").stdout
+        assert len(tool_reads) == reads
+
+
+def test_a_template_edited_during_a_build_is_built_again(
+    data_copy, tmp_path, cli, tool_templates, monkeypatch
+):
+    """The record holds the tool the build started with, not what it became meanwhile."""
+    from compiler import build as build_module
+
+    out = tmp_path / "out"
+    assert build(cli, data_copy, out, "2022", extra=("--force",)).exit_code == 0
+    template = tool_templates / "shared" / "table.md.j2"
+    real_build_year = build_module.build_year
+
+    def edited_meanwhile(*args, **kwargs):
+        result = real_build_year(*args, **kwargs)
+        template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(build_module, "build_year", edited_meanwhile)
+    buildrecord.forget_tool()
+    assert "wrote" in build(cli, data_copy, out, "2022", extra=("--force",)).stdout
+    monkeypatch.setattr(build_module, "build_year", real_build_year)
+    buildrecord.forget_tool()
+    assert "wrote" in build(cli, data_copy, out, "2022").stdout
+
+
+def test_a_tool_file_changed_a_moment_ago_is_read_every_time(
+    data_copy, tmp_path, cli, tool_templates, tool_reads, monkeypatch
+):
+    """Its times could not tell a second change within their resolution apart: no stamp
+    is recorded, and each check reads the files."""
+    monkeypatch.setattr(buildrecord, "RACY_NS", 10**12)  # every file is "a moment ago"
+    out = tmp_path / "out"
+    assert build(cli, data_copy, out, "2022").exit_code == 0
+    record = json.loads((out / "2022" / buildrecord.RECORD).read_text(encoding="utf-8"))
+    assert record["tool_stamp"] is None
+    for _ in range(2):
+        buildrecord.forget_tool()
+        tool_reads.clear()
+        assert "up to date" in build(cli, data_copy, out, "2022").stdout
+        assert len(tool_reads) == 1
+
+
+def test_a_broken_link_or_a_pipe_among_the_templates_is_no_file_of_the_tool(
+    data_copy, tmp_path, cli, tool_templates
+):
+    (tool_templates / "gone.j2").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(tool_templates / "pipe")  # opening it would wait for a writer for ever
+    out = tmp_path / "out"
+    assert build(cli, data_copy, out, "2022").exit_code == 0
     assert "up to date" in build(cli, data_copy, out, "2022").stdout
 
 
