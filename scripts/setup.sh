@@ -33,7 +33,7 @@ python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ig
   --config-settings editable_mode=compat -e '.[test]'
 # Bytecode, as pip writes it for a regular install: where PYTHONDONTWRITEBYTECODE is set
 # (CI images often do), every command would otherwise compile the package before starting.
-python3 -m compileall -q compiler >/dev/null
+python3 -m compileall -q compiler
 
 # Two branches that both add messages are joined message by message (scripts/messages.py).
 if git rev-parse --git-dir >/dev/null 2>&1; then
