@@ -38,12 +38,21 @@ def tool_fingerprint() -> str:
     """The tool's code, templates, schemas and catalogue, by content: a changed template
     or rule changes every build's fingerprint."""
     digest = hashlib.sha256()
-    for root in (_PACKAGE, TEMPLATES_DIR, SCHEMAS_DIR, CATALOGUE_DIR):
+    for root in _tool_roots():
         for path in _tool_files(root):
-            digest.update(os.path.relpath(path, ASSET_ROOT).encode())
             with open(path, "rb") as file:
-                digest.update(file.read())
+                content = file.read()
+            name = os.path.relpath(path, ASSET_ROOT)
+            digest.update(f"{name}\0{len(content)}\0".encode())
+            digest.update(content)
     return digest.hexdigest()
+
+
+def _tool_roots() -> list[Path]:
+    """The folders of the tool's files, none inside another (the catalogue is inside the
+    package; so are the templates and schemas of an installed wheel)."""
+    roots = [_PACKAGE, TEMPLATES_DIR, SCHEMAS_DIR, CATALOGUE_DIR]
+    return [r for r in roots if not any(o != r and o in r.parents for o in roots)]
 
 
 # A file changed this recently may change again within the resolution of its times (a
@@ -60,7 +69,7 @@ def tool_stamp() -> str | None:
     quarter of the time. None while a file was changed in the last two seconds."""
     digest = hashlib.sha256()
     newest = 0
-    for root in (_PACKAGE, TEMPLATES_DIR, SCHEMAS_DIR, CATALOGUE_DIR):
+    for root in _tool_roots():
         for path in _tool_files(root):
             stat = os.stat(path)
             times = f"{stat.st_mtime_ns}\0{stat.st_ctime_ns}"

@@ -21,6 +21,8 @@ them, and dataclasses.py has none, so neither may this one (the methods' annotat
 what stock dataclasses gives).
 """
 
+import __future__
+
 import atexit
 import builtins
 import dataclasses
@@ -130,9 +132,16 @@ def cache_file() -> Path | None:
     return folder / f"v{FORMAT}-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
 
 
-def install() -> RememberedCode:
+def install() -> RememberedCode | None:
     """Route the compiling of `dataclasses` through the cache (once per process). The
-    cache folder is found at the first class defined, not at import."""
+    cache folder is found at the first class defined, not at import. Not when a Python's
+    dataclasses.py has future imports of its own: its `exec` would inherit them, and the
+    cache's would not."""
+    if any(
+        isinstance(getattr(dataclasses, name, None), __future__._Feature)
+        for name in __future__.all_feature_names
+    ):
+        return None
     current = getattr(dataclasses, "exec", None)
     if isinstance(getattr(current, "__self__", None), RememberedCode):
         return current.__self__

@@ -170,3 +170,13 @@ def test_the_command_line_fills_the_cache_once(tmp_path):
     assert compiled() > 100  # the model's ~60 classes, several methods each
     assert list((tmp_path / "disclosure-compiler" / "classcode").glob("*.marshal"))
     assert compiled() == 0
+
+
+def test_no_hook_where_dataclasses_has_future_imports_of_its_own(monkeypatch):
+    """Its `exec` would compile with those flags, the cache's without: no cache then."""
+    import __future__
+
+    monkeypatch.delattr(dataclasses, "exec")
+    monkeypatch.setattr(dataclasses, "annotations", __future__.annotations, raising=False)
+    assert classcode.install() is None
+    assert not hasattr(dataclasses, "exec")

@@ -103,6 +103,15 @@ def tool_reads(monkeypatch):
     return reads
 
 
+def test_each_tool_file_counts_once():
+    """The catalogue is inside the package, and an installed wheel holds its templates and
+    schemas: no folder of the tool is walked twice."""
+    roots = buildrecord._tool_roots()
+    assert all(a not in b.parents for a in roots for b in roots)
+    covered = [buildrecord.CATALOGUE_DIR, buildrecord.TEMPLATES_DIR, buildrecord.SCHEMAS_DIR]
+    assert all(any(r == c or r in c.parents for r in roots) for c in covered)
+
+
 @pytest.mark.parametrize("same_size", [False, True], ids=["longer", "same size"])
 def test_a_changed_template_rebuilds(data_copy, tmp_path, cli, tool_templates, same_size):
     out = tmp_path / "out"
