@@ -38,14 +38,20 @@ def tool_fingerprint() -> str:
     """The tool's code, templates, schemas and catalogue, by content: a changed template
     or rule changes every build's fingerprint."""
     digest = hashlib.sha256()
-    for root in _tool_roots():
-        for path in _tool_files(root):
-            with open(path, "rb") as file:
-                content = file.read()
-            name = os.path.relpath(path, ASSET_ROOT)
-            digest.update(f"{name}\0{len(content)}\0".encode())
-            digest.update(content)
+    for path in _tool_paths():
+        with open(path, "rb") as file:
+            content = file.read()
+        name = os.path.relpath(path, ASSET_ROOT)
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
     return digest.hexdigest()
+
+
+@cache
+def _tool_paths() -> list[str]:
+    """Every file of the tool, walked once per process (the stamp and, when it differs
+    from the record's, the fingerprint both go through them)."""
+    return [path for root in _tool_roots() for path in _tool_files(root)]
 
 
 def _tool_roots() -> list[Path]:
@@ -69,12 +75,11 @@ def tool_stamp() -> str | None:
     quarter of the time. None while a file was changed in the last two seconds."""
     digest = hashlib.sha256()
     newest = 0
-    for root in _tool_roots():
-        for path in _tool_files(root):
-            stat = os.stat(path)
-            times = f"{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
-            digest.update(f"{path}\0{stat.st_ino}\0{stat.st_size}\0{times}\0".encode())
-            newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
+    for path in _tool_paths():
+        stat = os.stat(path)
+        times = f"{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
+        digest.update(f"{path}\0{stat.st_ino}\0{stat.st_size}\0{times}\0".encode())
+        newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
     if time.time_ns() - newest < RACY_NS:
         return None
     return digest.hexdigest()
@@ -92,6 +97,7 @@ def tool_now() -> tuple[str | None, str]:
 
 def forget_tool() -> None:
     """Forget what this process learnt of the tool's files (as a new process would)."""
+    _tool_paths.cache_clear()
     tool_fingerprint.cache_clear()
     tool_stamp.cache_clear()
     _trusted.clear()

@@ -288,17 +288,17 @@ def template_problem(error: Exception, layouts: list[Layout]) -> Diagnostic | No
     if isinstance(error, ConditionError) and error.location is not None:
         return Diagnostic(error.location, str(error), field="empty_if")
     projects = [layout.project for layout in layouts if layout.project is not None]
-    if isinstance(error, OutsideResource):
+    if isinstance(error, OutsideResource):  # raised by WeasyPrint: found in the templates
         file, line = _written_at(error.url, layouts)
+    else:
+        file, line = template_position(error)
+    shown = _shown(file, projects) if file else (layouts[0].manifest or layouts[0].name)
+    if isinstance(error, OutsideResource):
         message = _(
             "the layout asks for {url}, and a build reads nothing from outside the data "
             "and the layout's own text: remove it from the template"
         ).format(url=error.url)
-        shown = _shown(file, projects) if file else (layouts[0].manifest or layouts[0].name)
-        return Diagnostic(Location(shown, line, 1 if line else 0), message)
-    file, line = template_position(error)
-    shown = _shown(file, projects) if file else (layouts[0].manifest or layouts[0].name)
-    if isinstance(error, SecurityError):
+    elif isinstance(error, SecurityError):
         message = _("not allowed in a layout's template: {error}").format(error=error)
     elif isinstance(error, TemplateNotFound):
         message = _not_found(error.name)
