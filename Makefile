@@ -1,23 +1,38 @@
 # The two commands of the README: `make build` and `make test` (each runs the set-up first).
-.PHONY: setup build test bench lint messages
+# Everything runs in .venv, which set-up fills from requirements/lock.txt only.
+.PHONY: setup build test test-fast bench lint lock messages
+
+VENV := .venv/bin
+# The tools the tests start by name (disclosure, pre-commit, actionlint…) are those of .venv.
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+# Every core; Hypothesis derandomised, its examples database ignored (the "ci" profile).
+PYTEST := $(VENV)/python -m pytest -n auto -p no:cacheprovider --hypothesis-profile=ci
 
 setup:
 	@scripts/setup.sh
 
 build: setup
-	disclosure build
+	$(VENV)/disclosure build
 
 test: setup
-	python3 -m pytest
+	$(PYTEST)
+
+# The edit-test loop: no PDF laid out, no browser started (tests marked slow).
+test-fast: setup
+	$(PYTEST) -m "not slow"
 
 bench: setup
-	python3 bench/run.py
+	$(VENV)/python bench/run.py
 
 lint: setup
-	ruff check compiler tests bench
+	$(VENV)/ruff check compiler tests bench
+
+# Newer releases on purpose: re-resolve every pin (a commit of its own, after make test).
+lock: setup
+	LOCK_UPGRADE=1 scripts/lock.sh
 
 # After adding or changing a message in the code: its msgid into the Chinese catalogue
 # (then write the Chinese in compiler/locale/zh_CN/LC_MESSAGES/disclosure.po), and the .mo.
 messages: setup
-	python3 scripts/messages.py update
-	python3 scripts/messages.py compile
+	$(VENV)/python scripts/messages.py update
+	$(VENV)/python scripts/messages.py compile

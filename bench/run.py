@@ -11,7 +11,7 @@ ten times larger (110 project tables, 170 procurement items). "validate (no cach
 with DISCLOSURE_NO_CACHE=1: nothing remembered from earlier runs (schema checks, compiled
 templates, the model's compiled methods).
 
-    python3 bench/run.py [--runs N] [--against REVISION] [--only SCENARIO …]
+    python3 bench/run.py [--runs N] [--against REVISION] [--only SCENARIO …] [--shims]
 
 With --against, the single-year scenarios also run on REVISION (a git revision of this
 repository, unpacked with `git archive` under the temporary folder and run with its own
@@ -22,6 +22,11 @@ revision 1046b4b (full build 3.0 s, validate 0.22 s); its targets as ratios to t
 revision are in RATIO_TARGETS, shown when REVISION is that commit. --only runs the named
 scenarios alone (and the baseline), for many runs of the ones that matter. Both trees are
 byte-compiled first, as an installed tool is.
+
+With --shims, a second table says what each patch of compiler/speedups/ saves: each
+command of data/2022 runs with that shim off (DISCLOSURE_NO_SPEEDUPS=<shim>) and on, run by
+run, and the saving is the median of (off − on) / off. A shim that saves less than 5% of
+every command's time is to be removed (compiler/speedups/__init__.py).
 """
 
 from __future__ import annotations
@@ -217,6 +222,38 @@ def _usage(command: str, tree: Path) -> str:
     ).stdout
 
 
+SHIM_COMMANDS = [
+    ("validate", ["validate", "2022"]),
+    ("build html+md", ["build", "2022", "--format", "html,md", "--force"]),
+    ("build pdf", ["build", "2022", "--format", "pdf", "--force"]),
+    ("full build", ["build", "2022", "--force"]),
+]
+SHIM_THRESHOLD = 0.05
+
+
+def shim_savings(runs: int, root: Path) -> None:
+    """The table of what each speed shim saves per command (see the module's docstring)."""
+    from compiler.speedups import SHIMS
+
+    print(f"\nwhat each shim saves ({runs} runs each, off and on alternating):\n")
+    names = " | ".join(name for name, _ in SHIM_COMMANDS)
+    print(f"| shim | {names} | keep (≥ 5% somewhere) |")
+    print("|---|" + "---:|" * len(SHIM_COMMANDS) + "---|")
+    for shim in (*SHIMS, "1"):
+        savings = []
+        for _name, args in SHIM_COMMANDS:
+            out = root / "out-shims"
+            on = functools.partial(run_once, args, DATA, out, {})
+            off = functools.partial(run_once, args, DATA, out, {"DISCLOSURE_NO_SPEEDUPS": shim})
+            on(), off()  # warm
+            pairs = [(off()[0], on()[0]) for _ in range(runs)]
+            savings.append(statistics.median((o - n) / o for o, n in pairs))
+        label = "all (=1)" if shim == "1" else shim
+        keep = "—" if shim == "1" else ("yes" if max(savings) >= SHIM_THRESHOLD else "no")
+        cells = " | ".join(f"{s:+.0%}" for s in savings)
+        print(f"| {label} | {cells} | {keep} |")
+
+
 def cpu_reference() -> float:
     """A fixed pure-Python loop, so tables from machines of different speed compare."""
     start = time.perf_counter()
@@ -237,6 +274,9 @@ def main() -> None:
         action="append",
         metavar="SCENARIO",
         help="run only this scenario (its name as in the table; may be repeated)",
+    )
+    parser.add_argument(
+        "--shims", action="store_true", help="also measure what each speed shim saves"
     )
     options = parser.parse_args()
     chosen = [SCENARIOS[0]] + [s for s in SCENARIOS[1:] if s[0] in (options.only or [s[0]])]
@@ -321,6 +361,9 @@ def main() -> None:
             within = "—" if goal is None else ("yes" if ratio <= goal else "no")
             shown = "—" if goal is None else f"{goal:.2f}"
             print(f"| {name} | {ours:.2f} | {theirs:.2f} | {ratio:.2f} | {shown} | {within} |")
+    if options.shims:
+        with tempfile.TemporaryDirectory() as tmp:
+            shim_savings(options.runs, Path(tmp))
 
 
 if __name__ == "__main__":

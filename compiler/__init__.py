@@ -4,9 +4,9 @@ The public API: `compile_year` (load, validate, compute, check), the model it re
 `build` (render and write outputs), and `diff` (compare two models).
 """
 
-from . import classcode
+from .speedups import dataclass_code
 
-classcode.install()  # before the first @dataclass: see classcode
+dataclass_code.install()  # before the first @dataclass: see speedups/dataclass_code.py
 
 from .diagnostics import Diagnostic, Location  # noqa: E402
 from .sources import SourceError, available_years, parse_year_spec  # noqa: E402

@@ -190,7 +190,7 @@ def main() -> None:
 
 def run() -> None:
     """The `disclosure` command (and `python -m compiler`): `main`, then a quick exit."""
-    from .fastexit import run_and_exit
+    from .speedups.quick_exit import run_and_exit
 
     run_and_exit(main)
 

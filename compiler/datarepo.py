@@ -67,6 +67,49 @@ def requirements_text(requirement: str) -> str:
     )
 
 
+def constraints_text() -> str:
+    """The versions of the tool's run-time packages installed here (which `make setup`
+    installs from the tool's lock), as pip constraints: a data repository's workflows install
+    the tool with exactly the packages it was tested with, not what was released last night."""
+    from importlib import metadata
+
+    pins: dict[str, str] = {}
+    pending: list[tuple[str, set[str]]] = [(PACKAGE, set())]  # (package, extras asked for)
+    seen: set[tuple[str, frozenset]] = set()
+    while pending:
+        name, extras = pending.pop()
+        if (name.lower(), frozenset(extras)) in seen:
+            continue
+        seen.add((name.lower(), frozenset(extras)))
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        for text in distribution.requires or []:
+            extra = re.search(r";.*\bextra\s*==\s*['\"]([^'\"]+)", text)
+            if extra and extra.group(1) not in extras:  # e.g. the tool's own tests' packages
+                continue
+            required, wanted = re.match(r"([A-Za-z0-9._-]+)\s*(?:\[([^\]]*)\])?", text).groups()
+            key = required.lower().replace("_", "-")
+            if key == PACKAGE:
+                continue
+            try:  # one another platform needs is not installed here: no pin for it
+                version = metadata.version(required)
+            except metadata.PackageNotFoundError:
+                continue
+            asked = {e.strip() for e in (wanted or "").split(",") if e.strip()}
+            if key not in pins or asked:
+                pending.append((required, asked))
+            pins[key] = version
+    lines = "".join(f"{name}=={version}\n" for name, version in sorted(pins.items()))
+    return (
+        "# 编译工具所依赖的软件包的锁定版本（由 disclosure init 按工具测试时的版本写出）。\n"
+        "# 工作流用 pip install -r requirements.txt -c constraints.txt 安装，\n"
+        "# 不会装上未经测试的新版本。\n"
+        "# 升级工具时，请用新版本工具的 disclosure init 生成的本文件替换它。\n" + lines
+    )
+
+
 @dataclass
 class Created:
     root: Path
@@ -97,6 +140,7 @@ def init(target: Path, requirement: str, data: Path | None = None) -> Created:
     for source, name in FILES.items():
         files[target / name] = (TEMPLATE / source).read_bytes()
     files[target / "requirements.txt"] = requirements_text(requirement).encode("utf-8")
+    files[target / "constraints.txt"] = constraints_text().encode("utf-8")
     files.update(schema_files(target / "schemas"))
     for year in years:
         files.update(_copied_year(data / str(year), target / "data" / str(year)))

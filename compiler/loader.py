@@ -120,6 +120,12 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     spans: list[_Span] = []
     parser = None
     try:
+        too_deep = _too_deep_flow(text)
+        if too_deep is not None:  # before the parser: its own limit speaks English
+            raise LoadError(
+                _("nesting deeper than {levels} levels").format(levels=MAX_DEPTH),
+                yaml.Mark(file, too_deep, *_line_and_column(text, too_deep), None, None),
+            )
         parser = _Parser(text)
         _expect(parser, yaml.StreamStartEvent)
         if parser.check_event(yaml.StreamEndEvent):  # an empty file (or only comments)
@@ -156,6 +162,51 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     if refused:
         problems = _refused_characters(file, text, refused, spans) + problems
     return doc, problems
+
+
+def _too_deep_flow(text: str) -> int | None:
+    """Where a flow collection (`[…]`, `{…}`) opens deeper than MAX_DEPTH, if one does.
+
+    The event builder counts depth too, but libyaml scans a run of `[[[[…` ahead of the
+    events it gives, and newer releases stop it there with an English message of their
+    own; this count comes first. Brackets inside quotes and comments do not count; one in
+    a plain text may count, which only matters for a text with 40 unclosed brackets."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:  # the usual file: nothing to scan
+        return None
+    depth = 0
+    quote = ""
+    previous = "\n"  # the last character outside quotes and comments
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char == "#" and previous in " \t\n":
+            index = text.find("\n", index)
+            if index < 0:
+                return None
+            continue
+        elif char in "'\"" and (depth or previous in " \t\n:-,[{"):
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return index
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        if not quote:
+            previous = char
+        index += 1
+    return None
+
+
+def _line_and_column(text: str, index: int) -> tuple[int, int]:
+    """0-based line and column of `index`, as a yaml.Mark counts them."""
+    line = text.count("\n", 0, index)
+    return line, index - (text.rfind("\n", 0, index) + 1)
 
 
 def _typing_mistakes(file: str, text: str, error: yaml.MarkedYAMLError) -> list[Diagnostic]:

@@ -146,9 +146,31 @@ def problems() -> list[str]:
                 f"the Chinese of {msgid!r} names placeholders the code does not give: "
                 f"{entry.string!r} ({where})"
             )
-    if not MO.exists() or MO.read_bytes() != compiled(catalog):
+    if not MO.exists() or _messages(_read_mo(MO)) != _messages(catalog):
         out.append(f"{MO.relative_to(ROOT)} is older than the .po: run `make messages`")
     return out
+
+
+def _read_mo(path: Path) -> Catalog:
+    from babel.messages.mofile import read_mo
+
+    with path.open("rb") as file:
+        return read_mo(file)
+
+
+def _messages(catalog: Catalog) -> dict:
+    """What the tool reads from a catalogue: msgid → msgstr (singular and plural forms alike)
+    and the plural rule. Not the .mo's bytes: a new Babel writes another header
+    (Generated-By) without changing a message."""
+    def plain(value):  # read_mo gives plural forms as lists, read_po as tuples
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    found = {
+        plain(message.id): plain(message.string)
+        for message in catalog
+        if message.id and not message.fuzzy and _translated(message)
+    }
+    return {"messages": found, "plural-forms": catalog.plural_forms}
 
 
 def fill(mapping_file: Path) -> int:

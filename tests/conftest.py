@@ -9,8 +9,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import debian_versions
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 # The tool's caches (compiled templates, schema checks, the model's methods) in a folder of
 # this test run: the tests never read what an earlier run or the user's own work left
@@ -22,6 +24,39 @@ from compiler.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+
+
+# `make test` runs the "ci" profile: the same examples on every run and machine, and no
+# examples database (a failure found once must be found by the test as written).
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, print_blob=True
+)
+
+# Tests whose expectations depend on how pages come out (fonts, layout, browser): when one
+# fails, its report names each Debian package whose version differs from the recorded one.
+PAGE_TESTS = ("pdf", "browser", "page", "wanli", "project_layouts", "editions")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and any(word in item.path.stem for word in PAGE_TESTS):
+        differing = debian_versions.differences()
+        if differing:
+            report.sections.append(
+                (
+                    "Debian packages that differ from requirements/debian.txt",
+                    "\n".join(differing),
+                )
+            )
+
+
+def pytest_report_header(config):
+    differing = debian_versions.differences()
+    if differing:
+        return ["Debian packages that differ from requirements/debian.txt:", *differing]
+    return None
 
 
 def pytest_configure(config):

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -34,6 +35,11 @@ def test_init_writes_a_repository_of_data_pinned_to_this_tool(tmp_path, cli):
     assert f"into {repo}/ (years: 2022)" in result.stdout
     for source, name in FILES.items():
         assert (repo / name).read_bytes() == (TEMPLATE / source).read_bytes()
+    constraints = (repo / "constraints.txt").read_text("utf-8")
+    locked = (ROOT / "requirements" / "runtime.txt").read_text("utf-8")
+    for pin in ("weasyprint==", "jinja2==", "pyyaml==", "fonttools=="):
+        (line,) = [line for line in constraints.splitlines() if line.startswith(pin)]
+        assert f"\n{line} " in locked, f"{line}: not the version of requirements/runtime.txt"
     assert (repo / "requirements.txt").read_text("utf-8").splitlines()[-1] == (
         "disclosure-compiler==0.1.0"
     )
@@ -48,7 +54,7 @@ def test_init_writes_a_repository_of_data_pinned_to_this_tool(tmp_path, cli):
     assert "# 预算信息公开数据" in readme and "disclosure correct" in readme
     for name in CI_FILES:
         text = (repo / name).read_text("utf-8")
-        assert "pip install -r requirements.txt" in text, name
+        assert "pip install -r requirements.txt -c constraints.txt" in text, name
         for tool_only in ("make test", "make setup", "pytest", "jre", "java"):
             assert tool_only not in text, f"{name} runs {tool_only}: a data repository does not"
     workflows = [str(repo / n) for n in WORKFLOWS]
@@ -159,7 +165,8 @@ def _wheel(tmp_path: Path) -> Path:
     )
     dist = tmp_path / "dist"
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+        + ["-w", str(dist), str(source)],
         tmp_path,
         os.environ.copy(),
     )
@@ -181,12 +188,19 @@ def _wheel(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> tuple[str, dict]:
     """The wheel installed in a new venv: (its pip requirement, the environment that runs
-    it first). The venv sees the machine's packages for the tool's dependencies (no download
-    in the tests); the tool itself comes from the wheel, as checked here."""
+    it first). The venv sees the packages of the one running the tests, installed from the
+    lock, for the tool's dependencies (no download in the tests; not the machine's own
+    packages, whatever versions those are); the tool itself comes from the wheel, as
+    checked here."""
     tmp_path = tmp_path_factory.mktemp("wheel")
     wheel = _wheel(tmp_path)
     venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], tmp_path, None)
+    _run([sys.executable, "-m", "venv", str(venv)], tmp_path, None)
+    # A path entry, not a site folder: the checkout's editable entry there is not followed.
+    (site_packages,) = venv.glob("lib/python*/site-packages")
+    (site_packages / "locked-packages.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n", "utf-8"
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GITHUB_ACTIONS")}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
     env.update(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org")
@@ -335,7 +349,9 @@ def test_a_data_repository_starts_a_year_from_the_web_with_the_installed_wheel(t
     web.update(YEAR="2023", BASE="main", GH_TOKEN="x", GH_LOG=str(log), LANG="C.UTF-8")
     web["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
     steps = _steps(repo / ".github/workflows/new-year.yml", "new-year")
-    assert [script for _, script in steps][0] == "python -m pip install -r requirements.txt"
+    assert [script for _, script in steps][0] == (
+        "python -m pip install -r requirements.txt -c constraints.txt"
+    )
     for name, script in steps:
         done = _step(repo, web, script)
         assert done.returncode == 0, f"step {name}: {done.stdout}\n{done.stderr}"

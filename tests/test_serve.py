@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -48,16 +47,15 @@ def server(data_copy: Path):
     running.stop()
 
 
-def next_build(server, after: str) -> tuple[str, bytes, float]:
-    """Wait (as the page's script does) for the build after `after`: its token, its page and
-    the seconds it took to arrive."""
-    started = time.perf_counter()
+def next_build(server, after: str) -> tuple[str, bytes]:
+    """Wait (as the page's script does) for the build after `after`: its token and its page
+    (how soon it comes is the benchmark's business)."""
     status, _, body = get(f"{server.url}_live?after={after}")
     assert status == 200
     token = json.loads(body)["token"]
     assert token != after, "no rebuild within the long-poll time after a saved change"
     _, _, page = get(server.url)
-    return token, page, time.perf_counter() - started
+    return token, page
 
 
 def test_serves_the_web_edition_with_a_pdf_link_and_the_reload_script(server):
@@ -84,16 +82,15 @@ def test_a_saved_change_is_rebuilt_and_served(server, data_copy):
     _, _, page = get(server.url)
     assert ">7.00<" in page.decode() and ">7.70<" not in page.decode()
     edit(data_copy / "2022" / "procurement.yaml", QUANTITY, QUANTITY.replace("10", "11"))
-    _, page, seconds = next_build(server, token_of(page))
+    _, page = next_build(server, token_of(page))
     assert ">7.70<" in page.decode(), "11 × 0.70 appears in the procurement table"
-    assert seconds < 5, f"the change took {seconds:.1f} s to arrive"
 
 
 def test_a_data_error_shows_file_line_and_text_then_the_page_comes_back(server, data_copy):
     procurement = data_copy / "2022" / "procurement.yaml"
     _, _, page = get(server.url)
     edit(procurement, QUANTITY, QUANTITY.replace("10", "ten"))
-    token, page, _ = next_build(server, token_of(page))
+    token, page = next_build(server, token_of(page))
     text = page.decode()
     line = line_of(procurement, "quantity: ten")
     assert "disclosure-live" not in text, "the disclosure is replaced by the error page"
@@ -103,7 +100,7 @@ def test_a_data_error_shows_file_line_and_text_then_the_page_comes_back(server, 
     assert token_of(page) == token, "the error page reloads itself too"
 
     edit(procurement, "quantity: ten", "quantity: 10")
-    _, page, _ = next_build(server, token)
+    _, page = next_build(server, token)
     assert "disclosure-live" in page.decode() and ">7.00<" in page.decode()
 
 
@@ -111,7 +108,7 @@ def test_a_broken_yaml_file_is_shown_at_its_line(server, data_copy):
     budget = data_copy / "2022" / "budget.yaml"
     _, _, page = get(server.url)
     edit(budget, "  carried_over: 297.37\n", "  carried_over: [297.37\n")
-    _, page, _ = next_build(server, token_of(page))
+    _, page = next_build(server, token_of(page))
     text = page.decode()
     assert re.search(r"data/2022/budget\.yaml:\d+:\d+</code> <strong>error:", text), text[-2000:]
 
@@ -128,10 +125,10 @@ def test_only_the_saved_file_is_read_again(server, data_copy):
 def test_a_removed_year_is_reported_and_serving_goes_on(server, data_copy):
     _, _, page = get(server.url)
     (data_copy / "2022").rename(data_copy / "moved")
-    _, page, _ = next_build(server, token_of(page))
+    _, page = next_build(server, token_of(page))
     assert "no data for 2022" in page.decode()
     (data_copy / "moved").rename(data_copy / "2022")
-    _, page, _ = next_build(server, token_of(page))
+    _, page = next_build(server, token_of(page))
     assert "disclosure-live" in page.decode()
 
 

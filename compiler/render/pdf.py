@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from .weasy import weasyprint
+from ..speedups.weasyprint_import import weasyprint
 
-weasyprint()  # first, so the import below is the fast one (see weasy.py)
+weasyprint()  # first, so the import below is the fast one (see speedups/weasyprint_import.py)
 
 from weasyprint import HTML, Attachment  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
 
 from ..errors import OutsideResource  # noqa: E402
 from ..i18n import _  # noqa: E402
+from ..speedups.collector import laying_out  # noqa: E402
 from .pdf_job import (  # noqa: E402
     PdfJob,
     RenderedPdf,
@@ -28,7 +29,6 @@ from .pdf_job import (  # noqa: E402
     pdf_job,
     print_html,
 )
-from .pdf_memory import laying_out  # noqa: E402
 
 if TYPE_CHECKING:  # the PDF process lays out jobs without the model's modules
     from ..model import Disclosure

@@ -1,6 +1,7 @@
-"""Import WeasyPrint without its slow library probing, and write PDF streams faster.
+"""Import WeasyPrint without its slow library probing (shims `library_lookup` and
+`deferred_fonttools`).
 
-Three measured costs that change nothing in the pages:
+Two measured costs that change nothing in the pages:
 
 - At import, WeasyPrint looks for each C library (pango, harfbuzz, fontconfig …) under
   several names; cffi asks ctypes.util.find_library for every name that is not found, and
@@ -9,12 +10,10 @@ Three measured costs that change nothing in the pages:
 - WeasyPrint imports fontTools' subsetter and variable-font instancer up front (about
   0.15 s), for fonts this tool never embeds: it subsets with HarfBuzz, and the Noto CJK
   fonts are not variable. They are loaded when first used instead (see _deferred_fonttools).
-- pydyf compresses every PDF stream (mostly the embedded font subsets) at zlib level 9;
-  level 1 makes files a few percent larger and writes them several times faster.
 
-All are scoped: find_library is restored after the import, the stand-in for the
-instancer is taken out of sys.modules again, and the compression level is set on pydyf's
-own reference to zlib only.
+Both are scoped: find_library is restored after the import, and the stand-ins are taken
+out of sys.modules again. The PDF streams' compression level is set here too, at the
+import (see pdf_streams.py).
 """
 
 from __future__ import annotations
@@ -25,10 +24,11 @@ import os
 import re
 import sys
 import types
-import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
+
+from . import enabled, pdf_streams
 
 LIBRARY_FOLDERS = (
     "/usr/lib/x86_64-linux-gnu",
@@ -41,7 +41,6 @@ LIBRARY_FOLDERS = (
     "/usr/lib64",
     "/lib64",
 )
-STREAM_COMPRESSION = 1
 
 
 @cache
@@ -64,21 +63,6 @@ def _shared_objects() -> dict[str, str]:
 def _find_library(name: str) -> str | None:
     stem = name.removeprefix("lib")
     return _shared_objects().get(stem) or _shared_objects().get(re.sub(r"-\d+$", "", stem))
-
-
-class _Level1Zlib:
-    """pydyf's view of zlib: the same module, streams compressed at level 1."""
-
-    def __getattr__(self, name):
-        return getattr(zlib, name)
-
-    @staticmethod
-    def compressobj(level=-1, *args, **kwargs):
-        return zlib.compressobj(STREAM_COMPRESSION, *args, **kwargs)
-
-    @staticmethod
-    def compress(data, level=-1):
-        return zlib.compress(data, STREAM_COMPRESSION)
 
 
 SUBSETTER = "fontTools.subset"
@@ -134,13 +118,32 @@ def _deferred_fonttools() -> Iterator[None]:
 def weasyprint():
     """The weasyprint module, imported once, fast."""
     original = ctypes.util.find_library
-    ctypes.util.find_library = _find_library
+    if enabled("library_lookup"):
+        ctypes.util.find_library = _find_library
     try:
-        with _deferred_fonttools():
+        with _deferred_fonttools() if enabled("deferred_fonttools") else nullcontext():
             import weasyprint as module
     finally:
         ctypes.util.find_library = original
-    import pydyf
-
-    pydyf.zlib = _Level1Zlib()
+    pdf_streams.compress_at_level_1()
     return module
+
+
+def expected() -> list[str]:
+    """What these shims count on and the installed packages no longer have (nothing: all
+    is there). cffi must look libraries up through ctypes.util.find_library, and WeasyPrint
+    must import fontTools' subsetter and instancer by the names stood in for."""
+    missing = []
+    import inspect
+
+    import cffi.api
+
+    if "find_library" not in inspect.getsource(cffi.api):
+        missing.append("library_lookup: cffi no longer calls ctypes.util.find_library")
+    import weasyprint.pdf.fonts as fonts
+
+    source = inspect.getsource(fonts)
+    for name in ("fontTools import subset", "instancer import instantiateVariableFont"):
+        if name not in source:
+            missing.append(f"deferred_fonttools: weasyprint.pdf.fonts no longer says {name!r}")
+    return missing

@@ -1,4 +1,4 @@
-"""Leave the `disclosure` command without tearing the interpreter down.
+"""Leave the `disclosure` command without tearing the interpreter down (shim `quick_exit`).
 
 After a build, the process holds a few hundred megabytes of objects (WeasyPrint's boxes,
 styles and fonts). A normal exit frees them one by one and collects cycles among them:
@@ -22,6 +22,8 @@ import threading
 from collections.abc import Callable
 from typing import NoReturn
 
+from . import enabled
+
 _ending = False
 
 # What Python's own exit reports when flushing standard output fails (a closed pipe).
@@ -31,6 +33,9 @@ FLUSH_FAILED = 120
 def run_and_exit(command: Callable[[], object]) -> NoReturn:
     """Call `command` (a click command in standalone mode), then exit with its status."""
     global _ending
+    if not enabled("quick_exit"):
+        command()  # click's standalone mode ends with sys.exit itself
+        sys.exit(0)
     _ending = True
     try:
         command()
@@ -46,7 +51,7 @@ def run_and_exit(command: Callable[[], object]) -> NoReturn:
 
 def ends_after_command() -> bool:
     """Whether this process ends as soon as its command is done (the command line), so
-    that what it still holds need not be freed (see render/pdf_memory.py)."""
+    that what it still holds need not be freed (see collector.py)."""
     return _ending
 
 
@@ -67,3 +72,10 @@ def _flushed(status: int) -> int:
             if stream is sys.stdout and status == 0:
                 status = FLUSH_FAILED
     return status
+
+
+def expected() -> list[str]:
+    """What this shim counts on and the interpreter no longer has."""
+    if not callable(getattr(atexit, "_run_exitfuncs", None)):
+        return ["quick_exit: atexit._run_exitfuncs is gone"]
+    return []

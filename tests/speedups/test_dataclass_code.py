@@ -1,4 +1,4 @@
-"""The methods `@dataclass` writes are compiled once and remembered (compiler/classcode.py):
+"""The methods `@dataclass` writes are compiled once and remembered (compiler/speedups/dataclass_code.py):
 a second process defines the same classes without compiling, and they behave the same.
 A damaged or foreign cache file, or no cache at all, changes nothing but the time."""
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler import classcode
+from compiler.speedups import dataclass_code as classcode
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _define(remembered: classcode.RememberedCode | None, monkeypatch, module="compiler.probe"):

@@ -1,12 +1,12 @@
 """The shortcuts the build takes for speed keep their promises.
 
-- The command line ends without tearing the interpreter down (compiler/fastexit.py), yet
+- The command line ends without tearing the interpreter down (compiler/speedups/quick_exit.py), yet
   exits with the status, the output and the atexit work a normal exit would give.
-- WeasyPrint is imported without fontTools' subsetter and instancer (compiler/render/weasy.py),
+- WeasyPrint is imported without fontTools' subsetter and instancer (compiler/speedups/weasyprint_import.py),
   which load when first used, and a later import anywhere gets the real modules.
 - The cycle collector is paused while a PDF is laid out and put back as it was, even when
   the layout fails; a process that ends after its command keeps its last document rather
-  than freeing it, and never more than one (compiler/render/pdf_memory.py).
+  than freeing it, and never more than one (compiler/speedups/collector.py).
 
 How much each saves is measured by bench/run.py, not here.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, edit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def python(code: str, **kwargs) -> subprocess.CompletedProcess:
@@ -45,7 +45,7 @@ def test_quick_exit_flushes_output_and_runs_atexit_handlers():
     done = python(
         """
         import atexit, sys
-        from compiler.fastexit import run_and_exit
+        from compiler.speedups.quick_exit import run_and_exit
         atexit.register(lambda: print("atexit ran"))
         def command():
             sys.stdout.write("no newline, still buffered")
@@ -71,7 +71,7 @@ def test_quick_exit_flushes_output_and_runs_atexit_handlers():
 )
 def test_quick_exit_gives_the_status_python_would(raised, status, stderr):
     code = f"""
-        from compiler.fastexit import run_and_exit
+        from compiler.speedups.quick_exit import run_and_exit
         def command():
             raise {raised}
         run_and_exit(command)
@@ -86,7 +86,7 @@ def test_quick_exit_waits_for_a_running_thread_like_a_normal_exit():
     done = python(
         """
         import threading, time
-        from compiler.fastexit import run_and_exit
+        from compiler.speedups.quick_exit import run_and_exit
         def late():
             time.sleep(0.3)
             print("thread finished", flush=True)
@@ -107,7 +107,7 @@ class _GoneReader:
 def test_quick_exit_reports_a_reader_that_went_away(monkeypatch):
     """Output that cannot be flushed is not a silent success: Python's own status for it,
     120, unless the command had already failed."""
-    from compiler import fastexit
+    from compiler.speedups import quick_exit as fastexit
 
     monkeypatch.setattr(sys, "stdout", _GoneReader())
     assert fastexit._flushed(0) == fastexit.FLUSH_FAILED == 120
@@ -170,7 +170,7 @@ def test_weasyprint_imported_without_fonttools_subsetter_until_used():
     done = python(
         """
         import sys
-        from compiler.render import weasy
+        from compiler.speedups import weasyprint_import as weasy
         weasy.weasyprint()
         print("subset" if "fontTools.subset" in sys.modules else "-")
         print("instancer" if "fontTools.varLib.instancer" in sys.modules else "-")
@@ -195,7 +195,7 @@ def test_weasyprint_imported_without_fonttools_subsetter_until_used():
 def test_deferred_instancer_calls_the_real_function():
     done = python(
         """
-        from compiler.render import weasy
+        from compiler.speedups import weasyprint_import as weasy
         weasy.weasyprint()
         import weasyprint.pdf.fonts as fonts
         import fontTools.varLib.instancer as real
@@ -228,7 +228,7 @@ def test_a_pdf_build_never_loads_the_subsetter(tmp_path):
 
 
 def test_cycle_collector_paused_during_layout_and_restored():
-    from compiler.render.pdf_memory import laying_out
+    from compiler.speedups.collector import laying_out
 
     assert gc.isenabled()
     with laying_out():
@@ -248,7 +248,7 @@ def test_cycle_collector_paused_during_layout_and_restored():
 
 def test_library_callers_keep_no_document():
     """Outside the command line (tests, library use) a laid-out document is freed as usual."""
-    from compiler.render.pdf_memory import kept_documents, laying_out
+    from compiler.speedups.collector import kept_documents, laying_out
 
     with laying_out() as laid_out:
         laid_out.append(object())
@@ -262,8 +262,8 @@ def test_command_line_keeps_only_the_last_document():
     done = python(
         """
         import gc, weakref
-        from compiler import fastexit
-        from compiler.render.pdf_memory import kept_documents, laying_out
+        from compiler.speedups import quick_exit as fastexit
+        from compiler.speedups.collector import kept_documents, laying_out
 
         class Document:
             pass

@@ -1,4 +1,5 @@
-"""The methods `@dataclass` writes, compiled once and remembered by their text.
+"""The methods `@dataclass` writes, compiled once and remembered by their text (shim
+`dataclass_code`).
 
 For each of the model's ~60 classes, `dataclasses` writes the source of `__init__`,
 `__repr__`, `__eq__`, `__hash__`, `__setattr__` and `__delattr__` and compiles it: some 330
@@ -33,14 +34,15 @@ from collections.abc import Callable
 from pathlib import Path
 from types import CodeType
 
-from .paths import user_cache
+from ..paths import user_cache
+from . import enabled
 
 # Entries kept across commands; past this many (old classes' texts), only the ones the
 # latest process used are written back.
 MAX_ENTRIES = 1000
 # Part of the file's name: a new format (or a fix to how entries are compiled) starts anew.
 FORMAT = 2
-_PACKAGE = __name__.rpartition(".")[0] + "."  # "compiler."
+_PACKAGE = __name__.partition(".")[0] + "."  # "compiler."
 
 
 class RememberedCode:
@@ -137,6 +139,8 @@ def install() -> RememberedCode | None:
     cache folder is found at the first class defined, not at import. Not when a Python's
     dataclasses.py has future imports of its own: its `exec` would inherit them, and the
     cache's would not."""
+    if not enabled("dataclass_code"):
+        return None
     if any(
         isinstance(getattr(dataclasses, name, None), __future__._Feature)
         for name in __future__.all_feature_names
@@ -149,3 +153,13 @@ def install() -> RememberedCode | None:
     dataclasses.exec = remembered.exec
     atexit.register(remembered.save)
     return remembered
+
+
+def expected() -> list[str]:
+    """What this shim counts on and the interpreter's dataclasses no longer has: the methods
+    compiled by a call of the module global `exec`."""
+    import inspect
+
+    if "exec(" not in inspect.getsource(dataclasses):
+        return ["dataclass_code: dataclasses no longer compiles its methods with exec"]
+    return []
