@@ -59,6 +59,38 @@ def pytest_report_header(config):
     return None
 
 
+# "slow" is every test that lays out a PDF or drives a browser (make test-fast leaves them
+# out): a test module of pages, or a test asking for a fixture that builds a PDF. When the
+# slow tests are left out, laying out a PDF fails the test that does it, so the marker stays
+# honest as tests are added.
+SLOW_MODULES = {"test_pdf", "test_pdf_process", "test_browser", "test_pagediff", "test_switch"}
+SLOW_FIXTURES = {
+    "pdf_2022", "pdf", "browser", "department_built",
+    "more_computers", "more_personnel", "prose", "two_builds",  # test_build.py: every format
+}  # fmt: skip
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.stem in SLOW_MODULES or SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_pdf_in_fast_tests(request):
+    if "not slow" not in (request.config.option.markexpr or ""):
+        yield
+        return
+    from weasyprint import HTML
+
+    def refuse(*args, **kwargs):
+        pytest.fail("this test lays out a PDF: mark it @pytest.mark.slow (see conftest.py)")
+
+    real, HTML.render = HTML.render, refuse
+    yield
+    HTML.render = real
+
+
 def pytest_configure(config):
     # Messages are Chinese by default. Most tests assert the English msgids (the words the
     # code is written in); tests/test_chinese*.py ask for Chinese with the `chinese` fixture.

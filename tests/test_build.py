@@ -274,6 +274,7 @@ def test_prose_refuses_images_and_unsafe_links_at_their_line(
     assert f"unit.yaml:{line}:1: error: other_matters: {message}" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_pdf_fetcher_refuses_every_url():
     """Defence in depth: even markup the templates never produce fetches nothing."""
     import weasyprint

@@ -124,7 +124,7 @@ def test_the_data_repository_s_workflow_installs_the_pinned_tool_and_runs_as_thi
     assert theirs[True]["workflow_dispatch"]["inputs"].keys() == {"year"}  # `on` reads as True
     assert theirs["permissions"] == ours["permissions"]
     runs = [s.get("run", "") for s in _job(TEMPLATE)["steps"]]
-    assert "python -m pip install -r requirements.txt" in runs
+    assert "python -m pip install -r requirements.txt -c constraints.txt" in runs
     assert "python -m pip install --quiet ." not in runs
     script = _script(TEMPLATE)
     for line in _script(WORKFLOW).splitlines():

@@ -283,6 +283,7 @@ def test_a_project_template_cannot_run_code_or_read_files(tmp_path, cli, templat
     assert "nothing written" in result.output and not out.exists()
 
 
+@pytest.mark.slow
 def test_a_project_template_cannot_make_the_pdf_fetch_anything(tmp_path, cli):
     """An outside image written into a layout's template: the PDF's fetcher refuses it, and
     the build says so at the template's line (it was a traceback)."""
