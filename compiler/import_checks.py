@@ -27,6 +27,7 @@ from decimal import Decimal
 from .catalogue import Catalogue
 from .diagnostics import Diagnostic
 from .i18n import _
+from .import_tables import FIGURE_WORDS as WORDS
 from .import_tables import Figure, Table, problem
 
 FISCAL_TABLES = {
@@ -36,29 +37,6 @@ FISCAL_TABLES = {
 }
 NON_FISCAL = ("special_account", "business", "operating", "other", "carried_over")
 SOURCE_FIGURES = ("fiscal", "general", "fund", "capital", *NON_FISCAL)
-# How the figures are named in messages (the words of the tables' headers).
-WORDS = {
-    "total": "合计",
-    "basic": "基本支出",
-    "personnel": "人员经费",
-    "public": "公用经费",
-    "project": "项目支出",
-    "fiscal": "财政拨款",
-    "general": "一般公共预算",
-    "fund": "政府性基金预算",
-    "capital": "国有资本经营预算",
-    "special_account": "财政专户管理资金",
-    "business": "事业收入",
-    "operating": "事业单位经营收入",
-    "other": "其他收入",
-    "carried_over": "上年结转",
-    "overseas": "因公出国（境）费",
-    "reception": "公务接待费",
-    "vehicles": "公务用车购置及运行费",
-    "vehicle_purchase": "公务用车购置费",
-    "vehicle_operation": "公务用车运行费",
-    "operating_costs": "机关运行经费",
-}
 WAN = Decimal(10000)
 
 

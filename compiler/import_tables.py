@@ -60,6 +60,29 @@ WORDS = {
     "其他收入": "other",
     "上年结转": "carried_over",
 }
+# How the figures are named in messages (the words of the tables' headers).
+FIGURE_WORDS = {
+    "total": "合计",
+    "basic": "基本支出",
+    "personnel": "人员经费",
+    "public": "公用经费",
+    "project": "项目支出",
+    "fiscal": "财政拨款",
+    "general": "一般公共预算",
+    "fund": "政府性基金预算",
+    "capital": "国有资本经营预算",
+    "special_account": "财政专户管理资金",
+    "business": "事业收入",
+    "operating": "事业单位经营收入",
+    "other": "其他收入",
+    "carried_over": "上年结转",
+    "overseas": "因公出国（境）费",
+    "reception": "公务接待费",
+    "vehicles": "公务用车购置及运行费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行费",
+    "operating_costs": "机关运行经费",
+}
 # The income lines of an overview, from their label (after its number 一、 or 1、).
 INCOME_LABELS = (
     ("fiscal", re.compile(r"^财政拨款")),
@@ -317,7 +340,7 @@ def _three_public_fields(paths: dict[int, list[str]]) -> dict[str, int]:
     return fields
 
 
-def amount(value, where: str, problems: list[Diagnostic]) -> Decimal:
+def amount(value, where: str, problems: list[Diagnostic], column: str = "") -> Decimal:
     """A cell's amount to the fen: blank is 0; a number Excel stored as a double is read
     through its shortest decimal form (2250000.1 stays 2250000.1); a figure of more than two
     decimals, text that is not a number, or a negative amount is a problem at its cell."""
@@ -337,7 +360,10 @@ def amount(value, where: str, problems: list[Diagnostic]) -> Decimal:
         number = None
     if number is None or not number.is_finite():
         problems.append(
-            problem(where, _("'{value}' is not an amount: write digits only").format(value=value))
+            problem(
+                where,
+                _("'{value}' is not an amount ({column})").format(value=value, column=column),
+            )
         )
         return Decimal(0)
     fen = number.quantize(CENT) if abs(number) <= MAX_AMOUNT else number
@@ -396,12 +422,13 @@ def _code_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> None
             continue
         if code == "":
             continue  # a bad code cell, reported
+        deepest = code_columns[{3: 0, 5: 1, 7: 2}[len(code)]] or code_columns[0] or 1
         table.rows.append(
             Row(
                 number=r,
                 code=code,
                 name=label,
-                code_cell=cell_name(table.sheet, r, code_columns[0] or 1),
+                code_cell=cell_name(table.sheet, r, deepest),
                 name_cell=cell_name(table.sheet, r, name_column or 1),
                 amounts=figures,
             )
@@ -436,7 +463,8 @@ def _figures(ws, sheet, r, columns: dict[str, int], problems) -> dict[str, Figur
     out = {}
     for figure, column in columns.items():
         where = cell_name(sheet, r, column)
-        out[figure] = Figure(amount(ws.cell(r, column).value, where, problems), where)
+        value = amount(ws.cell(r, column).value, where, problems, FIGURE_WORDS.get(figure, ""))
+        out[figure] = Figure(value, where)
     return out
 
 
@@ -454,7 +482,7 @@ def _overview_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> 
         total = left.endswith("总计") or right.endswith("总计") or left == "合计"
         if "income_amount" in table.fields:
             where = table.cell(r, "income_amount")
-            value = amount(ws.cell(r, table.fields["income_amount"]).value, where, problems)
+            value = amount(ws.cell(r, table.fields["income_amount"]).value, where, problems, left)
             if total:
                 table.income["total"] = Figure(value, where)
             elif left:

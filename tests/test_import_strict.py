@@ -1,0 +1,220 @@
+"""`disclosure import` refuses a workbook that does not add up (issue 23): each defect an
+office's workbook can carry, made by changing one figure (or one table, consistently) of
+the tool's own workbook of examples/wanli 2024, is refused with exit 1 at its cell with
+both figures, and nothing is written. And what `build --format xlsx` writes imports back to
+the same lines, for any lines."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, edit
+
+from compiler import parse_year_spec
+from compiler.build import build_year
+
+WANLI = ROOT / "examples" / "wanli" / "data"
+OFFICE = ROOT / "tests" / "data" / "department" / "2025" / "units" / "01-office"
+
+EXPENDITURE = "部门支出总表"
+INCOME = "部门收入总表"
+GENERAL = "部门一般公共预算拨款表"
+ECONOMIC = "部门一般公共预算拨款基本支出明细表"
+THREE_PUBLIC = "部门“三公”经费和机关运行费预算表"
+
+
+@pytest.fixture(scope="module")
+def wanli_workbook(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wanli-workbook")
+    assert build_year(parse_year_spec("2024", WANLI), out, ("xlsx",)).ok
+    return out / "2024" / "disclosure.xlsx"
+
+
+@pytest.fixture(scope="module")
+def office_workbook(tmp_path_factory) -> Path:
+    """The made-up 行政单位 in the unit layout, whose 收支总表 shows 人员经费/公用经费. Its
+    三公 table gives 公务用车运行费 12 万元 while its basic expenditure alone gives 30231
+    15 万元; the copy says 15 万元, so that the workbook agrees with itself."""
+    root = tmp_path_factory.mktemp("office")
+    data = root / "data"
+    shutil.copytree(OFFICE, data / "2025")
+    for path in (data / "2025").glob("*.yaml"):
+        edit(path, "../../../../../../schemas/", "../../schemas/")
+    edit(
+        data / "2025" / "three-public.yaml", "vehicle_operation: 12.00", "vehicle_operation: 15.00"
+    )
+    assert build_year(parse_year_spec("2025", data), root / "out", ("xlsx",)).ok
+    return root / "out" / "2025" / "disclosure.xlsx"
+
+
+def altered(workbook: Path, tmp_path: Path, changes: dict[str, dict[str, object]]) -> Path:
+    from openpyxl import load_workbook
+
+    book = load_workbook(workbook)
+    for sheet, cells in changes.items():
+        for cell, value in cells.items():
+            book[sheet][cell] = value
+    path = tmp_path / "altered.xlsx"
+    book.save(path)
+    return path
+
+
+def refused(cli, workbook: Path, tmp_path: Path, year: str = "2024") -> str:
+    data = tmp_path / "data"
+    result = cli("import", str(workbook), "--year", year, "--data", str(data))
+    assert result.exit_code == 1, result.output
+    assert "nothing written" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (data / year / "lines.yaml").exists()
+    return result.stderr
+
+
+def test_the_tool_s_own_workbooks_import(wanli_workbook, office_workbook, tmp_path, cli):
+    for workbook, year in ((wanli_workbook, "2024"), (office_workbook, "2025")):
+        result = cli("import", str(workbook), "--year", year, "--data", str(tmp_path))
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
+
+
+def test_a_row_whose_total_is_not_basic_plus_project(wanli_workbook, tmp_path, cli):
+    broken = altered(wanli_workbook, tmp_path, {EXPENDITURE: {"E59": 16603249}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{EXPENDITURE}!E59: error: 合计 is 16603249, but 基本支出 16353248 + 项目支出 250000 "
+        "add up to 16603248" in err
+    )
+    # the income and the function tables agree on the figure the office should restore
+    assert f"{INCOME}!E59、{GENERAL}!E59" in err or f"{GENERAL}!E59" in err
+
+
+def test_a_project_amount_printed_in_the_basic_column_of_tables_3_and_5(
+    wanli_workbook, tmp_path, cli
+):
+    """行政运行 (2120101): 100,000 元 of its basic expenditure moved to project in the
+    expenditure table and the 一般公共预算 table alike; the rows above it were not."""
+    move = {"F59": 16253248, "G59": 350000}
+    broken = altered(wanli_workbook, tmp_path, {EXPENDITURE: move, GENERAL: move})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{EXPENDITURE}!F58: error: 基本支出 is 76609000, but the rows under 21201 add up to "
+        "76509000" in err
+    )
+    assert f"{GENERAL}!G58: error: 项目支出 is 17841003, but the rows under 21201 add up to " in err
+
+
+def test_a_total_row_that_lost_34_fen(wanli_workbook, tmp_path, cli):
+    broken = altered(wanli_workbook, tmp_path, {EXPENDITURE: {"E75": 156211122.66}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{EXPENDITURE}!E75: error: 合计 is 156211122.66, but the rows of the table add up to "
+        "156211123 (difference -0.34)" in err
+    )
+    assert f"{EXPENDITURE}!E75 gives 156211122.66, but " in err and "agree on 156211123" in err
+
+
+def test_a_class_row_off_by_one_yuan_is_an_error(wanli_workbook, tmp_path, cli):
+    broken = altered(wanli_workbook, tmp_path, {EXPENDITURE: {"E57": 119385304}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{EXPENDITURE}!E57: error: 合计 is 119385304, but the rows under 212 add up to "
+        "119385303 (difference 1)" in err
+    )
+
+
+def test_a_code_typed_twice(wanli_workbook, tmp_path, cli):
+    """城管执法 2120104 typed as 2120199: the row after it is the same code."""
+    broken = altered(wanli_workbook, tmp_path, {GENERAL: {"C61": "99"}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{GENERAL}!C62: error: 2120199 is written twice in this table (first at {GENERAL}!C61)"
+        in err
+    )
+    assert f"{GENERAL}!D61: error: the name beside 2120199 is 城管执法" in err
+
+
+def test_a_wrong_name_beside_a_code(wanli_workbook, tmp_path, cli):
+    broken = altered(wanli_workbook, tmp_path, {EXPENDITURE: {"D59": "一般行政管理事务"}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{EXPENDITURE}!D59: error: the name beside 2120101 is 一般行政管理事务, but the 2024 "
+        "catalogue names 2120101 行政运行" in err
+    )
+
+
+def test_a_code_that_does_not_exist(wanli_workbook, tmp_path, cli):
+    broken = altered(wanli_workbook, tmp_path, {EXPENDITURE: {"C59": "98"}})
+    err = refused(cli, broken, tmp_path)
+    assert f"{EXPENDITURE}!C59: error: 2120198 is not a code of the 2024 catalogue" in err
+
+
+def test_table_5_disagreeing_with_tables_2_and_3(wanli_workbook, tmp_path, cli):
+    """The 一般公共预算 table adds up in itself, but gives 行政运行 one 元 more than the
+    income and expenditure tables: the figure they agree on is named."""
+    changes = {
+        "E59": 16603249, "F59": 16353249,  # 行政运行
+        "E58": 94450004, "F58": 76609001,  # 21201
+        "E57": 119385304, "F57": 76609001,  # 212
+        "E75": 156211124, "F75": 99706021,  # 合计
+    }  # fmt: skip
+    broken = altered(wanli_workbook, tmp_path, {GENERAL: changes})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{GENERAL}!E59: error: 2120101 行政运行 财政拨款: {GENERAL}!E59 gives 16603249, but "
+        f"{EXPENDITURE}!E59、{INCOME}!F59 agree on 16603248: correct {GENERAL}!E59" in err
+    )
+
+
+def test_an_amount_with_more_than_two_decimals(wanli_workbook, tmp_path, cli):
+    broken = altered(wanli_workbook, tmp_path, {EXPENDITURE: {"G60": 17591003.125}})
+    err = refused(cli, broken, tmp_path)
+    assert f"{EXPENDITURE}!G60: error: 17591003.125 has more than two decimals" in err
+
+
+def test_three_public_below_what_basic_expenditure_gives_it(wanli_workbook, tmp_path, cli):
+    """公务用车运行费 20 万元 (its row adds up), but 30231 in basic expenditure is 215,600 元."""
+    changes = {"F9": 20, "D9": 45, "A9": 46.35}
+    broken = altered(wanli_workbook, tmp_path, {THREE_PUBLIC: changes})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{THREE_PUBLIC}!F9: error: 公务用车运行费 is 20 万元, less than the 215600 元 that "
+        f"basic expenditure alone gives to 30231 at {ECONOMIC}!D35" in err
+    )
+
+
+def test_a_personnel_split_that_does_not_match_table_8(office_workbook, tmp_path, cli):
+    """收支总表: 100,000 元 of 201's 人员经费 moved to 公用经费, row and total alike."""
+    overview = "单位收支总表"
+    changes = {"E10": 1700000, "F10": 550000, "E17": 2020000, "F17": 550000}
+    broken = altered(office_workbook, tmp_path, {overview: changes})
+    err = refused(cli, broken, tmp_path, "2025")
+    assert (
+        f"{overview}!E17: error: 人员经费: the tables disagree ({overview}!E17 2020000、"
+        "单位一般公共预算拨款基本支出明细表!E16 2120000)" in err
+    )
+
+
+def test_the_split_is_kept(office_workbook, tmp_path, cli):
+    """The unit's function lines give 人员经费/公用经费 per 项; its workbook shows them by
+    类 only (收支总表): they come back by 类, and the tables print the same."""
+    result = cli("import", str(office_workbook), "--year", "2025", "--data", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "2025" / "lines.yaml").read_text(encoding="utf-8")
+    assert '  - {code: "2010301", basic: 2250000}' in text
+    assert "class_split:" in text
+    assert '  - {code: "201", personnel: 1800000, public: 450000}' in text
+    assert '  - {code: "208", personnel: 320000}' in text
+
+
+def test_a_float_of_excel_is_read_to_the_fen():
+    from compiler.import_tables import amount
+
+    problems: list = []
+    assert amount(0.1 + 0.2, "x!A1", problems) == Decimal("0.3")
+    assert amount(2250000.1, "x!A1", problems) == Decimal("2250000.1")
+    assert amount(250000.0, "x!A1", problems) == Decimal("250000")
+    assert str(amount("1,234.50", "x!A1", problems)) == "1234.50"
+    assert problems == []
+    assert amount(1.005, "x!A1", problems) == 0 and "more than two decimals" in problems[0].message
