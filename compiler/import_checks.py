@@ -180,9 +180,19 @@ def _parts_of(table: Table) -> list[tuple[str, tuple[str, ...]]]:
     return rules
 
 
+def unsplit(figures: dict[str, Figure]) -> bool:
+    """An overview row that leaves 人员经费 and 公用经费 both blank does not give them (the
+    lines give basic expenditure unsplit), unless its basic expenditure is 0."""
+    return all(figures[n].blank for n in ("personnel", "public") if n in figures) and (
+        "personnel" in figures or "public" in figures
+    )
+
+
 def _row_problems(table: Table, figures: dict[str, Figure]) -> list[Diagnostic]:
     problems = []
     for whole, parts in _parts_of(table):
+        if table.kind == "overview" and "personnel" in parts and unsplit(figures):
+            continue
         present = [p for p in parts if p in figures]
         if whole not in figures or len(present) < 2:
             continue
@@ -297,7 +307,7 @@ def classes_add_up(tables: dict[str, Table], catalogue: Catalogue) -> list[Diagn
 def _column_sums(figures: dict[str, Figure], under, what: str) -> list[Diagnostic]:
     problems = []
     for name, figure in figures.items():
-        if name not in WORDS:
+        if name not in WORDS or (name in ("personnel", "public") and unsplit(figures)):
             continue
         added = sum((r.amounts[name].value for r in under if name in r.amounts), Decimal(0))
         if added != figure.value:
@@ -412,7 +422,9 @@ def tables_agree(tables: dict[str, Table], catalogue: Catalogue) -> list[Diagnos
             add((code, "project"), _of(overview, o, "project"))
             if "basic" in overview.fields:
                 add((code, "basic"), _of(overview, o, "basic"))
-            elif "personnel" in overview.fields and "public" in overview.fields:
+            elif {"personnel", "public"} <= overview.fields.keys() and not (
+                o is not None and unsplit(o.amounts)
+            ):
                 add(
                     (code, "basic"),
                     _summed([_of(overview, o, "personnel"), _of(overview, o, "public")]),
@@ -460,10 +472,12 @@ def tables_agree(tables: dict[str, Table], catalogue: Catalogue) -> list[Diagnos
     add(everything, total(overview, "total"))
     add(everything, total(income, "total"))
     add(everything, total(spending, "total"))
+    split = overview is not None and overview.total and not unsplit(overview.total)
     for name in ("basic", "project", "personnel", "public"):
         add(("", name), total(spending, name))
-        add(("", name), total(overview, name))
-    if overview is not None and "basic" not in overview.fields:
+        if name in ("basic", "project") or split:
+            add(("", name), total(overview, name))
+    if split and "basic" not in overview.fields:
         add(("", "basic"), _summed([total(overview, "personnel"), total(overview, "public")]))
     add(("", "fiscal"), line(overview, "fiscal"))
     add(("", "fiscal"), total(income, "fiscal"))

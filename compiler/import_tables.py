@@ -108,6 +108,7 @@ class Figure:
 
     value: Decimal
     cell: str
+    blank: bool = False  # nothing written (0, or not given: an overview leaves both blank)
 
 
 @dataclass
@@ -463,8 +464,11 @@ def _figures(ws, sheet, r, columns: dict[str, int], problems) -> dict[str, Figur
     out = {}
     for figure, column in columns.items():
         where = cell_name(sheet, r, column)
-        value = amount(ws.cell(r, column).value, where, problems, FIGURE_WORDS.get(figure, ""))
-        out[figure] = Figure(value, where)
+        raw = ws.cell(r, column).value
+        value = amount(raw, where, problems, FIGURE_WORDS.get(figure, ""))
+        out[figure] = Figure(
+            value, where, raw is None or (isinstance(raw, str) and not raw.strip())
+        )
     return out
 
 

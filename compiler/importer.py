@@ -27,7 +27,7 @@ from pathlib import Path
 from .catalogue import catalogue_for
 from .diagnostics import Diagnostic, Location
 from .i18n import _
-from .import_checks import check
+from .import_checks import check, unsplit
 from .import_tables import Table, read_tables
 
 GENERAL, FUND, CAPITAL = "一般公共预算", "政府性基金预算", "国有资本经营预算"
@@ -228,7 +228,7 @@ def _class_split(tables: dict[str, Table], result: Imported) -> None:
     out = []
     for row in overview.rows:
         part = known.get(row.code)
-        if part is None or not part["unsplit"]:
+        if part is None or not part["unsplit"] or unsplit(row.amounts):
             continue
         entry: dict = {"code": row.code}
         for name in ("personnel", "public"):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, edit
 
-from compiler import parse_year_spec
+from compiler import compile_year, parse_year_spec
 from compiler.build import build_year
 
 WANLI = ROOT / "examples" / "wanli" / "data"
@@ -218,3 +218,129 @@ def test_a_float_of_excel_is_read_to_the_fen():
     assert str(amount("1,234.50", "x!A1", problems)) == "1234.50"
     assert problems == []
     assert amount(1.005, "x!A1", problems) == 0 and "more than two decimals" in problems[0].message
+
+
+# --- the round trip, for any lines ----------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CENTRE = ROOT / "tests" / "data" / "department" / "2025" / "units" / "02-centre"
+CODES = ("2010301", "2010302", "2010350", "2080505", "2080506", "2120101", "2130104")
+FISCAL_SOURCES = ("一般公共预算", "政府性基金预算", "国有资本经营预算")
+OTHER = ("事业收入", "事业单位经营收入", "其他收入")  # the Putuo 收入总表's other columns
+cents = st.integers(min_value=0, max_value=2_000_000_00).map(lambda n: Decimal(n) / 100)
+
+
+@st.composite
+def budget_lines(draw):
+    """Lines a Putuo unit workbook can show: any codes and fiscal sources, at most one
+    other source a 项 (the tables cannot divide two), basic split or not; the economic
+    lines give the 一般公共预算 basic expenditure (as they must) by four 款."""
+    function = []
+    for code in draw(st.lists(st.sampled_from(CODES), min_size=1, max_size=5, unique=True)):
+        sources = draw(st.lists(st.sampled_from(FISCAL_SOURCES), max_size=2, unique=True))
+        sources += draw(st.lists(st.sampled_from(OTHER), max_size=1))
+        for source in sources or ["一般公共预算"]:
+            line = {"code": code, "source": source, "project": draw(cents)}
+            if draw(st.booleans()):
+                line["personnel"], line["public"] = draw(cents), draw(cents)
+            else:
+                line["basic"] = draw(cents)
+            if not any(v for k, v in line.items() if k not in ("code", "source")):
+                line["project"] = Decimal(1)
+            function.append(line)
+    general = [ln for ln in function if ln["source"] == "一般公共预算"]
+    basic = sum((ln.get("basic", 0) + ln.get("personnel", 0) + ln.get("public", 0)
+                 for ln in general), Decimal(0))  # fmt: skip
+    if all("basic" not in ln for ln in general):
+        personnel = sum((ln["personnel"] for ln in general), Decimal(0))
+    else:
+        personnel = (basic * draw(st.integers(0, 100)) / 100).quantize(Decimal("0.01"))
+    public = basic - personnel
+    p1 = (personnel * draw(st.integers(0, 100)) / 100).quantize(Decimal("0.01"))
+    q1 = (public * draw(st.integers(0, 100)) / 100).quantize(Decimal("0.01"))
+    economic = [
+        {"code": "30101", "personnel": p1},
+        {"code": "30102", "personnel": personnel - p1},
+        {"code": "30201", "public": q1},
+        {"code": "30205", "public": public - q1},
+    ]
+    return function, [e for e in economic if any(v for k, v in e.items() if k != "code")]
+
+
+def lines_yaml(function, economic, class_split=()) -> str:
+    def entry(e):
+        return "  - {" + ", ".join(f'{k}: "{v}"' if k == "code" else f"{k}: {v}"
+                                   for k, v in e.items()) + "}"  # fmt: skip
+
+    out = ["amount_unit: 元", "function:", *map(entry, function)]
+    if economic:
+        out += ["economic:", *map(entry, economic)]
+    if class_split:
+        out += ["class_split:", *map(entry, class_split)]
+    return "\n".join(out) + "\n"
+
+
+def shown(function, economic) -> tuple:
+    """The lines as a unit's workbook shows them: basic unsplit by 项, and 人员/公用 by 类
+    where every line of the 类 gives them."""
+    lines, classes = [], {}
+    for ln in function:
+        basic = ln.get("basic", Decimal(0)) + ln.get("personnel", 0) + ln.get("public", 0)
+        lines.append((ln["code"], ln["source"], basic, ln.get("project", Decimal(0))))
+        part = classes.setdefault(ln["code"][:3], [Decimal(0), Decimal(0), Decimal(0), True])
+        part[0] += basic
+        if "basic" in ln:
+            part[3] = False
+        else:
+            part[1] += ln["personnel"]
+            part[2] += ln["public"]
+    split = sorted((c, p, q) for c, (b, p, q, known) in classes.items() if known and b)
+    econ = sorted((e["code"], e.get("personnel", 0), e.get("public", 0)) for e in economic)
+    return sorted(ln for ln in lines if ln[2] or ln[3]), econ, split
+
+
+def read_back(text: str) -> tuple:
+    from compiler.loader import load_text
+
+    doc, problems = load_text("lines.yaml", text)
+    assert not problems
+    d = doc.data
+    function = sorted(
+        (r["code"], r.get("source", "一般公共预算"), r.get("basic", 0), r.get("project", 0))
+        for r in d["function"]
+    )
+    economic = sorted(
+        (r["code"], r.get("personnel", 0), r.get("public", 0)) for r in d.get("economic", ())
+    )
+    split = sorted(
+        (r["code"], r.get("personnel", 0), r.get("public", 0)) for r in d.get("class_split", ())
+    )
+    return function, economic, split
+
+
+@settings(derandomize=True, database=None, max_examples=12, deadline=None)
+@given(budget_lines())
+def test_importing_what_the_workbook_writer_wrote_gives_the_same_lines(lines):
+    import tempfile
+
+    from compiler.importer import read_workbook, to_yaml
+    from compiler.render.xlsx import render_xlsx
+
+    function, economic = lines
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(CENTRE, data / "2025")
+        (data / "2025" / "lines.yaml").write_text(lines_yaml(function, economic), "utf-8")
+        model = compile_year(parse_year_spec("2025", data)).model
+        workbook = Path(tmp) / "lines.xlsx"
+        workbook.write_bytes(render_xlsx(model))
+        imported = read_workbook(workbook, 2025)
+        assert [p.format_text() for p in imported.problems] == []
+        text = to_yaml(imported, "../../schemas/lines.schema.json")
+        assert read_back(text) == shown(function, economic)
+        # and the imported lines print the same workbook
+        (data / "2025" / "lines.yaml").write_text(text, "utf-8")
+        again = compile_year(parse_year_spec("2025", data)).model
+        assert render_xlsx(again) == workbook.read_bytes()
