@@ -355,9 +355,12 @@ def _summed(seen: list[Seen | None]) -> Seen | None:
     parts = [s for s in seen if s is not None]
     if not parts:
         return None
+    nonzero = [s for s in parts if s.value]
+    if len(parts) == 1 or len(nonzero) == 1 and nonzero[0].cell:
+        return nonzero[0] if nonzero else parts[0]  # the others add nothing
     shown = [s for s in parts if s.cell]
-    if len(parts) == 1 or (len(shown) == 1 and all(s.value == 0 for s in parts if not s.cell)):
-        return shown[0] if shown else parts[0]
+    if not nonzero and shown:
+        return Seen(Decimal(0), shown[0].where, shown[0].cell)
     cells = [s.where for s in parts if s.cell]
     return Seen(
         sum((s.value for s in parts), Decimal(0)),
