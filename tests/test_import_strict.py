@@ -344,3 +344,32 @@ def test_importing_what_the_workbook_writer_wrote_gives_the_same_lines(lines):
         (data / "2025" / "lines.yaml").write_text(text, "utf-8")
         again = compile_year(parse_year_spec("2025", data)).model
         assert render_xlsx(again) == workbook.read_bytes()
+
+
+def test_validate_names_a_split_the_tables_print_and_the_lines_do_not_give(tmp_path, cli):
+    """The unit layout's 收支总表 prints 人员经费/公用经费 by 类: lines that write basic
+    without class_split would leave them blank, which validate says; class_split mends it."""
+    data = tmp_path / "data"
+    shutil.copytree(CENTRE, data / "2025")
+    for path in (data / "2025").glob("*.yaml"):
+        edit(path, "../../../../../../schemas/", "../../schemas/")
+    lines = data / "2025" / "lines.yaml"
+    edit(lines, '{code: "2010350", personnel: 900000, public: 150000}',
+         '{code: "2010350", basic: 1050000}')  # fmt: skip
+    result = cli("validate", "2025", "--data", str(data))
+    assert result.exit_code == 0
+    assert (
+        "warning: function: 财务收支预算总表 prints 人员经费 and 公用经费, but the lines of 类 201 "
+        "give basic expenditure unsplit (basic)" in result.stderr
+    )
+    text = lines.read_text(encoding="utf-8")
+    lines.write_text(text + 'class_split:\n  - {code: "201", personnel: 900000, public: 150001}\n')
+    result = cli("validate", "2025", "--data", str(data))
+    assert result.exit_code == 1
+    assert (
+        "personnel 900000 + public 150001 = 1050001 元, but the basic expenditure the lines of "
+        "类 201 write is 1050000 元" in result.stderr
+    )
+    lines.write_text(text + 'class_split:\n  - {code: "201", personnel: 900000, public: 150000}\n')
+    result = cli("validate", "2025", "--data", str(data))
+    assert result.exit_code == 0 and "warning" not in result.stderr, result.stderr
