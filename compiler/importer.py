@@ -28,7 +28,7 @@ from .catalogue import catalogue_for
 from .diagnostics import Diagnostic, Location
 from .i18n import _
 from .import_checks import check, unsplit
-from .import_tables import Table, read_tables
+from .import_tables import FIGURE_WORDS, Table, read_tables
 
 GENERAL, FUND, CAPITAL = "一般公共预算", "政府性基金预算", "国有资本经营预算"
 _FUNCTION_SOURCE = {
@@ -242,7 +242,7 @@ def _class_split(tables: dict[str, Table], result: Imported) -> None:
                             "tables give"
                         ).format(
                             code=row.code,
-                            name=name,
+                            name=FIGURE_WORDS[name],
                             amount=row.amounts[name].value,
                             known=part[name],
                         ),
