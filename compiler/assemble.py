@@ -18,7 +18,7 @@ from .catalogue import Catalogue, split_code
 from .diagnostics import Diagnostic
 from .i18n import _
 from .layouts import Layout
-from .lines import GENERAL, SOURCE_KEYS, BudgetLines, EconomicLine, FunctionLine
+from .lines import GENERAL, SOURCE_KEYS, BudgetLines, ClassSplit, EconomicLine, FunctionLine
 from .loader import Document, dotted
 from .model import (
     AnnualRequest,
@@ -247,7 +247,23 @@ def _lines(r: _Reader | None, ctx: Context, rollup) -> BudgetLines | None:
         )
         for i, row in enumerate(d.get("economic", ()))
     )
-    return BudgetLines(d["amount_unit"], function, economic, ctx.catalogue, src=r.origin())
+    class_split = tuple(
+        ClassSplit(
+            code=row["code"],
+            personnel=row.get("personnel", ZERO),
+            public=row.get("public", ZERO),
+            src=r.origin("class_split", i),
+        )
+        for i, row in enumerate(d.get("class_split", ()))
+    )
+    return BudgetLines(
+        d["amount_unit"],
+        function,
+        economic,
+        ctx.catalogue,
+        class_split=class_split,
+        src=r.origin(),
+    )
 
 
 def _budget(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup) -> Budget | None:

@@ -23,8 +23,10 @@ from .paths import schema_hint
     help=N_(
         "Read WORKBOOK (the statutory tables as the budget system exports them, or as "
         "`build --format xlsx` writes them) and write DATA/YEAR/lines.yaml.\n\n"
-        "Cells that cannot be read are listed by sheet and cell (表5!C12); nothing is written "
-        "unless the workbook was read without an error."
+        "Every table is checked: each row against its columns, each 类, 款 and 合计 row "
+        "against the rows under it, codes and names against the year's catalogue, and every "
+        "figure two tables show against each other. Problems are listed by sheet and cell "
+        "(表5!C12) with both figures; nothing is written unless there is none."
     ),
 )
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -38,7 +40,7 @@ from .paths import schema_hint
 @click.option("--replace", is_flag=True, help=N_("Overwrite an existing lines.yaml."))
 def import_workbook(workbook: Path, year: int, data_dir: Path, replace: bool) -> None:
     try:
-        imported = read_workbook(workbook)
+        imported = read_workbook(workbook, year)
     except ImportError_ as e:
         raise Trouble(str(e)) from e
     for problem in imported.problems:

@@ -170,6 +170,7 @@ LABELS: dict[str, str] = {
     "lines.amount_unit": "预算明细金额单位",
     **{f"lines.function[].{k}": f"功能分类明细·{v}" for k, v in _LINE.items()},
     **{f"lines.economic[].{k}": f"经济分类明细·{v}" for k, v in _LINE.items()},
+    **{f"lines.class_split[].{k}": f"基本支出按类·{v}" for k, v in _LINE.items()},
     "lines.total": "支出预算合计",
     "lines.basic": "基本支出合计",
     "lines.project": "项目支出合计",

@@ -113,6 +113,47 @@ class EconomicLine:
 
 
 @dataclass(frozen=True)
+class ClassSplit:
+    """人员经费 and 公用经费 of a 类's basic expenditure written unsplit (`basic`), all
+    sources together: the level at which a 收支总表 gives them."""
+
+    code: str  # 3 digits
+    personnel: Decimal
+    public: Decimal
+    src: Origin | None = src_field()
+
+
+class ClassSplits:
+    """The year's class splits, and for each 类 which lines give basic unsplit: a split
+    tells the 人员经费 of a set of lines only if that set holds every such line of the 类."""
+
+    def __init__(self, splits, function) -> None:
+        self.by_code = {s.code: s for s in splits}
+        self.unsplit: dict[str, set] = defaultdict(set)
+        for line in function:
+            if not line.is_split:
+                self.unsplit[line.code[:3]].add(line.key)
+
+    def fill(self, lines) -> tuple[Decimal | None, Decimal | None]:
+        """人员经费 and 公用经费 of these lines, or (None, None) where unknown."""
+        personnel = public = ZERO
+        here: dict[str, set] = defaultdict(set)
+        for line in lines:
+            if line.is_split:
+                personnel += line.personnel or ZERO
+                public += line.public or ZERO
+            else:
+                here[line.code[:3]].add(line.key)
+        for code, keys in here.items():
+            split = self.by_code.get(code)
+            if split is None or not self.unsplit[code] <= keys:
+                return None, None
+            personnel += split.personnel
+            public += split.public
+        return personnel, public
+
+
+@dataclass(frozen=True)
 class Amounts:
     """A sum of lines: basic (人员 + 公用, where known) and project; and by source."""
 
@@ -140,14 +181,20 @@ class Amounts:
         raise KeyError(name)
 
 
-def sum_function(lines) -> Amounts:
+def sum_function(lines, splits: ClassSplits | None = None) -> Amounts:
+    """The sum of function lines; 人员经费 and 公用经费 where every line gives them, or
+    the class splits make up for the lines that do not."""
     lines = list(lines)
     by_source: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         by_source[SOURCE_KEYS[line.source]] += line.total
+    personnel = _sum_or_none(line.personnel if line.is_split else None for line in lines)
+    public = _sum_or_none(line.public if line.is_split else None for line in lines)
+    if personnel is None and splits is not None and splits.by_code:
+        personnel, public = splits.fill(lines)
     return Amounts(
-        personnel=_sum_or_none(line.personnel if line.is_split else None for line in lines),
-        public=_sum_or_none(line.public if line.is_split else None for line in lines),
+        personnel=personnel,
+        public=public,
         basic=_sum(line.basic for line in lines),
         project=_sum(line.project for line in lines),
         by_source=dict(by_source),
@@ -194,7 +241,14 @@ class BudgetLines:
     catalogue: Catalogue | None = field(
         default=None, repr=False, compare=False, metadata={"origin": True}
     )
+    # 人员经费/公用经费 by 类 for lines written with `basic` (lines.yaml class_split);
+    # left out of the exported model when there is none.
+    class_split: tuple[ClassSplit, ...] = field(default=(), metadata={"omit_empty": True})
     src: Origin | None = src_field()
+
+    @cached_property
+    def splits(self) -> ClassSplits:
+        return ClassSplits(self.class_split, self.function)
 
     def wan(self, value: Decimal | None) -> Decimal | None:
         """An amount of these lines in 万元, exact (rounded only when displayed)."""
@@ -211,7 +265,7 @@ class BudgetLines:
         return tuple(line for line in self.economic if line.source in sources)
 
     def totals(self, group: str = "all") -> Amounts:
-        return sum_function(self.function_lines(group))
+        return sum_function(self.function_lines(group), self.splits)
 
     def economic_totals(self, group: str = "all") -> Amounts:
         return sum_economic(self.economic_lines(group))
@@ -230,7 +284,7 @@ class BudgetLines:
         key = (kind, group)
         if key not in self._rows:
             lines = self.function_lines(group) if kind == "function" else self.economic_lines(group)
-            self._rows[key] = _classified_rows(kind, lines, self.catalogue)
+            self._rows[key] = _classified_rows(kind, lines, self.catalogue, self.splits)
         return self._rows[key]
 
     @property
@@ -299,9 +353,16 @@ def _row_key(row: Row) -> str:
     return f"{row.code} {row.name}".strip()
 
 
-def _classified_rows(kind: str, lines, catalogue: Catalogue | None) -> list[Row]:
+def _classified_rows(
+    kind: str, lines, catalogue: Catalogue | None, splits: ClassSplits | None = None
+) -> list[Row]:
     """项 (or 款) rows with their 类 and 款 rows above them, in code order."""
-    summing = sum_function if kind == "function" else sum_economic
+
+    def summing(group):
+        if kind == "function":
+            return sum_function(group, splits)
+        return sum_economic(group)
+
     groups: dict[str, list] = defaultdict(list)
     for line in lines:
         code = line.code
@@ -359,6 +420,7 @@ def merge(all_lines: list[BudgetLines], catalogue: Catalogue | None) -> BudgetLi
                 project=_sum(convert(line.project, ls) for line, ls in parts),
             )
         )
+    merged_split = _merged_splits(all_lines, merged_function, convert)
     merged_economic = [
         EconomicLine(
             code=code,
@@ -368,4 +430,33 @@ def merge(all_lines: list[BudgetLines], catalogue: Catalogue | None) -> BudgetLi
         )
         for (code, source), parts in sorted(economic.items())
     ]
-    return BudgetLines(unit, tuple(merged_function), tuple(merged_economic), catalogue)
+    return BudgetLines(
+        unit, tuple(merged_function), tuple(merged_economic), catalogue, class_split=merged_split
+    )
+
+
+def _merged_splits(all_lines, merged_function, convert) -> tuple[ClassSplit, ...]:
+    """A department's class splits: for each 类 whose merged lines give basic unsplit, the
+    units' 人员经费 and 公用经费 of that 类 (each unit's must be known) less the merged
+    lines that give them."""
+    if not any(lines.class_split for lines in all_lines):
+        return ()
+    out = []
+    unsplit = sorted({line.code[:3] for line in merged_function if not line.is_split})
+    for code in unsplit:
+        personnel = public = ZERO
+        for lines in all_lines:
+            row = next((r for r in lines.function_rows() if r.code == code), None)
+            if row is None:
+                continue
+            if row.amounts.personnel is None:
+                break
+            personnel += convert(row.amounts.personnel, lines)
+            public += convert(row.amounts.public, lines)
+        else:
+            for line in merged_function:
+                if line.code[:3] == code and line.is_split:
+                    personnel -= line.personnel or ZERO
+                    public -= line.public or ZERO
+            out.append(ClassSplit(code, personnel, public))
+    return tuple(out)

@@ -375,6 +375,8 @@ def to_tree(obj: Any) -> Any:
         for f in dataclasses.fields(obj):
             if f.metadata.get("origin"):
                 continue
+            if f.metadata.get("omit_empty") and not getattr(obj, f.name):
+                continue  # an optional part most years leave out
             out[f.name] = to_tree(getattr(obj, f.name))
         for name in derived_names(type(obj)):
             out[name] = to_tree(getattr(obj, name))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import plausibility, rules_lines
+from . import plausibility, rules_lines, rules_split
 from .diagnostics import Diagnostic, Location
 from .i18n import _
 from .lines import FISCAL, SOURCE_KEYS
@@ -279,6 +279,7 @@ RULES: tuple[Rule, ...] = (
     organisation_counts_add_up,
     of_which_within_its_category,
     *rules_lines.RULES,
+    *rules_split.RULES,
     *plausibility.RULES,
 )
 

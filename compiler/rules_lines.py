@@ -92,7 +92,7 @@ def function_and_economic_agree(m: Disclosure) -> list[Diagnostic]:
         econ = [line for line in lines.economic if line.source == source]
         from .lines import sum_economic, sum_function
 
-        f, e = sum_function(group), sum_economic(econ)
+        f, e = sum_function(group, lines.splits), sum_economic(econ)
         checks = (
             [("人员经费", f.personnel, e.personnel), ("公用经费", f.public, e.public)]
             if f.personnel is not None
@@ -119,6 +119,57 @@ def function_and_economic_agree(m: Disclosure) -> list[Diagnostic]:
                         field="economic",
                     )
                 )
+    return problems
+
+
+def class_split_fits(m: Disclosure) -> list[Diagnostic]:
+    """class_split: a 类 of the catalogue, once, whose lines write `basic`; its 人员经费 and
+    公用经费 add up to that basic expenditure (all sources)."""
+    lines = m.lines
+    if lines is None or not lines.class_split:
+        return []
+    unsplit: dict[str, object] = {}
+    for line in lines.function:
+        if not line.is_split:
+            unsplit[line.code[:3]] = unsplit.get(line.code[:3], 0) + line.basic
+    problems = []
+    seen: dict[str, int] = {}
+    for i, split in enumerate(lines.class_split):
+        if split.src is None:
+            continue
+        field = f"class_split[{i}]"
+        where = split.src.at("code")
+        catalogue = lines.catalogue
+        if catalogue is not None and not catalogue.has("function", split.code):
+            message = _("{code} is not a 类 code of the {year} 支出功能分类 catalogue").format(
+                code=split.code, year=catalogue.year
+            )
+        elif split.code in seen:
+            message = _("{code} is already on line {line}; keep one entry").format(
+                code=split.code, line=lines.class_split[seen[split.code]].src.at("code").line
+            )
+        elif split.code not in unsplit:
+            message = _(
+                "no function line of 类 {code} writes basic: its 人员经费 and 公用经费 are "
+                "those of its lines; delete this entry"
+            ).format(code=split.code)
+        elif split.personnel + split.public != unsplit[split.code]:
+            message = _(
+                "personnel {personnel} + public {public} = {added} {unit}, but the basic "
+                "expenditure the lines of 类 {code} write is {basic} {unit}"
+            ).format(
+                personnel=split.personnel,
+                public=split.public,
+                added=split.personnel + split.public,
+                basic=unsplit[split.code],
+                code=split.code,
+                unit=lines.amount_unit,
+            )
+        else:
+            seen.setdefault(split.code, i)
+            continue
+        seen.setdefault(split.code, i)
+        problems.append(Diagnostic(where, message, field=f"{field}.code"))
     return problems
 
 
@@ -205,6 +256,7 @@ RULES = (
     line_codes_in_catalogue,
     lines_unique,
     function_and_economic_agree,
+    class_split_fits,
     sources_fit_the_unit_type,
     notes_match_lines,
 )

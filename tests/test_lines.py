@@ -194,9 +194,16 @@ def test_a_year_without_tables_has_no_workbook(tmp_path, cli):
 
 @pytest.fixture(scope="module")
 def department_workbook(tmp_path_factory) -> Path:
+    """The made-up department's workbook. Its office's 三公 table gives 公务用车运行费 12 万元
+    while basic expenditure alone gives 30231 15 万元, which import refuses (issue 23): the
+    copy says 15 万元."""
     out = tmp_path_factory.mktemp("workbook")
-    result = build_year(parse_year_spec("2025", DEPARTMENT), out, ("xlsx",))
-    assert result.ok
+    data = out / "data"
+    shutil.copytree(DEPARTMENT / "2025", data / "2025")
+    three = data / "2025" / "units" / "01-office" / "three-public.yaml"
+    edit(three, "vehicle_operation: 12.00", "vehicle_operation: 15.00")
+    result = build_year(parse_year_spec("2025", data), out, ("xlsx",))
+    assert result.ok, [d.format_text() for d in result.diagnostics]
     return out / "2025" / "disclosure.xlsx"
 
 
@@ -229,7 +236,7 @@ def test_import_reports_a_cell_it_cannot_read_and_writes_nothing(
     assert not (tmp_path / "data").exists()
 
 
-def test_import_warns_when_a_class_row_is_not_its_sum(department_workbook, tmp_path, cli):
+def test_import_refuses_a_class_row_that_is_not_its_sum(department_workbook, tmp_path, cli):
     from openpyxl import load_workbook
 
     book = load_workbook(department_workbook)
@@ -239,11 +246,12 @@ def test_import_warns_when_a_class_row_is_not_its_sum(department_workbook, tmp_p
     broken = tmp_path / "sums.xlsx"
     book.save(broken)
     result = cli("import", str(broken), "--year", "2025", "--data", str(tmp_path / "data"))
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert (
-        "部门支出总表!E9: warning: 201 says 1, but the rows under it add up to 4000000"
+        "部门支出总表!E9: error: 合计 is 1, but the rows under 201 add up to 4000000"
         in result.stderr
     )
+    assert not (tmp_path / "data").exists()
 
 
 def test_import_refuses_to_overwrite_without_replace(department_workbook, tmp_path, cli):
