@@ -17,6 +17,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from .fmt_facts import grouped_number
 from .fmt_order import reorder
 from .fmt_schema import Place
 from .halfwidth import code_text, has_full_width_digits, number_text
@@ -59,7 +60,9 @@ def _walk(node, place: Place, changes: list[Change], item_of) -> None:
 
 
 def _fix(container, key, value, place: Place, line: int, changes: list[Change]) -> None:
-    fixed = _fixed(value, place)
+    # in brackets [...] a comma also separates the items: no thousands separator is read
+    in_brackets = isinstance(container, CommentedSeq) and container.fa.flow_style()
+    fixed = _fixed(value, place, in_brackets)
     if fixed is not None:
         new, message = fixed
         # ruamel's own setters would keep the old quoting style; the new value's style is
@@ -69,7 +72,7 @@ def _fix(container, key, value, place: Place, line: int, changes: list[Change]) 
         changes.append(Change(line, message))
 
 
-def _fixed(value, place: Place):
+def _fixed(value, place: Place, in_brackets: bool = False):
     """The repaired value and what was done, or None."""
     if not isinstance(value, str) or isinstance(value, _BLOCK):
         return None
@@ -77,6 +80,11 @@ def _fixed(value, place: Place):
     quoted = isinstance(value, _QUOTED)
     if place.numeric:
         number = number_text(text)
+        if number is None and (quoted or not in_brackets):
+            grouped = grouped_number(text)
+            if grouped is not None:
+                message = _("thousands separators in {text} removed: written as {number}")
+                return grouped, message.format(text=text, number=grouped)
         if number is None or (number == text and not quoted):
             return None
         if has_full_width_digits(text):
