@@ -12,6 +12,7 @@ from .fmt_schema import Place
 from .fmt_spans import Scalars
 from .halfwidth import code_text, number_text
 from .loader import dotted, parse_scalar
+from .pasted_text import clean
 
 
 def fact_difference(old: Any, new: Any, place: Place, path: tuple = ()) -> str | None:
@@ -50,6 +51,8 @@ def _same(old: Any, new: Any, place: Place) -> bool:
         return number is not None and str(parse_scalar(number, None)) == str(new)
     if place.code and isinstance(new, str) and isinstance(old, (str, Decimal)):
         return new.isdigit() and code_text(str(old)) == new
+    if isinstance(old, str) and isinstance(new, str) and not place.numeric:
+        return clean(old)[0] == new  # a paste slip repaired (pasted_text.py)
     return False
 
 
