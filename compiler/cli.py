@@ -26,6 +26,7 @@ from .cli_i18n import lang_option, translate
 from .diagnostics import has_errors, strictly
 from .i18n import N_, _, set_language
 from .sources import SourceError, available_years, parse_year_spec
+from .yearfolders import YearFolderError
 
 
 def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
@@ -140,6 +141,9 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except YearFolderError as e:  # data errors: each folder named, exit 1
+            print_diagnostics(e.diagnostics, default_format())
+            sys.exit(DATA_ERRORS)
         except FontError as e:
             raise Trouble(_("cannot build the PDF: {reason}").format(reason=e)) from e
         except OSError as e:

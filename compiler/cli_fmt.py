@@ -122,12 +122,11 @@ def _report(result: Formatted) -> None:
     for problem in result.problems:
         click.echo(problem.format_text(), err=True)
     if result.problems:
-        click.echo(
-            _("{file}: left as it was: it cannot be read even after the repairs").format(
-                file=result.file
-            ),
-            err=True,
-        )
+        if result.unclear:
+            message = _("{file}: left as it was: fmt cannot tell which figure is meant")
+        else:
+            message = _("{file}: left as it was: it cannot be read even after the repairs")
+        click.echo(message.format(file=result.file), err=True)
         return
     if result.internal is not None:
         click.echo(

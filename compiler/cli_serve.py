@@ -12,6 +12,7 @@ from .cli_common import Trouble, data_option
 from .i18n import N_, _
 from .paths import YEAR_DIR
 from .sources import available_years
+from .yearfolders import check_year_folders
 
 
 @click.command(
@@ -81,6 +82,7 @@ def _year(data_dir: Path, year: str | None) -> int:
                 )
             )
         return found[-1]
+    check_year_folders(data_dir)  # a misnamed year is an error here too
     if not YEAR_DIR.match(year.strip()):
         raise Trouble(
             _(

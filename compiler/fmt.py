@@ -4,10 +4,13 @@ The steps, for one file's text:
 1. syntax typed with a Chinese input method is repaired on the text (fmt_text.py); a
    repair that the parser shows to lie inside a text value, or that makes the file
    unreadable, is not made;
-2. the text is read round-trip (fmt_yaml.py), numbers, codes and key order are repaired
+2. an amount typed with thousands separators that YAML split in braces ({project:
+   3,390.10}) is joined back, and a brace entry or a list fmt would have to guess at
+   refuses the file (fmt_facts.py);
+3. the text is read round-trip (fmt_yaml.py), numbers, codes and key order are repaired
    on the tree with the schema's help (fmt_tree.py), and the tree is written back in the
    canonical layout;
-3. the strict loader reads the text before and after step 2: the data must be the same
+4. the strict loader reads the text before and after step 3: the data must be the same
    but for the repairs of numbers and codes, and every comment must still be there
    (fmt_check.py). Otherwise nothing is written and the file is reported as an internal
    problem.
@@ -22,6 +25,7 @@ from pathlib import Path
 from . import fmt_yaml
 from .diagnostics import Diagnostic, Location
 from .fmt_check import comments, fact_difference
+from .fmt_facts import join_amounts
 from .fmt_layout import indent_comments, keep_alignment, layout_changes
 from .fmt_schema import field_names, root
 from .fmt_spans import Scalars, parse_error_line
@@ -43,6 +47,7 @@ class Formatted:
     problems: list[Diagnostic] = field(default_factory=list)  # the file cannot be read
     internal: str | None = None  # the formatter failed its own checks: nothing written
     path: Path | None = None  # where to write it
+    unclear: bool = False  # the problems are what fmt cannot tell, not what it cannot read
 
     @property
     def changed(self) -> bool:
@@ -71,6 +76,12 @@ def format_file(file: str, raw: bytes, kind: str) -> Formatted:
     text, doc = repaired
     canonical = text
     if isinstance(doc.data, dict):  # anything else is the schema's to report, not ours
+        text, doc, joined, unclear = join_amounts(file, text, doc, kind)
+        if unclear:  # fmt would have to guess a fact: the clerk says what was meant
+            result.problems.extend(unclear)
+            result.unclear = True
+            return result
+        result.changes.extend(joined)
         canonical = _canonical(file, text, doc, kind, result)
         if canonical is None:
             return result

@@ -7,17 +7,19 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from .fmt_facts import grouped_number
 from .fmt_schema import Place
 from .fmt_spans import Scalars
 from .halfwidth import code_text, number_text
 from .loader import dotted, parse_scalar
+from .pasted_text import clean
 
 
 def fact_difference(old: Any, new: Any, place: Place, path: tuple = ()) -> str | None:
     """Where the data `new` says something `old` does not (None: the same facts). Allowed,
     where the schema (`place`) says so: text that meant a number become the number
-    (１２０.４５ → 120.45), and a code typed as a number or with full-width digits or quotes
-    become its digits as text. Key order is not a fact."""
+    (１２０.４５ → 120.45, 3,390.10 → 3390.10), and a code typed as a number or with
+    full-width digits or quotes become its digits as text. Key order is not a fact."""
     if isinstance(old, dict) and isinstance(new, dict):
         if set(old) != set(new):
             return dotted(path) or "the file's fields"
@@ -45,10 +47,12 @@ def _same(old: Any, new: Any, place: Place) -> bool:
     if type(old) is type(new) and old == new:
         return True
     if place.numeric and isinstance(old, str) and isinstance(new, Decimal):
-        number = number_text(old)
+        number = number_text(old) or grouped_number(old)
         return number is not None and str(parse_scalar(number, None)) == str(new)
     if place.code and isinstance(new, str) and isinstance(old, (str, Decimal)):
         return new.isdigit() and code_text(str(old)) == new
+    if isinstance(old, str) and isinstance(new, str) and not place.numeric:
+        return clean(old)[0] == new  # a paste slip repaired (pasted_text.py)
     return False
 
 

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .fmt_facts import thousands_shaped
 from .i18n import _
 
 _WS = " \t\u3000"
@@ -407,6 +408,10 @@ def _plan(text: str, node: _Flow, key_re: re.Pattern, edits: list) -> bool:
                     return False
             elif not _NUMBERISH.fullmatch(entry):
                 unambiguous = False  # text in the list: its full-width commas may be text
+        if any(text[c] == "，" for c in node.commas) and thousands_shaped(
+            text[node.open + 1 : node.close]
+        ):
+            unambiguous = False  # [3，390.10，5]: one amount or two? fmt_facts refuses
         separators = node.commas if unambiguous else [c for c in node.commas if text[c] == ","]
     for c in separators:
         if text[c] == "，":

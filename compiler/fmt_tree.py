@@ -1,7 +1,8 @@
 """The formatter's repairs of values, made on the round-trip tree with the schema's help:
 numbers typed with full-width digits or in quotes become plain numbers, codes typed as
-numbers or with full-width digits or quotes become quoted text, and each mapping's keys
-go in the schema's order. Each repair is recorded with the line it was on."""
+numbers or with full-width digits or quotes become quoted text, what Word leaves in text
+is repaired (pasted_text.py), and each mapping's keys go in the schema's order. Each
+repair is recorded with the line it was on."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from .fmt_facts import grouped_number
 from .fmt_order import reorder
 from .fmt_schema import Place
 from .halfwidth import code_text, has_full_width_digits, number_text
 from .i18n import _
+from .pasted_text import clean
 
 _QUOTED = (SingleQuotedScalarString, DoubleQuotedScalarString)
 _BLOCK = (LiteralScalarString, FoldedScalarString)
@@ -59,17 +62,28 @@ def _walk(node, place: Place, changes: list[Change], item_of) -> None:
 
 
 def _fix(container, key, value, place: Place, line: int, changes: list[Change]) -> None:
-    fixed = _fixed(value, place)
+    # in brackets [...] a comma also separates the items: no thousands separator is read
+    in_brackets = isinstance(container, CommentedSeq) and container.fa.flow_style()
+    fixed = _fixed(value, place, in_brackets)
+    base = OrderedDict if isinstance(container, CommentedMap) else list
     if fixed is not None:
         new, message = fixed
         # ruamel's own setters would keep the old quoting style; the new value's style is
         # the point (a quoted number becomes plain)
-        base = OrderedDict if isinstance(container, CommentedMap) else list
         base.__setitem__(container, key, new)
         changes.append(Change(line, message))
+    elif isinstance(value, str) and not place.numeric and not place.code:
+        text, repairs = clean(str(value))  # what Word and input methods leave in text
+        if repairs:
+            new = text if type(value) is str else type(value)(text)  # its style kept
+            base.__setitem__(container, key, new)
+            block = isinstance(value, _BLOCK)  # its text starts on the line below
+            for repair in repairs:
+                down = block + str(value)[: repair.index].count("\n") if block else 0
+                changes.append(Change(line + down, repair.message))
 
 
-def _fixed(value, place: Place):
+def _fixed(value, place: Place, in_brackets: bool = False):
     """The repaired value and what was done, or None."""
     if not isinstance(value, str) or isinstance(value, _BLOCK):
         return None
@@ -77,6 +91,11 @@ def _fixed(value, place: Place):
     quoted = isinstance(value, _QUOTED)
     if place.numeric:
         number = number_text(text)
+        if number is None and (quoted or not in_brackets):
+            grouped = grouped_number(text)
+            if grouped is not None:
+                message = _("thousands separators in {text} removed: written as {number}")
+                return grouped, message.format(text=text, number=grouped)
         if number is None or (number == text and not quoted):
             return None
         if has_full_width_digits(text):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import completeness, prose, rules
+from . import completeness, pasted_text, prose, rules
 from .assemble import Context, assemble
 from .catalogue import catalogue_for
 from .characters import visible
@@ -100,7 +100,8 @@ def load_file(source: YearSource, rel: str) -> tuple[Document | None, list[Diagn
     doc, found = load_bytes(shown, raw)
     if doc is None:
         return None, found
-    return doc, found + _check_modeline(doc, kind, source, rel) + validate_document(doc, kind)
+    checked = _check_modeline(doc, kind, source, rel) + validate_document(doc, kind)
+    return doc, found + checked + pasted_text.warnings(doc)
 
 
 class _Listed(set):

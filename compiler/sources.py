@@ -16,6 +16,7 @@ from .i18n import _
 from .paths import YEAR_DIR
 from .projectlayouts import FOLDER as LAYOUTS_FOLDER
 from .projectlayouts import GitLayoutsError, ProjectLayouts, at_revision
+from .yearfolders import check_year_folders
 
 
 class SourceError(Exception):
@@ -198,6 +199,7 @@ def parse_year_spec(spec: str, data_dir: Path) -> YearSource:
     year = int(m.group("year"))
     rev = m.group("rev")
     if rev is None:
+        check_year_folders(data_dir)  # data/2023年 beside data/2022 is an error, not ignored
         return WorkingTreeYear(data_dir, year)
     repo = _git_toplevel(data_dir)
     rel = PurePosixPath(data_dir.resolve().relative_to(repo).as_posix())
@@ -227,8 +229,11 @@ def _hidden(rel: str) -> bool:
 
 
 def available_years(data_dir: Path) -> list[int]:
+    """The years under data_dir: its folders named with four digits. A folder that looks
+    like a year but is named otherwise (2023年, ２０２３) raises YearFolderError."""
     if not data_dir.is_dir():
         return []
+    check_year_folders(data_dir)
     return sorted(int(p.name) for p in data_dir.iterdir() if p.is_dir() and YEAR_DIR.match(p.name))
 
 
