@@ -9,7 +9,7 @@ from . import classcode
 classcode.install()  # before the first @dataclass: see classcode
 
 from .diagnostics import Diagnostic, Location  # noqa: E402
-from .sources import SourceError, available_years, parse_year_spec  # noqa: E402
+from .input.sources import SourceError, available_years, parse_year_spec  # noqa: E402
 
 # Everything else is imported on first use: the model and pipeline pull in the schema
 # validator, build and diff the renderers and difflib, and `build` of an unchanged year

@@ -14,12 +14,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .catalogue import Catalogue, split_code
 from .diagnostics import Diagnostic
 from .i18n import _
+from .input.catalogue import Catalogue, split_code
+from .input.loader import Document, dotted
 from .layouts import Layout
 from .lines import GENERAL, SOURCE_KEYS, BudgetLines, EconomicLine, FunctionLine
-from .loader import Document, dotted
 from .model import (
     AnnualRequest,
     AssetCategory,

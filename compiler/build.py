@@ -17,11 +17,11 @@ from .diagnostics import Diagnostic, Location, has_errors, strictly
 from .errors import BuildSettingError, UnsafeOutputName
 from .formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
 from .i18n import _
+from .input.sources import YearSource
 from .model import Disclosure
 from .output import write_all
 from .pipeline import YearResult, compile_year
 from .render.notice import Correction
-from .sources import YearSource
 
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
 

@@ -19,10 +19,10 @@ import time
 from functools import cache
 from pathlib import Path
 
+from .input.projectlayouts import FOLDER as LAYOUTS_FOLDER
+from .input.projectlayouts import fingerprint_files
+from .input.sources import WorkingTreeYear
 from .paths import ASSET_ROOT, CATALOGUE_DIR, SCHEMAS_DIR, TEMPLATES_DIR
-from .projectlayouts import FOLDER as LAYOUTS_FOLDER
-from .projectlayouts import fingerprint_files
-from .sources import WorkingTreeYear
 
 RECORD = ".build-record.json"
 VERSION = 1

@@ -25,7 +25,7 @@ from .cli_common import (
 from .cli_i18n import lang_option, translate
 from .diagnostics import has_errors, strictly
 from .i18n import N_, _, set_language
-from .sources import SourceError, available_years, parse_year_spec
+from .input.sources import SourceError, available_years, parse_year_spec
 
 
 def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:

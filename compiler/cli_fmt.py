@@ -16,9 +16,9 @@ from .cli_common import DATA_ERRORS, TROUBLE, Trouble, data_option
 from .diagnostics import Diagnostic, Location
 from .fmt import Formatted, format_file
 from .i18n import N_, _
+from .input.sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
 from .output import write_atomic
 from .paths import UNIT_SLUG, UNITS_DIR, kind_of
-from .sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
 
 
 @click.command(

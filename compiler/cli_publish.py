@@ -160,8 +160,8 @@ def _no_years(data_dir: Path) -> str:
 
 def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
     from .editions import check_year, recorded_years
+    from .input.sources import available_years
     from .publish import publish_naming
-    from .sources import available_years
 
     years = sorted(set(available_years(data_dir)) | set(recorded_years(editions_dir)))
     if not years:

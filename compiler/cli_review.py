@@ -17,10 +17,10 @@ from .diagnostics import Diagnostic
 from .diff import diff_models
 from .diff_format import FORMATS, render
 from .i18n import N_, _
+from .input.sources import WorkingTreeYear, parse_year_spec
 from .model import Disclosure
 from .newyear import NewYearError, default_from_year, start_year, summary
 from .pipeline import YearResult, compile_year
-from .sources import WorkingTreeYear, parse_year_spec
 from .textconv import one_fact_a_line
 
 SAME, DIFFERENT = OK, DATA_ERRORS

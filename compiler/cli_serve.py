@@ -10,8 +10,8 @@ import click
 
 from .cli_common import Trouble, data_option
 from .i18n import N_, _
+from .input.sources import available_years
 from .paths import YEAR_DIR
-from .sources import available_years
 
 
 @click.command(

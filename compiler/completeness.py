@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .diagnostics import Diagnostic, Location
 from .i18n import _
-from .loader import Document, dotted
+from .input.loader import Document, dotted
 from .model import Disclosure
 from .sections import plan, shown_tables, walk
 
@@ -196,7 +196,7 @@ def _missing_field(model, docs, path: str, owner, attr: str) -> Diagnostic:
             else (doc.locate(()) if doc is not None else Location(file))
         )
         kind = file.removesuffix(".yaml")
-    from .schema import title_of  # the validator's libraries: only for this message
+    from .input.schema import title_of  # the validator's libraries: only for this message
 
     title = title_of(kind, attr)
     if title:

@@ -34,11 +34,11 @@ from . import characters
 from .build import BuildResult, Epoch, published_documents, render_year
 from .diagnostics import strictly
 from .i18n import _
+from .input.projectlayouts import FOLDER as LAYOUTS_FOLDER
+from .input.sources import WorkingTreeYear
 from .model import Disclosure
 from .pipeline import compile_year
-from .projectlayouts import FOLDER as LAYOUTS_FOLDER
 from .render.notice import Correction
-from .sources import WorkingTreeYear
 
 MANIFEST = "manifest.json"
 REQUEST = "correction.json"

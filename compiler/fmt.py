@@ -28,7 +28,7 @@ from .fmt_spans import Scalars, parse_error_line
 from .fmt_text import Repair, indentation_widths, repair_text
 from .fmt_tree import Change, fix_tree
 from .i18n import _
-from .loader import MAX_FILE_BYTES, Document, load_bytes, load_text
+from .input.loader import MAX_FILE_BYTES, Document, load_bytes, load_text
 
 MAX_ATTEMPTS = 20  # parses per width guess while leaving out repairs; bounds hostile input
 

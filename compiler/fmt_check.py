@@ -9,8 +9,8 @@ from typing import Any
 
 from .fmt_schema import Place
 from .fmt_spans import Scalars
-from .halfwidth import code_text, number_text
-from .loader import dotted, parse_scalar
+from .input.halfwidth import code_text, number_text
+from .input.loader import dotted, parse_scalar
 
 
 def fact_difference(old: Any, new: Any, place: Place, path: tuple = ()) -> str | None:

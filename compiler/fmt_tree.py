@@ -19,8 +19,8 @@ from ruamel.yaml.scalarstring import (
 
 from .fmt_order import reorder
 from .fmt_schema import Place
-from .halfwidth import code_text, has_full_width_digits, number_text
 from .i18n import _
+from .input.halfwidth import code_text, has_full_width_digits, number_text
 
 _QUOTED = (SingleQuotedScalarString, DoubleQuotedScalarString)
 _BLOCK = (LiteralScalarString, FoldedScalarString)

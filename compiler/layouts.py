@@ -30,10 +30,10 @@ import yaml
 from . import placeholders
 from .diagnostics import Diagnostic, Location, has_errors
 from .i18n import _
-from .loader import Document
+from .input.loader import Document
+from .input.projectlayouts import MANIFEST, ProjectLayouts, UnsafeFile
 from .paths import LAYOUTS_DIR, SCHEMAS_DIR
 from .placeholders import TEXT, YEAR_ONLY
-from .projectlayouts import MANIFEST, ProjectLayouts, UnsafeFile
 
 UNIT_TYPES = ("行政单位", "参照公务员法管理的事业单位", "事业单位")
 # A layout's tables may show amounts in either; the data may hold either (see lines.py).
@@ -285,8 +285,8 @@ def _project_manifest(project: ProjectLayouts, folder: Path) -> tuple[dict, Docu
     """A project layout's manifest, read as untrusted input: a plain file, loaded as the
     data files are (located, refusing aliases, tags and hidden characters), checked against
     the layout schema and for placeholders; ProjectLayoutError with every problem."""
-    from .loader import load_bytes
-    from .schema_cache import validate_document
+    from .input.loader import load_bytes
+    from .input.schema_cache import validate_document
 
     path = folder / MANIFEST
     shown = project.shown(path)
@@ -416,7 +416,7 @@ def _check_tables(document: Document) -> list[Diagnostic]:
 
 
 def _dotted(path: tuple) -> str:
-    from .loader import dotted
+    from .input.loader import dotted
 
     return dotted(path)
 

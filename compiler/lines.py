@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from .catalogue import Catalogue, split_code
+from .input.catalogue import Catalogue, split_code
 from .model_base import Origin, derived, src_field
 from .numbers import ZERO
 

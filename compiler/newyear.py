@@ -32,12 +32,12 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .i18n import _, ngettext
-from .loader import Document, dotted, leaves, load_text
+from .input.loader import Document, dotted, leaves, load_text
+from .input.sources import WorkingTreeYear, YearSource, available_years
 from .model import Disclosure, next_year_baseline
 from .newyear_text import drop_block, drop_comments, rewrite, stale_comment
 from .numbers import money
 from .pipeline import compile_year, split_unit
-from .sources import WorkingTreeYear, YearSource, available_years
 
 # File (within a year or a unit) → its change reasons and its typed previous-year block.
 REASONS = {"budget.yaml": "change_reasons", "three-public.yaml": "reasons"}

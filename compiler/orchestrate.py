@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sources import WorkingTreeYear, parse_year_spec
+from .input.sources import WorkingTreeYear, parse_year_spec
 
 
 @dataclass

@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING
 
 from . import completeness, prose, rules
 from .assemble import Context, assemble
-from .catalogue import catalogue_for
 from .characters import visible
 from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
-from .fieldnames import name_fields
 from .i18n import _
+from .input.catalogue import catalogue_for
+from .input.fieldnames import name_fields
+from .input.loader import Document, load_bytes
+from .input.schema_cache import validate_document
+from .input.sources import SourceError, YearSource
 from .layouts import ConditionError, Layout, LayoutError, ProjectLayoutError, load_layout
-from .loader import Document, load_bytes
 from .model import Disclosure
 from .paths import (
     PROJECTS_DIR,
@@ -30,11 +32,9 @@ from .paths import (
     kind_of,
     schema_hint,
 )
-from .schema_cache import validate_document
-from .sources import SourceError, YearSource
 
 if TYPE_CHECKING:
-    from .doccache import DocumentCache
+    from .input.doccache import DocumentCache
 
 
 @dataclass

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from .diagnostics import Diagnostic
 from .i18n import _
-from .loader import dotted
+from .input.loader import dotted
 from .model import THREE_PUBLIC_NAMES, Disclosure
 from .numbers import money, money_value
 

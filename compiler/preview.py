@@ -18,14 +18,14 @@ from pathlib import Path
 
 from .build import published_documents, render_document
 from .diagnostics import Diagnostic, Location, has_errors
-from .doccache import DocumentCache
 from .errors import template_position
 from .i18n import _
+from .input.doccache import DocumentCache
+from .input.projectlayouts import ProjectLayouts
+from .input.sources import SourceError, WorkingTreeYear
 from .paths import TEMPLATES_DIR
 from .pipeline import YearResult, compile_year
-from .projectlayouts import ProjectLayouts
 from .serve_pages import error_page, with_live_bar
-from .sources import SourceError, WorkingTreeYear
 
 
 def document_path(slug: str) -> str:

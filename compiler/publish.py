@@ -17,10 +17,10 @@ from . import editions
 from .build import output_path, source_date_epoch
 from .editions import FORMAT_LABELS, Built, EditionError, Record
 from .i18n import _
+from .input.sources import available_years
 from .model import Disclosure
 from .output import write_all
 from .render.notice import Correction
-from .sources import available_years
 
 __all__ = ["FORMAT_LABELS", "PublishResult", "YearPublication", "publish", "publish_naming"]
 

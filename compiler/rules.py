@@ -11,8 +11,8 @@ from collections.abc import Callable
 from . import plausibility, rules_lines
 from .diagnostics import Diagnostic, Location
 from .i18n import _
+from .input.loader import dotted
 from .lines import FISCAL, SOURCE_KEYS
-from .loader import dotted
 from .model import Disclosure, next_year_baseline, previous_year_figures
 from .numbers import money
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .diagnostics import Diagnostic, Location
 from .i18n import _
-from .loader import dotted
+from .input.loader import dotted
 from .model import Disclosure
 from .numbers import money
 

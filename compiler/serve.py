@@ -17,9 +17,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from .i18n import _
+from .input.sources import SourceError, WorkingTreeYear
 from .paths import TEMPLATES_DIR
 from .preview import Preview
-from .sources import SourceError, WorkingTreeYear
 
 HOST = "127.0.0.1"
 # The year's document at /, a department's unit at /units/<slug>/; each with its PDF.

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from .characters import visible
-from .loader import load_bytes
+from .input.loader import load_bytes
+from .input.schema import resolve_ref, schema_of
 from .paths import PROJECTS_DIR, kind_of
-from .schema import resolve_ref, schema_of
 
 _SENTENCE_END = re.compile(r"(?<=[。；！？])|\n")
 _IDENTITY = ("name", "term", "title")

@@ -207,8 +207,8 @@ def test_every_field_of_the_real_data_is_named_in_the_schemas_words(year):
     """A field named in its schema's words at every depth: a $ref written beside `items`
     (a list's limits from common.schema.json) once made the list's own items unresolvable, and
     every problem in 固定资产类别 fell back to categories[0].quantity."""
-    from compiler.fieldnames import describe
-    from compiler.loader import leaves
+    from compiler.input.fieldnames import describe
+    from compiler.input.loader import leaves
     from compiler.paths import kind_of
 
     checked = 0

@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 
 from compiler import compile_year, parse_year_spec
 from compiler.fmt import format_file
-from compiler.loader import load_text
+from compiler.input.loader import load_text
 from compiler.model import to_tree
 
 WANLI = ROOT / "examples" / "wanli" / "data"
@@ -284,7 +284,7 @@ def _messed_up(folder: Path) -> None:
 
     from compiler.fmt_schema import root
     from compiler.fmt_yaml import _TextResolver
-    from compiler.halfwidth import ascii_digits
+    from compiler.input.halfwidth import ascii_digits
 
     full_width = str.maketrans("0123456789", "０１２３４５６７８９")
 

@@ -33,7 +33,7 @@ from compiler.cli import main
 from compiler.diagnostics import Location
 from compiler.diff import diff_models
 from compiler.diff_format import render
-from compiler.loader import leaves, load_text
+from compiler.input.loader import leaves, load_text
 from compiler.matching import ListSpec, match_entries, out_of_order
 from compiler.model import Prose
 from compiler.render.environment import md_escape

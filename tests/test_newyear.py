@@ -12,7 +12,7 @@ import pytest
 from conftest import line_of
 from fixtures.years import blank_paths, edit, fill_blanks, git, invoke, make_next_year
 
-from compiler.loader import load_text
+from compiler.input.loader import load_text
 from compiler.newyear import rewrite
 
 DATA = Path(__file__).resolve().parent.parent / "data"

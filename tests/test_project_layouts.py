@@ -24,9 +24,9 @@ from fixtures.departments import hebei_department
 
 from compiler import compile_year, parse_year_spec
 from compiler.build import published_documents, render_document
+from compiler.input.projectlayouts import ProjectLayouts
 from compiler.layouts import LAYOUTS_DIR, available_layouts, forget_layouts, load_layout
 from compiler.placeholders import TEXT, PlaceholderError, fill_in
-from compiler.projectlayouts import ProjectLayouts
 from compiler.render.environment import forget_templates
 
 HEBEI = yaml.safe_load((LAYOUTS_DIR / "hebei-unit" / "layout.yaml").read_text("utf-8"))
@@ -558,9 +558,9 @@ def test_an_unchanged_rebuild_notices_a_changed_project_layout(tmp_path, cli):
 
 
 def test_serve_watches_the_project_layouts_and_reads_a_saved_one_again(tmp_path):
+    from compiler.input.sources import WorkingTreeYear
     from compiler.preview import Preview
     from compiler.serve import preview_server
-    from compiler.sources import WorkingTreeYear
 
     data = project(tmp_path, "langfang-unit", without_procurement=True)
     path = langfang(tmp_path)

@@ -157,9 +157,9 @@ def test_a_department_is_served_with_each_unit_at_its_own_address():
 
 def test_a_saved_stylesheet_is_read_again(data_copy, tmp_path, monkeypatch, request):
     """Stylesheets are read once per process; a saved one is read again on the next build."""
+    from compiler.input.sources import WorkingTreeYear
     from compiler.preview import Preview
     from compiler.render import environment
-    from compiler.sources import WorkingTreeYear
 
     assets = tmp_path / "assets"
     shutil.copytree(environment.ASSETS_DIR, assets)

@@ -329,7 +329,7 @@ def test_importing_the_workbook_gives_back_the_same_lines(built, tmp_path, cli):
 
 
 def compile_lines(path: Path):
-    from compiler.loader import load_text
+    from compiler.input.loader import load_text
 
     doc, problems = load_text(str(path), path.read_text(encoding="utf-8"))
     assert not problems

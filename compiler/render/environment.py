@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .. import prose
 from ..i18n import _
+from ..input.projectlayouts import ProjectLayouts
 from ..layouts import Layout
 from ..model import FUNDING_COLUMNS, Change
 from ..numbers import (
@@ -33,7 +34,6 @@ from ..numbers import (
     section_number,
 )
 from ..paths import ASSETS_DIR, TEMPLATES_DIR, user_cache
-from ..projectlayouts import ProjectLayouts
 
 
 def spans(rows, *fields: str) -> list[int]:

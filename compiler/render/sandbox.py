@@ -46,7 +46,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from ..diagnostics import Diagnostic, Location
 from ..errors import template_position
 from ..i18n import _
-from ..projectlayouts import ProjectLayouts, UnsafeFile
+from ..input.projectlayouts import ProjectLayouts, UnsafeFile
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -14,8 +14,8 @@ import io
 from dataclasses import dataclass, field
 from functools import cache
 
-from .i18n import _
-from .paths import CATALOGUE_DIR
+from ..i18n import _
+from ..paths import CATALOGUE_DIR
 
 # Digits of a code at each level: function 类 201 / 款 20105 / 项 2010507; economic 类 301 /
 # 款 30101.

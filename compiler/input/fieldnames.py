@@ -14,10 +14,10 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .paths import SCHEMAS_DIR
+from ..paths import SCHEMAS_DIR
 
 if TYPE_CHECKING:
-    from .diagnostics import Diagnostic
+    from ..diagnostics import Diagnostic
     from .loader import Document
 
 NAME_KEYS = ("name", "term", "title", "code")  # what names an entry of a list

@@ -16,10 +16,10 @@ import os
 from functools import cache
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Location
-from .i18n import catalogue_bytes, language
+from ..diagnostics import Diagnostic, Location
+from ..i18n import catalogue_bytes, language
+from ..paths import SCHEMAS_DIR, user_cache
 from .loader import Document
-from .paths import SCHEMAS_DIR, user_cache
 
 VERSION = b"1"
 

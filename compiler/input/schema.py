@@ -16,11 +16,11 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
+from ..i18n import N_, _
+from ..paths import SCHEMAS_DIR
 from .halfwidth import code_text, is_code_schema
-from .i18n import N_, _
 from .loader import Document, dotted
-from .paths import SCHEMAS_DIR
 
 MONEY_DECIMALS = 2
 

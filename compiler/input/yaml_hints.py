@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .i18n import _
+from ..i18n import _
 
 # A key as data files write them: ASCII letters, digits, _ and -.
 _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"

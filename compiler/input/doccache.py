@@ -13,9 +13,9 @@ import os
 import threading
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
+from ..pipeline import load_file
 from .loader import Document
-from .pipeline import load_file
 from .sources import WorkingTreeYear, YearSource
 
 _Key = tuple[int, int, int, int]

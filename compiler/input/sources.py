@@ -12,8 +12,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .i18n import _
-from .paths import YEAR_DIR
+from ..i18n import _
+from ..paths import YEAR_DIR
 from .projectlayouts import FOLDER as LAYOUTS_FOLDER
 from .projectlayouts import GitLayoutsError, ProjectLayouts, at_revision
 

@@ -26,9 +26,10 @@ from typing import Any
 
 import yaml
 
-from . import characters, yaml_hints
-from .diagnostics import Diagnostic, Location
-from .i18n import N_, _
+from .. import characters
+from ..diagnostics import Diagnostic, Location
+from ..i18n import N_, _
+from . import yaml_hints
 
 MAX_DEPTH = 40  # no disclosure file nests deeper than ~8; this only stops hostile input
 MAX_FILE_BYTES = 2_000_000  # the largest file of data/2022 has 20 KB; this only stops hostile input

@@ -26,8 +26,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .i18n import _
-from .paths import user_cache
+from ..i18n import _
+from ..paths import user_cache
 
 FOLDER = "layouts"
 MANIFEST = "layout.yaml"
