@@ -20,8 +20,8 @@ _LAZY = {
     "publish": ".publish",
     "compile_year": ".pipeline",
     "YearResult": ".pipeline",
-    "Disclosure": ".model",
-    "to_tree": ".model",
+    "Disclosure": ".model.disclosure",
+    "to_tree": ".model.disclosure",
 }
 
 

@@ -19,8 +19,7 @@ from .i18n import _
 from .input.catalogue import Catalogue, split_code
 from .input.loader import Document, dotted
 from .layouts import Layout
-from .lines import GENERAL, SOURCE_KEYS, BudgetLines, EconomicLine, FunctionLine
-from .model import (
+from .model.disclosure import (
     AnnualRequest,
     AssetCategory,
     Assets,
@@ -54,6 +53,7 @@ from .model import (
     ThreePublicItems,
     Unit,
 )
+from .model.lines import GENERAL, SOURCE_KEYS, BudgetLines, EconomicLine, FunctionLine
 from .numbers import ZERO, money
 from .paths import PROJECTS_DIR
 

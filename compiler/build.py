@@ -18,7 +18,7 @@ from .errors import BuildSettingError, UnsafeOutputName
 from .formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
 from .i18n import _
 from .input.sources import YearSource
-from .model import Disclosure
+from .model.disclosure import Disclosure
 from .output import write_all
 from .pipeline import YearResult, compile_year
 from .render.notice import Correction

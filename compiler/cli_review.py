@@ -18,7 +18,7 @@ from .diff import diff_models
 from .diff_format import FORMATS, render
 from .i18n import N_, _
 from .input.sources import WorkingTreeYear, parse_year_spec
-from .model import Disclosure
+from .model.disclosure import Disclosure
 from .newyear import NewYearError, default_from_year, start_year, summary
 from .pipeline import YearResult, compile_year
 from .textconv import one_fact_a_line

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .diagnostics import Diagnostic, Location
 from .i18n import _
 from .input.loader import Document, dotted
-from .model import Disclosure
+from .model.disclosure import Disclosure
 from .sections import plan, shown_tables, walk
 
 # The first part of a model path → the file it is written in, and the path inside it.
@@ -77,7 +77,7 @@ def _sources_without_column(model: Disclosure) -> list[Diagnostic]:
     """A source of funds the layout's tables have no column or row for. Its amount still
     counts in every 合计, so the columns of the published tables would not add up to
     their totals: an error at the first line of that source."""
-    from .lines import FISCAL, SOURCE_KEYS
+    from .model.lines import FISCAL, SOURCE_KEYS
 
     if model.lines is None:
         return []

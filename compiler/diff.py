@@ -36,7 +36,7 @@ from .diff_labels import (
     section_of,
 )
 from .matching import LISTS, as_is, match_entries, out_of_order, reading_order
-from .model import Change, Disclosure, derived_names, to_tree
+from .model.disclosure import Change, Disclosure, derived_names, to_tree
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import click
 from .characters import visible, visible_json
 from .diff import Entry, ModelDiff
 from .i18n import _, ngettext
-from .model import to_tree
+from .model.disclosure import to_tree
 from .numbers import money, percent, plain_number
 
 FORMATS = ("text", "md", "json")

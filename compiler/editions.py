@@ -36,7 +36,7 @@ from .diagnostics import strictly
 from .i18n import _
 from .input.projectlayouts import FOLDER as LAYOUTS_FOLDER
 from .input.sources import WorkingTreeYear
-from .model import Disclosure
+from .model.disclosure import Disclosure
 from .pipeline import compile_year
 from .render.notice import Correction
 

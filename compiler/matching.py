@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from .chardiff import similarity
-from .model import ProcurementItem, to_tree
+from .model.disclosure import ProcurementItem, to_tree
 from .numbers import item_number, money, plain_number
 
 

@@ -34,7 +34,7 @@ from .diagnostics import Diagnostic
 from .i18n import _, ngettext
 from .input.loader import Document, dotted, leaves, load_text
 from .input.sources import WorkingTreeYear, YearSource, available_years
-from .model import Disclosure, next_year_baseline
+from .model.disclosure import Disclosure, next_year_baseline
 from .newyear_text import drop_block, drop_comments, rewrite, stale_comment
 from .numbers import money
 from .pipeline import compile_year, split_unit

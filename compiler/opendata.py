@@ -25,8 +25,8 @@ import json
 from decimal import Decimal
 
 from .i18n import _
-from .lines import SOURCE_KEYS, BudgetLines
-from .model import Disclosure
+from .model.disclosure import Disclosure
+from .model.lines import SOURCE_KEYS, BudgetLines
 from .sections import shown_tables
 from .tables import Table, build
 
@@ -76,7 +76,7 @@ def open_data(model: Disclosure) -> dict[str, bytes]:
 
 def model_json(model: Disclosure) -> str:
     """The computed model as stable JSON (amounts as exact decimal strings)."""
-    from .model import to_tree
+    from .model.disclosure import to_tree
 
     def default(value):
         if isinstance(value, Decimal):

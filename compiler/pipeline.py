@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import completeness, prose, rules
+from . import completeness, rules
 from .assemble import Context, assemble
 from .characters import visible
 from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
@@ -22,7 +22,8 @@ from .input.loader import Document, load_bytes
 from .input.schema_cache import validate_document
 from .input.sources import SourceError, YearSource
 from .layouts import ConditionError, Layout, LayoutError, ProjectLayoutError, load_layout
-from .model import Disclosure
+from .model import prose
+from .model.disclosure import Disclosure
 from .paths import (
     PROJECTS_DIR,
     SECTION_FILES,

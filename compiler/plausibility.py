@@ -10,7 +10,7 @@ from decimal import Decimal
 from .diagnostics import Diagnostic
 from .i18n import _
 from .input.loader import dotted
-from .model import THREE_PUBLIC_NAMES, Disclosure
+from .model.disclosure import THREE_PUBLIC_NAMES, Disclosure
 from .numbers import money, money_value
 
 _DIRECTION_WORDS = (

@@ -18,7 +18,7 @@ from .build import output_path, source_date_epoch
 from .editions import FORMAT_LABELS, Built, EditionError, Record
 from .i18n import _
 from .input.sources import available_years
-from .model import Disclosure
+from .model.disclosure import Disclosure
 from .output import write_all
 from .render.notice import Correction
 

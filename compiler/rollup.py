@@ -13,9 +13,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from . import lines as lines_module
 from .i18n import _
-from .model import (
+from .model import lines as lines_module
+from .model.disclosure import (
     AssetCategory,
     Assets,
     Disclosure,

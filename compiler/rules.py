@@ -12,8 +12,8 @@ from . import plausibility, rules_lines
 from .diagnostics import Diagnostic, Location
 from .i18n import _
 from .input.loader import dotted
-from .lines import FISCAL, SOURCE_KEYS
-from .model import Disclosure, next_year_baseline, previous_year_figures
+from .model.disclosure import Disclosure, next_year_baseline, previous_year_figures
+from .model.lines import FISCAL, SOURCE_KEYS
 from .numbers import money
 
 Rule = Callable[[Disclosure], list[Diagnostic]]

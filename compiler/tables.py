@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .layouts import ColumnSpec, TableSpec
-from .lines import GROUPS, SOURCE_KEYS, Amounts, Row
+from .model.lines import GROUPS, SOURCE_KEYS, Amounts, Row
 from .numbers import ZERO, chinese_numeral
 from .sections import fill
 

@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 from compiler import compile_year, parse_year_spec
 from compiler.fmt import format_file
 from compiler.input.loader import load_text
-from compiler.model import to_tree
+from compiler.model.disclosure import to_tree
 
 WANLI = ROOT / "examples" / "wanli" / "data"
 DEPARTMENT = ROOT / "tests" / "data" / "department"

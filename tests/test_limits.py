@@ -19,7 +19,7 @@ from compiler.diagnostics import Location
 from compiler.diff import diff_models
 from compiler.diff_format import render
 from compiler.input.loader import MAX_FILE_BYTES
-from compiler.model import Prose
+from compiler.model.disclosure import Prose
 from compiler.publish import publish_naming
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from compiler import to_tree
 from compiler.input.loader import leaves
-from compiler.model import Change, Income
+from compiler.model.disclosure import Change, Income
 from compiler.numbers import money
 
 D = Decimal

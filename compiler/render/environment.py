@@ -19,11 +19,11 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from .. import prose
 from ..i18n import _
 from ..input.projectlayouts import ProjectLayouts
 from ..layouts import Layout
-from ..model import FUNDING_COLUMNS, Change
+from ..model import prose
+from ..model.disclosure import FUNDING_COLUMNS, Change
 from ..numbers import (
     chinese_numeral,
     item_number,

@@ -6,7 +6,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from ..model import Disclosure
+from ..model.disclosure import Disclosure
 from .environment import css_text, environment
 from .notice import Correction, add_to_html
 

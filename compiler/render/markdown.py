@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Disclosure
+from ..model.disclosure import Disclosure
 from .environment import environment
 from .notice import Correction, add_to_markdown
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..model import Disclosure
+    from ..model.disclosure import Disclosure
     from .notice import Correction
 
 

@@ -70,10 +70,10 @@ _JINJA = (
 )
 _MODEL = frozenset(
     {
-        "compiler.model",
-        "compiler.model_base",
-        "compiler.model_parts",
-        "compiler.model_performance",
+        "compiler.model.disclosure",
+        "compiler.model.base",
+        "compiler.model.parts",
+        "compiler.model.performance",
         "compiler.layouts",
         "compiler.sections",
         "compiler.tables",

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from ..model import Disclosure
+from ..model.disclosure import Disclosure
 from ..sections import plan, shown_tables, walk
 from ..tables import Table, build
 

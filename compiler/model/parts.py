@@ -10,8 +10,8 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
-from .model_base import Change, Origin, Prose, _model, derived, src_field
-from .numbers import ZERO
+from ..numbers import ZERO
+from .base import Change, Origin, Prose, _model, derived, src_field
 
 
 @_model

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .diagnostics import Location
+from ..diagnostics import Location
 
 
 class derived(property):

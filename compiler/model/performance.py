@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .model_base import Origin, Prose, _model, derived, src_field
-from .numbers import plain_number
+from ..numbers import plain_number
+from .base import Origin, Prose, _model, derived, src_field
 
 
 @_model

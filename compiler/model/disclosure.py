@@ -14,9 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..numbers import money_value
+from .base import Change, Origin, Prose, _model, derived, src_field
 from .lines import BudgetLines
-from .model_base import Change, Origin, Prose, _model, derived, src_field
-from .model_parts import (  # noqa: F401 - the model's names, importable from here
+from .parts import (  # noqa: F401 - the model's names, importable from here
     FUNDING_COLUMNS,
     THREE_PUBLIC_ITEMS,
     THREE_PUBLIC_NAMES,
@@ -33,7 +34,7 @@ from .model_parts import (  # noqa: F401 - the model's names, importable from he
     ThreePublic,
     ThreePublicItems,
 )
-from .model_performance import (  # noqa: F401
+from .performance import (  # noqa: F401
     AnnualRequest,
     Indicator,
     Measure,
@@ -43,7 +44,6 @@ from .model_performance import (  # noqa: F401
     SubGoal,
     Target,
 )
-from .numbers import money_value
 
 # Sums and products stay exact in Decimal's default 28 digits: the schemas cap amounts at
 # 9 999 999 999.99 and quantities at 10^9, so no figure needs more than 21 digits.

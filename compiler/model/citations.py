@@ -17,9 +17,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .i18n import N_, _
-from .model import derived_names
-from .numbers import money, percent, plain_number
+from ..i18n import N_, _
+from ..numbers import money, percent, plain_number
+from .disclosure import derived_names
 
 FILTERS: dict[str, Callable[[Any], str]] = {
     "money": money,

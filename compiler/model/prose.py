@@ -17,11 +17,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from . import characters, citations, prose_markdown
-from .diagnostics import Diagnostic, Location
-from .i18n import _
+from .. import characters
+from ..diagnostics import Diagnostic, Location
+from ..i18n import _
+from . import citations, prose_markdown
+from .disclosure import Disclosure, Prose
 from .markdown_parser import allowed_link, checker, parser
-from .model import Disclosure, Prose
 
 _MARKERS = citations.MARKERS
 

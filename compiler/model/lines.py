@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from .input.catalogue import Catalogue, split_code
-from .model_base import Origin, derived, src_field
-from .numbers import ZERO
+from ..input.catalogue import Catalogue, split_code
+from ..numbers import ZERO
+from .base import Origin, derived, src_field
 
 GENERAL = "一般公共预算"
 SOURCES = (
