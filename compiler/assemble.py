@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic
 from .i18n import _
 from .input.catalogue import Catalogue, split_code
 from .input.loader import Document, dotted
-from .layouts import Layout
+from .layout.manifest import Layout
 from .model.disclosure import (
     AnnualRequest,
     AssetCategory,

@@ -223,7 +223,7 @@ def _render_document(
     problems: list[Diagnostic] = []
     workbook = False
     if "xlsx" in formats:
-        from .sections import shown_tables
+        from .layout.sections import shown_tables
 
         workbook = bool(shown_tables(model))
         if not workbook and not workbook_optional:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from .diagnostics import Diagnostic, Location
 from .i18n import _
 from .input.loader import Document, dotted
+from .layout.sections import plan, shown_tables, walk
 from .model.disclosure import Disclosure
-from .sections import plan, shown_tables, walk
 
 # The first part of a model path → the file it is written in, and the path inside it.
 _FILES = {
@@ -115,7 +115,7 @@ def _sources_without_column(model: Disclosure) -> list[Diagnostic]:
 
 
 def _empty_without_statement(model: Disclosure, docs) -> list[Diagnostic]:
-    from .tables import build
+    from .layout.tables import build
 
     problems = []
     for section in walk(plan(model)):

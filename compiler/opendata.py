@@ -25,10 +25,10 @@ import json
 from decimal import Decimal
 
 from .i18n import _
+from .layout.sections import shown_tables
+from .layout.tables import Table, build
 from .model.disclosure import Disclosure
 from .model.lines import SOURCE_KEYS, BudgetLines
-from .sections import shown_tables
-from .tables import Table, build
 
 FOLDER = "data"  # inside the year's folder of the site: <year>/data/
 DESCRIPTOR = "datapackage.json"

@@ -21,7 +21,7 @@ from .input.fieldnames import name_fields
 from .input.loader import Document, load_bytes
 from .input.schema_cache import validate_document
 from .input.sources import SourceError, YearSource
-from .layouts import ConditionError, Layout, LayoutError, ProjectLayoutError, load_layout
+from .layout.manifest import ConditionError, Layout, LayoutError, ProjectLayoutError, load_layout
 from .model import prose
 from .model.disclosure import Disclosure
 from .paths import (

@@ -168,7 +168,7 @@ def _refresh_templates(changed: list[Path], project: ProjectLayouts | None = Non
     templates = [p for p in changed if p.suffix in (".j2", ".css") or TEMPLATES_DIR in p.parents]
     if not templates and not own:
         return
-    from .layouts import forget_layouts
+    from .layout.manifest import forget_layouts
     from .render.environment import forget_templates
 
     forget_templates()

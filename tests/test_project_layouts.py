@@ -25,8 +25,8 @@ from fixtures.departments import hebei_department
 from compiler import compile_year, parse_year_spec
 from compiler.build import published_documents, render_document
 from compiler.input.projectlayouts import ProjectLayouts
-from compiler.layouts import LAYOUTS_DIR, available_layouts, forget_layouts, load_layout
-from compiler.placeholders import TEXT, PlaceholderError, fill_in
+from compiler.layout.manifest import LAYOUTS_DIR, available_layouts, forget_layouts, load_layout
+from compiler.layout.placeholders import TEXT, PlaceholderError, fill_in
 from compiler.render.environment import forget_templates
 
 HEBEI = yaml.safe_load((LAYOUTS_DIR / "hebei-unit" / "layout.yaml").read_text("utf-8"))
@@ -516,7 +516,7 @@ def test_a_condition_that_cannot_be_evaluated_is_an_error_at_its_line(tmp_path, 
 def test_the_fields_a_project_layout_may_name_are_those_the_tools_layouts_use(name):
     """The check of a project's tables (tables.known_fields) knows every field and figure
     the tool's own layouts show."""
-    from compiler.tables import INCOME_FIGURES, known_fields
+    from compiler.layout.tables import INCOME_FIGURES, known_fields
 
     layout = load_layout(name)
     for table in layout.tables.values():

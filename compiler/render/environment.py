@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..i18n import _
 from ..input.projectlayouts import ProjectLayouts
-from ..layouts import Layout
+from ..layout.manifest import Layout
 from ..model import prose
 from ..model.disclosure import FUNDING_COLUMNS, Change
 from ..numbers import (
@@ -89,7 +89,7 @@ def _wan(context, value) -> str:
 @pass_context
 def _table(context, table_id: str):
     """The statutory table `table_id` of the layout, built for the model being rendered."""
-    from ..tables import build
+    from ..layout.tables import build
 
     model = context["m"]
     return build(model.layout.tables[table_id], model)

@@ -51,7 +51,7 @@ from ..input.projectlayouts import ProjectLayouts, UnsafeFile
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from ..layouts import Layout
+    from ..layout.manifest import Layout
 
 # The values whose attributes a sandboxed template may read: plain values, containers,
 # Jinja's helpers (loop, macros, namespace, cycler) and the compiler's own model, layout,
@@ -74,9 +74,9 @@ _MODEL = frozenset(
         "compiler.model.base",
         "compiler.model.parts",
         "compiler.model.performance",
-        "compiler.layouts",
-        "compiler.sections",
-        "compiler.tables",
+        "compiler.layout.manifest",
+        "compiler.layout.sections",
+        "compiler.layout.tables",
     }
 )
 
@@ -278,7 +278,7 @@ def template_problem(error: Exception, layouts: list[Layout]) -> Diagnostic | No
     outside the layout (no CJK font, an unwritable disk, a bad setting), which the caller
     raises again."""
     from ..errors import BuildSettingError, FontError, OutsideResource
-    from ..layouts import ConditionError
+    from ..layout.manifest import ConditionError
     from .environment import MissingValue
 
     if isinstance(error, (FontError, BuildSettingError)) or (

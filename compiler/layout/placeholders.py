@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import string
 
-from .i18n import _
+from ..i18n import _
 
 TEXT = ("year", "previous_year", "unit")  # headings, statements, table titles and headers
 YEAR_ONLY = ("year",)  # document_title, options.file_title

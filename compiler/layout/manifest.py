@@ -27,12 +27,12 @@ from typing import Any
 
 import yaml
 
+from ..diagnostics import Diagnostic, Location, has_errors
+from ..i18n import _
+from ..input.loader import Document
+from ..input.projectlayouts import MANIFEST, ProjectLayouts, UnsafeFile
+from ..paths import LAYOUTS_DIR, SCHEMAS_DIR
 from . import placeholders
-from .diagnostics import Diagnostic, Location, has_errors
-from .i18n import _
-from .input.loader import Document
-from .input.projectlayouts import MANIFEST, ProjectLayouts, UnsafeFile
-from .paths import LAYOUTS_DIR, SCHEMAS_DIR
 from .placeholders import TEXT, YEAR_ONLY
 
 UNIT_TYPES = ("行政单位", "参照公务员法管理的事业单位", "事业单位")
@@ -285,8 +285,8 @@ def _project_manifest(project: ProjectLayouts, folder: Path) -> tuple[dict, Docu
     """A project layout's manifest, read as untrusted input: a plain file, loaded as the
     data files are (located, refusing aliases, tags and hidden characters), checked against
     the layout schema and for placeholders; ProjectLayoutError with every problem."""
-    from .input.loader import load_bytes
-    from .input.schema_cache import validate_document
+    from ..input.loader import load_bytes
+    from ..input.schema_cache import validate_document
 
     path = folder / MANIFEST
     shown = project.shown(path)
@@ -416,7 +416,7 @@ def _check_tables(document: Document) -> list[Diagnostic]:
 
 
 def _dotted(path: tuple) -> str:
-    from .input.loader import dotted
+    from ..input.loader import dotted
 
     return dotted(path)
 
@@ -537,7 +537,7 @@ def _assemble_layout(name: str, project: ProjectLayouts | None) -> Layout:
         section_origins=section_origins,
     )
     if project_dirs:
-        from .render.sandbox import check_templates  # Jinja, only for a project's layouts
+        from ..render.sandbox import check_templates  # Jinja, only for a project's layouts
 
         problems = check_templates(layout)
         if problems:

@@ -12,8 +12,8 @@ import ast
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .i18n import _
-from .layouts import ConditionError, Layout, LayoutError, SectionSpec, TableSpec
+from ..i18n import _
+from .manifest import ConditionError, Layout, LayoutError, SectionSpec, TableSpec
 from .placeholders import TEXT, PlaceholderError, fill_in
 
 

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .layouts import ColumnSpec, TableSpec
-from .model.lines import GROUPS, SOURCE_KEYS, Amounts, Row
-from .numbers import ZERO, chinese_numeral
+from ..model.lines import GROUPS, SOURCE_KEYS, Amounts, Row
+from ..numbers import ZERO, chinese_numeral
+from .manifest import ColumnSpec, TableSpec
 from .sections import fill
 
 CENT = Decimal("0.01")
