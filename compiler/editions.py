@@ -347,7 +347,7 @@ def build(
     correction: Correction | None = None,
 ) -> Built:
     """Compile and render every file a year publishes, in memory."""
-    from .opendata import FOLDER, open_data
+    from .render.opendata import FOLDER, open_data
 
     compiled = compile_year(WorkingTreeYear(data_dir, year))
     if strict:
@@ -393,7 +393,7 @@ def _document(model: Disclosure, paths: dict[str, str]) -> Document:
 
 
 def _data_links(model: Disclosure, files: dict[str, bytes], folder: str) -> tuple[Link, ...]:
-    from .opendata import DESCRIPTOR, MODEL
+    from .render.opendata import DESCRIPTOR, MODEL
 
     package = json.loads(files[DESCRIPTOR])
     links = [Link("数据包说明（datapackage.json）", f"{folder}/{DESCRIPTOR}")]

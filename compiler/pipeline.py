@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import completeness, rules
 from .assemble import Context, assemble
 from .characters import visible
+from .checks import completeness, rules
 from .diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
 from .i18n import _
 from .input.catalogue import catalogue_for

@@ -14,7 +14,7 @@ from conftest import ROOT
 
 from compiler import compile_year, parse_year_spec
 from compiler.layout.sections import shown_tables
-from compiler.opendata import model_json, open_data
+from compiler.render.opendata import model_json, open_data
 
 WANLI = ROOT / "examples" / "wanli" / "data"
 DEPARTMENT = ROOT / "tests" / "data" / "department"

@@ -19,9 +19,9 @@ import pytest
 from conftest import ROOT, edit
 
 from compiler import compile_year, parse_year_spec
+from compiler.checks.plausibility import said_direction
 from compiler.layout.tables import build
 from compiler.numbers import money, percent2
-from compiler.plausibility import said_direction
 
 DATA = ROOT / "examples" / "wanli" / "data"
 PUBLISHED = ROOT / "tests" / "fixtures" / "wanli"

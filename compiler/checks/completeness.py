@@ -8,11 +8,11 @@ not be written without it.
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostic, Location
-from .i18n import _
-from .input.loader import Document, dotted
-from .layout.sections import plan, shown_tables, walk
-from .model.disclosure import Disclosure
+from ..diagnostics import Diagnostic, Location
+from ..i18n import _
+from ..input.loader import Document, dotted
+from ..layout.sections import plan, shown_tables, walk
+from ..model.disclosure import Disclosure
 
 # The first part of a model path → the file it is written in, and the path inside it.
 _FILES = {
@@ -77,7 +77,7 @@ def _sources_without_column(model: Disclosure) -> list[Diagnostic]:
     """A source of funds the layout's tables have no column or row for. Its amount still
     counts in every 合计, so the columns of the published tables would not add up to
     their totals: an error at the first line of that source."""
-    from .model.lines import FISCAL, SOURCE_KEYS
+    from ..model.lines import FISCAL, SOURCE_KEYS
 
     if model.lines is None:
         return []
@@ -115,7 +115,7 @@ def _sources_without_column(model: Disclosure) -> list[Diagnostic]:
 
 
 def _empty_without_statement(model: Disclosure, docs) -> list[Diagnostic]:
-    from .layout.tables import build
+    from ..layout.tables import build
 
     problems = []
     for section in walk(plan(model)):
@@ -196,7 +196,7 @@ def _missing_field(model, docs, path: str, owner, attr: str) -> Diagnostic:
             else (doc.locate(()) if doc is not None else Location(file))
         )
         kind = file.removesuffix(".yaml")
-    from .input.schema import title_of  # the validator's libraries: only for this message
+    from ..input.schema import title_of  # the validator's libraries: only for this message
 
     title = title_of(kind, attr)
     if title:

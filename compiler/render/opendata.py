@@ -24,11 +24,11 @@ import io
 import json
 from decimal import Decimal
 
-from .i18n import _
-from .layout.sections import shown_tables
-from .layout.tables import Table, build
-from .model.disclosure import Disclosure
-from .model.lines import SOURCE_KEYS, BudgetLines
+from ..i18n import _
+from ..layout.sections import shown_tables
+from ..layout.tables import Table, build
+from ..model.disclosure import Disclosure
+from ..model.lines import SOURCE_KEYS, BudgetLines
 
 FOLDER = "data"  # inside the year's folder of the site: <year>/data/
 DESCRIPTOR = "datapackage.json"
@@ -76,7 +76,7 @@ def open_data(model: Disclosure) -> dict[str, bytes]:
 
 def model_json(model: Disclosure) -> str:
     """The computed model as stable JSON (amounts as exact decimal strings)."""
-    from .model.disclosure import to_tree
+    from ..model.disclosure import to_tree
 
     def default(value):
         if isinstance(value, Decimal):

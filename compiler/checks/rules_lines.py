@@ -4,11 +4,11 @@ explanation's notes matching the lines."""
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostic, Location
-from .i18n import _
-from .input.loader import dotted
-from .model.disclosure import Disclosure
-from .numbers import money
+from ..diagnostics import Diagnostic, Location
+from ..i18n import _
+from ..input.loader import dotted
+from ..model.disclosure import Disclosure
+from ..numbers import money
 
 
 def line_codes_in_catalogue(m: Disclosure) -> list[Diagnostic]:
@@ -90,7 +90,7 @@ def function_and_economic_agree(m: Disclosure) -> list[Diagnostic]:
     for source in dict.fromkeys(line.source for line in lines.economic):
         group = [line for line in lines.function if line.source == source]
         econ = [line for line in lines.economic if line.source == source]
-        from .model.lines import sum_economic, sum_function
+        from ..model.lines import sum_economic, sum_function
 
         f, e = sum_function(group), sum_economic(econ)
         checks = (

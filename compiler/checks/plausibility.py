@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .diagnostics import Diagnostic
-from .i18n import _
-from .input.loader import dotted
-from .model.disclosure import THREE_PUBLIC_NAMES, Disclosure
-from .numbers import money, money_value
+from ..diagnostics import Diagnostic
+from ..i18n import _
+from ..input.loader import dotted
+from ..model.disclosure import THREE_PUBLIC_NAMES, Disclosure
+from ..numbers import money, money_value
 
 _DIRECTION_WORDS = (
     ("增加", "增加"),

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..diagnostics import Diagnostic, Location
+from ..i18n import _
+from ..input.loader import dotted
+from ..model.disclosure import Disclosure, next_year_baseline, previous_year_figures
+from ..model.lines import FISCAL, SOURCE_KEYS
+from ..numbers import money
 from . import plausibility, rules_lines
-from .diagnostics import Diagnostic, Location
-from .i18n import _
-from .input.loader import dotted
-from .model.disclosure import Disclosure, next_year_baseline, previous_year_figures
-from .model.lines import FISCAL, SOURCE_KEYS
-from .numbers import money
 
 Rule = Callable[[Disclosure], list[Diagnostic]]
 
