@@ -18,8 +18,8 @@ _LAZY = {
     "build_year": ".build",
     "diff_models": ".diff",
     "publish": ".publish",
-    "compile_year": ".pipeline",
-    "YearResult": ".pipeline",
+    "compile_year": ".pipeline.year",
+    "YearResult": ".pipeline.year",
     "Disclosure": ".model.disclosure",
     "to_tree": ".model.disclosure",
 }

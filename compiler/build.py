@@ -20,7 +20,7 @@ from .i18n import _
 from .input.sources import YearSource
 from .model.disclosure import Disclosure
 from .output import write_all
-from .pipeline import YearResult, compile_year
+from .pipeline.year import YearResult, compile_year
 from .render.notice import Correction
 
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir

@@ -44,7 +44,7 @@ def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
 def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool = False) -> list:
     """Compile each year, printing its diagnostics (a year that cannot be read raises
     SourceError, which the command group reports as trouble)."""
-    from .pipeline import compile_year  # not needed by a build that is up to date
+    from .pipeline.year import compile_year  # not needed by a build that is up to date
 
     results = []
     memo: dict = {}  # a year compiled as another's previous year is not compiled again

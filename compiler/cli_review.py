@@ -20,7 +20,7 @@ from .i18n import N_, _
 from .input.sources import WorkingTreeYear, parse_year_spec
 from .model.disclosure import Disclosure
 from .newyear import NewYearError, default_from_year, start_year, summary
-from .pipeline import YearResult, compile_year
+from .pipeline.year import YearResult, compile_year
 from .textconv import one_fact_a_line
 
 SAME, DIFFERENT = OK, DATA_ERRORS

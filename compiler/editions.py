@@ -37,7 +37,7 @@ from .i18n import _
 from .input.projectlayouts import FOLDER as LAYOUTS_FOLDER
 from .input.sources import WorkingTreeYear
 from .model.disclosure import Disclosure
-from .pipeline import compile_year
+from .pipeline.year import compile_year
 from .render.notice import Correction
 
 MANIFEST = "manifest.json"

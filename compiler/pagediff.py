@@ -22,7 +22,7 @@ from .i18n import _, ngettext
 from .pageimage import changed_regions, side_by_side
 from .pagematch import match_pages
 from .pdfpages import PageText, page_texts, render_pages
-from .pipeline import YearResult
+from .pipeline.year import YearResult
 from .serve_pages import page_language
 
 COMPARE_DPI = 36  # enough to see any change of a glyph; a page takes 0.1 s

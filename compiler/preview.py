@@ -24,7 +24,7 @@ from .input.doccache import DocumentCache
 from .input.projectlayouts import ProjectLayouts
 from .input.sources import SourceError, WorkingTreeYear
 from .paths import TEMPLATES_DIR
-from .pipeline import YearResult, compile_year
+from .pipeline.year import YearResult, compile_year
 from .serve_pages import error_page, with_live_bar
 
 

@@ -14,9 +14,9 @@ import threading
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from ..pipeline import load_file
 from .loader import Document
 from .sources import WorkingTreeYear, YearSource
+from .yearfolder import load_file
 
 _Key = tuple[int, int, int, int]
 
@@ -28,7 +28,7 @@ class DocumentCache:
         self.loads = 0  # files read and checked (not served from memory): tests count them
 
     def load(self, source: YearSource, rel: str) -> tuple[Document | None, list[Diagnostic]]:
-        """What `pipeline.load_file` gives, from memory when the file has not changed."""
+        """What `yearfolder.load_file` gives, from memory when the file has not changed."""
         if not isinstance(source, WorkingTreeYear):  # a git revision never changes
             return load_file(source, rel)
         path = Path(os.path.abspath(source.root / rel))

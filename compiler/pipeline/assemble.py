@@ -14,12 +14,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .diagnostics import Diagnostic
-from .i18n import _
-from .input.catalogue import Catalogue, split_code
-from .input.loader import Document, dotted
-from .layout.manifest import Layout
-from .model.disclosure import (
+from ..diagnostics import Diagnostic
+from ..i18n import _
+from ..input.catalogue import Catalogue, split_code
+from ..input.loader import Document, dotted
+from ..layout.manifest import Layout
+from ..model.disclosure import (
     AnnualRequest,
     AssetCategory,
     Assets,
@@ -53,9 +53,9 @@ from .model.disclosure import (
     ThreePublicItems,
     Unit,
 )
-from .model.lines import GENERAL, SOURCE_KEYS, BudgetLines, EconomicLine, FunctionLine
-from .numbers import ZERO, money
-from .paths import PROJECTS_DIR
+from ..model.lines import GENERAL, SOURCE_KEYS, BudgetLines, EconomicLine, FunctionLine
+from ..numbers import ZERO, money
+from ..paths import PROJECTS_DIR
 
 THREE_PUBLIC_REASONS = (
     "overseas",
@@ -108,7 +108,7 @@ class Context:
             where = origin.at(*path)
             path = (*origin.path, *path)  # the field from the top of its file
         else:
-            from .diagnostics import Location
+            from ..diagnostics import Location
 
             where = Location(self.display(file) if self.display else file)
         self.problems.append(Diagnostic(where, message, field=dotted(path)))

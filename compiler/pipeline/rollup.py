@@ -13,9 +13,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .i18n import _
-from .model import lines as lines_module
-from .model.disclosure import (
+from ..i18n import _
+from ..model import lines as lines_module
+from ..model.disclosure import (
     AssetCategory,
     Assets,
     Disclosure,
@@ -27,7 +27,7 @@ from .model.disclosure import (
     Project,
     ThreePublicItems,
 )
-from .numbers import ZERO
+from ..numbers import ZERO
 
 if TYPE_CHECKING:
     from .assemble import Context
