@@ -14,7 +14,7 @@ import click
 
 from .cli_common import DATA_ERRORS, TROUBLE, Trouble, data_option
 from .diagnostics import Diagnostic, Location
-from .fmt import Formatted, format_file
+from .fmt.formatter import Formatted, format_file
 from .i18n import N_, _
 from .input.sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
 from .output import write_atomic

@@ -17,10 +17,10 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from .fmt_order import reorder
-from .fmt_schema import Place
-from .i18n import _
-from .input.halfwidth import code_text, has_full_width_digits, number_text
+from ..i18n import _
+from ..input.halfwidth import code_text, has_full_width_digits, number_text
+from .order import reorder
+from .schema import Place
 
 _QUOTED = (SingleQuotedScalarString, DoubleQuotedScalarString)
 _BLOCK = (LiteralScalarString, FoldedScalarString)

@@ -7,10 +7,10 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from .fmt_schema import Place
-from .fmt_spans import Scalars
-from .input.halfwidth import code_text, number_text
-from .input.loader import dotted, parse_scalar
+from ..input.halfwidth import code_text, number_text
+from ..input.loader import dotted, parse_scalar
+from .schema import Place
+from .spans import Scalars
 
 
 def fact_difference(old: Any, new: Any, place: Place, path: tuple = ()) -> str | None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import difflib
 import re
 
-from .fmt_spans import Scalars
-from .fmt_tree import Change
-from .i18n import _
+from ..i18n import _
+from .spans import Scalars
+from .tree import Change
 
 # `key:` and the spaces before a value on the same line
 _KEY_GAP = re.compile(r"^(\s*(?:- )*[^\s#'\"{\[][^#]*?:)( +)(?=\S)")

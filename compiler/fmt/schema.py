@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .input.halfwidth import is_code_schema
-from .input.schema import resolve_ref, schema_of
+from ..input.halfwidth import is_code_schema
+from ..input.schema import resolve_ref, schema_of
 
 _BRANCHES = ("oneOf", "anyOf", "allOf")
 

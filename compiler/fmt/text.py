@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .i18n import _
+from ..i18n import _
 
 _WS = " \t\u3000"
 _ODD_WS = "\t\u3000"  # whitespace YAML does not accept everywhere a space goes

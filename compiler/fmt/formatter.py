@@ -19,16 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fmt_yaml
-from .diagnostics import Diagnostic, Location
-from .fmt_check import comments, fact_difference
-from .fmt_layout import indent_comments, keep_alignment, layout_changes
-from .fmt_schema import field_names, root
-from .fmt_spans import Scalars, parse_error_line
-from .fmt_text import Repair, indentation_widths, repair_text
-from .fmt_tree import Change, fix_tree
-from .i18n import _
-from .input.loader import MAX_FILE_BYTES, Document, load_bytes, load_text
+from ..diagnostics import Diagnostic, Location
+from ..i18n import _
+from ..input.loader import MAX_FILE_BYTES, Document, load_bytes, load_text
+from . import roundtrip as fmt_yaml
+from .check import comments, fact_difference
+from .layout import indent_comments, keep_alignment, layout_changes
+from .schema import field_names, root
+from .spans import Scalars, parse_error_line
+from .text import Repair, indentation_widths, repair_text
+from .tree import Change, fix_tree
 
 MAX_ATTEMPTS = 20  # parses per width guess while leaving out repairs; bounds hostile input
 
