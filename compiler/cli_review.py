@@ -16,10 +16,10 @@ from .cli_common import DATA_ERRORS, OK, Trouble, data_option
 from .diagnostics import Diagnostic
 from .diff import diff_models
 from .diff_format import FORMATS, render
+from .edit.newyear import NewYearError, default_from_year, start_year, summary
 from .i18n import N_, _
 from .input.sources import WorkingTreeYear, parse_year_spec
 from .model.disclosure import Disclosure
-from .newyear import NewYearError, default_from_year, start_year, summary
 from .pipeline.year import YearResult, compile_year
 from .textconv import one_fact_a_line
 

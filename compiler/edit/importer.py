@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Location
-from .i18n import _
+from ..diagnostics import Diagnostic, Location
+from ..i18n import _
 
 GENERAL, FUND, CAPITAL = "一般公共预算", "政府性基金预算", "国有资本经营预算"
 OTHER_SOURCES = {

@@ -30,15 +30,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .diagnostics import Diagnostic
-from .i18n import _, ngettext
-from .input.loader import Document, dotted, leaves, load_text
-from .input.sources import WorkingTreeYear, YearSource, available_years
-from .input.yearfolder import split_unit
-from .model.disclosure import Disclosure, next_year_baseline
+from ..diagnostics import Diagnostic
+from ..i18n import _, ngettext
+from ..input.loader import Document, dotted, leaves, load_text
+from ..input.sources import WorkingTreeYear, YearSource, available_years
+from ..input.yearfolder import split_unit
+from ..model.disclosure import Disclosure, next_year_baseline
+from ..numbers import money
+from ..pipeline.year import compile_year
 from .newyear_text import drop_block, drop_comments, rewrite, stale_comment
-from .numbers import money
-from .pipeline.year import compile_year
 
 # File (within a year or a unit) → its change reasons and its typed previous-year block.
 REASONS = {"budget.yaml": "change_reasons", "three-public.yaml": "reasons"}
