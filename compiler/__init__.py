@@ -16,7 +16,7 @@ from .input.sources import SourceError, available_years, parse_year_spec  # noqa
 # must answer before any of them is needed.
 _LAZY = {
     "build_year": ".build",
-    "diff_models": ".diff",
+    "diff_models": ".review.diff",
     "publish": ".publish",
     "compile_year": ".pipeline.year",
     "YearResult": ".pipeline.year",

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .i18n import CHINESE, _, language
+from .i18n import _, page_language
 
 # Waits for the next build (long poll), then reloads; the browser keeps the scroll position.
 # A failed poll (the server restarting) is retried every second.
@@ -116,11 +116,6 @@ pre {{ background: #f3f1ec; padding: 0.4rem 0.6rem; overflow-x: auto; margin: 0.
 </body>
 </html>
 """
-
-
-def page_language() -> str:
-    """The `lang` of a page the tool writes in the chosen language."""
-    return "zh-CN" if language() == CHINESE else "en"
 
 
 def _marked(line: str, where) -> str:

@@ -640,7 +640,7 @@ def test_a_year_at_a_revision_uses_the_layouts_of_that_revision(tmp_path, cli):
 
 def test_a_page_diff_of_a_revision_with_other_layouts_builds_both_pdfs(tmp_path):
     """Same data, other layouts: not taken for the same PDF (which would show no change)."""
-    from compiler.pagediff import _inputs
+    from compiler.review.pagediff import _inputs
 
     data = project(tmp_path, "langfang-unit", without_procurement=True)
     path = langfang(tmp_path)

@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .characters import visible
-from .input.loader import load_bytes
-from .input.schema import resolve_ref, schema_of
-from .paths import PROJECTS_DIR, kind_of
+from ..characters import visible
+from ..input.loader import load_bytes
+from ..input.schema import resolve_ref, schema_of
+from ..paths import PROJECTS_DIR, kind_of
 
 _SENTENCE_END = re.compile(r"(?<=[。；！？])|\n")
 _IDENTITY = ("name", "term", "title")

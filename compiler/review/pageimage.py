@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from .i18n import _
+from ..i18n import _
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in pixels
 
@@ -120,7 +120,7 @@ def _caption_font() -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     """The PDF's own sans-serif CJK face, so captions in Chinese are drawn (PIL's default
     font has no Chinese); the default font if it cannot be found."""
     try:
-        from .render.fonts import HEADING_FAMILY, cjk_faces
+        from ..render.fonts import HEADING_FAMILY, cjk_faces
 
         face = next(f for f in cjk_faces() if f.family == HEADING_FAMILY and f.style == "Regular")
         return ImageFont.truetype(str(face.file), 16, index=face.index)

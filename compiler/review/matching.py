@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from ..model.disclosure import ProcurementItem, to_tree
+from ..numbers import item_number, money, plain_number
 from .chardiff import similarity
-from .model.disclosure import ProcurementItem, to_tree
-from .numbers import item_number, money, plain_number
 
 
 def as_is(text: Any) -> Any:

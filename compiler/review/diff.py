@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from ..model.disclosure import Change, Disclosure, derived_names, to_tree
 from .chardiff import Budget, char_diff
 from .diff_labels import (
     IGNORED,
@@ -36,7 +37,6 @@ from .diff_labels import (
     section_of,
 )
 from .matching import LISTS, as_is, match_entries, out_of_order, reading_order
-from .model.disclosure import Change, Disclosure, derived_names, to_tree
 
 
 @dataclass(frozen=True)

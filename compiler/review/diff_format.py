@@ -24,11 +24,11 @@ from typing import Any
 
 import click
 
-from .characters import visible, visible_json
+from ..characters import visible, visible_json
+from ..i18n import _, ngettext
+from ..model.disclosure import to_tree
+from ..numbers import money, percent, plain_number
 from .diff import Entry, ModelDiff
-from .i18n import _, ngettext
-from .model.disclosure import to_tree
-from .numbers import money, percent, plain_number
 
 FORMATS = ("text", "md", "json")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .i18n import _
+from ..i18n import _
 
 # The page number print.css writes ("第 3 页 / 共 17 页"), in the top or bottom margin band
 # of the page (a table cell holding the same words elsewhere on the page is content).

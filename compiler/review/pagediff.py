@@ -17,13 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, has_errors
-from .i18n import _, ngettext
+from ..diagnostics import Diagnostic, has_errors
+from ..i18n import _, ngettext, page_language
+from ..pipeline.year import YearResult
 from .pageimage import changed_regions, side_by_side
 from .pagematch import match_pages
 from .pdfpages import PageText, page_texts, render_pages
-from .pipeline.year import YearResult
-from .serve_pages import page_language
 
 COMPARE_DPI = 36  # enough to see any change of a glyph; a page takes 0.1 s
 SHOW_DPI = 100  # the side-by-side pictures: the tables' 7 pt figures stay readable
@@ -65,7 +64,7 @@ def build_pdfs(results: list[YearResult]) -> tuple[list[bytes], list[Diagnostic]
     if len(unique) == 1:
         built = [_build_pdf(results[0])]
     else:
-        from .render import pdf  # noqa: F401 - imported once; forked workers inherit it
+        from ..render import pdf  # noqa: F401 - imported once; forked workers inherit it
 
         with ProcessPoolExecutor(max_workers=len(unique)) as pool:
             built = list(pool.map(_build_pdf, [results[keys.index(k)] for k in unique]))
@@ -85,7 +84,7 @@ def _inputs(result: YearResult) -> tuple:
 
 def _build_pdf(result: YearResult) -> tuple[bytes, list[Diagnostic]]:
     """The PDF of the year's own document (a department's: its package, units included)."""
-    from .build import render_document
+    from ..build import render_document
 
     rendered, problems, _unused = render_document(result.model, result.documents, ("pdf",))
     return rendered.get("pdf", b""), problems if has_errors(problems) else []
