@@ -15,9 +15,9 @@ from .input.sources import SourceError, available_years, parse_year_spec  # noqa
 # validator, build and diff the renderers and difflib, and `build` of an unchanged year
 # must answer before any of them is needed.
 _LAZY = {
-    "build_year": ".build",
+    "build_year": ".publish.build",
     "diff_models": ".review.diff",
-    "publish": ".publish",
+    "publish": ".publish.site",
     "compile_year": ".pipeline.year",
     "YearResult": ".pipeline.year",
     "Disclosure": ".model.disclosure",

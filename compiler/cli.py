@@ -288,7 +288,7 @@ def build(
     force: bool,
     jobs: int | None,
 ) -> None:
-    from .orchestrate import build_many
+    from .publish.orchestrate import build_many
 
     chosen = _parse_formats(formats)
     fmt = fmt or default_format()

@@ -17,8 +17,8 @@ from .diagnostics import Diagnostic, Location
 from .fmt.formatter import Formatted, format_file
 from .i18n import N_, _
 from .input.sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
-from .output import write_atomic
 from .paths import UNIT_SLUG, UNITS_DIR, kind_of
+from .publish.output import write_atomic
 
 
 @click.command(

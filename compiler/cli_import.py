@@ -13,8 +13,8 @@ import click
 from .cli_common import DATA_ERRORS, Trouble, data_option
 from .edit.importer import ImportError_, read_workbook, to_yaml
 from .i18n import N_, _
-from .output import write_atomic
 from .paths import schema_hint
+from .publish.output import write_atomic
 
 
 @click.command(

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import published_documents, render_document
 from .diagnostics import Diagnostic, Location, has_errors
 from .errors import template_position
 from .i18n import _
@@ -25,6 +24,7 @@ from .input.projectlayouts import ProjectLayouts
 from .input.sources import SourceError, WorkingTreeYear
 from .paths import TEMPLATES_DIR
 from .pipeline.year import YearResult, compile_year
+from .publish.build import published_documents, render_document
 from .serve_pages import error_page, with_live_bar
 
 

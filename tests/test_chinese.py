@@ -182,7 +182,7 @@ def test_the_systems_reasons_are_said_in_chinese(chinese):
 def test_a_build_the_system_refuses_exits_2_with_the_reason_in_chinese(cli, chinese, monkeypatch):
     import errno
 
-    import compiler.orchestrate as orchestrate
+    import compiler.publish.orchestrate as orchestrate
 
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", "build/2022")

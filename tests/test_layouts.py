@@ -16,9 +16,9 @@ from conftest import DATA, ROOT, edit, line_of
 from fixtures.departments import hebei_department
 
 from compiler import compile_year, parse_year_spec
-from compiler.build import build_year
 from compiler.layout.manifest import available_layouts, check_manifest, load_layout
 from compiler.layout.sections import plan
+from compiler.publish.build import build_year
 from compiler.render.environment import environment
 
 DEPARTMENT = ROOT / "tests" / "data" / "department"

@@ -18,7 +18,7 @@ from compiler.cli import main
 from compiler.diagnostics import Location
 from compiler.input.loader import MAX_FILE_BYTES
 from compiler.model.disclosure import Prose
-from compiler.publish import publish_naming
+from compiler.publish.site import publish_naming
 from compiler.review.diff import diff_models
 from compiler.review.diff_format import render
 

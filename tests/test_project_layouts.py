@@ -23,10 +23,10 @@ from conftest import DATA, ROOT, edit
 from fixtures.departments import hebei_department
 
 from compiler import compile_year, parse_year_spec
-from compiler.build import published_documents, render_document
 from compiler.input.projectlayouts import ProjectLayouts
 from compiler.layout.manifest import LAYOUTS_DIR, available_layouts, forget_layouts, load_layout
 from compiler.layout.placeholders import TEXT, PlaceholderError, fill_in
+from compiler.publish.build import published_documents, render_document
 from compiler.render.environment import forget_templates
 
 HEBEI = yaml.safe_load((LAYOUTS_DIR / "hebei-unit" / "layout.yaml").read_text("utf-8"))

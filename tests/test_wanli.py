@@ -360,7 +360,7 @@ def test_a_changed_line_moves_every_row_total_and_sentence(tmp_path):
     assert m.lines.total == 156311123 and m.lines.basic == 99806020
     assert money(m.explanation.total) == "15631.11"
     out = tmp_path / "out"
-    from compiler.build import build_year
+    from compiler.publish.build import build_year
 
     built = build_year(parse_year_spec("2024", data), out, ("html", "md", "xlsx"))
     assert built.ok
@@ -390,7 +390,7 @@ def test_the_diff_of_the_two_years_shows_the_lines_and_the_totals_they_move(cli)
 
 
 def test_a_department_s_published_files_are_named_部门预算():
-    from compiler.publish import publish_naming
+    from compiler.publish.site import publish_naming
 
     model = compile_year(parse_year_spec("2024", DATA)).model
     assert publish_naming(model, "pdf") == (

@@ -84,7 +84,7 @@ def _inputs(result: YearResult) -> tuple:
 
 def _build_pdf(result: YearResult) -> tuple[bytes, list[Diagnostic]]:
     """The PDF of the year's own document (a department's: its package, units included)."""
-    from ..build import render_document
+    from ..publish.build import render_document
 
     rendered, problems, _unused = render_document(result.model, result.documents, ("pdf",))
     return rendered.get("pdf", b""), problems if has_errors(problems) else []

@@ -19,14 +19,14 @@ import time
 from functools import cache
 from pathlib import Path
 
-from .input.projectlayouts import FOLDER as LAYOUTS_FOLDER
-from .input.projectlayouts import fingerprint_files
-from .input.sources import WorkingTreeYear
-from .paths import ASSET_ROOT, CATALOGUE_DIR, SCHEMAS_DIR, TEMPLATES_DIR
+from ..input.projectlayouts import FOLDER as LAYOUTS_FOLDER
+from ..input.projectlayouts import fingerprint_files
+from ..input.sources import WorkingTreeYear
+from ..paths import ASSET_ROOT, CATALOGUE_DIR, SCHEMAS_DIR, TEMPLATES_DIR
 
 RECORD = ".build-record.json"
 VERSION = 1
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # compiler/
 
 
 def _sha256(data: bytes) -> str:

@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import _
+from ..input.sources import available_years
+from ..model.disclosure import Disclosure
+from ..render.notice import Correction
 from . import editions
 from .build import output_path, source_date_epoch
 from .editions import FORMAT_LABELS, Built, EditionError, Record
-from .i18n import _
-from .input.sources import available_years
-from .model.disclosure import Disclosure
 from .output import write_all
-from .render.notice import Correction
 
 __all__ = ["FORMAT_LABELS", "PublishResult", "YearPublication", "publish", "publish_naming"]
 
@@ -190,7 +190,7 @@ def render_index(records: list[Record]) -> str:
     its corrections and its earlier editions."""
     from markupsafe import Markup
 
-    from .render.environment import css_text, environment
+    from ..render.environment import css_text, environment
 
     ordered = sorted(records, key=lambda r: r.year, reverse=True)
     template = environment("html").get_template("html/index.html.j2")

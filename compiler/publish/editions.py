@@ -30,15 +30,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
-from . import characters
+from .. import characters
+from ..diagnostics import strictly
+from ..i18n import _
+from ..input.projectlayouts import FOLDER as LAYOUTS_FOLDER
+from ..input.sources import WorkingTreeYear
+from ..model.disclosure import Disclosure
+from ..pipeline.year import compile_year
+from ..render.notice import Correction
 from .build import BuildResult, Epoch, published_documents, render_year
-from .diagnostics import strictly
-from .i18n import _
-from .input.projectlayouts import FOLDER as LAYOUTS_FOLDER
-from .input.sources import WorkingTreeYear
-from .model.disclosure import Disclosure
-from .pipeline.year import compile_year
-from .render.notice import Correction
 
 MANIFEST = "manifest.json"
 REQUEST = "correction.json"
@@ -347,7 +347,7 @@ def build(
     correction: Correction | None = None,
 ) -> Built:
     """Compile and render every file a year publishes, in memory."""
-    from .render.opendata import FOLDER, open_data
+    from ..render.opendata import FOLDER, open_data
 
     compiled = compile_year(WorkingTreeYear(data_dir, year))
     if strict:
@@ -393,7 +393,7 @@ def _document(model: Disclosure, paths: dict[str, str]) -> Document:
 
 
 def _data_links(model: Disclosure, files: dict[str, bytes], folder: str) -> tuple[Link, ...]:
-    from .render.opendata import DESCRIPTOR, MODEL
+    from ..render.opendata import DESCRIPTOR, MODEL
 
     package = json.loads(files[DESCRIPTOR])
     links = [Link("数据包说明（datapackage.json）", f"{folder}/{DESCRIPTOR}")]

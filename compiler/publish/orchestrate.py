@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .input.sources import WorkingTreeYear, parse_year_spec
+from ..input.sources import WorkingTreeYear, parse_year_spec
 
 
 @dataclass
@@ -61,7 +61,7 @@ def _pdf_process(formats: tuple[str, ...], alone: bool):
 
     if not alone or "pdf" not in formats:
         return nullcontext()
-    from .render import pdf_process
+    from ..render import pdf_process
 
     return pdf_process.running()
 

@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Location, has_errors, strictly
-from .errors import BuildSettingError, UnsafeOutputName
-from .formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
-from .i18n import _
-from .input.sources import YearSource
-from .model.disclosure import Disclosure
+from ..diagnostics import Diagnostic, Location, has_errors, strictly
+from ..errors import BuildSettingError, UnsafeOutputName
+from ..formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
+from ..i18n import _
+from ..input.sources import YearSource
+from ..model.disclosure import Disclosure
+from ..pipeline.year import YearResult, compile_year
+from ..render.notice import Correction
 from .output import write_all
-from .pipeline.year import YearResult, compile_year
-from .render.notice import Correction
 
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
 
@@ -164,7 +164,7 @@ class StartedDocument:
         except Exception as e:
             problem = _layout_problem(e, self.layouts)
             return {}, [problem], []
-        from .render import fonts as font_check
+        from ..render import fonts as font_check
 
         fonts = [
             f"{family} {style}: {font_check.font_file(family, style)}"
@@ -177,7 +177,7 @@ def _layout_problem(error: Exception, layouts: list) -> Diagnostic:
     """`error` as a project layout's problem, or raised again when it is not one."""
     if not layouts:
         raise error
-    from .render.sandbox import template_problem
+    from ..render.sandbox import template_problem
 
     problem = template_problem(error, layouts)
     if problem is None:
@@ -215,15 +215,15 @@ def _render_document(
 ) -> tuple[dict[str, bytes], list[Diagnostic], Callable | None]:
     """The document's formats but the PDF, and the function that waits for its PDF (None
     without one, or when its glyphs are missing)."""
-    from .render.html import render_html
-    from .render.markdown import render_markdown
+    from ..render.html import render_html
+    from ..render.markdown import render_markdown
 
     epoch = _epoch(epoch)
     rendered: dict[str, bytes] = {}
     problems: list[Diagnostic] = []
     workbook = False
     if "xlsx" in formats:
-        from .layout.sections import shown_tables
+        from ..layout.sections import shown_tables
 
         workbook = bool(shown_tables(model))
         if not workbook and not workbook_optional:
@@ -248,7 +248,7 @@ def _render_document(
     if "md" in formats:
         rendered["md"] = render_markdown(model, correction).encode("utf-8")
     if workbook:
-        from .render.xlsx import render_xlsx
+        from ..render.xlsx import render_xlsx
 
         rendered["xlsx"] = render_xlsx(model, epoch)
     return rendered, problems, pdf_result
@@ -259,9 +259,9 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction):
     else when called), or the missing glyphs that prevent it. In the PDF process the job
     starts first and the glyphs are checked while it runs: a PDF with missing glyphs is
     then never asked for (the process is stopped when the build ends)."""
-    from .render import fonts as font_check
-    from .render import pdf_process
-    from .render.pdf_job import SourceFile, pdf_job, print_html
+    from ..render import fonts as font_check
+    from ..render import pdf_process
+    from ..render.pdf_job import SourceFile, pdf_job, print_html
 
     html = print_html(model, epoch, correction)
     prefix = f"units/{model.slug}/" if model.slug else ""
@@ -276,7 +276,7 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction):
 
         def wait():
             # Imported here: WeasyPrint takes a while to import; html/md builds need none.
-            from .render.pdf import render_pdf
+            from ..render.pdf import render_pdf
 
             return render_pdf(model, html, sources, epoch)
 

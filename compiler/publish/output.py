@@ -39,7 +39,7 @@ _OUT, _ASIDE = ".out-", ".old-"
 def _(message: str) -> str:
     """The message in the chosen language. The catalogue is imported only when a message is
     made: this module also runs alone, loaded from its file (the kill -9 tests do)."""
-    from .i18n import _ as translated
+    from ..i18n import _ as translated
 
     return translated(message)
 

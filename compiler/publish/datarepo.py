@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .i18n import _
-from .input.projectlayouts import FOLDER as LAYOUTS_FOLDER
-from .input.sources import available_years
-from .paths import SCHEMAS_DIR, TEMPLATES_DIR, kind_of
+from ..i18n import _
+from ..input.projectlayouts import FOLDER as LAYOUTS_FOLDER
+from ..input.sources import available_years
+from ..paths import SCHEMAS_DIR, TEMPLATES_DIR, kind_of
 
 TEMPLATE = TEMPLATES_DIR / "data-repo"
 # template file → its path in the data repository (hidden names are stored without the dot,
