@@ -410,7 +410,7 @@ def test_printing_the_page_gives_the_pdfs_page_sizes(browser, web_2022, pdf_2022
 def test_a_saved_edit_appears_in_the_open_browser_by_itself(browser, data_copy, shots):
     """`disclosure serve` in the browser: the page reloads itself after a save, and shows
     an error at its line when the save breaks the data."""
-    from compiler.serve import preview_server
+    from compiler.serve.server import preview_server
 
     server = preview_server(data_copy, 2022, 0)
     server.start()

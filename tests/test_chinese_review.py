@@ -22,8 +22,8 @@ from fixtures.years import fill_blanks, git, make_next_year
 from compiler import compile_year, parse_year_spec
 from compiler.diagnostics import Diagnostic, Location
 from compiler.edit.newyear_text import comments
-from compiler.preview import _problems_page
 from compiler.review.pagediff import ChangedPage, PageDiff, render_list
+from compiler.serve.preview import _problems_page
 
 # An English word of three letters or more outside code spans: what must not reach a
 # clerk (file names, field names, commands and `--all` are allowed, as the house rules say).

@@ -559,8 +559,8 @@ def test_an_unchanged_rebuild_notices_a_changed_project_layout(tmp_path, cli):
 
 def test_serve_watches_the_project_layouts_and_reads_a_saved_one_again(tmp_path):
     from compiler.input.sources import WorkingTreeYear
-    from compiler.preview import Preview
-    from compiler.serve import preview_server
+    from compiler.serve.preview import Preview
+    from compiler.serve.server import preview_server
 
     data = project(tmp_path, "langfang-unit", without_procurement=True)
     path = langfang(tmp_path)

@@ -16,9 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from .i18n import _
-from .input.sources import SourceError, WorkingTreeYear
-from .paths import TEMPLATES_DIR
+from ..i18n import _
+from ..input.sources import SourceError, WorkingTreeYear
+from ..paths import TEMPLATES_DIR
 from .preview import Preview
 
 HOST = "127.0.0.1"

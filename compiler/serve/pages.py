@@ -13,8 +13,8 @@ import json
 import os
 from pathlib import Path
 
-from .diagnostics import Diagnostic
-from .i18n import _, page_language
+from ..diagnostics import Diagnostic
+from ..i18n import _, page_language
 
 # Waits for the next build (long poll), then reloads; the browser keeps the scroll position.
 # A failed poll (the server restarting) is retried every second.

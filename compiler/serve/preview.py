@@ -16,16 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Location, has_errors
-from .errors import template_position
-from .i18n import _
-from .input.doccache import DocumentCache
-from .input.projectlayouts import ProjectLayouts
-from .input.sources import SourceError, WorkingTreeYear
-from .paths import TEMPLATES_DIR
-from .pipeline.year import YearResult, compile_year
-from .publish.build import published_documents, render_document
-from .serve_pages import error_page, with_live_bar
+from ..diagnostics import Diagnostic, Location, has_errors
+from ..errors import template_position
+from ..i18n import _
+from ..input.doccache import DocumentCache
+from ..input.projectlayouts import ProjectLayouts
+from ..input.sources import SourceError, WorkingTreeYear
+from ..paths import TEMPLATES_DIR
+from ..pipeline.year import YearResult, compile_year
+from ..publish.build import published_documents, render_document
+from .pages import error_page, with_live_bar
 
 
 def document_path(slug: str) -> str:
@@ -168,8 +168,8 @@ def _refresh_templates(changed: list[Path], project: ProjectLayouts | None = Non
     templates = [p for p in changed if p.suffix in (".j2", ".css") or TEMPLATES_DIR in p.parents]
     if not templates and not own:
         return
-    from .layout.manifest import forget_layouts
-    from .render.environment import forget_templates
+    from ..layout.manifest import forget_layouts
+    from ..render.environment import forget_templates
 
     forget_templates()
     if own or any(p.suffix in (".yaml", ".yml") for p in templates):
