@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from fixtures.years import edit, git, invoke, make_next_year
 
 from compiler import compile_year, parse_year_spec, to_tree
-from compiler.cli_review import textconv
+from compiler.cli.review import textconv
 from compiler.review.diff import (
     IGNORED,
     LABELS,
@@ -520,7 +520,7 @@ def test_textconv_as_a_git_diff_driver(repo, tmp_path):
     script.write_text(
         "import sys\n"
         f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
-        "from compiler.cli_review import textconv\n"
+        "from compiler.cli.review import textconv\n"
         "textconv.main(sys.argv[1:], prog_name='disclosure textconv')\n",
         encoding="utf-8",
     )

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
-from .cli_common import DATA_ERRORS, TROUBLE, Trouble, data_option
-from .diagnostics import Diagnostic, Location
-from .fmt.formatter import Formatted, format_file
-from .i18n import N_, _
-from .input.sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
-from .paths import UNIT_SLUG, UNITS_DIR, kind_of
-from .publish.output import write_atomic
+from ..diagnostics import Diagnostic, Location
+from ..fmt.formatter import Formatted, format_file
+from ..i18n import N_, _
+from ..input.sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
+from ..paths import UNIT_SLUG, UNITS_DIR, kind_of
+from ..publish.output import write_atomic
+from .common import DATA_ERRORS, TROUBLE, Trouble, data_option
 
 
 @click.command(

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 
-from .cli_common import DATA_ERRORS, Trouble, data_option
-from .edit.importer import ImportError_, read_workbook, to_yaml
-from .i18n import N_, _
-from .paths import schema_hint
-from .publish.output import write_atomic
+from ..edit.importer import ImportError_, read_workbook, to_yaml
+from ..i18n import N_, _
+from ..paths import schema_hint
+from ..publish.output import write_atomic
+from .common import DATA_ERRORS, Trouble, data_option
 
 
 @click.command(

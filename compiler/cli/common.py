@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from .characters import visible
-from .i18n import N_
+from ..characters import visible
+from ..i18n import N_
 
 OK = 0
 DATA_ERRORS = 1  # for diff: the two sides differ
@@ -56,7 +56,7 @@ def out_option(default: str, help: str):
 def print_diagnostics(diagnostics: list, fmt: str) -> None:
     """GitHub annotations on stdout; else the text form on stderr (for `gitlab`, the job
     log's copy of what the report on stdout says). At most a hundred per file."""
-    from .diagnostics import capped_per_file
+    from ..diagnostics import capped_per_file
 
     for d in capped_per_file(diagnostics):
         line = d.format_github() if fmt == "github" else d.format_text()

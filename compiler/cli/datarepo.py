@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from .cli_common import DATA_ERRORS, Trouble
-from .diagnostics import Diagnostic, Location
-from .i18n import N_, _
-from .publish.datarepo import DataRepoError
+from ..diagnostics import Diagnostic, Location
+from ..i18n import N_, _
+from ..publish.datarepo import DataRepoError
+from .common import DATA_ERRORS, Trouble
 
 
 @click.command(
@@ -43,8 +43,8 @@ from .publish.datarepo import DataRepoError
     ),
 )
 def init(target: Path, requirement: str | None, data_dir: Path | None) -> None:
-    from .publish.datarepo import default_requirement
-    from .publish.datarepo import init as write
+    from ..publish.datarepo import default_requirement
+    from ..publish.datarepo import init as write
 
     try:
         created = write(target, requirement or default_requirement(), data_dir)
@@ -99,8 +99,8 @@ def init(target: Path, requirement: str | None, data_dir: Path | None) -> None:
     ),
 )
 def schemas(folder: Path, check: bool) -> None:
-    from .publish.datarepo import schema_files, stale_schemas, tool_version
-    from .publish.output import write_all
+    from ..publish.datarepo import schema_files, stale_schemas, tool_version
+    from ..publish.output import write_all
 
     try:
         stale = stale_schemas(folder)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from .cli_common import Trouble, data_option
-from .i18n import N_, _
-from .input.sources import available_years
-from .paths import YEAR_DIR
+from ..i18n import N_, _
+from ..input.sources import available_years
+from ..paths import YEAR_DIR
+from .common import Trouble, data_option
 
 
 @click.command(
@@ -35,7 +35,7 @@ from .paths import YEAR_DIR
     help=N_("Port on 127.0.0.1 (0: any free port)."),
 )
 def serve(year: str | None, data_dir: Path, port: int) -> None:
-    from .serve.server import preview_server
+    from ..serve.server import preview_server
 
     chosen = _year(data_dir, year)
     started = time.perf_counter()

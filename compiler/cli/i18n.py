@@ -15,7 +15,7 @@ import click
 import click.core
 import click.formatting
 
-from .i18n import N_, _, set_language
+from ..i18n import N_, _, set_language
 
 _ORIGINAL = "_disclosure_msgids"  # where each object keeps its English msgids
 

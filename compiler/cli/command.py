@@ -14,7 +14,10 @@ from pathlib import Path
 
 import click
 
-from .cli_common import (
+from ..diagnostics import has_errors, strictly
+from ..i18n import N_, _, set_language
+from ..input.sources import SourceError, available_years, parse_year_spec
+from .common import (
     DATA_ERRORS,
     Trouble,
     data_option,
@@ -22,10 +25,7 @@ from .cli_common import (
     out_option,
     print_diagnostics,
 )
-from .cli_i18n import lang_option, translate
-from .diagnostics import has_errors, strictly
-from .i18n import N_, _, set_language
-from .input.sources import SourceError, available_years, parse_year_spec
+from .i18n import lang_option, translate
 
 
 def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
@@ -44,7 +44,7 @@ def _years(data_dir: Path, years: tuple[str, ...]) -> list[str]:
 def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool = False) -> list:
     """Compile each year, printing its diagnostics (a year that cannot be read raises
     SourceError, which the command group reports as trouble)."""
-    from .pipeline.year import compile_year  # not needed by a build that is up to date
+    from ..pipeline.year import compile_year  # not needed by a build that is up to date
 
     results = []
     memo: dict = {}  # a year compiled as another's previous year is not compiled again
@@ -115,16 +115,16 @@ class _Commands(click.Group):
     documented lazy loading). Name → (module, attribute)."""
 
     LAZY = {
-        "diff": ("cli_review", "diff"),
-        "new-year": ("cli_review", "new_year"),
-        "textconv": ("cli_review", "textconv"),
-        "import": ("cli_import", "import_workbook"),
-        "publish": ("cli_publish", "publish"),
-        "correct": ("cli_publish", "correct"),
-        "init": ("cli_datarepo", "init"),
-        "schemas": ("cli_datarepo", "schemas"),
-        "serve": ("cli_serve", "serve"),
-        "fmt": ("cli_fmt", "fmt"),
+        "diff": ("review", "diff"),
+        "new-year": ("review", "new_year"),
+        "textconv": ("review", "textconv"),
+        "import": ("workbook", "import_workbook"),
+        "publish": ("publish", "publish"),
+        "correct": ("publish", "correct"),
+        "init": ("datarepo", "init"),
+        "schemas": ("datarepo", "schemas"),
+        "serve": ("serve", "serve"),
+        "fmt": ("fmt", "fmt"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -134,7 +134,7 @@ class _Commands(click.Group):
         """Trouble outside the data (a disk that is full, an output folder that is a file,
         a bug) is reported in one line with exit status 2, never as a traceback, so CI
         never mistakes it for "data errors" or "different" (exit 1)."""
-        from .errors import BuildSettingError, FontError, PdfProcessError, UnsafeOutputName
+        from ..errors import BuildSettingError, FontError, PdfProcessError, UnsafeOutputName
 
         try:
             return super().invoke(ctx)
@@ -190,7 +190,7 @@ def main() -> None:
 
 def run() -> None:
     """The `disclosure` command (and `python -m compiler`): `main`, then a quick exit."""
-    from .fastexit import run_and_exit
+    from ..fastexit import run_and_exit
 
     run_and_exit(main)
 
@@ -227,7 +227,7 @@ def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None, strict: bo
 
 
 def _parse_formats(value: str) -> tuple[str, ...]:
-    from .formats import FORMATS
+    from ..formats import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
@@ -288,7 +288,7 @@ def build(
     force: bool,
     jobs: int | None,
 ) -> None:
-    from .publish.orchestrate import build_many
+    from ..publish.orchestrate import build_many
 
     chosen = _parse_formats(formats)
     fmt = fmt or default_format()

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import click
 
-from .cli_common import (
+from ..diagnostics import Diagnostic, Location
+from ..i18n import N_, _
+from ..publish.editions import REQUEST, EditionError, YearCheck, check_reason, relative_to_cwd
+from .common import (
     DATA_ERRORS,
     Trouble,
     data_option,
@@ -20,9 +23,6 @@ from .cli_common import (
     out_option,
     print_diagnostics,
 )
-from .diagnostics import Diagnostic, Location
-from .i18n import N_, _
-from .publish.editions import REQUEST, EditionError, YearCheck, check_reason, relative_to_cwd
 
 editions_option = click.option(
     "--editions",
@@ -106,7 +106,7 @@ def publish(
     if check:
         _check(data_dir, editions_dir, strict)
         return
-    from .publish.site import publish as publish_all
+    from ..publish.site import publish as publish_all
 
     corrections = {correct_year: _reason(reason)} if correct_year is not None else {}
     try:
@@ -159,9 +159,9 @@ def _no_years(data_dir: Path) -> str:
 
 
 def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
-    from .input.sources import available_years
-    from .publish.editions import check_year, recorded_years
-    from .publish.site import publish_naming
+    from ..input.sources import available_years
+    from ..publish.editions import check_year, recorded_years
+    from ..publish.site import publish_naming
 
     years = sorted(set(available_years(data_dir)) | set(recorded_years(editions_dir)))
     if not years:
@@ -325,8 +325,8 @@ def _count(checked: YearCheck) -> int:
 @data_option
 @editions_option
 def correct(year: int, reason: str, data_dir: Path, editions_dir: Path | None) -> None:
-    from .publish import editions
-    from .publish.output import write_atomic
+    from ..publish import editions
+    from ..publish.output import write_atomic
 
     text = _reason(reason)
     editions_dir = _editions(editions_dir, data_dir)

@@ -17,8 +17,8 @@ import hashlib
 import json
 import re
 
-from .diagnostics import Diagnostic
-from .i18n import _
+from ..diagnostics import Diagnostic
+from ..i18n import _
 
 SEVERITY = {"error": "critical", "warning": "minor"}
 _NUMBER = re.compile(r"\d+")

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import click
 
-from .cli_common import DATA_ERRORS, OK, Trouble, data_option
-from .diagnostics import Diagnostic
-from .edit.newyear import NewYearError, default_from_year, start_year, summary
-from .i18n import N_, _
-from .input.sources import WorkingTreeYear, parse_year_spec
-from .model.disclosure import Disclosure
-from .pipeline.year import YearResult, compile_year
-from .review.diff import diff_models
-from .review.diff_format import FORMATS, render
-from .review.textconv import one_fact_a_line
+from ..diagnostics import Diagnostic
+from ..edit.newyear import NewYearError, default_from_year, start_year, summary
+from ..i18n import N_, _
+from ..input.sources import WorkingTreeYear, parse_year_spec
+from ..model.disclosure import Disclosure
+from ..pipeline.year import YearResult, compile_year
+from ..review.diff import diff_models
+from ..review.diff_format import FORMATS, render
+from ..review.textconv import one_fact_a_line
+from .common import DATA_ERRORS, OK, Trouble, data_option
 
 SAME, DIFFERENT = OK, DATA_ERRORS
 
@@ -130,8 +130,8 @@ def diff(
 
 
 def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) -> None:
-    from .review.pagediff import build_pdfs, compare_pdfs, render_list
-    from .review.pdfpages import PopplerError
+    from ..review.pagediff import build_pdfs, compare_pdfs, render_list
+    from ..review.pdfpages import PopplerError
 
     results = [_compiled(old, data_dir), _compiled(new, data_dir)]
     pdfs, problems = build_pdfs(results)
