@@ -11,7 +11,7 @@ from ..diagnostics import Diagnostic, Location
 from ..i18n import _
 from ..input.loader import Document
 from ..input.sources import YearSource
-from ..layout.manifest import Layout
+from ..layout.specs import Layout
 from ..paths import SECTION_FILES, UNIT_FILE, UNITS_DIR, kind_of
 
 # What a department with units/ adds up from them: these files are then not required

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import click
 
+from .. import errors
 from ..diagnostics import has_errors, strictly
 from ..i18n import N_, _, set_language
-from ..input.sources import SourceError, available_years, parse_year_spec
+from ..input.sources import available_years, parse_year_spec
 from .common import (
     DATA_ERRORS,
     Trouble,
@@ -107,6 +108,17 @@ def os_error_message(error: OSError) -> str:
     return _("{path}: {reason}").format(path=error.filename, reason=reason)
 
 
+def _internal(error: Exception) -> Trouble:
+    """A bug, in one line (DISCLOSURE_DEBUG=1 lets the traceback through)."""
+    if os.environ.get("DISCLOSURE_DEBUG"):
+        raise error
+    return Trouble(
+        _(
+            "internal error: {error} (please report it; DISCLOSURE_DEBUG=1 shows where it happened)"
+        ).format(error=f"{type(error).__name__}: {error}")
+    )
+
+
 class _Commands(click.Group):
     """The reviewer's and publisher's commands (diff, new-year, textconv, import, serve,
     publish, correct, init, schemas) are imported only when asked for: they pull in difflib,
@@ -134,27 +146,21 @@ class _Commands(click.Group):
         """Trouble outside the data (a disk that is full, an output folder that is a file,
         a bug) is reported in one line with exit status 2, never as a traceback, so CI
         never mistakes it for "data errors" or "different" (exit 1)."""
-        from ..errors import BuildSettingError, FontError, PdfProcessError, UnsafeOutputName
-
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except FontError as e:
-            raise Trouble(_("cannot build the PDF: {reason}").format(reason=e)) from e
+        except errors.Trouble as e:
+            raise Trouble(e.format_message()) from e
+        except errors.DataError as e:
+            if not e.diagnostics:  # a problem of the data no stage reported: a bug
+                raise _internal(e) from e
+            print_diagnostics(e.diagnostics, default_format())  # it escaped its stage
+            sys.exit(e.exit_code)
         except OSError as e:
             raise Trouble(os_error_message(e)) from e
-        except (SourceError, BuildSettingError, UnsafeOutputName, PdfProcessError) as e:
-            raise Trouble(str(e)) from e
         except Exception as e:
-            if os.environ.get("DISCLOSURE_DEBUG"):
-                raise
-            raise Trouble(
-                _(
-                    "internal error: {error} (please report it; DISCLOSURE_DEBUG=1 shows "
-                    "where it happened)"
-                ).format(error=f"{type(e).__name__}: {e}")
-            ) from e
+            raise _internal(e) from e
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .. import errors
 from ..characters import visible
 from ..i18n import N_
 
@@ -19,8 +20,9 @@ DATA_ERRORS = 1  # for diff: the two sides differ
 TROUBLE = 2
 
 
-class Trouble(click.ClickException):
-    """Usage trouble or a problem outside the data: exit status 2."""
+class Trouble(click.ClickException, errors.Trouble):
+    """Usage trouble or a problem outside the data, as click shows it: exit status 2. The
+    command group turns every other `errors.Trouble` into one of these."""
 
     exit_code = TROUBLE
 

@@ -10,8 +10,7 @@ import click
 
 from ..diagnostics import Diagnostic, Location
 from ..i18n import N_, _
-from ..publish.datarepo import DataRepoError
-from .common import DATA_ERRORS, Trouble
+from .common import DATA_ERRORS
 
 
 @click.command(
@@ -46,10 +45,7 @@ def init(target: Path, requirement: str | None, data_dir: Path | None) -> None:
     from ..publish.datarepo import default_requirement
     from ..publish.datarepo import init as write
 
-    try:
-        created = write(target, requirement or default_requirement(), data_dir)
-    except DataRepoError as e:
-        raise Trouble(str(e)) from e
+    created = write(target, requirement or default_requirement(), data_dir)
     if requirement is None:
         # The name alone installs whatever a package index offers under it: say where it
         # must come from before the repository's first CI run fails or fetches another one.
@@ -102,11 +98,8 @@ def schemas(folder: Path, check: bool) -> None:
     from ..publish.datarepo import schema_files, stale_schemas, tool_version
     from ..publish.output import write_all
 
-    try:
-        stale = stale_schemas(folder)
-        current = tool_version()
-    except DataRepoError as e:
-        raise Trouble(str(e)) from e
+    stale = stale_schemas(folder)
+    current = tool_version()
     if check:
         for name in stale:
             if (folder / name).is_file():

@@ -14,7 +14,7 @@ import click
 
 from ..diagnostics import Diagnostic, Location
 from ..i18n import N_, _
-from ..publish.editions import REQUEST, EditionError, YearCheck, check_reason, relative_to_cwd
+from ..publish.editions import REQUEST, YearCheck, check_reason, relative_to_cwd
 from .common import (
     DATA_ERRORS,
     Trouble,
@@ -109,10 +109,7 @@ def publish(
     from ..publish.site import publish as publish_all
 
     corrections = {correct_year: _reason(reason)} if correct_year is not None else {}
-    try:
-        result = publish_all(data_dir, out_dir, strict, editions_dir, corrections)
-    except EditionError as e:
-        raise Trouble(str(e)) from e
+    result = publish_all(data_dir, out_dir, strict, editions_dir, corrections)
     if not result.years:
         raise Trouble(_no_years(data_dir))
     for year in result.years:
@@ -170,10 +167,7 @@ def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
     failed = False
     published = 0
     for year in years:
-        try:
-            checked = check_year(data_dir, editions_dir, year, publish_naming, strict)
-        except EditionError as e:
-            raise Trouble(str(e)) from e
+        checked = check_year(data_dir, editions_dir, year, publish_naming, strict)
         if checked.built is not None:  # its errors (warnings are validate's business)
             result = checked.built.result
             print_diagnostics(
@@ -336,10 +330,7 @@ def correct(year: int, reason: str, data_dir: Path, editions_dir: Path | None) -
                 year=year, folder=data_dir / str(year)
             )
         )
-    try:
-        record = editions.load(editions_dir, year)
-    except EditionError as e:
-        raise Trouble(str(e)) from e
+    record = editions.load(editions_dir, year)
     if record is None:
         raise Trouble(
             _(

@@ -131,7 +131,6 @@ def diff(
 
 def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) -> None:
     from ..review.pagediff import build_pdfs, compare_pdfs, render_list
-    from ..review.pdfpages import PopplerError
 
     results = [_compiled(old, data_dir), _compiled(new, data_dir)]
     pdfs, problems = build_pdfs(results)
@@ -139,10 +138,7 @@ def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) ->
         _print_problems(problems)
         raise Trouble(_("cannot build the PDFs to compare (above)"))
     labels = (results[0].source.label, results[1].source.label)
-    try:
-        result = compare_pdfs(*pdfs, pages_dir, labels)
-    except PopplerError as e:
-        raise Trouble(str(e)) from e
+    result = compare_pdfs(*pdfs, pages_dir, labels)
     click.echo(render_list(result, fmt, pages_dir), nl=False)
     sys.exit(SAME if result.same else DIFFERENT)
 
@@ -183,9 +179,9 @@ def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Pat
         else:
             source = parse_year_spec(from_spec, data_dir)
         report = start_year(data_dir, year, source, keep_targets=keep_targets)
-    except NewYearError as e:
+    except NewYearError as e:  # the old year's problems first; the group shows the error
         _print_problems(e.diagnostics)
-        raise Trouble(str(e)) from e
+        raise
     click.echo("\n".join(summary(report)))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..edit.importer import ImportError_, read_workbook, to_yaml
+from ..edit.importer import read_workbook, to_yaml
 from ..i18n import N_, _
 from ..paths import schema_hint
 from ..publish.output import write_atomic
@@ -37,10 +37,7 @@ from .common import DATA_ERRORS, Trouble, data_option
 @data_option
 @click.option("--replace", is_flag=True, help=N_("Overwrite an existing lines.yaml."))
 def import_workbook(workbook: Path, year: int, data_dir: Path, replace: bool) -> None:
-    try:
-        imported = read_workbook(workbook)
-    except ImportError_ as e:
-        raise Trouble(str(e)) from e
+    imported = read_workbook(workbook)
     for problem in imported.problems:
         click.echo(problem.format_text(), err=True)
     errors = sum(1 for p in imported.problems if p.is_error)

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Location
+from ..errors import Trouble
 from ..i18n import _
 
 GENERAL, FUND, CAPITAL = "一般公共预算", "政府性基金预算", "国有资本经营预算"
@@ -51,7 +52,7 @@ _FUNCTION_SOURCE = {
 }
 
 
-class ImportError_(Exception):
+class WorkbookError(Trouble):
     """The workbook cannot be opened at all (not an .xlsx file)."""
 
 
@@ -90,7 +91,7 @@ def read_workbook(path: Path) -> Imported:
 
         book = load_workbook(path, data_only=True, read_only=False)
     except Exception as e:  # openpyxl raises several kinds for a file that is not .xlsx
-        raise ImportError_(
+        raise WorkbookError(
             _("cannot open {file} as an Excel workbook (.xlsx): {error}").format(file=path, error=e)
         ) from e
     result = Imported()

@@ -31,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from ..errors import Trouble
 from ..i18n import _, ngettext
 from ..input.loader import Document, dotted, leaves, load_text
 from ..input.sources import WorkingTreeYear, YearSource, available_years
@@ -60,7 +61,7 @@ _COUNT = {
 }
 
 
-class NewYearError(Exception):
+class NewYearError(Trouble):
     """The new year cannot be started; nothing was written. May carry the old year's problems."""
 
     def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None):

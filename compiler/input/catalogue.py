@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass, field
 from functools import cache
 
+from ..errors import Trouble
 from ..i18n import _
 from ..paths import CATALOGUE_DIR
 
@@ -23,7 +24,7 @@ LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
 KINDS = ("function", "economic")
 
 
-class CatalogueError(Exception):
+class CatalogueError(Trouble):
     """No catalogue for a year (an installation problem, not a data error)."""
 
 

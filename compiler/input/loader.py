@@ -28,6 +28,7 @@ import yaml
 
 from .. import characters
 from ..diagnostics import Diagnostic, Location
+from ..errors import DataError
 from ..i18n import N_, _
 from . import yaml_hints
 
@@ -68,7 +69,7 @@ class Document:
         return self.keys.get(tuple(path)) or self.locate(path)
 
 
-class LoadError(Exception):
+class LoadError(DataError):
     def __init__(self, message: str, mark: yaml.Mark | None):
         super().__init__(message)
         self.message = message

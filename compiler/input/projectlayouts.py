@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..errors import Trouble
 from ..i18n import _
 from ..paths import user_cache
 
@@ -165,7 +166,7 @@ def fingerprint_files(folder: Path) -> dict[str, str]:
 # --- the layouts of a git revision ---------------------------------------------------------
 
 
-class GitLayoutsError(Exception):
+class GitLayoutsError(Trouble):
     """The layouts of a revision cannot be read (usage trouble, as a bad revision is)."""
 
 

@@ -12,13 +12,14 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..errors import Trouble
 from ..i18n import _
 from ..paths import YEAR_DIR
 from .projectlayouts import FOLDER as LAYOUTS_FOLDER
 from .projectlayouts import GitLayoutsError, ProjectLayouts, at_revision
 
 
-class SourceError(Exception):
+class SourceError(Trouble):
     """A year or revision that cannot be read (usage trouble, not a data error)."""
 
 

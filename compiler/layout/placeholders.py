@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import string
 
+from ..errors import DataError
 from ..i18n import _
 
 TEXT = ("year", "previous_year", "unit")  # headings, statements, table titles and headers
@@ -20,7 +21,7 @@ YEAR_ONLY = ("year",)  # document_title, options.file_title
 _PARSER = string.Formatter()
 
 
-class PlaceholderError(ValueError):
+class PlaceholderError(DataError, ValueError):
     """A text with a placeholder that is not one of the allowed names (the message says
     which, and which are allowed)."""
 

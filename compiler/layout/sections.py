@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..i18n import _
-from .manifest import ConditionError, Layout, LayoutError, SectionSpec, TableSpec
 from .placeholders import TEXT, PlaceholderError, fill_in
+from .specs import ConditionError, Layout, LayoutError, SectionSpec, TableSpec
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The statutory tables (公开表) as grids: header rows with their spans, and body rows of
 cells that carry both the printed text and the exact value.
 
-A table is a layout's spec (its columns and the query it shows, see layouts.TableSpec)
+A table is a layout's spec (its columns and the query it shows, see specs.TableSpec)
 applied to the model. HTML, Markdown, the workbook and CSV all render these grids, so a
 header, a row or a total is defined once for every format.
 """
@@ -15,8 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..model.lines import GROUPS, SOURCE_KEYS, Amounts, Row
 from ..numbers import ZERO, chinese_numeral
-from .manifest import ColumnSpec, TableSpec
 from .sections import fill
+from .specs import ColumnSpec, TableSpec
 
 CENT = Decimal("0.01")
 WAN = Decimal(10000)
@@ -225,7 +225,7 @@ def build(spec: TableSpec, model) -> Table:
 
 # The fields a column may show, by the table's rows (what _cell, _overview_cell and
 # _three_public look up), and the figures an overview table's income rows may name: a
-# project's layout is checked against them when it is read (layouts.py).
+# project's layout is checked against them when it is read (manifest.py).
 AMOUNT_FIELDS = frozenset(
     {"total", "basic", "personnel", "public", "project", "fiscal", *SOURCE_KEYS.values()}
 )

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..errors import DataError
 from ..i18n import N_, _
 from ..numbers import money, percent, plain_number
 from .disclosure import derived_names
@@ -52,7 +53,7 @@ _REFUSED_MARKUP = (
 )
 
 
-class CitationError(ValueError):
+class CitationError(DataError, ValueError):
     """A citation that is not a figure of the model; `line` is 1-based within the text."""
 
     def __init__(self, line: int, message: str):

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from .. import characters
 from ..diagnostics import Diagnostic, Location
+from ..errors import DataError
 from ..i18n import _
 from . import citations, prose_markdown
 from .disclosure import Disclosure, Prose
@@ -27,7 +28,7 @@ from .markdown_parser import allowed_link, checker, parser
 _MARKERS = citations.MARKERS
 
 
-class ProseError(Exception):
+class ProseError(DataError):
     def __init__(self, diagnostic: Diagnostic):
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic

@@ -9,16 +9,13 @@ year's model when it is in the data, and a department's figures summed from its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from ..diagnostics import Diagnostic
 from ..i18n import _
 from ..input.catalogue import Catalogue, split_code
 from ..input.loader import Document, dotted
-from ..layout.manifest import Layout
+from ..layout.specs import Layout
 from ..model.disclosure import (
     AnnualRequest,
     AssetCategory,
@@ -56,6 +53,7 @@ from ..model.disclosure import (
 from ..model.lines import GENERAL, SOURCE_KEYS, BudgetLines, EconomicLine, FunctionLine
 from ..numbers import ZERO, money
 from ..paths import PROJECTS_DIR
+from .context import Context
 
 THREE_PUBLIC_REASONS = (
     "overseas",
@@ -88,30 +86,6 @@ class _Reader:
         location = self.doc.locate(path)
         first_line = location.line + (1 if tuple(path) in self.doc.block_scalars else 0)
         return Prose(value, location, first_line, dotted(path))
-
-
-@dataclass
-class Context:
-    """What assembling one year needs besides its documents."""
-
-    year: int
-    layout: Layout
-    catalogue: Catalogue
-    previous: Disclosure | None = None  # the previous year's model, if in the data
-    units: tuple[Disclosure, ...] = ()  # a department's units, already assembled
-    slug: str = ""
-    problems: list[Diagnostic] = field(default_factory=list)
-    display: Any = None  # file name in the year (or unit) folder → how messages show it
-
-    def error(self, origin: Origin | None, path: tuple, message: str, file: str = "") -> None:
-        if origin is not None:
-            where = origin.at(*path)
-            path = (*origin.path, *path)  # the field from the top of its file
-        else:
-            from ..diagnostics import Location
-
-            where = Location(self.display(file) if self.display else file)
-        self.problems.append(Diagnostic(where, message, field=dotted(path)))
 
 
 def assemble(docs: dict[str, Document], ctx: Context) -> Disclosure:

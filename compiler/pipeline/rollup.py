@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from ..i18n import _
 from ..model import lines as lines_module
@@ -28,9 +27,7 @@ from ..model.disclosure import (
     ThreePublicItems,
 )
 from ..numbers import ZERO
-
-if TYPE_CHECKING:
-    from .assemble import Context
+from .context import Context
 
 UNIT_TYPES = ("行政单位", "参照公务员法管理的事业单位", "事业单位")
 

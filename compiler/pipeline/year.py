@@ -20,11 +20,13 @@ from ..input.fieldnames import name_fields
 from ..input.loader import Document
 from ..input.sources import SourceError, YearSource
 from ..input.yearfolder import by_unit, read_documents, split_unit
-from ..layout.manifest import ConditionError, Layout, LayoutError, ProjectLayoutError, load_layout
+from ..layout.manifest import load_layout
+from ..layout.specs import ConditionError, Layout, LayoutError, ProjectLayoutError
 from ..model import prose
 from ..model.disclosure import Disclosure
 from ..paths import UNIT_FILE, UNITS_DIR, kind_of
-from .assemble import Context, assemble
+from .assemble import assemble
+from .context import Context
 
 if TYPE_CHECKING:
     from ..input.doccache import DocumentCache
@@ -62,7 +64,14 @@ def _layout_of(docs: dict[str, Document], source: YearSource, slug: str, project
     if not isinstance(name, str):
         return None, []  # the schema reports a missing or malformed layout
     try:
-        return load_layout(name, project), []
+        layout = load_layout(name, project)
+        if layout.sandboxed:  # a project's templates: checked before anything is built
+            from ..render.templatecheck import checked_templates  # Jinja: only for these
+
+            problems = checked_templates(layout)
+            if problems:
+                raise ProjectLayoutError(problems)
+        return layout, []
     except ProjectLayoutError as e:  # the project's layout is broken: where, in its files
         return None, [
             Diagnostic(

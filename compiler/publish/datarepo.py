@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from ..errors import Trouble
 from ..i18n import _
 from ..input.projectlayouts import FOLDER as LAYOUTS_FOLDER
 from ..input.sources import available_years
@@ -42,7 +43,7 @@ PACKAGE = "disclosure-compiler"
 _MODELINE = re.compile(r"^(# yaml-language-server: \$schema=)\S+", re.M)
 
 
-class DataRepoError(Exception):
+class DataRepoError(Trouble):
     """A data repository that cannot be written (exit 2)."""
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .. import characters
 from ..diagnostics import strictly
+from ..errors import Trouble
 from ..i18n import _
 from ..input.projectlayouts import FOLDER as LAYOUTS_FOLDER
 from ..input.sources import WorkingTreeYear
@@ -48,7 +49,7 @@ MAX_REASON = 500
 FORMAT_LABELS = {"pdf": "PDF", "html": "网页", "md": "Markdown", "xlsx": "Excel 公开表"}
 
 
-class EditionError(Exception):
+class EditionError(Trouble):
     """A record that cannot be used (edited by hand, a file missing) or a correction that
     cannot be made: trouble outside the data (exit 2)."""
 

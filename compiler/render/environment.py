@@ -19,9 +19,10 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from ..errors import MissingValue
 from ..i18n import _
 from ..input.projectlayouts import ProjectLayouts
-from ..layout.manifest import Layout
+from ..layout.specs import Layout
 from ..model import prose
 from ..model.disclosure import FUNDING_COLUMNS, Change
 from ..numbers import (
@@ -108,10 +109,6 @@ def number_or_blank(value) -> str:
 
 def cn_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
-
-
-class MissingValue(Exception):
-    """A template printed a value the data does not have (None): never print "None"."""
 
 
 def _finalize(value):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from ..errors import Trouble
 from ..i18n import _
 
 # The page number print.css writes ("第 3 页 / 共 17 页"), in the top or bottom margin band
@@ -27,7 +28,7 @@ _XHTML = "{http://www.w3.org/1999/xhtml}"
 Box = tuple[float, float, float, float]  # left, top, right, bottom, in PDF points
 
 
-class PopplerError(RuntimeError):
+class PopplerError(Trouble, RuntimeError):
     """poppler-utils is missing or could not read a PDF (trouble, not a data error)."""
 
 
