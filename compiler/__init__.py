@@ -9,19 +9,19 @@ from .speedups import dataclass_code
 dataclass_code.install()  # before the first @dataclass: see speedups/dataclass_code.py
 
 from .diagnostics import Diagnostic, Location  # noqa: E402
-from .sources import SourceError, available_years, parse_year_spec  # noqa: E402
+from .input.sources import SourceError, available_years, parse_year_spec  # noqa: E402
 
 # Everything else is imported on first use: the model and pipeline pull in the schema
 # validator, build and diff the renderers and difflib, and `build` of an unchanged year
 # must answer before any of them is needed.
 _LAZY = {
-    "build_year": ".build",
-    "diff_models": ".diff",
-    "publish": ".publish",
-    "compile_year": ".pipeline",
-    "YearResult": ".pipeline",
-    "Disclosure": ".model",
-    "to_tree": ".model",
+    "build_year": ".publish.build",
+    "diff_models": ".review.diff",
+    "publish": ".publish.site",
+    "compile_year": ".pipeline.year",
+    "YearResult": ".pipeline.year",
+    "Disclosure": ".model.disclosure",
+    "to_tree": ".model.disclosure",
 }
 
 

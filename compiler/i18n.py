@@ -98,3 +98,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a message for extraction where it is translated later (a table of labels)."""
     return message
+
+
+def page_language() -> str:
+    """The `lang` of a page the tool writes in the chosen language."""
+    return "zh-CN" if language() == CHINESE else "en"

@@ -153,7 +153,7 @@ HOSTILE = "<script>alert(1)<script>"
 def hostile_build(tmp_path_factory) -> Path:
     """data/2022 with HOSTILE in the unit name and a duty, built to HTML and Markdown;
     returns the folder holding disclosure.html and disclosure.md."""
-    from compiler.build import build_year
+    from compiler.publish.build import build_year
 
     root = tmp_path_factory.mktemp("hostile")
     shutil.copytree(DATA / "2022", root / "data" / "2022")
@@ -212,7 +212,7 @@ def cli():
 @pytest.fixture(scope="session")
 def pdf_2022() -> bytes:
     """The 2022 PDF, built once in memory (the visual diff and browser tests compare with it)."""
-    from compiler.build import render_document
+    from compiler.publish.build import render_document
 
     result = compile_year(parse_year_spec("2022", DATA))
     rendered, problems, _ = render_document(result.model, result.documents, ("pdf",))

@@ -27,7 +27,7 @@ import pytest
 from conftest import DATA, ROOT, edit
 
 from compiler import parse_year_spec
-from compiler.build import build_year
+from compiler.publish.build import build_year
 
 pytestmark = pytest.mark.slow
 
@@ -199,7 +199,7 @@ def web_wanli_2024(tmp_path_factory) -> str:
 def site_index(tmp_path_factory) -> str:
     """The index page of the site `disclosure publish` makes of examples/wanli (2023 and
     2024, every format and the open data); its file:// address."""
-    from compiler.publish import publish
+    from compiler.publish.site import publish
 
     out = tmp_path_factory.mktemp("site")
     result = publish(WANLI, out / "site", editions_dir=out / "published")
@@ -410,7 +410,7 @@ def test_printing_the_page_gives_the_pdfs_page_sizes(browser, web_2022, pdf_2022
 def test_a_saved_edit_appears_in_the_open_browser_by_itself(browser, data_copy, shots):
     """`disclosure serve` in the browser: the page reloads itself after a save, and shows
     an error at its line when the save breaks the data."""
-    from compiler.serve import preview_server
+    from compiler.serve.server import preview_server
 
     server = preview_server(data_copy, 2022, 0)
     server.start()

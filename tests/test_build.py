@@ -18,13 +18,13 @@ from click.testing import CliRunner
 from conftest import DATA, ROOT, edit, line_of
 from markdown_it import MarkdownIt
 
-import compiler.output
+import compiler.publish.output
 import compiler.render.markdown
 import compiler.render.pdf
 from compiler import parse_year_spec
-from compiler.build import build_year
 from compiler.cli import main
-from compiler.output import write_atomic
+from compiler.publish.build import build_year
+from compiler.publish.output import write_atomic
 
 FILES = ("disclosure.html", "disclosure.md", "disclosure.pdf")
 
@@ -454,7 +454,7 @@ def test_a_failed_switch_leaves_the_previous_set_and_nothing_beside_it(
     def broken(*args, **kwargs):
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(compiler.output, "_exchange", broken)
+    monkeypatch.setattr(compiler.publish.output, "_exchange", broken)
     with pytest.raises(OSError, match="Input/output error"):
         build_year(parse_year_spec("2022", data_copy), folder.parent, ("html", "md"))
     monkeypatch.undo()

@@ -17,7 +17,7 @@ from compiler import compile_year, parse_year_spec
 from compiler.characters import find, name, visible, visible_json
 from compiler.cli import main
 from compiler.diagnostics import Diagnostic, Location
-from compiler.loader import leaves, load_text
+from compiler.input.loader import leaves, load_text
 
 LOCATED = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): error: ")
 

@@ -46,7 +46,7 @@ def test_help_is_in_chinese_by_default(cli, chinese):
 
 
 def test_a_long_chinese_help_line_is_cut_between_characters_at_the_width():
-    from compiler.cli_i18n import display_width, short_help
+    from compiler.cli.i18n import display_width, short_help
 
     text = "把 YEARS 所列年度（默认：--data 下的所有年度）的数据文件整理成规范写法，不改动任何数据"
     line = short_help(text, 40)
@@ -168,7 +168,7 @@ def test_a_project_file_name_that_is_not_allowed_says_which_names_are(cli, chine
 def test_the_systems_reasons_are_said_in_chinese(chinese):
     import errno
 
-    from compiler.cli import os_error_message
+    from compiler.cli.command import os_error_message
 
     denied = PermissionError(errno.EACCES, "Permission denied", "build/2022")
     assert os_error_message(denied).startswith("build/2022：没有权限")
@@ -182,7 +182,7 @@ def test_the_systems_reasons_are_said_in_chinese(chinese):
 def test_a_build_the_system_refuses_exits_2_with_the_reason_in_chinese(cli, chinese, monkeypatch):
     import errno
 
-    import compiler.orchestrate as orchestrate
+    import compiler.publish.orchestrate as orchestrate
 
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", "build/2022")
@@ -207,8 +207,8 @@ def test_every_field_of_the_real_data_is_named_in_the_schemas_words(year):
     """A field named in its schema's words at every depth: a $ref written beside `items`
     (a list's limits from common.schema.json) once made the list's own items unresolvable, and
     every problem in 固定资产类别 fell back to categories[0].quantity."""
-    from compiler.fieldnames import describe
-    from compiler.loader import leaves
+    from compiler.input.fieldnames import describe
+    from compiler.input.loader import leaves
     from compiler.paths import kind_of
 
     checked = 0

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import edit
 
-from compiler import editions
+from compiler.publish import editions
 
 NAME = "151001_廊坊市人民政府办公室本级_2022年单位预算信息公开"
 

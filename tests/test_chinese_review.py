@@ -21,9 +21,9 @@ from fixtures.years import fill_blanks, git, make_next_year
 
 from compiler import compile_year, parse_year_spec
 from compiler.diagnostics import Diagnostic, Location
-from compiler.newyear_text import comments
-from compiler.pagediff import ChangedPage, PageDiff, render_list
-from compiler.preview import _problems_page
+from compiler.edit.newyear_text import comments
+from compiler.review.pagediff import ChangedPage, PageDiff, render_list
+from compiler.serve.preview import _problems_page
 
 # An English word of three letters or more outside code spans: what must not reach a
 # clerk (file names, field names, commands and `--all` are allowed, as the house rules say).
@@ -349,7 +349,7 @@ def test_the_pull_request_summary_compares_a_new_year_with_the_year_before(
 
 
 def test_new_year_text_edits_keep_what_is_not_last_years():
-    from compiler.newyear_text import drop_block, drop_comments, rewrite, stale_comment
+    from compiler.edit.newyear_text import drop_block, drop_comments, rewrite, stale_comment
 
     text = (
         "# yaml-language-server: $schema=x\n"

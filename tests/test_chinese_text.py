@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, edit, line_of
 
-import compiler.output
-from compiler.output import OutputFolderError, write_all
+import compiler.publish.output
+from compiler.publish.output import OutputFolderError, write_all
 from compiler.render import fonts
 
 OTHER_MATTERS = "other_matters: 我单位无其他需要说明的事项。"
@@ -132,7 +132,7 @@ def test_a_revision_outside_git_is_refused_in_chinese(cli, chinese, tmp_path):
 def test_a_build_refused_the_output_lock_says_so_in_chinese(cli, chinese, tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
-    monkeypatch.setattr(compiler.output, "LOCK_WAIT", 0.3)
+    monkeypatch.setattr(compiler.publish.output, "LOCK_WAIT", 0.3)
     with open(out / ".2022.lock", "w") as held:
         held.write("4242\n")
         held.flush()

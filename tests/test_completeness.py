@@ -7,7 +7,8 @@ import dataclasses
 
 from conftest import ROOT
 
-from compiler import compile_year, completeness, parse_year_spec
+from compiler import compile_year, parse_year_spec
+from compiler.checks import completeness
 
 DEPARTMENT = ROOT / "tests" / "data" / "department"
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import DATA, ROOT, edit, pdf_page_texts
 
-from compiler.datarepo import FILES, TEMPLATE
+from compiler.publish.datarepo import FILES, TEMPLATE
 
 WANLI = ROOT / "examples" / "wanli" / "data"
 WORKFLOWS = [

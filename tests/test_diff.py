@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from fixtures.years import edit, git, invoke, make_next_year
 
 from compiler import compile_year, parse_year_spec, to_tree
-from compiler.cli_review import textconv
-from compiler.diff import (
+from compiler.cli.review import textconv
+from compiler.review.diff import (
     IGNORED,
     LABELS,
     LISTS,
@@ -90,7 +90,7 @@ def test_every_figure_of_the_model_has_a_human_label(model_2022):
     missing = sorted(
         p for p in patterns if not skip.search(p) and p not in IGNORED and label_for(p) == p
     )
-    assert missing == [], "add these to LABELS in compiler/diff_labels.py"
+    assert missing == [], "add these to LABELS in compiler/review/diff_labels.py"
     assert label_for("procurement.funding_totals.基金预算拨款") == "政府采购基金预算拨款合计"
     assert LABELS["budget.income.total"] == "预算收入合计"
 
@@ -520,7 +520,7 @@ def test_textconv_as_a_git_diff_driver(repo, tmp_path):
     script.write_text(
         "import sys\n"
         f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
-        "from compiler.cli_review import textconv\n"
+        "from compiler.cli.review import textconv\n"
         "textconv.main(sys.argv[1:], prog_name='disclosure textconv')\n",
         encoding="utf-8",
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, edit
 
-from compiler import layouts
+from compiler.layout import manifest as layouts
 from compiler.render import environment
 
 EPOCH = "1700000000"  # 2023-11-14 22:13 UTC: 2023-11-15 in China

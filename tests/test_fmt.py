@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from compiler import compile_year, parse_year_spec
-from compiler.fmt import format_file
-from compiler.loader import load_text
-from compiler.model import to_tree
+from compiler.fmt.formatter import format_file
+from compiler.input.loader import load_text
+from compiler.model.disclosure import to_tree
 
 WANLI = ROOT / "examples" / "wanli" / "data"
 DEPARTMENT = ROOT / "tests" / "data" / "department"
@@ -282,9 +282,9 @@ def _messed_up(folder: Path) -> None:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    from compiler.fmt_schema import root
-    from compiler.fmt_yaml import _TextResolver
-    from compiler.halfwidth import ascii_digits
+    from compiler.fmt.roundtrip import _TextResolver
+    from compiler.fmt.schema import root
+    from compiler.input.halfwidth import ascii_digits
 
     full_width = str.maketrans("0123456789", "０１２３４５６７８９")
 
@@ -475,7 +475,7 @@ def test_text_values_are_never_repaired(data_copy, cli):
 
 
 def test_an_internal_problem_writes_nothing_and_exits_2(data_copy, cli, monkeypatch):
-    from compiler import fmt_yaml
+    from compiler.fmt import roundtrip as fmt_yaml
 
     dump = fmt_yaml.dump
     monkeypatch.setattr(fmt_yaml, "dump", lambda tree: dump(tree).replace("297.37", "297.38"))
@@ -496,7 +496,7 @@ def test_digits_repaired_where_the_schema_wants_text_are_an_internal_problem(
 ):
     """A code may lose its full-width digits; a text field may not, though its value
     looks the same."""
-    from compiler import fmt_yaml
+    from compiler.fmt import roundtrip as fmt_yaml
 
     unit = data_copy / "2022" / "unit.yaml"
     edit(unit, "other_matters: 我单位无其他需要说明的事项。", "other_matters: ２０２２")
@@ -512,7 +512,7 @@ def test_digits_repaired_where_the_schema_wants_text_are_an_internal_problem(
 
 
 def test_a_lost_comment_is_an_internal_problem(data_copy, cli, monkeypatch):
-    from compiler import fmt_yaml
+    from compiler.fmt import roundtrip as fmt_yaml
 
     dump = fmt_yaml.dump
     monkeypatch.setattr(fmt_yaml, "dump", lambda tree: dump(tree).replace("# 2021's", "# 2020's"))

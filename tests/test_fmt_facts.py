@@ -13,11 +13,11 @@ from conftest import DATA, ROOT, edit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.fmt import format_file
-from compiler.fmt_facts import grouped_number
-from compiler.loader import NUMBER, load_text
+from compiler.fmt.facts import grouped_number
+from compiler.fmt.formatter import format_file
+from compiler.input.loader import NUMBER, load_text
+from compiler.input.schema import validator_for
 from compiler.paths import kind_of
-from compiler.schema import validator_for
 
 WANLI = ROOT / "examples" / "wanli" / "data"
 

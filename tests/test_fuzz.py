@@ -25,17 +25,18 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from test_render_md import cells, table_blocks
 
-from compiler import characters, compile_year, parse_year_spec, prose
-from compiler.chardiff import Budget, char_diff, similarity
-from compiler.citations import CitationError, cite
+from compiler import characters, compile_year, parse_year_spec
 from compiler.cli import main
 from compiler.diagnostics import Location
-from compiler.diff import diff_models
-from compiler.diff_format import render
-from compiler.loader import leaves, load_text
-from compiler.matching import ListSpec, match_entries, out_of_order
-from compiler.model import Prose
+from compiler.input.loader import leaves, load_text
+from compiler.model import prose
+from compiler.model.citations import CitationError, cite
+from compiler.model.disclosure import Prose
 from compiler.render.environment import md_escape
+from compiler.review.chardiff import Budget, char_diff, similarity
+from compiler.review.diff import diff_models
+from compiler.review.diff_format import render
+from compiler.review.matching import ListSpec, match_entries, out_of_order
 
 _HUNT = int(os.environ.get("DISCLOSURE_FUZZ_EXAMPLES", "0"))
 FAST = settings(

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, edit
 
 from compiler import compile_year, parse_year_spec
-from compiler.build import build_year
+from compiler.publish.build import build_year
 
 WANLI = ROOT / "examples" / "wanli" / "data"
 OFFICE = ROOT / "tests" / "data" / "department" / "2025" / "units" / "01-office"
@@ -209,7 +209,7 @@ def test_the_split_is_kept(office_workbook, tmp_path, cli):
 
 
 def test_a_float_of_excel_is_read_to_the_fen():
-    from compiler.import_tables import amount
+    from compiler.edit.import_tables import amount
 
     problems: list = []
     assert amount(0.1 + 0.2, "x!A1", problems) == Decimal("0.3")
@@ -302,7 +302,7 @@ def shown(function, economic) -> tuple:
 
 
 def read_back(text: str) -> tuple:
-    from compiler.loader import load_text
+    from compiler.input.loader import load_text
 
     doc, problems = load_text("lines.yaml", text)
     assert not problems
@@ -325,7 +325,7 @@ def read_back(text: str) -> tuple:
 def test_importing_what_the_workbook_writer_wrote_gives_the_same_lines(lines):
     import tempfile
 
-    from compiler.importer import read_workbook, to_yaml
+    from compiler.edit.importer import read_workbook, to_yaml
     from compiler.render.xlsx import render_xlsx
 
     function, economic = lines

@@ -16,10 +16,10 @@ from conftest import DATA, ROOT, edit, line_of
 from fixtures.departments import hebei_department
 
 from compiler import compile_year, parse_year_spec
-from compiler.build import build_year
-from compiler.layouts import available_layouts, check_manifest, load_layout
+from compiler.layout.manifest import available_layouts, check_manifest, load_layout
+from compiler.layout.sections import plan
+from compiler.publish.build import build_year
 from compiler.render.environment import environment
-from compiler.sections import plan
 
 DEPARTMENT = ROOT / "tests" / "data" / "department"
 WANLI = ROOT / "examples" / "wanli" / "data"

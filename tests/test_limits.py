@@ -15,11 +15,11 @@ from conftest import edit
 
 from compiler.cli import main
 from compiler.diagnostics import Location
-from compiler.diff import diff_models
-from compiler.diff_format import render
-from compiler.loader import MAX_FILE_BYTES
-from compiler.model import Prose
-from compiler.publish import publish_naming
+from compiler.input.loader import MAX_FILE_BYTES
+from compiler.model.disclosure import Prose
+from compiler.publish.site import publish_naming
+from compiler.review.diff import diff_models
+from compiler.review.diff_format import render
 
 
 @pytest.fixture

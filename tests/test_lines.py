@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT, edit, line_of
 
 from compiler import compile_year, parse_year_spec
-from compiler.build import build_year
-from compiler.catalogue import catalogue_for, catalogue_years
+from compiler.input.catalogue import catalogue_for, catalogue_years
+from compiler.publish.build import build_year
 
 DEPARTMENT = ROOT / "tests" / "data" / "department"
 WANLI = ROOT / "examples" / "wanli" / "data"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from compiler.diagnostics import Location
-from compiler.loader import MAX_DEPTH, load_bytes, load_text
+from compiler.input.loader import MAX_DEPTH, load_bytes, load_text
 
 DATA_2022 = Path(__file__).resolve().parent.parent / "data" / "2022"
 

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compiler import to_tree
-from compiler.loader import leaves
-from compiler.model import Change, Income
+from compiler.input.loader import leaves
+from compiler.model.disclosure import Change, Income
 from compiler.numbers import money
 
 D = Decimal

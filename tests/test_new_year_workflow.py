@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import DATA, ROOT
 
-from compiler.datarepo import init
+from compiler.publish.datarepo import init
 
 WORKFLOW = ROOT / ".github" / "workflows" / "new-year.yml"
 TEMPLATE = ROOT / "templates" / "data-repo" / "github" / "workflows" / "new-year.yml"

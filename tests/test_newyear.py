@@ -12,8 +12,8 @@ import pytest
 from conftest import line_of
 from fixtures.years import blank_paths, edit, fill_blanks, git, invoke, make_next_year
 
-from compiler.loader import load_text
-from compiler.newyear import rewrite
+from compiler.edit.newyear import rewrite
+from compiler.input.loader import load_text
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

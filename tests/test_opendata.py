@@ -13,8 +13,8 @@ import pytest
 from conftest import ROOT
 
 from compiler import compile_year, parse_year_spec
-from compiler.opendata import model_json, open_data
-from compiler.sections import shown_tables
+from compiler.layout.sections import shown_tables
+from compiler.render.opendata import model_json, open_data
 
 WANLI = ROOT / "examples" / "wanli" / "data"
 DEPARTMENT = ROOT / "tests" / "data" / "department"

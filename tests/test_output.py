@@ -20,11 +20,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA, ROOT
 
-import compiler.output
+import compiler.publish.output
 from compiler.cli import main
-from compiler.output import OutputBusy, OutputFolderError, write_all
+from compiler.publish.output import OutputBusy, OutputFolderError, write_all
 
-OUTPUT_PY = str(ROOT / "compiler" / "output.py")
+OUTPUT_PY = str(ROOT / "compiler" / "publish" / "output.py")
 NAMES = ("disclosure.html", "disclosure.md", "sub/disclosure.pdf")  # a set with a subfolder
 
 
@@ -108,7 +108,7 @@ def test_a_set_is_never_switched_over_a_folder_that_holds_more_than_outputs(tmp_
 
 # ------------------------------------------------------------------------------- kill -9
 
-# The children load compiler/output.py on its own (it needs only the standard library),
+# The children load compiler/publish/output.py on its own (it needs only the standard library),
 # so each starts in a few hundredths of a second.
 _LOAD = """
 import importlib.util, sys
@@ -185,7 +185,7 @@ def test_a_build_killed_at_any_step_leaves_the_old_set_or_the_new_one(tmp_path, 
             # folder set aside for a moment; the next write puts it back first
             assert exchange == "no", "the old set vanished"
             assert [n for n in _listing(folder.parent) if n.startswith(".2022.old-")]
-            compiler.output.remove_leftovers(folder)
+            compiler.publish.output.remove_leftovers(folder)
         outcomes.add(generation_of(folder) if os.path.lexists(folder) else None)
         write_all(files(folder, 3))  # the next build
         assert generation_of(folder) == 3
@@ -260,7 +260,7 @@ def test_a_build_that_cannot_get_the_lock_is_refused_with_a_clear_message(tmp_pa
         held.write("4242\n")
         held.flush()
         fcntl.flock(held, fcntl.LOCK_EX)
-        monkeypatch.setattr(compiler.output, "LOCK_WAIT", 0.3)
+        monkeypatch.setattr(compiler.publish.output, "LOCK_WAIT", 0.3)
         with pytest.raises(OutputBusy, match=r"another build \(process 4242\) is writing"):
             write_all(files(out / "2022", 1))
         result = CliRunner().invoke(

@@ -18,11 +18,11 @@ from fixtures.years import git, invoke
 from PIL import Image, ImageDraw
 
 from compiler import compile_year, parse_year_spec
-from compiler.diff import diff_models
 from compiler.numbers import money
-from compiler.pagediff import ChangedPage, PageDiff, build_pdfs, compare_pdfs, render_list
-from compiler.pageimage import changed_regions
-from compiler.pagematch import PagePair, match_pages
+from compiler.review.diff import diff_models
+from compiler.review.pagediff import ChangedPage, PageDiff, build_pdfs, compare_pdfs, render_list
+from compiler.review.pageimage import changed_regions
+from compiler.review.pagematch import PagePair, match_pages
 
 # --- matching pages -------------------------------------------------------------------------
 

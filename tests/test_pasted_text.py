@@ -9,9 +9,9 @@ import shutil
 import pytest
 from conftest import DATA, ROOT, edit
 
-from compiler.fmt import format_file
-from compiler.loader import load_text
-from compiler.pasted_text import clean, problems_in
+from compiler.fmt.formatter import format_file
+from compiler.input.loader import load_text
+from compiler.input.pasted_text import clean, problems_in
 
 WANLI = ROOT / "examples" / "wanli" / "data"
 BUDGET = (DATA / "2022" / "budget.yaml").read_text(encoding="utf-8")

@@ -456,7 +456,7 @@ def test_attachments_are_the_model_and_every_source_file(pdf):
 
 
 def test_attached_model_json_equals_the_model(pdf, model_2022, tmp_path):
-    from compiler.opendata import model_json
+    from compiler.render.opendata import model_json
 
     target = tmp_path / "model.json"
     run("pdfdetach", "-save", "1", "-o", str(target), str(pdf.path))

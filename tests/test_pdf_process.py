@@ -18,9 +18,9 @@ from conftest import DATA
 from fixtures.departments import hebei_department
 
 from compiler import compile_year, parse_year_spec
-from compiler.build import build_year
 from compiler.errors import OutsideResource, PdfProcessError
-from compiler.orchestrate import _pdf_process, build_many
+from compiler.publish.build import build_year
+from compiler.publish.orchestrate import _pdf_process, build_many
 from compiler.render import pdf_process
 from compiler.render.pdf_job import RenderedPdf, pdf_job, print_html
 

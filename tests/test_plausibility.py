@@ -9,7 +9,7 @@ import pytest
 from conftest import DATA, ROOT, edit, line_of
 
 from compiler import compile_year, parse_year_spec
-from compiler.yaml_hints import find
+from compiler.input.yaml_hints import find
 
 
 def warnings(data, year="2022") -> list[str]:

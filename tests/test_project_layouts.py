@@ -23,10 +23,10 @@ from conftest import DATA, ROOT, edit
 from fixtures.departments import hebei_department
 
 from compiler import compile_year, parse_year_spec
-from compiler.build import published_documents, render_document
-from compiler.layouts import LAYOUTS_DIR, available_layouts, forget_layouts, load_layout
-from compiler.placeholders import TEXT, PlaceholderError, fill_in
-from compiler.projectlayouts import ProjectLayouts
+from compiler.input.projectlayouts import ProjectLayouts
+from compiler.layout.manifest import LAYOUTS_DIR, available_layouts, forget_layouts, load_layout
+from compiler.layout.placeholders import TEXT, PlaceholderError, fill_in
+from compiler.publish.build import published_documents, render_document
 from compiler.render.environment import forget_templates
 
 HEBEI = yaml.safe_load((LAYOUTS_DIR / "hebei-unit" / "layout.yaml").read_text("utf-8"))
@@ -517,7 +517,7 @@ def test_a_condition_that_cannot_be_evaluated_is_an_error_at_its_line(tmp_path, 
 def test_the_fields_a_project_layout_may_name_are_those_the_tools_layouts_use(name):
     """The check of a project's tables (tables.known_fields) knows every field and figure
     the tool's own layouts show."""
-    from compiler.tables import INCOME_FIGURES, known_fields
+    from compiler.layout.tables import INCOME_FIGURES, known_fields
 
     layout = load_layout(name)
     for table in layout.tables.values():
@@ -559,9 +559,9 @@ def test_an_unchanged_rebuild_notices_a_changed_project_layout(tmp_path, cli):
 
 
 def test_serve_watches_the_project_layouts_and_reads_a_saved_one_again(tmp_path):
-    from compiler.preview import Preview
-    from compiler.serve import preview_server
-    from compiler.sources import WorkingTreeYear
+    from compiler.input.sources import WorkingTreeYear
+    from compiler.serve.preview import Preview
+    from compiler.serve.server import preview_server
 
     data = project(tmp_path, "langfang-unit", without_procurement=True)
     path = langfang(tmp_path)
@@ -641,7 +641,7 @@ def test_a_year_at_a_revision_uses_the_layouts_of_that_revision(tmp_path, cli):
 
 def test_a_page_diff_of_a_revision_with_other_layouts_builds_both_pdfs(tmp_path):
     """Same data, other layouts: not taken for the same PDF (which would show no change)."""
-    from compiler.pagediff import _inputs
+    from compiler.review.pagediff import _inputs
 
     data = project(tmp_path, "langfang-unit", without_procurement=True)
     path = langfang(tmp_path)

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from conftest import edit
 from markdown_it import MarkdownIt
 
-from compiler import prose
-from compiler.citations import CitationError, cite, public_names
 from compiler.cli import main
-from compiler.model import derived_names, to_tree
+from compiler.model import prose
+from compiler.model.citations import CitationError, cite, public_names
+from compiler.model.disclosure import derived_names, to_tree
 from compiler.numbers import money, percent, plain_number
 
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import DATA, ROOT, edit
 from fixtures.years import make_next_year
 
-from compiler import buildrecord
+from compiler.publish import buildrecord
 
 WANLI = ROOT / "examples" / "wanli" / "data"
 
@@ -154,7 +154,7 @@ def test_a_template_edited_during_a_build_is_built_again(
     data_copy, tmp_path, cli, tool_templates, monkeypatch
 ):
     """The record holds the tool the build started with, not what it became meanwhile."""
-    from compiler import build as build_module
+    from compiler.publish import build as build_module
 
     out = tmp_path / "out"
     assert build(cli, data_copy, out, "2022", extra=("--force",)).exit_code == 0
@@ -235,7 +235,7 @@ def test_a_failing_year_in_parallel_is_reported_in_its_place(data_copy, tmp_path
 
 
 def test_the_library_call_skips_an_unchanged_year_too(tmp_path):
-    from compiler.orchestrate import build_many
+    from compiler.publish.orchestrate import build_many
 
     outcomes = list(build_many(["2022"], DATA, tmp_path, ("md",), jobs=1))
     assert outcomes[0].ok and not outcomes[0].skipped

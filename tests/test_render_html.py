@@ -13,7 +13,7 @@ import pytest
 from conftest import DATA, HOSTILE, assert_matches_golden
 
 from compiler import parse_year_spec
-from compiler.build import build_year
+from compiler.publish.build import build_year
 
 # ---------------------------------------------------------------------------- a small DOM
 

@@ -11,7 +11,7 @@ from conftest import DATA, SECTIONS, assert_matches_golden
 from markdown_it import MarkdownIt
 
 from compiler import parse_year_spec
-from compiler.build import build_year
+from compiler.publish.build import build_year
 
 
 def build_md(data: Path, out: Path) -> str:

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, edit, line_of
 
-from compiler.preview import render_problem
-from compiler.serve import preview_server
+from compiler.serve.preview import render_problem
+from compiler.serve.server import preview_server
 
 QUANTITY = "        quantity: 10\n        unit_price: 0.70\n"  # 台式计算机: 10 × 0.70 = 7.00
 
@@ -154,9 +154,9 @@ def test_a_department_is_served_with_each_unit_at_its_own_address():
 
 def test_a_saved_stylesheet_is_read_again(data_copy, tmp_path, monkeypatch, request):
     """Stylesheets are read once per process; a saved one is read again on the next build."""
-    from compiler.preview import Preview
+    from compiler.input.sources import WorkingTreeYear
     from compiler.render import environment
-    from compiler.sources import WorkingTreeYear
+    from compiler.serve.preview import Preview
 
     assets = tmp_path / "assets"
     shutil.copytree(environment.ASSETS_DIR, assets)

@@ -19,9 +19,9 @@ import pytest
 from conftest import ROOT, edit
 
 from compiler import compile_year, parse_year_spec
+from compiler.checks.plausibility import said_direction
+from compiler.layout.tables import build
 from compiler.numbers import money, percent2
-from compiler.plausibility import said_direction
-from compiler.tables import build
 
 DATA = ROOT / "examples" / "wanli" / "data"
 PUBLISHED = ROOT / "tests" / "fixtures" / "wanli"
@@ -329,7 +329,7 @@ def test_importing_the_workbook_gives_back_the_same_lines(built, tmp_path, cli):
 
 
 def compile_lines(path: Path):
-    from compiler.loader import load_text
+    from compiler.input.loader import load_text
 
     doc, problems = load_text(str(path), path.read_text(encoding="utf-8"))
     assert not problems
@@ -360,7 +360,7 @@ def test_a_changed_line_moves_every_row_total_and_sentence(tmp_path):
     assert m.lines.total == 156311123 and m.lines.basic == 99806020
     assert money(m.explanation.total) == "15631.11"
     out = tmp_path / "out"
-    from compiler.build import build_year
+    from compiler.publish.build import build_year
 
     built = build_year(parse_year_spec("2024", data), out, ("html", "md", "xlsx"))
     assert built.ok
@@ -390,7 +390,7 @@ def test_the_diff_of_the_two_years_shows_the_lines_and_the_totals_they_move(cli)
 
 
 def test_a_department_s_published_files_are_named_部门预算():
-    from compiler.publish import publish_naming
+    from compiler.publish.site import publish_naming
 
     model = compile_year(parse_year_spec("2024", DATA)).model
     assert publish_naming(model, "pdf") == (

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from compiler.sources import available_years
-from compiler.yearfolders import YearFolderError, meant_year
+from compiler.input.sources import available_years
+from compiler.input.yearnames import YearFolderError, meant_year
 
 SPELLINGS = ["2023年", "２０２３", "2023 ", "2023-draft", "2023 (1)", " 2023", "FY2023", "备份2023"]
 

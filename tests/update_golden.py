@@ -19,7 +19,7 @@ FORMATS = ("html", "md")
 sys.path.insert(0, str(ROOT))
 
 from compiler import parse_year_spec  # noqa: E402
-from compiler.build import build_year  # noqa: E402
+from compiler.publish.build import build_year  # noqa: E402
 
 
 def main(years: list[str]) -> int:

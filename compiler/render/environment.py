@@ -19,10 +19,12 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from .. import prose
+from ..errors import MissingValue
 from ..i18n import _
-from ..layouts import Layout
-from ..model import FUNDING_COLUMNS, Change
+from ..input.projectlayouts import ProjectLayouts
+from ..layout.specs import Layout
+from ..model import prose
+from ..model.disclosure import FUNDING_COLUMNS, Change
 from ..numbers import (
     chinese_numeral,
     item_number,
@@ -33,7 +35,6 @@ from ..numbers import (
     section_number,
 )
 from ..paths import ASSETS_DIR, TEMPLATES_DIR, user_cache
-from ..projectlayouts import ProjectLayouts
 
 
 def spans(rows, *fields: str) -> list[int]:
@@ -89,7 +90,7 @@ def _wan(context, value) -> str:
 @pass_context
 def _table(context, table_id: str):
     """The statutory table `table_id` of the layout, built for the model being rendered."""
-    from ..tables import build
+    from ..layout.tables import build
 
     model = context["m"]
     return build(model.layout.tables[table_id], model)
@@ -108,10 +109,6 @@ def number_or_blank(value) -> str:
 
 def cn_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
-
-
-class MissingValue(Exception):
-    """A template printed a value the data does not have (None): never print "None"."""
 
 
 def _finalize(value):

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Location
 from ..errors import FontError
 from ..i18n import _
-from ..loader import Document, dotted, leaves
+from ..input.loader import Document, dotted, leaves
 
 # The stylesheet names these first; they ship in Debian's fonts-noto-cjk.
 BODY_FAMILY = "Noto Serif CJK SC"

@@ -6,7 +6,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from ..model import Disclosure
+from ..model.disclosure import Disclosure
 from .environment import css_text, environment
 from .notice import Correction, add_to_html
 
@@ -66,7 +66,7 @@ def _render_one(model: Disclosure, *, for_print: bool = False, created: str | No
     `created` (an ISO date-time) becomes the document's creation date; left out, the
     document carries no date, so two builds are byte-identical.
     """
-    from ..sections import plan
+    from ..layout.sections import plan
 
     template = environment("html", model.layout).get_template("html/base.html.j2")
     return template.render(

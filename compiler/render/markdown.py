@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Disclosure
+from ..model.disclosure import Disclosure
 from .environment import environment
 from .notice import Correction, add_to_markdown
 
@@ -35,7 +35,7 @@ def _demoted(text: str, levels: int = 1) -> str:
 
 
 def _render_one(model: Disclosure) -> str:
-    from ..sections import plan
+    from ..layout.sections import plan
 
     template = environment("md", model.layout).get_template("md/base.md.j2")
     text = template.render(m=model, sections=plan(model))
@@ -48,7 +48,7 @@ _MD_MARKUP = re.compile(r"^#+\s*|\*\*|\\(?=[\\`*_\[\]<>|#.])", re.M)
 
 def section_text(model: Disclosure, section) -> str:
     """One section's text without Markdown markup: what a workbook's text sheet holds."""
-    from ..sections import plan
+    from ..layout.sections import plan
 
     env = environment("md", model.layout)
     template = env.get_template(f"md/sections/{section.spec.template}.md.j2")

@@ -31,7 +31,7 @@ from .pdf_job import (  # noqa: E402
 )
 
 if TYPE_CHECKING:  # the PDF process lays out jobs without the model's modules
-    from ..model import Disclosure
+    from ..model.disclosure import Disclosure
 
 # WeasyPrint logs every CSS property it does not support; the build reports its own problems.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..model import Disclosure
+    from ..model.disclosure import Disclosure
     from .notice import Correction
 
 
@@ -70,7 +70,7 @@ def pdf_job(
     sources: list[SourceFile] | tuple[SourceFile, ...] = (),
     source_date_epoch: int | None = None,
 ) -> PdfJob:
-    from ..opendata import model_json
+    from .opendata import model_json
 
     identifier = hashlib.sha256(f"{model.unit.code}-{model.year}".encode()).hexdigest()[:32]
     return PdfJob(html, model_json(model), identifier.encode(), tuple(sources), source_date_epoch)

@@ -19,9 +19,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from ..model import Disclosure
-from ..sections import plan, shown_tables, walk
-from ..tables import Table, build
+from ..layout.sections import plan, shown_tables, walk
+from ..layout.tables import Table, build
+from ..model.disclosure import Disclosure
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

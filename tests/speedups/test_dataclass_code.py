@@ -155,7 +155,7 @@ def test_the_command_line_fills_the_cache_once(tmp_path):
     code = textwrap.dedent(
         """
         import dataclasses
-        import compiler.pipeline
+        import compiler.pipeline.year
         print(dataclasses.exec.__self__.compiled)
         """
     )

@@ -1,0 +1,262 @@
+"""Consistency rules of the budget lines: codes in the catalogue, one entry per code and
+source, the two views of basic expenditure agreeing, sources fitting the unit type, and the
+explanation's notes matching the lines."""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic, Location
+from ..i18n import _
+from ..input.loader import dotted
+from ..model.disclosure import Disclosure
+from ..numbers import money
+
+
+def line_codes_in_catalogue(m: Disclosure) -> list[Diagnostic]:
+    """Every code is a 项 (function) or 款 (economic) of the year's catalogue."""
+    lines = m.lines
+    if lines is None or lines.catalogue is None:
+        return []
+    catalogue = lines.catalogue
+    problems = []
+    for kind, rows, level in (
+        ("function", lines.function, "项"),
+        ("economic", lines.economic, "款"),
+    ):
+        for i, line in enumerate(rows):
+            if line.src is None or catalogue.has(kind, line.code):
+                continue
+            # The suggestions are codes with their Chinese names: listed with 、 in both languages.
+            near = "、".join(f"{c} {n}" for c, n in catalogue.suggest(kind, line.code))
+            words = "支出功能分类" if kind == "function" else "部门预算支出经济分类"
+            if near:
+                message = _(
+                    "{code} is not a {level} code of the {year} {classification} catalogue; "
+                    "nearest valid codes: {near}"
+                )
+            else:
+                message = _("{code} is not a {level} code of the {year} {classification} catalogue")
+            problems.append(
+                Diagnostic(
+                    line.src.at("code"),
+                    message.format(
+                        code=line.code,
+                        level=level,
+                        year=catalogue.year,
+                        classification=words,
+                        near=near,
+                    ),
+                    field=f"{kind}[{i}].code",
+                )
+            )
+    return problems
+
+
+def lines_unique(m: Disclosure) -> list[Diagnostic]:
+    """A code appears once per source of funds, so no amount is counted twice."""
+    if m.lines is None:
+        return []
+    problems = []
+    for kind, rows in (("function", m.lines.function), ("economic", m.lines.economic)):
+        first: dict[tuple, int] = {}
+        for i, line in enumerate(rows):
+            if line.src is None:
+                continue
+            if line.key in first:
+                problems.append(
+                    Diagnostic(
+                        line.src.at("code"),
+                        _(
+                            "{code} ({source}) is already on line {line}; add the amounts "
+                            "into one entry"
+                        ).format(
+                            code=line.code,
+                            source=line.source,
+                            line=rows[first[line.key]].src.at("code").line,
+                        ),
+                        field=f"{kind}[{i}].code",
+                    )
+                )
+            first.setdefault(line.key, i)
+    return problems
+
+
+def function_and_economic_agree(m: Disclosure) -> list[Diagnostic]:
+    """The two views of basic expenditure give the same 人员经费 and 公用经费 (or the same
+    basic total, where the function lines do not split it), source by source."""
+    lines = m.lines
+    if lines is None or not lines.economic or m.units:
+        return []
+    problems = []
+    for source in dict.fromkeys(line.source for line in lines.economic):
+        group = [line for line in lines.function if line.source == source]
+        econ = [line for line in lines.economic if line.source == source]
+        from ..model.lines import sum_economic, sum_function
+
+        f, e = sum_function(group, lines.splits), sum_economic(econ)
+        checks = (
+            [("人员经费", f.personnel, e.personnel), ("公用经费", f.public, e.public)]
+            if f.personnel is not None
+            else [("基本支出", f.basic, e.basic)]
+        )
+        for name, by_function, by_economic in checks:
+            if by_function != by_economic:
+                where = econ[0].src.at("code") if econ[0].src else Location("lines.yaml")
+                problems.append(
+                    Diagnostic(
+                        where,
+                        _(
+                            "{source} {name}: the function lines add up to {by_function} "
+                            "{unit}, the economic lines to {by_economic} {unit} (difference "
+                            "{difference}); the two views of basic expenditure must agree"
+                        ).format(
+                            source=source,
+                            name=name,
+                            by_function=by_function,
+                            by_economic=by_economic,
+                            unit=lines.amount_unit,
+                            difference=by_function - by_economic,
+                        ),
+                        field="economic",
+                    )
+                )
+    return problems
+
+
+def class_split_fits(m: Disclosure) -> list[Diagnostic]:
+    """class_split: a 类 of the catalogue, once, whose lines write `basic`; its 人员经费 and
+    公用经费 add up to that basic expenditure (all sources)."""
+    lines = m.lines
+    if lines is None or not lines.class_split:
+        return []
+    unsplit: dict[str, object] = {}
+    for line in lines.function:
+        if not line.is_split:
+            unsplit[line.code[:3]] = unsplit.get(line.code[:3], 0) + line.basic
+    problems = []
+    seen: dict[str, int] = {}
+    for i, split in enumerate(lines.class_split):
+        if split.src is None:
+            continue
+        field = f"class_split[{i}]"
+        where = split.src.at("code")
+        catalogue = lines.catalogue
+        if catalogue is not None and not catalogue.has("function", split.code):
+            message = _("{code} is not a 类 code of the {year} 支出功能分类 catalogue").format(
+                code=split.code, year=catalogue.year
+            )
+        elif split.code in seen:
+            message = _("{code} is already on line {line}; keep one entry").format(
+                code=split.code, line=lines.class_split[seen[split.code]].src.at("code").line
+            )
+        elif split.code not in unsplit:
+            message = _(
+                "no function line of 类 {code} writes basic: its 人员经费 and 公用经费 are "
+                "those of its lines; delete this entry"
+            ).format(code=split.code)
+        elif split.personnel + split.public != unsplit[split.code]:
+            message = _(
+                "personnel {personnel} + public {public} = {added} {unit}, but the basic "
+                "expenditure the lines of 类 {code} write is {basic} {unit}"
+            ).format(
+                personnel=split.personnel,
+                public=split.public,
+                added=split.personnel + split.public,
+                basic=unsplit[split.code],
+                code=split.code,
+                unit=lines.amount_unit,
+            )
+        else:
+            seen.setdefault(split.code, i)
+            continue
+        seen.setdefault(split.code, i)
+        problems.append(Diagnostic(where, message, field=f"{field}.code"))
+    return problems
+
+
+_BUSINESS_SOURCES = ("事业收入", "事业单位经营收入")
+
+
+def sources_fit_the_unit_type(m: Disclosure) -> list[Diagnostic]:
+    """事业收入 and 事业单位经营收入 are a 事业单位's income only."""
+    if m.lines is None or m.unit.type != "行政单位":
+        return []
+    return [
+        Diagnostic(
+            line.src.at("source"),
+            _(
+                "{source} is income of a 事业单位; {unit} is a 行政单位 (unit.yaml unit.type)"
+            ).format(source=line.source, unit=m.unit.name),
+            field=f"function[{i}].source",
+        )
+        for i, line in enumerate(m.lines.function)
+        if line.source in _BUSINESS_SOURCES and line.src is not None
+    ]
+
+
+def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
+    """line-notes.yaml: one entry per fiscal 项 of the lines, with a reason wherever the
+    figure changed."""
+    e = m.explanation
+    if e is None or e.src is None:
+        return []
+    problems = []
+    fiscal_codes = {item.code for item in e.items}
+    seen: set[str] = set()
+    for i, note in enumerate(e.notes):
+        where = note.src.at("code")
+        if note.code in seen:
+            problems.append(
+                Diagnostic(
+                    where,
+                    _("{code} is explained twice; keep one entry").format(code=note.code),
+                    field=f"items[{i}].code",
+                )
+            )
+        elif note.code not in fiscal_codes:
+            problems.append(
+                Diagnostic(
+                    where,
+                    _(
+                        "{code} has no fiscal expenditure (财政拨款) in lines.yaml; delete "
+                        "this entry or correct the code"
+                    ).format(code=note.code),
+                    field=f"items[{i}].code",
+                )
+            )
+        seen.add(note.code)
+    catalogue = m.lines.catalogue if m.lines is not None else None
+    for item in e.items:
+        if catalogue is not None and not catalogue.has("function", item.code):
+            continue  # the code itself is reported, by line_codes_in_catalogue
+        if item.src is None:
+            problems.append(
+                Diagnostic(
+                    e.src.key_at("items") if e.notes else e.src.at(),
+                    _(
+                        "{code} {name} ({amount} 万元) has no entry in items: write its "
+                        "previous-year figure (previous) and, if it changed, the reason"
+                    ).format(code=item.code, name=item.names[2], amount=money(item.amount)),
+                    field="items",
+                )
+            )
+        elif item.change.amount != 0 and not item.reason:
+            problems.append(
+                Diagnostic(
+                    item.src.key_at(),
+                    _("{code} {name} changed ({direction}); write the reason (reason)").format(
+                        code=item.code, name=item.names[2], direction=item.change.direction
+                    ),
+                    field=dotted((*item.src.path, "reason")),  # the entry, named by its code
+                )
+            )
+    return problems
+
+
+RULES = (
+    line_codes_in_catalogue,
+    lines_unique,
+    function_and_economic_agree,
+    class_split_fits,
+    sources_fit_the_unit_type,
+    notes_match_lines,
+)

@@ -1,0 +1,70 @@
+"""What every `disclosure` command shares: exit statuses, the trouble exception, --data.
+
+Its own module so that cli.py and cli_review.py both import it without importing each
+other (cli.py registers cli_review's commands).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from .. import errors
+from ..characters import visible
+from ..i18n import N_
+
+OK = 0
+DATA_ERRORS = 1  # for diff: the two sides differ
+TROUBLE = 2
+
+
+class Trouble(click.ClickException, errors.Trouble):
+    """Usage trouble or a problem outside the data, as click shows it: exit status 2. The
+    command group turns every other `errors.Trouble` into one of these."""
+
+    exit_code = TROUBLE
+
+    def format_message(self) -> str:
+        # It may quote a file name or a value from a pull request: show, never obey.
+        return visible(self.message.replace("\n", "↵"), keep="")
+
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    metavar=N_("FOLDER"),
+    help=N_("Folder holding one folder per year (and, for YEAR@REV, inside a git repository)."),
+)
+
+
+def out_option(default: str, help: str):
+    """--out: the folder a command writes to."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        metavar=N_("FOLDER"),
+        help=help,
+    )
+
+
+def print_diagnostics(diagnostics: list, fmt: str) -> None:
+    """GitHub annotations on stdout; else the text form on stderr (for `gitlab`, the job
+    log's copy of what the report on stdout says). At most a hundred per file."""
+    from ..diagnostics import capped_per_file
+
+    for d in capped_per_file(diagnostics):
+        line = d.format_github() if fmt == "github" else d.format_text()
+        click.echo(line, err=fmt != "github")
+
+
+def default_format() -> str:
+    """Annotations on a GitHub runner, text elsewhere."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

@@ -1,0 +1,205 @@
+"""The reviewer's commands: `diff`, `new-year` and `textconv` (registered on `disclosure`).
+
+Exit status as elsewhere: diff exits 0 when the two sides are the same, 1 when they differ
+(as diff(1) does), 2 on trouble — a missing year, a bad revision, data errors on either side.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from ..diagnostics import Diagnostic
+from ..edit.newyear import NewYearError, default_from_year, start_year, summary
+from ..i18n import N_, _
+from ..input.sources import WorkingTreeYear, parse_year_spec
+from ..model.disclosure import Disclosure
+from ..pipeline.year import YearResult, compile_year
+from ..review.diff import diff_models
+from ..review.diff_format import FORMATS, render
+from ..review.textconv import one_fact_a_line
+from .common import DATA_ERRORS, OK, Trouble, data_option
+
+SAME, DIFFERENT = OK, DATA_ERRORS
+
+
+def _print_problems(diagnostics: list[Diagnostic]) -> None:
+    for d in diagnostics:
+        click.echo(d.format_text(), err=True)
+
+
+def load_model(spec: str, data_dir: Path) -> tuple[str, Disclosure]:
+    """The computed model of YEAR or YEAR@REV; Trouble (after its errors) if it has none.
+    A year or revision that cannot be read raises SourceError: `disclosure` reports it
+    as trouble (exit 2) for every command."""
+    result = _compiled(spec, data_dir)
+    return result.source.label, result.model
+
+
+def _compiled(spec: str, data_dir: Path) -> YearResult:
+    source = parse_year_spec(spec, data_dir)
+    result = compile_year(source)
+    if not result.ok:
+        _print_problems([d for d in result.diagnostics if d.is_error])
+        raise Trouble(
+            _("{year} has data errors (above); fix them before comparing").format(year=source.label)
+        )
+    return result
+
+
+@click.command(
+    "diff",
+    short_help=N_("Compare two computed disclosures, figure by figure"),
+    help=N_(
+        "Compare the computed disclosures OLD and NEW, figure by figure and entry by entry.\n\n"
+        "Each side is a year (2022, the working tree) or a year at a git revision (2022@main, "
+        "2022@HEAD~1, 2022@<sha>, read with `git show`; the working tree is untouched). NEW "
+        "defaults to OLD's year in the working tree, so `disclosure diff 2022@main` shows what "
+        "the working tree changes against main.\n\n"
+        "With --pages DIR, the two PDFs are compared page by page instead: pages are matched "
+        "by their text, so a change that moves later pages reports only the pages it "
+        "changed.\n\n"
+        "Exit status: 0 same, 1 different, 2 trouble."
+    ),
+)
+@click.argument("old")
+@click.argument("new", required=False)
+@data_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help=N_("text for the terminal, md for a pull-request comment or CI summary, json for tools."),
+)
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=N_(
+        "Comparing two years: also show the year, the previous-year figures, the "
+        "year-over-year changes and texts that differ only by the year number."
+    ),
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help=N_("Colour the text format. Default: when printing to a terminal."),
+)
+@click.option(
+    "--pages",
+    "pages_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=N_(
+        "Compare the PDFs instead: write a side-by-side picture of each changed page, "
+        "the changes outlined, and DIR/index.html; print the list of changed pages."
+    ),
+    metavar=N_("DIR"),
+)
+def diff(
+    old: str,
+    new: str | None,
+    data_dir: Path,
+    fmt: str,
+    show_all: bool,
+    color: bool | None,
+    pages_dir: Path | None,
+) -> None:
+    if new is None:
+        match = re.match(r"^\s*([0-9]{4})@", old)
+        if not match:
+            raise click.UsageError(
+                _("give NEW, or make OLD a YEAR@REVISION to compare with the working tree")
+            )
+        new = match.group(1)
+    if pages_dir is not None:
+        _page_diff(old, new, data_dir, fmt, pages_dir)
+    old_label, old_model = load_model(old, data_dir)
+    new_label, new_model = load_model(new, data_dir)
+    result = diff_models(
+        old_model, new_model, old_label=old_label, new_label=new_label, show_all=show_all
+    )
+    if color is None:  # plain text, with [-…-]{+…+} marks, when piped or redirected
+        color = sys.stdout is not None and sys.stdout.isatty()
+    click.echo(render(result, fmt, color=fmt == "text" and color), nl=False, color=color)
+    sys.exit(SAME if result.same else DIFFERENT)
+
+
+def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) -> None:
+    from ..review.pagediff import build_pdfs, compare_pdfs, render_list
+
+    results = [_compiled(old, data_dir), _compiled(new, data_dir)]
+    pdfs, problems = build_pdfs(results)
+    if problems:
+        _print_problems(problems)
+        raise Trouble(_("cannot build the PDFs to compare (above)"))
+    labels = (results[0].source.label, results[1].source.label)
+    result = compare_pdfs(*pdfs, pages_dir, labels)
+    click.echo(render_list(result, fmt, pages_dir), nl=False)
+    sys.exit(SAME if result.same else DIFFERENT)
+
+
+@click.command(
+    "new-year",
+    short_help=N_("Start a new year from the last one"),
+    help=N_(
+        "Start YEAR's data from the last year: structure and text copied, figures left "
+        "blank.\n\n"
+        "When the year before YEAR is in --data, the previous-year figures are computed from "
+        "it, so the typed ones copied from the last year (budget.yaml previous_year, "
+        "three-public.yaml previous) are deleted; otherwise they are set to the last year's "
+        "computed figures. Every other figure is left empty for staff to enter, so "
+        "`disclosure validate YEAR` lists what is still to fill in. Comments about the last "
+        "year's figures are deleted. Never overwrites an existing year."
+    ),
+)
+@click.argument("year", type=click.IntRange(1000, 9999))
+@click.option(
+    "--from",
+    "from_spec",
+    metavar=N_("YEAR[@REV]"),
+    help=N_("The year to start from. Default: the latest year before YEAR under --data."),
+)
+@click.option(
+    "--keep-targets",
+    is_flag=True,
+    help=N_(
+        "Copy the indicator target values (they are left blank by default, like every figure)."
+    ),
+)
+@data_option
+def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Path) -> None:
+    try:
+        if from_spec is None:
+            source = WorkingTreeYear(data_dir, default_from_year(data_dir, year))
+        else:
+            source = parse_year_spec(from_spec, data_dir)
+        report = start_year(data_dir, year, source, keep_targets=keep_targets)
+    except NewYearError as e:  # the old year's problems first; the group shows the error
+        _print_problems(e.diagnostics)
+        raise
+    click.echo("\n".join(summary(report)))
+
+
+# --- textconv -------------------------------------------------------------------------------
+
+
+@click.command(
+    "textconv",
+    short_help=N_("A data file one fact per line, for git diff"),
+    help=N_(
+        "Print a data FILE one fact a line, for `git diff` (a textconv filter; see "
+        "docs/reviewing.md).\n\n"
+        "Each value on its own line under its field path, list entries named by their name "
+        "rather than their position, long text one sentence a line, and the schema's title "
+        "of each field. Prints the file unchanged if it is not readable YAML: git diff must "
+        "always work."
+    ),
+)
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def textconv(file: Path) -> None:
+    click.echo(one_fact_a_line(file.name, file.read_bytes()), nl=False)

@@ -1,0 +1,400 @@
+"""Start next year's data from the last one (`disclosure new-year 2023`).
+
+Structure and text are copied; figures are not. Every number in a data file is a figure of
+its year, so the new year gets each one blank (YAML null) for staff to enter — `validate`
+then fails with one "expected a number …, found nothing" at each blank until they have.
+Change reasons (增减原因) explain a change that has not happened yet, so they are blanked too.
+Texts that mention the old year are kept but listed for review.
+
+The previous-year baseline (budget.yaml previous_year, three-public.yaml previous,
+line-notes.yaml previous_year) is the old year's own computed figures. When the year before
+the new one is in the data, the compiler computes the baseline from it, so a typed block
+copied from the old year is dropped (with the comments above it): typed, it would only go
+stale. Otherwise (a year skipped) it is written with the old year's figures. Comments that
+name the old year or a figure describe the old year and are dropped too (newyear_text).
+
+Files are edited as text at the places PyYAML reports for each value, so comments, layout
+and the `# yaml-language-server` modeline stay as they were; each edited file is read back
+to prove it says what was meant. The year is written to a temporary folder and renamed
+into place, so a failure never leaves half a year behind, and an existing year is never
+overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..errors import Trouble
+from ..i18n import _, ngettext
+from ..input.loader import Document, dotted, leaves, load_text
+from ..input.sources import WorkingTreeYear, YearSource, available_years
+from ..input.yearfolder import split_unit
+from ..model.disclosure import Disclosure, next_year_baseline
+from ..numbers import money
+from ..pipeline.year import compile_year
+from .newyear_text import drop_block, drop_comments, rewrite, stale_comment
+
+# File (within a year or a unit) → its change reasons and its typed previous-year block.
+REASONS = {"budget.yaml": "change_reasons", "three-public.yaml": "reasons"}
+BASELINE = {
+    "budget.yaml": "previous_year",
+    "three-public.yaml": "previous",
+    "line-notes.yaml": "previous_year",
+}
+_WHAT = {"quantity": "quantity", "unit_price": "unit price", "budget": "project budget"}
+# How many blanks of each kind a file has, for the report.
+_COUNT = {
+    "amount": lambda n: ngettext("{count} amount", "{count} amounts", n),
+    "quantity": lambda n: ngettext("{count} quantity", "{count} quantities", n),
+    "unit price": lambda n: ngettext("{count} unit price", "{count} unit prices", n),
+    "project budget": lambda n: ngettext("{count} project budget", "{count} project budgets", n),
+    "change reason": lambda n: ngettext("{count} change reason", "{count} change reasons", n),
+    "target value": lambda n: ngettext("{count} target value", "{count} target values", n),
+    "asset value": lambda n: ngettext("{count} asset value", "{count} asset values", n),
+}
+
+
+class NewYearError(Trouble):
+    """The new year cannot be started; nothing was written. May carry the old year's problems."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None):
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
+@dataclass(frozen=True)
+class Blank:
+    file: str  # as the user would type it, e.g. data/2023/budget.yaml
+    line: int
+    field: str  # income.general_budget
+    what: str  # amount, quantity, unit price, change reason, …
+
+
+@dataclass(frozen=True)
+class Mention:
+    file: str
+    line: int
+    excerpt: str
+
+
+@dataclass
+class NewYearReport:
+    year: int
+    from_label: str
+    from_year: int
+    target: str
+    files: int = 0
+    blanks: list[Blank] = field(default_factory=list)
+    baseline: list[tuple[str, str, str]] = field(default_factory=list)  # file, field, value
+    # The folder the baseline is computed from, when the year before is in the data.
+    baseline_from: str = ""
+    dropped_blocks: list[tuple[str, str]] = field(default_factory=list)  # file, key
+    dropped_comments: list[tuple[str, str]] = field(default_factory=list)  # file, comment
+    mentions: list[Mention] = field(default_factory=list)
+    kept_targets: int = 0
+    has_lines: bool = False  # the year has budget lines, which `disclosure import` reads
+
+
+def default_from_year(data_dir: Path, year: int) -> int:
+    earlier = [y for y in available_years(data_dir) if y < year]
+    if not earlier:
+        raise NewYearError(
+            _("no year before {year} under {folder}/ to start from; name one with --from").format(
+                year=year, folder=data_dir
+            )
+        )
+    return earlier[-1]
+
+
+def start_year(
+    data_dir: Path, year: int, source: YearSource, *, keep_targets: bool = False
+) -> NewYearReport:
+    """Write data_dir/<year> from `source`; raises NewYearError (nothing written) on trouble."""
+    target = WorkingTreeYear(data_dir, year)
+    if target.root.exists():
+        raise NewYearError(
+            _(
+                "{folder} already exists: new-year never overwrites a year "
+                "(delete or rename it first if you really mean to start again)"
+            ).format(folder=target.display_path(""))
+        )
+    if source.year >= year:
+        raise NewYearError(
+            _("start {year} from an earlier year, not from {source}").format(
+                year=year, source=source.label
+            )
+        )
+    result = compile_year(source)
+    if not result.ok:
+        raise NewYearError(
+            _(
+                "{source} has data errors; fix them first (its computed figures become "
+                "{year}'s previous-year baseline)"
+            ).format(source=source.label, year=year),
+            [d for d in result.diagnostics if d.is_error],
+        )
+    report = NewYearReport(year, source.label, source.year, target.display_path("").rstrip("/"))
+    if target.previous().exists():  # the compiler takes the baseline from it
+        report.baseline_from = target.previous().display_path("").rstrip("/")
+    texts = {rel: _decode(source.read(rel)) for rel in source.files() if rel in result.documents}
+    data_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{year}-new-year-", dir=data_dir))
+    try:
+        for rel, text in texts.items():
+            shown = target.display_path(rel)
+            new_text, edits, dropped = _new_text(rel, text, result, keep_targets, report)
+            new_text, comments = drop_comments(new_text, stale_comment(source.year))
+            # Read back as written: lines in the report are the new file's lines.
+            doc = _check(shown, new_text, edits, dropped)
+            _note(report, rel, doc, edits, shown)
+            report.dropped_blocks += [(shown, key) for key in dropped]
+            report.dropped_comments += [(shown, comment) for comment in comments]
+            out = staging / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(new_text, encoding="utf-8")
+            report.files += 1
+            report.has_lines = report.has_lines or split_unit(rel)[1] == "lines.yaml"
+        os.rename(staging, target.root)  # fails rather than merge if the year appeared meanwhile
+    except OSError as e:
+        raise NewYearError(
+            _("cannot write {folder}: {error}").format(folder=report.target, error=e)
+        ) from e
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+def _new_text(
+    rel: str, text: str, result, keep_targets: bool, report: NewYearReport
+) -> tuple[str, dict[tuple, str | None], list[str]]:
+    """The new year's text of one file, its edited values and the blocks dropped from it."""
+    block = BASELINE.get(split_unit(rel)[1])
+    doc = result.documents[rel]
+    drop = bool(
+        report.baseline_from
+        and block
+        and isinstance(doc.data, dict)
+        and block in doc.data
+        and drop_block(text, block) is not None
+    )
+    edits = plan_edits(rel, doc, result.model, keep_targets, report, skip=block if drop else None)
+    if not drop:
+        return rewrite(text, edits), edits, []
+    # Cut the block out after the edits: their places were read from the text as it was.
+    return drop_block(rewrite(text, edits), block), edits, [block]
+
+
+def plan_edits(
+    rel: str,
+    doc: Document,
+    model: Disclosure,
+    keep_targets: bool,
+    report: NewYearReport,
+    skip: str | None = None,
+) -> dict[tuple, str | None]:
+    """field path → new text of its value (None: leave blank) for one file of the old year;
+    nothing under the top-level key `skip` (a block that is dropped)."""
+    edits: dict[tuple, str | None] = {}
+    for path, value in leaves(doc.data):
+        if isinstance(value, Decimal) and path[0] != skip:
+            if keep_targets and "target" in path:
+                report.kept_targets += 1
+                continue
+            edits[path] = None
+    reasons = REASONS.get(split_unit(rel)[1])
+    if reasons and isinstance(doc.data.get(reasons), dict):
+        edits.update({(reasons, key): None for key in doc.data[reasons]})
+    for (file, path), value in next_year_baseline(model).items():
+        if file == rel and path in edits:
+            edits[path] = money(value)
+    return edits
+
+
+def _check(shown: str, text: str, edits: dict[tuple, str | None], dropped: list[str]) -> Document:
+    """Read the edited file back; it must load, hold exactly the intended values and
+    none of the dropped blocks."""
+    doc, problems = load_text(shown, text)
+    if doc is None or problems:
+        raise NewYearError(
+            _("internal error: editing {file} made it unreadable; nothing written").format(
+                file=shown
+            )
+        )
+    for path, value in edits.items():
+        got = _get(doc.data, path)
+        if got != (None if value is None else Decimal(value)):
+            raise NewYearError(
+                _(
+                    "internal error: {file} {field} reads {value} after editing; nothing written"
+                ).format(file=shown, field=dotted(path), value=repr(got))
+            )
+    for key in dropped:
+        if key in doc.data:
+            raise NewYearError(
+                _(
+                    "internal error: {file} {field} reads {value} after editing; nothing written"
+                ).format(file=shown, field=key, value=repr(doc.data[key]))
+            )
+    return doc
+
+
+def _get(data, path: tuple):
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _note(report: NewYearReport, rel: str, doc: Document, edits: dict, shown: str) -> None:
+    for path, value in edits.items():
+        if value is None:
+            report.blanks.append(
+                Blank(shown, doc.locate(path).line, dotted(path), _what(rel, path))
+            )
+        else:
+            report.baseline.append((shown, dotted(path), value))
+    report.mentions += year_mentions(doc, report.from_year, shown)
+
+
+def _what(rel: str, path: tuple) -> str:
+    if path[0] == REASONS.get(split_unit(rel)[1]):
+        return "change reason"
+    if path[-1] == "value":
+        return "target value" if "target" in path else "asset value"
+    return _WHAT.get(path[-1], "amount")
+
+
+def year_mentions(doc: Document, year: int, shown: str) -> list[Mention]:
+    """Texts that name `year` or the year before it (e.g. 2022年, 2021年度), with their line."""
+    pattern = re.compile(rf"(?<![0-9])(?:{year}|{year - 1})(?![0-9])")
+    found = []
+    for path, value in leaves(doc.data):
+        if not isinstance(value, str):
+            continue
+        for m in pattern.finditer(value):
+            first = doc.locate(path).line + (1 if path in doc.block_scalars else 0)
+            line = first + value.count("\n", 0, m.start())
+            start = max(0, m.start() - 12)
+            excerpt = ("…" if start else "") + value[start : m.end() + 12].split("\n")[-1]
+            excerpt += "…" if m.end() + 12 < len(value) else ""
+            found.append(Mention(shown, line, " ".join(excerpt.split())))
+    return found
+
+
+def _decode(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def summary(report: NewYearReport) -> list[str]:
+    """What was done and what staff must still do, for the terminal."""
+    year, source = report.year, report.from_label
+    lines = [
+        _("Started {folder} from {source} ({count} files).").format(
+            folder=report.target, source=source, count=report.files
+        )
+    ]
+    lines += _baseline_lines(report)
+    if report.dropped_comments:
+        lines.append(
+            _("Comments about {source}'s figures deleted (git keeps the old year's files):").format(
+                source=source
+            )
+        )
+        lines += [f"  {file}: {_short(comment)}" for file, comment in report.dropped_comments]
+    by_file: dict[str, dict[str, int]] = {}
+    for blank in report.blanks:
+        kinds = by_file.setdefault(blank.file, {})
+        kinds[blank.what] = kinds.get(blank.what, 0) + 1
+    lines.append(
+        _(
+            "Left blank for {year}'s figures ({count} fields; `disclosure validate {year}` "
+            "lists each at its line until filled in):"
+        ).format(year=year, count=len(report.blanks))
+    )
+    wide = max((len(f) for f in by_file), default=0)
+    for file, kinds in by_file.items():
+        what = _(", ").join(_COUNT[k](n).format(count=n) for k, n in kinds.items())
+        lines.append(f"  {file:<{wide}}  {what}")
+    if report.kept_targets:
+        lines.append(
+            _(
+                "Kept {count} indicator target values from {source} (--keep-targets): "
+                "check each is still this year's target."
+            ).format(count=report.kept_targets, source=source)
+        )
+    if report.mentions:
+        lines.append(
+            _(
+                "Texts that mention {year} or {previous} (kept as written; review them for "
+                "{new_year}):"
+            ).format(year=report.from_year, previous=report.from_year - 1, new_year=year)
+        )
+        lines += [f"  {m.file}:{m.line}: {m.excerpt}" for m in report.mentions]
+    return lines + _next_steps(report)
+
+
+def _baseline_lines(report: NewYearReport) -> list[str]:
+    year, source = report.year, report.from_label
+    if report.baseline_from:
+        if not report.dropped_blocks:
+            return [
+                _("{year}'s previous-year figures are computed from {folder}.").format(
+                    year=year, folder=report.baseline_from
+                )
+            ]
+        return [
+            _(
+                "{year}'s previous-year figures are computed from {folder}, so the typed "
+                "previous-year figures copied from {source} were deleted:"
+            ).format(year=year, folder=report.baseline_from, source=source),
+            *[f"  {file}: {key}" for file, key in report.dropped_blocks],
+        ]
+    lines = []
+    if report.from_year != year - 1:
+        lines.append(
+            _(
+                "note: {year}'s previous year is {previous}, but the previous-year figures "
+                "below are {source}'s; correct them if {previous} differs."
+            ).format(year=year, previous=year - 1, source=report.from_year)
+        )
+    lines.append(
+        _("Previous-year figures set from {source}'s computed figures:").format(source=source)
+    )
+    lines += [f"  {file}: {field_} = {value}" for file, field_, value in report.baseline]
+    return lines
+
+
+def _next_steps(report: NewYearReport) -> list[str]:
+    year = report.year
+    steps = [_("Fill in {year}'s figures and change reasons at the places listed above.")]
+    if report.has_lines:
+        steps.append(
+            _(
+                "The budget lines (lines.yaml) can instead be imported from the budget "
+                "system's workbook: disclosure import WORKBOOK.xlsx --year {year} --replace"
+            )
+        )
+    if report.mentions:
+        steps.append(_("Revise the texts listed above for {year}."))
+    steps.append(
+        _(
+            "Run `disclosure validate {year}` and correct each problem it lists, until it "
+            "says “{year}: valid”."
+        )
+    )
+    return [_("Next:")] + [f"  {n}. {step.format(year=year)}" for n, step in enumerate(steps, 1)]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["NewYearError", "NewYearReport", "default_from_year", "start_year", "summary"]

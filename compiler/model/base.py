@@ -1,0 +1,87 @@
+"""The pieces every part of the model is made of: derived figures, located prose, where a
+model object was written, and a year-over-year change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..diagnostics import Location
+
+
+class derived(property):
+    """A figure computed from primary facts; exported with the model (JSON, diff)."""
+
+
+class Prose(str):
+    """Free text from the data (Markdown, may cite figures); knows where it was written."""
+
+    location: Location
+    first_line: int  # the data file line on which the text itself starts
+    field: str  # its field path in the file, e.g. sub_goals[2].goal
+
+    def __new__(cls, text: str, location: Location, first_line: int | None = None, field: str = ""):
+        obj = super().__new__(cls, text)
+        obj.location = location
+        obj.first_line = first_line or location.line
+        obj.field = field
+        return obj
+
+    def __reduce__(self):
+        return (Prose, (str(self), self.location, self.first_line, self.field))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a model object was written: its file and field path, to point rules at lines."""
+
+    file: str
+    path: tuple
+    locate_fn: Any = field(repr=False, compare=False)
+    locate_key_fn: Any = field(repr=False, compare=False)
+
+    def at(self, *sub) -> Location:
+        """Where the value at this path (plus `sub`) is written."""
+        return self.locate_fn(self.path + tuple(sub))
+
+    def key_at(self, *sub) -> Location:
+        """Where the key naming this path (plus `sub`) is written: right for a mapping."""
+        return self.locate_key_fn(self.path + tuple(sub))
+
+
+_model = dataclass(frozen=True)
+
+
+def src_field():
+    return field(default=None, repr=False, compare=False, metadata={"origin": True})
+
+
+@dataclass(frozen=True)
+class Change:
+    """A year-over-year change; the words 增加/减少 come from its sign, never a minus in prose."""
+
+    previous: Decimal
+    current: Decimal
+
+    @derived
+    def amount(self) -> Decimal:
+        return self.current - self.previous
+
+    @property
+    def magnitude(self) -> Decimal:
+        return abs(self.amount)
+
+    @property
+    def direction(self) -> str:
+        if self.amount > 0:
+            return "增加"
+        if self.amount < 0:
+            return "减少"
+        return "持平"
+
+    @derived
+    def percent(self) -> Decimal | None:
+        if self.previous == 0:
+            return None
+        return self.amount / self.previous * 100

@@ -1,0 +1,354 @@
+"""Build a year's outputs: compile, render every requested format in memory, then write.
+
+Nothing is written unless the data is valid and every format rendered, so a failed build
+leaves build/<year>/ as it was.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Location, has_errors, strictly
+from ..errors import BuildSettingError, UnsafeOutputName
+from ..formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
+from ..i18n import _
+from ..input.sources import YearSource
+from ..model.disclosure import Disclosure
+from ..pipeline.year import YearResult, compile_year
+from ..render.notice import Correction
+from .output import write_all
+
+Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
+
+
+def build_naming(model: Disclosure, fmt: str) -> str:
+    """build/<year>/disclosure.<fmt>, and a department's unit alone in
+    build/<year>/units/<slug>/disclosure.<fmt>: stable names for reviewers and tests."""
+    if model.slug:
+        return f"{model.year}/units/{model.slug}/disclosure.{fmt}"
+    return f"{model.year}/disclosure.{fmt}"
+
+
+def published_documents(model: Disclosure) -> list[Disclosure]:
+    """What a year publishes: its document (for a department, its package), then each of
+    a department's units alone."""
+    return [model, *model.units]
+
+
+def output_key(model: Disclosure, fmt: str) -> str:
+    """How BuildResult.outputs names a file: the format, or unit-slug:format."""
+    return f"{model.slug}:{fmt}" if model.slug else fmt
+
+
+@dataclass
+class BuildResult:
+    compiled: YearResult
+    outputs: dict[str, Path] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fonts: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.compiled.ok and not has_errors(self.diagnostics)
+
+
+class _FromEnvironment:
+    """The default of `epoch`: read SOURCE_DATE_EPOCH (a rebuild of a recorded edition passes
+    the epoch it was published with instead)."""
+
+    def __repr__(self) -> str:
+        return "FROM_ENVIRONMENT"
+
+
+FROM_ENVIRONMENT = _FromEnvironment()
+Epoch = int | None | _FromEnvironment
+
+
+def _epoch(value: Epoch) -> int | None:
+    return source_date_epoch() if isinstance(value, _FromEnvironment) else value
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH (seconds since 1970) if set: the PDF's dates come from it."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BuildSettingError(
+            _(
+                "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}"
+            ).format(value=value)
+        )
+    return int(value)
+
+
+def render_year(
+    result: YearResult,
+    formats: tuple[str, ...],
+    workbook_optional: bool = False,
+    *,
+    epoch: Epoch = FROM_ENVIRONMENT,
+    correction: Correction | None = None,
+) -> tuple[dict[tuple[str, str], bytes], list[Diagnostic], list[str]]:
+    """Render the requested formats of every document a valid year publishes into bytes:
+    (the document's unit slug, '' for the year's own document; format) → bytes.
+
+    `epoch` dates the PDF and workbook (default: SOURCE_DATE_EPOCH); a `correction` puts
+    its 更正说明 on every document of the year."""
+    rendered: dict[tuple[str, str], bytes] = {}
+    problems: list[Diagnostic] = []
+    fonts: set[str] = set()
+    # Every document is started before any PDF is waited for, so that a department's
+    # units are laid out side by side (one PDF process per core, see pdf_process.py).
+    started = []
+    for model in published_documents(result.model):
+        document = start_document(
+            model,
+            result.documents,
+            formats,
+            workbook_optional,
+            epoch=epoch,
+            correction=correction,
+        )
+        started.append((model, document))
+        if has_errors(document.problems):
+            break
+    for model, document in started:
+        files, found, used = document.finish()
+        rendered.update({(model.slug, fmt): data for fmt, data in files.items()})
+        problems += found
+        fonts.update(used)
+        if has_errors(found):
+            break
+    return rendered, problems, sorted(fonts)
+
+
+def render_document(
+    model: Disclosure,
+    documents: dict,
+    formats: tuple[str, ...],
+    workbook_optional: bool = False,
+    *,
+    epoch: Epoch = FROM_ENVIRONMENT,
+    correction: Correction | None = None,
+) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
+    """One document in the requested formats: format → bytes. A project's layout that
+    fails to render (the sandbox refused something, a template raised) is a problem at its
+    template's line, and nothing of the document is rendered."""
+    return start_document(
+        model, documents, formats, workbook_optional, epoch=epoch, correction=correction
+    ).finish()
+
+
+@dataclass
+class StartedDocument:
+    """A document whose formats are rendered but whose PDF may still be being laid out:
+    `finish` waits for it. A project layout's failure, whenever it shows, is a problem at
+    its template's line, and then nothing of the document is rendered."""
+
+    rendered: dict[str, bytes]
+    problems: list[Diagnostic]
+    wait_for_pdf: Callable | None
+    layouts: list
+
+    def finish(self) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
+        if self.wait_for_pdf is None:
+            return self.rendered, self.problems, []
+        try:
+            pdf = self.wait_for_pdf()
+        except Exception as e:
+            problem = _layout_problem(e, self.layouts)
+            return {}, [problem], []
+        from ..render import fonts as font_check
+
+        fonts = [
+            f"{family} {style}: {font_check.font_file(family, style)}"
+            for family, style in pdf.fonts
+        ]
+        return {**self.rendered, "pdf": pdf.data}, self.problems, fonts
+
+
+def _layout_problem(error: Exception, layouts: list) -> Diagnostic:
+    """`error` as a project layout's problem, or raised again when it is not one."""
+    if not layouts:
+        raise error
+    from ..render.sandbox import template_problem
+
+    problem = template_problem(error, layouts)
+    if problem is None:
+        raise error
+    return problem
+
+
+def start_document(
+    model: Disclosure,
+    documents: dict,
+    formats: tuple[str, ...],
+    workbook_optional: bool = False,
+    *,
+    epoch: Epoch = FROM_ENVIRONMENT,
+    correction: Correction | None = None,
+) -> StartedDocument:
+    """Render one document's formats, and start laying out its PDF (see StartedDocument)."""
+    layouts = [m.layout for m in (model, *model.units) if m.layout.sandboxed]
+    try:
+        rendered, problems, wait = _render_document(
+            model, documents, formats, workbook_optional, epoch, correction
+        )
+    except Exception as e:
+        return StartedDocument({}, [_layout_problem(e, layouts)], None, layouts)
+    return StartedDocument(rendered, problems, wait, layouts)
+
+
+def _render_document(
+    model: Disclosure,
+    documents: dict,
+    formats: tuple[str, ...],
+    workbook_optional: bool,
+    epoch: Epoch,
+    correction: Correction | None,
+) -> tuple[dict[str, bytes], list[Diagnostic], Callable | None]:
+    """The document's formats but the PDF, and the function that waits for its PDF (None
+    without one, or when its glyphs are missing)."""
+    from ..render.html import render_html
+    from ..render.markdown import render_markdown
+
+    epoch = _epoch(epoch)
+    rendered: dict[str, bytes] = {}
+    problems: list[Diagnostic] = []
+    workbook = False
+    if "xlsx" in formats:
+        from ..layout.sections import shown_tables
+
+        workbook = bool(shown_tables(model))
+        if not workbook and not workbook_optional:
+            problems.append(
+                Diagnostic(
+                    Location(model.files and _unit_file(documents, model) or "unit.yaml"),
+                    _(
+                        "{unit} {year}: the workbook holds the statutory tables, and this year "
+                        "publishes none (add lines.yaml); leave xlsx out of --format"
+                    ).format(unit=model.unit.name, year=model.year),
+                )
+            )
+            return rendered, problems, None
+    pdf_result = None
+    if "pdf" in formats:
+        # The PDF first: in a PDF process it is laid out while the other formats render.
+        pdf_result, problems = _start_pdf(model, documents, epoch, correction)
+        if has_errors(problems):
+            return rendered, problems, None
+    if "html" in formats:
+        rendered["html"] = render_html(model, correction=correction).encode("utf-8")
+    if "md" in formats:
+        rendered["md"] = render_markdown(model, correction).encode("utf-8")
+    if workbook:
+        from ..render.xlsx import render_xlsx
+
+        rendered["xlsx"] = render_xlsx(model, epoch)
+    return rendered, problems, pdf_result
+
+
+def _start_pdf(model: Disclosure, documents: dict, epoch, correction):
+    """The function that gives the PDF (laid out in the PDF process when one is running,
+    else when called), or the missing glyphs that prevent it. In the PDF process the job
+    starts first and the glyphs are checked while it runs: a PDF with missing glyphs is
+    then never asked for (the process is stopped when the build ends)."""
+    from ..render import fonts as font_check
+    from ..render import pdf_process
+    from ..render.pdf_job import SourceFile, pdf_job, print_html
+
+    html = print_html(model, epoch, correction)
+    prefix = f"units/{model.slug}/" if model.slug else ""
+    sources = [
+        SourceFile(name.removeprefix(prefix), doc.raw)
+        for name, doc in sorted(documents.items())
+        if name.startswith(prefix)
+    ]
+    if pdf_process.is_running():
+        wait = pdf_process.submit(pdf_job(model, html, sources, epoch))
+    else:
+
+        def wait():
+            # Imported here: WeasyPrint takes a while to import; html/md builds need none.
+            from ..render.pdf import render_pdf
+
+            return render_pdf(model, html, sources, epoch)
+
+    problems = font_check.missing_glyphs(documents, _visible_text(html))
+    if has_errors(problems):
+        return None, problems
+    return wait, problems
+
+
+def _unit_file(documents: dict, model: Disclosure) -> str:
+    prefix = f"units/{model.slug}/" if model.slug else ""
+    doc = documents.get(prefix + "unit.yaml")
+    return doc.file if doc is not None else "unit.yaml"
+
+
+_TAGS = re.compile(r"<style>.*?</style>|<[^>]+>", re.S)
+
+
+def _visible_text(html: str) -> str:
+    return html_lib.unescape(_TAGS.sub("", html))
+
+
+def output_path(out_dir: Path, relative: str) -> Path:
+    """out_dir/relative, refusing a name (made from data) that climbs out of out_dir."""
+    root = Path(os.path.abspath(out_dir))
+    path = Path(os.path.abspath(root / relative))
+    if root != path and root not in path.parents:
+        raise UnsafeOutputName(
+            _("output name {name!r} would be written outside {folder}").format(
+                name=relative, folder=out_dir
+            )
+        )
+    return path
+
+
+def prepare_year(
+    source: YearSource,
+    out_dir: Path,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    naming: Naming = build_naming,
+    workbook_optional: bool = False,
+    strict: bool = False,
+) -> tuple[BuildResult, dict[Path, bytes]]:
+    """Compile and render a year in memory: the result and the files to write (none when
+    the data has errors; with `strict`, when it has warnings)."""
+    compiled = compile_year(source)
+    if strict:
+        compiled.diagnostics = strictly(compiled.diagnostics)
+    result = BuildResult(compiled)
+    if not compiled.ok:
+        return result, {}
+    rendered, result.diagnostics, result.fonts = render_year(compiled, formats, workbook_optional)
+    if has_errors(result.diagnostics):
+        return result, {}
+    files = {}
+    models = {m.slug: m for m in published_documents(compiled.model)}
+    for (slug, fmt), data in rendered.items():
+        model = models[slug]
+        path = output_path(out_dir, naming(model, fmt))
+        result.outputs[output_key(model, fmt)] = path
+        files[path] = data
+    return result, files
+
+
+def build_year(
+    source: YearSource,
+    out_dir: Path,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    naming: Naming = build_naming,
+    strict: bool = False,
+) -> BuildResult:
+    """Compile, render and write a year; nothing is written unless everything rendered."""
+    result, files = prepare_year(source, out_dir, formats, naming, strict=strict)
+    write_all(files)
+    return result

@@ -1,0 +1,324 @@
+"""Writes that survive kill -9: an output folder holds either its old set of files or the
+complete new set, whenever the build is stopped.
+
+A folder of outputs (build/2022/ with disclosure.html, .md and .pdf; a published site) is
+one set. `write_all` writes the new set into a fresh hidden folder beside it, hard-links in
+what the set keeps from the current one, syncs it all to disk, and then exchanges the two
+folders in one step (Linux renameat2 RENAME_EXCHANGE, atomic): a build killed before the
+exchange leaves the old set, after it the new one, and the folder stays a plain folder
+(for git, tar and every upload action). The next write removes what a killed one left
+behind. A lock file beside the folder serialises builds into one folder; one that waits
+longer than LOCK_WAIT is refused.
+
+    build/2022/                        the current set
+    build/.2022.out-<id>/              a set being written, or the old one not yet removed
+    build/.2022.lock                   while a build writes
+
+Where the kernel or file system cannot exchange two names, the old folder is moved aside
+and the new one moved in: a build killed between those two renames leaves no folder for
+a moment, and the next write puts the old one back before anything else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+LOCK_WAIT = 60.0  # seconds; writing a year's set takes well under one
+_OUT, _ASIDE = ".out-", ".old-"
+
+
+def _(message: str) -> str:
+    """The message in the chosen language. The catalogue is imported only when a message is
+    made: this module also runs alone, loaded from its file (the kill -9 tests do)."""
+    from ..i18n import _ as translated
+
+    return translated(message)
+
+
+class OutputBusy(OSError):
+    """Another build holds the output folder's lock (trouble: exit 2)."""
+
+
+class OutputFolderError(OSError):
+    """The outputs would replace a folder that holds more than outputs."""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write one file: a synced temporary file beside it, renamed over it."""
+    write_all({path: data})
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Write several outputs as one set: all of them, or none of them, whenever the build
+    stops. They are switched in as one folder: the folder holding them all (build/2022, or
+    a site with its year folders and index). Files of that folder that are not rewritten
+    are kept."""
+    if not files:
+        return
+    paths = {Path(os.path.abspath(path)): data for path, data in files.items()}
+    if len(paths) == 1:  # one rename is atomic by itself
+        ((path, data),) = paths.items()
+        if _shared(path.parent):  # e.g. the current folder: no lock or clean-up beside it
+            _replace_file(path, data)
+            return
+        with _locked(path.parent):
+            remove_leftovers(path.parent)
+            _replace_file(path, data)
+        return
+    folder = Path(os.path.commonpath([str(path.parent) for path in paths]))
+    if _shared(folder):
+        raise OutputFolderError(
+            _(
+                "the outputs would replace {folder} as a whole, and it holds more than "
+                "outputs; give an output folder of their own (e.g. --out site)"
+            ).format(folder=folder)
+        )
+    with _locked(folder):
+        remove_leftovers(folder)
+        _switch(folder, paths)
+        remove_leftovers(folder)
+
+
+# --- one file ---------------------------------------------------------------------------------
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+# --- a set of files -----------------------------------------------------------------------------
+
+
+def _shared(folder: Path) -> bool:
+    """A folder that holds more than outputs: the file system's root, the current or home
+    folder, a git checkout. Its contents are never switched as one set."""
+    real = Path(os.path.realpath(folder))
+    return (
+        real == Path(real.anchor)
+        or real == Path.cwd().resolve()
+        or real == Path.home().resolve()
+        or (real / ".git").exists()
+    )
+
+
+def _switch(folder: Path, paths: dict[Path, bytes]) -> None:
+    parent, name = folder.parent, folder.name
+    parent.mkdir(parents=True, exist_ok=True)
+    token = f"{time.time_ns():x}-{os.getpid()}"
+    fresh = parent / f".{name}{_OUT}{token}"
+    fresh.mkdir(mode=0o755)
+    try:
+        new = {path.relative_to(folder): data for path, data in paths.items()}
+        for relative, data in sorted(new.items()):
+            _write_synced(fresh / relative, data)
+        if folder.is_dir():
+            _carry_over(folder, fresh, set(new))
+        _sync_tree(fresh)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    _install(folder, fresh, token)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _carry_over(current: Path, fresh: Path, replaced: set[Path], relative: Path = Path()) -> None:
+    """Hard links (copies where links fail) of the current set's files that are kept."""
+    for entry in sorted(os.scandir(current / relative), key=lambda e: e.name):
+        rel = relative / entry.name
+        if rel in replaced or _is_leftover_file(entry.name):
+            continue
+        target = fresh / rel
+        if entry.is_symlink():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(os.readlink(entry.path), target)
+        elif entry.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            _carry_over(current, fresh, replaced, rel)
+        elif entry.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(entry.path, target)
+            except OSError:
+                shutil.copy2(entry.path, target)
+
+
+def _install(folder: Path, fresh: Path, token: str) -> None:
+    """Put `fresh` in the place of `folder` in one atomic step; the old set is left under
+    the fresh set's hidden name, for remove_leftovers. On failure nothing has changed."""
+    try:
+        if not os.path.lexists(folder):
+            os.rename(fresh, folder)
+        elif not folder.is_dir():
+            raise NotADirectoryError(
+                _("{folder} is a file, not a folder: move it away or give another --out").format(
+                    folder=folder
+                )
+            )
+        elif not _exchange(fresh, folder):
+            aside = folder.parent / f".{folder.name}{_ASIDE}{token}"
+            os.rename(folder, aside)
+            try:
+                os.rename(fresh, folder)
+            except BaseException:
+                os.rename(aside, folder)
+                raise
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    _sync_folder(folder.parent)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two names atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+# --- what a killed build leaves -----------------------------------------------------------------
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove the sets a killed or failed write left beside `folder` (and the old set a
+    finished one had not removed yet), and the temporary files of single-file writes
+    inside it; first put back a folder a killed switch had moved aside."""
+    parent, name = folder.parent, folder.name
+    if not parent.is_dir():
+        return
+    prefix = f".{name}"
+    ours = [e for e in parent.iterdir() if e.name.startswith((prefix + _OUT, prefix + _ASIDE))]
+    aside = sorted(e for e in ours if e.name.startswith(prefix + _ASIDE))
+    if not os.path.lexists(folder) and aside:
+        os.rename(aside[-1], folder)
+        ours.remove(aside[-1])
+    for entry in ours:
+        if entry.is_symlink() or not entry.is_dir():
+            entry.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if _is_leftover_file(entry.name) and not entry.is_dir():
+                entry.unlink(missing_ok=True)
+
+
+def _is_leftover_file(name: str) -> bool:
+    """A temporary file of an interrupted single-file write (or of an older version)."""
+    return name.startswith(".") and (name.endswith(".tmp") or name.endswith(".previous"))
+
+
+# --- locking and syncing --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold `.<folder>.lock` beside the folder: one writer at a time; refuse after
+    LOCK_WAIT. The holder removes the file before letting go, so none is left behind; a
+    waiter that then gets the lock of a removed file tries again with the new one."""
+    lock = folder.parent / f".{folder.name}.lock"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _wait_for(fd, folder, deadline)
+            if _same_file(fd, lock):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)  # releases the lock
+
+
+def _wait_for(fd: int, folder: Path, deadline: float) -> None:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+                raise OutputBusy(
+                    _(
+                        "another build (process {process}) is writing {folder}; waited "
+                        "{seconds} s for it. Try again when it has finished"
+                    ).format(process=holder, folder=folder, seconds=f"{LOCK_WAIT:g}")
+                ) from None
+            time.sleep(0.05)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
+def _sync_tree(root: Path) -> None:
+    for folder, _dirs, _files in os.walk(root):
+        _sync_folder(Path(folder))
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the files themselves are synced
+    finally:
+        os.close(fd)

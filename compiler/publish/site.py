@@ -1,0 +1,197 @@
+"""Publish every year: each year's documents under names that say unit and year, its figures
+as open data, and an index page linking every year, format, data file and earlier edition
+(what CI deploys on a merge to main).
+
+A year published before is served from its record (`published/<year>/`, see editions.py),
+byte for byte; a year published for the first time, or one with a correction requested, is
+built and its new edition recorded. Everything is prepared in memory and written only if
+every year succeeded, so a failed publish changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..i18n import _
+from ..input.sources import available_years
+from ..model.disclosure import Disclosure
+from ..render.notice import Correction
+from . import editions
+from .build import output_path, source_date_epoch
+from .editions import FORMAT_LABELS, Built, EditionError, Record
+from .output import write_all
+
+__all__ = ["FORMAT_LABELS", "PublishResult", "YearPublication", "publish", "publish_naming"]
+
+EARLIER = "editions"  # the site keeps earlier editions in <year>/editions/<n>/
+
+
+def publish_naming(model: Disclosure, fmt: str) -> str:
+    """2022/151001_廊坊市人民政府办公室本级_2022年单位预算信息公开.pdf: the unit's code
+    (where it has one) and name, and the layout's name for the document."""
+    unit = model.unit
+    code = f"{unit.code}_" if unit.code else ""
+    what = model.layout.file_title_for(model.year)
+    name = f"{code}{unit.full_name}_{what}".translate(_FILE_SAFE)
+    return f"{model.year}/{name}.{fmt}"
+
+
+# Characters Windows forbids in a file name, as their full-width forms: a unit named
+# 某局（试点：一） (or a project layout's file_title) still gives files every clerk's
+# computer can check out and open.
+_FILE_SAFE = str.maketrans('\\/:*?"<>|', "＼／：＊？＂＜＞｜")
+
+
+@dataclass
+class YearPublication:
+    year: int
+    record: Record | None = None
+    built: Built | None = None  # None when the year is served from its record
+    files: dict[str, bytes] = field(default_factory=dict)  # the current edition, by path
+
+    @property
+    def ok(self) -> bool:
+        return self.built is None or self.built.result.ok
+
+    @property
+    def recorded(self) -> bool:
+        """Whether this publish records a new edition of the year."""
+        return self.built is not None
+
+
+@dataclass
+class PublishResult:
+    years: list[YearPublication] = field(default_factory=list)
+    index: Path | None = None
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.years) and all(y.ok for y in self.years)
+
+
+def publish(
+    data_dir: Path,
+    out_dir: Path,
+    strict: bool = False,
+    editions_dir: Path = Path("published"),
+    corrections: dict[int, str] | None = None,
+) -> PublishResult:
+    """Publish every year under data_dir into out_dir and record new editions in
+    editions_dir. `corrections` (year → reason) requests corrections now, as
+    `disclosure correct` does for a later publish."""
+    result = PublishResult()
+    data_years = available_years(data_dir)
+    years = sorted(set(data_years) | set(editions.recorded_years(editions_dir)))
+    corrections = dict(corrections or {})
+    for year in corrections:
+        if year not in data_years:
+            raise EditionError(
+                _("cannot correct {year}: there is no {folder}").format(
+                    year=year, folder=data_dir / str(year)
+                )
+            )
+    epoch = source_date_epoch()
+    today = editions.publication_date(epoch)
+    files: dict[Path, bytes] = {}  # the site
+    recorded: dict[Path, bytes] = {}  # new editions, for the record
+    requests: list[Path] = []
+    for year in years:
+        record = editions.load(editions_dir, year)
+        if year in corrections:
+            if record is None:
+                raise EditionError(
+                    _(
+                        "{year} was never published, so there is nothing to correct: publish "
+                        "it first (its first edition needs no correction)"
+                    ).format(year=year)
+                )
+            record.pending = corrections[year]
+        publication = _publish_year(data_dir, editions_dir, year, record, strict, epoch, today)
+        result.years.append(publication)
+        if not publication.ok:
+            continue
+        year_record = publication.record
+        for rel, data in publication.files.items():
+            files[output_path(out_dir, f"{year}/{rel}")] = data
+        for edition in year_record.editions[:-1]:
+            for rel, data in editions.stored_files(editions_dir, year, edition).items():
+                files[output_path(out_dir, f"{year}/{EARLIER}/{edition.number}/{rel}")] = data
+        if publication.recorded:
+            folder = editions.year_folder(editions_dir, year)
+            number = year_record.current.number
+            for rel, data in publication.files.items():
+                recorded[output_path(folder, f"{number}/{rel}")] = data
+            recorded[folder / editions.MANIFEST] = editions.manifest_bytes(year_record)
+            requests.append(folder / editions.REQUEST)
+    if not result.ok:
+        return result
+    index = output_path(out_dir, "index.html")
+    files[index] = render_index([y.record for y in result.years]).encode("utf-8")
+    # Two sets, each switched in as a whole (output.write_all): the site, then the record of
+    # what it now publishes. A publish stopped between them recorded nothing, and the next
+    # one builds the same editions again.
+    write_all(files)
+    write_all(recorded)
+    for request in requests:  # consumed: the edition it asked for is recorded
+        request.unlink(missing_ok=True)
+    result.index = index
+    result.written = sorted(files) + sorted(recorded)
+    return result
+
+
+def _publish_year(
+    data_dir: Path,
+    editions_dir: Path,
+    year: int,
+    record: Record | None,
+    strict: bool,
+    epoch: int | None,
+    today,
+) -> YearPublication:
+    if record is not None and record.pending is None:
+        served = editions.stored_files(editions_dir, year, record.current)
+        return YearPublication(year, record, None, served)
+    if not (data_dir / str(year)).is_dir():
+        raise EditionError(
+            _("{year} has a correction requested, and no {folder} to build it from").format(
+                year=year, folder=data_dir / str(year)
+            )
+        )
+    correction = None
+    if record is not None:
+        previous = record.current.number
+        correction = Correction(year, previous + 1, previous, today, record.pending)
+    built = editions.build(
+        data_dir, year, publish_naming, strict=strict, epoch=epoch, correction=correction
+    )
+    publication = YearPublication(year, record, built, built.files)
+    if not built.result.ok:
+        return publication
+    edition = editions.new_edition(
+        built,
+        1 if record is None else record.current.number + 1,
+        today,
+        epoch,
+        editions.revision_of(data_dir, year),
+        correction,
+    )
+    if record is None:
+        record = Record(year, [])
+    record.editions.append(edition)
+    record.pending = None
+    publication.record = record
+    return publication
+
+
+def render_index(records: list[Record]) -> str:
+    """The site's front page: every year, newest first, with its documents, its open data,
+    its corrections and its earlier editions."""
+    from markupsafe import Markup
+
+    from ..render.environment import css_text, environment
+
+    ordered = sorted(records, key=lambda r: r.year, reverse=True)
+    template = environment("html").get_template("html/index.html.j2")
+    return template.render(records=ordered, earlier=EARLIER, css=Markup(css_text()))
