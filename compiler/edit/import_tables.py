@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Diagnostic, Location
 from ..i18n import _
+from ..model.lines import SOURCE_KEYS
 
 # Which table a sheet holds, from the words of its title; the first pattern that matches
 # wins, so the narrower ones come first.
@@ -68,14 +69,7 @@ FIGURE_WORDS = {
     "public": "公用经费",
     "project": "项目支出",
     "fiscal": "财政拨款",
-    "general": "一般公共预算",
-    "fund": "政府性基金预算",
-    "capital": "国有资本经营预算",
-    "special_account": "财政专户管理资金",
-    "business": "事业收入",
-    "operating": "事业单位经营收入",
-    "other": "其他收入",
-    "carried_over": "上年结转",
+    **{key: source for source, key in SOURCE_KEYS.items()},  # 一般公共预算 … 上年结转
     "overseas": "因公出国（境）费",
     "reception": "公务接待费",
     "vehicles": "公务用车购置及运行费",

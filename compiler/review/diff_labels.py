@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..model.lines import SOURCE_KEYS
+
 # Top-level model field → the part of the disclosure it belongs to, in publication order.
 SECTIONS: dict[str, str] = {
     "year": "年度",
@@ -68,16 +70,7 @@ _ASSET = {
     "typed_quantity": "数量（填写）",
     "typed_value": "价值（填写）",
 }
-_SOURCES = {
-    "general": "一般公共预算",
-    "fund": "政府性基金预算",
-    "capital": "国有资本经营预算",
-    "special_account": "财政专户管理资金",
-    "business": "事业收入",
-    "operating": "事业单位经营收入",
-    "other": "其他收入",
-    "carried_over": "上年结转",
-}
+_SOURCES = {key: source for source, key in SOURCE_KEYS.items()}
 _FISCAL = {
     "general_budget": "一般公共预算拨款",
     "fund_budget": "政府性基金预算拨款",
