@@ -34,7 +34,14 @@ SECTION_FILES: dict[str, str] = {
     "assets.yaml": "assets",
     "glossary.yaml": "glossary",
     "project-funding.yaml": "project-funding",
+    # a year's final accounts (决算), in data/<year>/final/ beside unit.yaml and glossary.yaml
+    "outturn.yaml": "outturn",
+    "initial-budget.yaml": "initial-budget",
+    "final-notes.yaml": "final-notes",
+    "previous-final.yaml": "previous-final",
 }
+# The folder of a year's final accounts: a second document of the same year.
+FINAL_DIR = "final"
 UNIT_FILE = "unit.yaml"
 PROJECTS_DIR = "projects"
 PROJECT_KIND = "project"

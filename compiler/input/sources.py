@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import Trouble
 from ..i18n import _
-from ..paths import YEAR_DIR
+from ..paths import FINAL_DIR, YEAR_DIR
 from .projectlayouts import FOLDER as LAYOUTS_FOLDER
 from .projectlayouts import GitLayoutsError, ProjectLayouts, at_revision
 from .yearnames import check_year_folders
@@ -28,20 +28,29 @@ class SourceError(Trouble):
 class WorkingTreeYear:
     data_dir: Path
     year: int
+    document: str = ""  # "" the year's budget; "final" its final accounts (<year>/final/)
 
     @property
     def label(self) -> str:
-        return str(self.year)
+        return f"{self.year}/{self.document}" if self.document else str(self.year)
 
     @property
     def root(self) -> Path:
-        return self.data_dir / str(self.year)
+        return self.data_dir / str(self.year) / self.document
 
     def exists(self) -> bool:
         return self.root.is_dir()
 
     def previous(self) -> WorkingTreeYear:
-        return WorkingTreeYear(self.data_dir, self.year - 1)
+        return WorkingTreeYear(self.data_dir, self.year - 1, self.document)
+
+    def budget(self) -> WorkingTreeYear:
+        """The same year's budget: the document a year's final accounts are set against."""
+        return WorkingTreeYear(self.data_dir, self.year)
+
+    def final(self) -> WorkingTreeYear:
+        """The same year's final accounts (决算), in the year's final/ folder."""
+        return WorkingTreeYear(self.data_dir, self.year, FINAL_DIR)
 
     @property
     def where(self) -> str:
@@ -49,7 +58,7 @@ class WorkingTreeYear:
         return self.display_path("").rstrip("/")
 
     def display_path(self, rel: str) -> str:
-        return _display(self.data_dir / str(self.year) / rel)
+        return _display(self.root / rel)
 
     def checkout_path(self, rel: str) -> Path:
         """Where the file is on disk (for paths relative to it, such as the schema's)."""
@@ -79,7 +88,7 @@ class WorkingTreeYear:
             dirs[:] = sorted(d for d in dirs if d not in links)
             for name in [*names, *links]:
                 rel = (here / name).relative_to(self.root).as_posix()
-                if not _hidden(rel):
+                if not _hidden(rel) and not (not self.document and _in_final(rel)):
                     found.append(rel)
         return sorted(found)
 
@@ -107,10 +116,12 @@ class GitYear:
     data_dir: PurePosixPath  # relative to the repository root
     year: int
     revision: str
+    document: str = ""  # as WorkingTreeYear.document
 
     @property
     def label(self) -> str:
-        return f"{self.year}@{self.revision}"
+        year = f"{self.year}/{self.document}" if self.document else str(self.year)
+        return f"{year}@{self.revision}"
 
     def _git(self, *args: str) -> bytes:
         import subprocess  # only for a year read from git: a working tree needs none
@@ -129,7 +140,13 @@ class GitYear:
         return result.stdout
 
     def previous(self) -> GitYear:
-        return GitYear(self.repo, self.data_dir, self.year - 1, self.revision)
+        return GitYear(self.repo, self.data_dir, self.year - 1, self.revision, self.document)
+
+    def budget(self) -> GitYear:
+        return GitYear(self.repo, self.data_dir, self.year, self.revision)
+
+    def final(self) -> GitYear:
+        return GitYear(self.repo, self.data_dir, self.year, self.revision, FINAL_DIR)
 
     @property
     def where(self) -> str:
@@ -137,7 +154,8 @@ class GitYear:
         return self.label
 
     def _tree(self) -> str:
-        return f"{self.data_dir / str(self.year)}"
+        tree = self.data_dir / str(self.year)
+        return f"{tree / self.document if self.document else tree}"
 
     def exists(self) -> bool:
         self.check_revision()
@@ -176,7 +194,9 @@ class GitYear:
         return sorted(
             n[len(prefix) :]
             for n in names
-            if n.startswith(prefix) and not _hidden(n[len(prefix) :])
+            if n.startswith(prefix)
+            and not _hidden(n[len(prefix) :])
+            and not (not self.document and _in_final(n[len(prefix) :]))
         )
 
     def read(self, rel: str) -> bytes:
@@ -185,11 +205,13 @@ class GitYear:
 
 YearSource = WorkingTreeYear | GitYear
 
-_SPEC = re.compile(r"^(?P<year>[0-9]{4})(?:@(?P<rev>.+))?$")
+_SPEC = re.compile(r"^(?P<year>[0-9]{4})(?P<final>/final)?(?:@(?P<rev>.+))?$")
 
 
 def parse_year_spec(spec: str, data_dir: Path) -> YearSource:
-    """`2022` (working tree) or `2022@<git revision>`."""
+    """`2022` (working tree), `2022@<git revision>`, and a year's final accounts as
+    `2022/final` (or `2022/final@<revision>`). A year whose folder holds only final/ (the
+    repository has no budget for it) is its final accounts without saying so."""
     m = _SPEC.match(spec.strip())
     if not m:
         raise SourceError(
@@ -199,12 +221,22 @@ def parse_year_spec(spec: str, data_dir: Path) -> YearSource:
         )
     year = int(m.group("year"))
     rev = m.group("rev")
+    document = FINAL_DIR if m.group("final") else ""
     if rev is None:
         check_year_folders(data_dir)  # data/2023年 beside data/2022 is an error, not ignored
-        return WorkingTreeYear(data_dir, year)
-    repo = _git_toplevel(data_dir)
-    rel = PurePosixPath(data_dir.resolve().relative_to(repo).as_posix())
-    return GitYear(repo, rel, year, rev)
+        source = WorkingTreeYear(data_dir, year, document)
+    else:
+        repo = _git_toplevel(data_dir)
+        rel = PurePosixPath(data_dir.resolve().relative_to(repo).as_posix())
+        source = GitYear(repo, rel, year, rev, document)
+    if not document and source.exists() and not source.files() and source.final().exists():
+        return source.final()
+    return source
+
+
+def _in_final(rel: str) -> bool:
+    """A file of the year's final accounts (final/…): not the budget's."""
+    return rel.split("/", 1)[0] == FINAL_DIR
 
 
 def _git_toplevel(path: Path) -> Path:

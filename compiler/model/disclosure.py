@@ -258,6 +258,7 @@ class Disclosure:
     assets: Assets | None = None
     glossary: tuple[Term, ...] = ()
     project_funding: tuple[FundedProject, ...] = ()
+    final: Any = None  # the year's final accounts (model.final.FinalAccounts): data/<year>/final/
     units: tuple[Disclosure, ...] = ()  # a department's units, each a whole disclosure
     slug: str = ""  # a unit within a department: its folder under units/
     files: frozenset = field(

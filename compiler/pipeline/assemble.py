@@ -61,6 +61,7 @@ from ..model.lines import (
 from ..numbers import ZERO, money
 from ..paths import PROJECTS_DIR
 from .context import Context
+from .final import assemble_final
 
 THREE_PUBLIC_REASONS = (
     "overseas",
@@ -144,6 +145,7 @@ def assemble(docs: dict[str, Document], ctx: Context) -> Disclosure:
         assets=_assets(readers.get("assets.yaml"), ctx.year, rollup),
         glossary=_glossary(readers.get("glossary.yaml")),
         project_funding=_project_funding(readers.get("project-funding.yaml")),
+        final=assemble_final(readers, ctx) if "outturn.yaml" in readers else None,
         units=ctx.units,
         slug=ctx.slug,
         files=frozenset(docs),

@@ -25,6 +25,7 @@ class Context:
     layout: Layout
     catalogue: Catalogue
     previous: Disclosure | None = None  # the previous year's model, if in the data
+    budget: Disclosure | None = None  # final accounts: the same year's budget, if in the data
     units: tuple[Disclosure, ...] = ()  # a department's units, already assembled
     slug: str = ""
     problems: list[Diagnostic] = field(default_factory=list)

@@ -141,7 +141,8 @@ def compile_year(
         if check_previous:
             previous, found = _previous_model(source, memo, cache)
             problems += found
-        model = _assemble_all(source, groups, layouts, previous, problems)
+        budget = _budget_model(source, memo, cache) if source.document else None
+        model = _assemble_all(source, groups, layouts, previous, problems, budget)
         try:
             problems += prose.check_all(model)
             for member in (*model.units, model):
@@ -165,7 +166,20 @@ def _member(model: Disclosure | None, slug: str) -> Disclosure | None:
     return next((u for u in model.units if u.slug == slug), None)
 
 
-def _assemble_all(source, groups, layouts, previous, problems) -> Disclosure:
+def _budget_model(source: YearSource, memo: dict, cache) -> Disclosure | None:
+    """Final accounts: the same year's budget model, when the repository holds one (its
+    年初预算 figures are then the final accounts' own)."""
+    budget = source.budget()
+    try:
+        if not budget.exists() or not budget.files():
+            return None
+        result = compile_year(budget, check_previous=False, memo=memo, cache=cache)
+    except SourceError:
+        return None
+    return result.model if result.ok else None
+
+
+def _assemble_all(source, groups, layouts, previous, problems, budget=None) -> Disclosure:
     catalogue = catalogue_for(source.year)
     units = []
     for slug in sorted(s for s in groups if s):
@@ -173,7 +187,7 @@ def _assemble_all(source, groups, layouts, previous, problems) -> Disclosure:
         ctx.display = lambda rel, slug=slug: source.display_path(f"{UNITS_DIR}/{slug}/{rel}")
         units.append(assemble(groups[slug], ctx))
         problems += ctx.problems
-    ctx = Context(source.year, layouts[""], catalogue, previous, units=tuple(units))
+    ctx = Context(source.year, layouts[""], catalogue, previous, budget, units=tuple(units))
     ctx.display = source.display_path
     model = assemble(groups[""], ctx)
     problems += ctx.problems

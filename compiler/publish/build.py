@@ -28,10 +28,12 @@ Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to
 
 def build_naming(model: Disclosure, fmt: str) -> str:
     """build/<year>/disclosure.<fmt>, and a department's unit alone in
-    build/<year>/units/<slug>/disclosure.<fmt>: stable names for reviewers and tests."""
+    build/<year>/units/<slug>/disclosure.<fmt>: stable names for reviewers and tests. A
+    year's final accounts, a document of their own, in build/<year>/final/."""
+    year = f"{model.year}/final" if model.final is not None else f"{model.year}"
     if model.slug:
-        return f"{model.year}/units/{model.slug}/disclosure.{fmt}"
-    return f"{model.year}/disclosure.{fmt}"
+        return f"{year}/units/{model.slug}/disclosure.{fmt}"
+    return f"{year}/disclosure.{fmt}"
 
 
 def published_documents(model: Disclosure) -> list[Disclosure]:

@@ -185,7 +185,12 @@ def _environment(
         cn_date=cn_date,
         expand=expand,
     )
-    env.globals.update(spans=spans, funding_columns=FUNDING_COLUMNS, table=_table)
+    from ..layout.final_tables import final_tables
+
+    env.globals.update(
+        spans=spans, funding_columns=FUNDING_COLUMNS, table=_table, final_tables=final_tables
+    )
+    env.filters["pct_final"] = lambda v: "—" if v is None else f"{v}%"
     env.filters["wan"] = _wan
     if kind == "html":
         env.filters["text"] = str  # autoescape does the escaping
