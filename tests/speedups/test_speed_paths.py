@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, edit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def python(code: str, **kwargs) -> subprocess.CompletedProcess:

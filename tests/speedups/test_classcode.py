@@ -18,7 +18,7 @@ import pytest
 
 from compiler import classcode
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _define(remembered: classcode.RememberedCode | None, monkeypatch, module="compiler.probe"):
