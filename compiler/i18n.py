@@ -68,14 +68,6 @@ def catalogue_path() -> Path:
     return LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
-def catalogue_bytes() -> bytes:
-    """The compiled Chinese catalogue (b"" if absent): caches of messages key on it."""
-    try:
-        return catalogue_path().read_bytes()
-    except OSError:
-        return b""
-
-
 def language() -> str:
     if _current is None:
         set_language()

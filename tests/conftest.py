@@ -93,7 +93,7 @@ def _no_pdf_in_fast_tests(request):
 
 def pytest_configure(config):
     # Messages are Chinese by default. Most tests assert the English msgids (the words the
-    # code is written in); tests/test_chinese*.py ask for Chinese with the `chinese` fixture.
+    # code is written in); the tests named test_chinese*.py ask for Chinese with the `chinese` fixture.
     os.environ["DISCLOSURE_LANG"] = "en"
 
 

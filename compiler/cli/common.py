@@ -1,7 +1,7 @@
 """What every `disclosure` command shares: exit statuses, the trouble exception, --data.
 
-Its own module so that cli.py and cli_review.py both import it without importing each
-other (cli.py registers cli_review's commands).
+Its own module so that command.py and the commands' modules (review.py, …) all import it
+without importing each other (command.py registers their commands).
 """
 
 from __future__ import annotations

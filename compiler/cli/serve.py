@@ -1,4 +1,4 @@
-"""`disclosure serve`: the live preview's command (the server itself is in serve.py)."""
+"""`disclosure serve`: the live preview's command (the server itself is in serve/server.py)."""
 
 from __future__ import annotations
 

@@ -1,18 +1,18 @@
 """`disclosure fmt`: one data file in canonical form, without changing a fact.
 
 The steps, for one file's text:
-1. syntax typed with a Chinese input method is repaired on the text (fmt_text.py); a
+1. syntax typed with a Chinese input method is repaired on the text (text.py); a
    repair that the parser shows to lie inside a text value, or that makes the file
    unreadable, is not made;
 2. an amount typed with thousands separators that YAML split in braces ({project:
    3,390.10}) is joined back, and a brace entry or a list fmt would have to guess at
-   refuses the file (fmt_facts.py);
-3. the text is read round-trip (fmt_yaml.py), numbers, codes and key order are repaired
-   on the tree with the schema's help (fmt_tree.py), and the tree is written back in the
+   refuses the file (facts.py);
+3. the text is read round-trip (roundtrip.py), numbers, codes and key order are repaired
+   on the tree with the schema's help (tree.py), and the tree is written back in the
    canonical layout;
 4. the strict loader reads the text before and after step 3: the data must be the same
    but for the repairs of numbers and codes, and every comment must still be there
-   (fmt_check.py). Otherwise nothing is written and the file is reported as an internal
+   (check.py). Otherwise nothing is written and the file is reported as an internal
    problem.
 Every change is reported with its line, in words a clerk knows.
 """

@@ -4,7 +4,7 @@ flow collections survive a load and a dump; only the layout becomes canonical.
 Every plain scalar is kept as the text it was written as (an empty one as null): ruamel's
 own typing would turn `0.70` into a float, `010` into a number and `2022-01-01` into a
 date, and write them back in its own way. What a value means is the strict loader's
-business (loader.py); the formatter changes a value's text only where it means to.
+business (input/loader.py); the formatter changes a value's text only where it means to.
 """
 
 from __future__ import annotations

@@ -18,10 +18,7 @@ from ..errors import Trouble
 from ..i18n import _
 from ..paths import CATALOGUE_DIR
 
-# Digits of a code at each level: function 类 201 / 款 20105 / 项 2010507; economic 类 301 /
-# 款 30101.
-LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
-KINDS = ("function", "economic")
+KINDS = ("function", "economic")  # a year's catalogue: function.csv and economic.csv
 
 
 class CatalogueError(Trouble):
@@ -99,7 +96,3 @@ def catalogue_for(year: int) -> Catalogue:
 def split_code(code: str) -> tuple[str, str, str]:
     """'2010507' → ('201', '05', '07'); '30101' → ('301', '01', '')."""
     return code[:3], code[3:5], code[5:7]
-
-
-def level_of(code: str) -> str:
-    return {3: "类", 5: "款", 7: "项"}[len(code)]

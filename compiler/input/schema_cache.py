@@ -1,69 +1,44 @@
 """Schema checks remembered by content: a file validated once against the same schemas is
 not validated again (nor is the validator even imported).
 
-The key is the file's kind, the bytes of every schema and the file's own bytes; the value
-is the list of problems found (usually none). Entries live in the user's cache folder
-(~/.cache/disclosure-compiler/schema), which no commit or pull request can write into;
-DISCLOSURE_NO_CACHE=1 turns the cache off. A pre-commit hook that validates on every commit
-then re-checks only the files that changed.
+The key is everything the answer depends on: the tool's fingerprint (the schemas, the
+describing code in schema.py, the loader that places each problem at its line and
+column, halfwidth.py, the catalogue of messages), the installed jsonschema and PyYAML,
+the language, the file's kind and name, and its bytes; the value is the list of problems
+found (usually none). Entries live in the user's cache folder, at most a few thousand
+(see compiler/cache.py); DISCLOSURE_NO_CACHE=1 turns the cache off. A pre-commit hook that
+validates on every commit then re-checks only the files that changed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-from functools import cache
-from pathlib import Path
 
+from ..cache import DiskCache
 from ..diagnostics import Diagnostic, Location
-from ..i18n import catalogue_bytes, language
-from ..paths import SCHEMAS_DIR, user_cache
+from ..i18n import language
 from .loader import Document
 
-VERSION = b"1"
-
-
-@cache
-def _schemas_digest() -> bytes:
-    digest = hashlib.sha256(VERSION)
-    for path in sorted(SCHEMAS_DIR.glob("*.schema.json")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    # the describing code decides the words of each problem: part of the key too
-    digest.update((Path(__file__).parent / "schema.py").read_bytes())
-    # …in the words of the catalogue: a new translation is a new key
-    digest.update(catalogue_bytes())
-    return digest.digest()
-
-
-@cache
-def _folder() -> Path | None:
-    return user_cache("schema")
-
-
-def _key(doc: Document, kind: str) -> str:
-    digest = hashlib.sha256(_schemas_digest())
-    digest.update(language().encode() + b"\0" + kind.encode() + b"\0" + doc.file.encode())
-    digest.update(b"\0" + doc.raw)
-    return digest.hexdigest()
+CACHE = DiskCache("schema-checks", packages=("jsonschema", "pyyaml"), limit=4096)
 
 
 def validate_document(doc: Document, kind: str) -> list[Diagnostic]:
     """The schema's problems with the document, from the cache when the same bytes were
-    checked before against the same schemas."""
-    folder = _folder()
-    entry = folder / f"{_key(doc, kind)}.json" if folder is not None and doc.raw else None
-    if entry is not None:
-        try:
-            return [_load(d) for d in json.loads(entry.read_text(encoding="utf-8"))]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # no entry yet, or an unreadable one: validate
+    checked before by the same tool and libraries."""
+    key = None
+    if CACHE.folder is not None and doc.raw:
+        key = CACHE.key(language().encode(), kind.encode(), doc.file.encode(), doc.raw)
+        stored = CACHE.get(key)
+        if stored is not None:
+            try:
+                return [_load(d) for d in json.loads(stored.decode("utf-8"))]
+            except (ValueError, KeyError, TypeError):
+                pass  # an unreadable entry: validate
     from . import schema  # the validator and its libraries, only when needed
 
     problems = schema.validate_document(doc, kind)
-    if entry is not None:
-        _store(entry, problems)
+    if key is not None:
+        CACHE.put(key, _dump(problems))
     return problems
 
 
@@ -72,7 +47,7 @@ def _load(d: dict) -> Diagnostic:
     return Diagnostic(location, d["message"], field=d["field"], severity=d["severity"])
 
 
-def _store(entry: Path, problems: list[Diagnostic]) -> None:
+def _dump(problems: list[Diagnostic]) -> bytes:
     data = [
         {
             "file": p.location.file,
@@ -84,9 +59,4 @@ def _store(entry: Path, problems: list[Diagnostic]) -> None:
         }
         for p in problems
     ]
-    tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, entry)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a full or read-only disk: the cache is only a help
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")

@@ -8,13 +8,14 @@ templates/ folder. Adding a layout is a matter of a manifest and templates; the 
 does not know sections by name (as Sphinx themes and MkDocs plugins work).
 
 A project (the folder that holds data/) may have layouts of its own in layouts/<name>/,
-made the same way (projectlayouts.py). A year's `layout: <name>` finds the project's layout
+made the same way (input/projectlayouts.py). A year's `layout: <name>` finds the project's layout
 of that name first, then the tool's; a project layout may extend the tool's layouts or the
 project's others (`extends: <its own name>` extends the tool's layout of that name). The
 tool's layouts extend only the tool's, so a project never changes them, it can only
 replace one by name. A project's layouts are untrusted input (a pull request can change
 them): their manifests are read as data files are and checked here, with located problems,
-and their templates are rendered in Jinja's sandbox (render/sandbox.py).
+and their templates are rendered in Jinja's sandbox (render/sandbox.py), and checked
+before anything is built (render/templatecheck.py, when a year names the layout).
 """
 
 from __future__ import annotations

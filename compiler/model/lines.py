@@ -287,11 +287,6 @@ class BudgetLines:
             self._rows[key] = _classified_rows(kind, lines, self.catalogue, self.splits)
         return self._rows[key]
 
-    @property
-    def split_known(self) -> bool:
-        """Whether the function lines give personnel and public (not basic alone)."""
-        return all(line.is_split for line in self.function)
-
     # What the text and the diff read: the totals of each group, and every 类/款/项 row.
 
     @derived

@@ -19,46 +19,18 @@ import time
 from functools import cache
 from pathlib import Path
 
+from ..cache import _tool_paths, _tool_roots, tool_fingerprint  # noqa: F401 (tests)
 from ..input.projectlayouts import FOLDER as LAYOUTS_FOLDER
 from ..input.projectlayouts import fingerprint_files
 from ..input.sources import WorkingTreeYear
-from ..paths import ASSET_ROOT, CATALOGUE_DIR, SCHEMAS_DIR, TEMPLATES_DIR
+from ..paths import CATALOGUE_DIR, SCHEMAS_DIR, TEMPLATES_DIR  # noqa: F401 (tests)
 
 RECORD = ".build-record.json"
 VERSION = 1
-_PACKAGE = Path(__file__).resolve().parent.parent  # compiler/
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@cache
-def tool_fingerprint() -> str:
-    """The tool's code, templates, schemas and catalogue, by content: a changed template
-    or rule changes every build's fingerprint."""
-    digest = hashlib.sha256()
-    for path in _tool_paths():
-        with open(path, "rb") as file:
-            content = file.read()
-        name = os.path.relpath(path, ASSET_ROOT)
-        digest.update(f"{name}\0{len(content)}\0".encode())
-        digest.update(content)
-    return digest.hexdigest()
-
-
-@cache
-def _tool_paths() -> list[str]:
-    """Every file of the tool, walked once per process (the stamp and, when it differs
-    from the record's, the fingerprint both go through them)."""
-    return [path for root in _tool_roots() for path in _tool_files(root)]
-
-
-def _tool_roots() -> list[Path]:
-    """The folders of the tool's files, none inside another (the catalogue is inside the
-    package; so are the templates and schemas of an installed wheel)."""
-    roots = [_PACKAGE, TEMPLATES_DIR, SCHEMAS_DIR, CATALOGUE_DIR]
-    return [r for r in roots if not any(o != r and o in r.parents for o in roots)]
 
 
 # A file changed this recently may change again within the resolution of its times (a
@@ -101,24 +73,6 @@ def forget_tool() -> None:
     tool_fingerprint.cache_clear()
     tool_stamp.cache_clear()
     _trusted.clear()
-
-
-def _tool_files(root: Path) -> list[str]:
-    """Every regular file under `root` but hidden ones and bytecode, in a fixed order
-    (os.scandir: a third of the time pathlib's rglob takes, and this runs before every
-    build; a broken link or a pipe is not a file of the tool)."""
-    found = []
-    folders = [os.fspath(root)]
-    while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.name.startswith(".") or entry.name == "__pycache__":
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
-                elif entry.is_file():
-                    found.append(entry.path)
-    return sorted(found)
 
 
 def _year_files(source: WorkingTreeYear) -> dict[str, str]:

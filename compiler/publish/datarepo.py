@@ -8,7 +8,7 @@ starts a year from the web (new-year on a branch, then a pull request); the tool
 Schemas in schemas/ (the data files' modelines name ../../schemas/<kind>.schema.json, which
 editors read); and data/ (empty, or the years of an existing data folder with their
 modelines set for the new place, and the layouts/ of that folder's project, if it has one:
-the unit's own layouts, see layouts.py).
+the unit's own layouts, see layout/manifest.py).
 
 `schemas` keeps schemas/ equal to the installed tool's: written by `disclosure schemas`,
 compared by `disclosure schemas --check` in CI, so editors hint what the pinned tool checks.

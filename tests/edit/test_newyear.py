@@ -15,7 +15,7 @@ from fixtures.years import blank_paths, edit, fill_blanks, git, invoke, make_nex
 from compiler.edit.newyear import rewrite
 from compiler.input.loader import load_text
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def new_year(data: Path, *args: str):

@@ -14,7 +14,7 @@ import yaml
 from conftest import ROOT, edit, line_of
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-# What `disclosure init` gives a data repository (tests/test_datarepo.py runs them)
+# What `disclosure init` gives a data repository (tests/publish/test_datarepo.py runs them)
 TEMPLATE_WORKFLOWS = sorted(
     (ROOT / "templates" / "data-repo" / "github" / "workflows").glob("*.yml")
 )

@@ -12,6 +12,7 @@ import pytest
 from conftest import DATA, ROOT, edit
 from fixtures.years import make_next_year
 
+from compiler import cache
 from compiler.publish import buildrecord
 
 WANLI = ROOT / "examples" / "wanli" / "data"
@@ -81,7 +82,7 @@ def tool_templates(tmp_path, monkeypatch):
     changed a moment ago count as settled (see `test_a_tool_file_changed_a_moment_ago…`)."""
     copy = tmp_path / "templates"
     shutil.copytree(buildrecord.TEMPLATES_DIR, copy)
-    monkeypatch.setattr(buildrecord, "TEMPLATES_DIR", copy)
+    monkeypatch.setattr(cache, "TEMPLATES_DIR", copy)  # the tool fingerprint's roots
     monkeypatch.setattr(buildrecord, "RACY_NS", 0)
     buildrecord.forget_tool()
     yield copy

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import debian_versions
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "requirements" / "lock.txt"
 RUNTIME = ROOT / "requirements" / "runtime.txt"
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==(\S+?)(?: ;.*)? \\$", re.MULTILINE)

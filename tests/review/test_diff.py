@@ -27,7 +27,7 @@ from compiler.review.diff import (
     match_entries,
 )
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 ITEM_BLOCK = """      - name: 多功能一体机
         catalogue_code: A020204
@@ -519,7 +519,7 @@ def test_textconv_as_a_git_diff_driver(repo, tmp_path):
     script = tmp_path / "textconv.py"
     script.write_text(
         "import sys\n"
-        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
         "from compiler.cli.review import textconv\n"
         "textconv.main(sys.argv[1:], prog_name='disclosure textconv')\n",
         encoding="utf-8",

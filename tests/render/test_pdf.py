@@ -28,7 +28,7 @@ from compiler.cli import main
 from compiler.numbers import plain_number
 from compiler.render import fonts
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/
 PUBLISHED = HERE / "golden" / "2022" / "published.txt"
 
 

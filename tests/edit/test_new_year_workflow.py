@@ -1,7 +1,7 @@
 """The web way to start a year (开始新年度): this repository's .github/workflows/new-year.yml
 and the one `disclosure init` gives a data repository (templates/data-repo/); each one's
 script, run for real in a throw-away repository with a bare origin and a stand-in for the
-`gh` command. (tests/test_datarepo.py runs the data repository's whole workflow, its install
+`gh` command. (tests/publish/test_datarepo.py runs the data repository's whole workflow, its install
 of the pinned tool included, against the tool's wheel.)"""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ control or bidirectional character in any output; every Markdown table row as wi
 header; no object representation in an output; links only to web pages, the same in both
 editions; diff and matching bounded. Derandomized, so a run is reproducible; sized to run
 in well under a minute with the rest of `make test`. To hunt longer, with fresh random
-examples: DISCLOSURE_FUZZ_EXAMPLES=5000 python3 -m pytest tests/test_fuzz.py"""
+examples: DISCLOSURE_FUZZ_EXAMPLES=5000 python3 -m pytest tests/render/test_fuzz.py"""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import pytest
 from compiler.diagnostics import Location
 from compiler.input.loader import MAX_DEPTH, load_bytes, load_text
 
-DATA_2022 = Path(__file__).resolve().parent.parent / "data" / "2022"
+DATA_2022 = Path(__file__).resolve().parents[2] / "data" / "2022"
 
 
 def load_ok(text: str):
