@@ -17,15 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "compiler"
-# Patches of another package's internals, behind one switch (compiler/speedups/ on main):
-# the lowest layer, which anything may import. Listed by name wherever they live.
-SPEEDUPS = (
-    "compiler.speedups",
-    "compiler.classcode",
-    "compiler.fastexit",
-    "compiler.render.weasy",
-    "compiler.render.pdf_memory",
-)
+# Patches of another package's internals, behind one switch: the lowest layer, which
+# anything may import.
+SPEEDUPS = ("compiler.speedups",)
 DATA_PACKAGES = ("compiler.schemas", "compiler.templates")  # folders shipped as packages
 
 
