@@ -151,7 +151,7 @@ def test_a_public_institution_prints_the_statements_for_what_it_has_not(departme
 
 def test_an_administrative_unit_computes_its_operating_costs(department_built):
     md = (department_built / "units" / "01-office" / "disclosure.md").read_text(encoding="utf-8")
-    # 机关运行经费 = 一般公共预算基本支出的公用经费 (30201 300,000 + 30231 150,000 元)
+    # 机关运行经费 = 一般公共预算基本支出的公用经费 (30201 330,000 + 30231 120,000 元)
     assert "财政拨款的机关运行经费预算为45.00万元" in md
     assert "2025年机关运行经费预算数 |" in md
 
