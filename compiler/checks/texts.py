@@ -176,3 +176,50 @@ def check(model: Disclosure, docs: dict[str, Document]) -> list[Diagnostic]:
     for rule in RULES:
         problems += rule(model, docs)
     return problems
+
+
+def same_unit_as_last_year(
+    m: Disclosure, prev: Disclosure | None, docs: dict[str, Document]
+) -> list[Diagnostic]:
+    """unit.yaml against the previous year's in the repository: another code and another
+    name is another unit's unit.yaml (or this year's files are another unit's). An error
+    that names both, and never advises deleting a file. The same code under a new name is
+    a unit renamed: nothing to say; a new name where neither year gives a code, a warning."""
+    doc = docs.get("unit.yaml")
+    if prev is None or doc is None:
+        return []
+    now, before = m.unit, prev.unit
+    code_differs = bool(now.code and before.code and now.code != before.code)
+    name_differs = now.full_name != before.full_name
+    values = {
+        "name": now.full_name,
+        "code": f" ({now.code})" if now.code else "",
+        "year": prev.year,
+        "previous_name": before.full_name,
+        "previous_code": f" ({before.code})" if before.code else "",
+    }
+    if code_differs and name_differs:
+        severity, message = "error", _(
+            "unit.yaml names {name}{code}, but {year}'s unit.yaml names {previous_name}"
+            "{previous_code}: a year's files belong to one unit. If this unit.yaml was copied "
+            "from another unit, write this unit's own name and code in it; if this year's "
+            "files are another unit's, move them to that unit's folder (do not delete them: "
+            "the facts they hold would be lost)"
+        )
+    elif code_differs:
+        severity, message = "error", _(
+            "unit code{code} differs from {year}'s{previous_code} for the same unit "
+            "{name}: correct the one that is wrong (copy it from the budget system)"
+        )
+    elif name_differs and not (now.code and before.code):
+        severity, message = "warning", _(
+            "unit.yaml names {name}, but {year}'s unit.yaml names {previous_name}: if the "
+            "unit was renamed, write its code (unit.code) in both years' unit.yaml, which "
+            "says it is the same unit; if this unit.yaml is another unit's, write this "
+            "unit's own name in it"
+        )
+    else:
+        return []
+    where = doc.locate(("unit", "code" if code_differs else "name"))
+    field = "unit.code" if code_differs else "unit.name"
+    return [Diagnostic(where, message.format(**values), field=field, severity=severity)]

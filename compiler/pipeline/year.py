@@ -149,6 +149,7 @@ def compile_year(
                 problems += rules.check(member, prev_member, source.previous().where)
                 problems += completeness.check(member, groups[member.slug])
                 problems += texts.check(member, groups[member.slug])
+                problems += texts.same_unit_as_last_year(member, prev_member, groups[member.slug])
         except ConditionError as e:  # a project layout's empty_if: at its line
             if e.location is None:
                 raise
