@@ -74,7 +74,9 @@ def test_yuan_typed_as_wan_yuan(cli, chinese, data_copy):
     ), found
     assert any(
         "“三公”经费合计596520.67万元，超过了全部支出（9569.88万元），而“三公”经费是从中支出的："
-        "是否按元填写了？" in m and ": 错误: " in m
+        "是否按元填写了？"
+        in m
+        and ": 错误: " in m
         for m in found
     ), found
 

@@ -43,9 +43,11 @@ def test_an_amount_typed_in_yuan_is_an_error_twice(data_copy):
         and "元 instead of 万元" in w
         for w in found
     )
-    assert f"{three}:{line}:1: error: current: “三公”经费 come to 596520.67 万元, more than the " \
-        "whole expenditure they are paid from (9569.88 万元): an amount typed in 元? Amounts " \
+    assert (
+        f"{three}:{line}:1: error: current: “三公”经费 come to 596520.67 万元, more than the "
+        "whole expenditure they are paid from (9569.88 万元): an amount typed in 元? Amounts "
         "here are in 万元" in found
+    )
 
 
 def test_an_amount_ten_times_last_year_is_a_warning(data_copy):
@@ -88,7 +90,11 @@ def test_a_reason_naming_the_wrong_direction_is_flagged(data_copy):
 
 def test_procurement_larger_than_the_budget_is_an_error(data_copy):
     procurement = data_copy / "2022" / "procurement.yaml"
-    edit(procurement, "quantity: 10\n        unit_price: 0.70", "quantity: 100000\n        unit_price: 0.70")
+    edit(
+        procurement,
+        "quantity: 10\n        unit_price: 0.70",
+        "quantity: 100000\n        unit_price: 0.70",
+    )
     assert (
         f"{procurement}:2:1: error: the procurement budget comes to 70114.70 万元, more than the "
         "whole expenditure (9569.88 万元): check the quantities and unit prices (in 万元)"

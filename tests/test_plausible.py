@@ -57,7 +57,9 @@ def test_lines_in_yuan_under_wan_yuan_is_an_error_against_last_year(tmp_path, cl
     code, found = validate(cli, data, "2024")
     assert code == 1
     assert any(
-        f"{data / '2024' / 'line-notes.yaml'}:" in f and ": error: items[" in f and "times as much" in f
+        f"{data / '2024' / 'line-notes.yaml'}:" in f
+        and ": error: items[" in f
+        and "times as much" in f
         for f in found
     )
 
@@ -71,7 +73,9 @@ def test_one_line_in_the_other_unit_is_an_error_against_its_siblings(tmp_path, c
     assert code == 1
     line = line_of(lines, '"2080501"')
     assert any(
-        f"{lines}:{line}:" in f and ": error: function[" in f and "2080501: 24.31 元 is 1/" in f
+        f"{lines}:{line}:" in f
+        and ": error: function[" in f
+        and "2080501: 24.31 元 is 1/" in f
         and "of the median of the other function lines" in f
         for f in found
     ), found
@@ -123,7 +127,8 @@ def test_three_public_below_its_economic_line_is_an_error(tmp_path, cli):
     assert any(
         f"{three}:" in f
         and ": error: current.reception: 公务接待费 is 1.00 万元, less than the basic "
-        "expenditure on 30217 公务接待费 alone (1.35 万元, lines.yaml line" in f
+        "expenditure on 30217 公务接待费 alone (1.35 万元, lines.yaml line"
+        in f
         for f in found
     ), found
 
@@ -183,10 +188,20 @@ def test_placeholder_left_in_the_text_is_an_error(data_copy, cli, text, placehol
 @pytest.mark.parametrize(
     "file, old, new, field, words",
     [
-        ("unit.yaml", "  - 中华人民共和国预算法\n", "  - 中华人民共和国预算法\n  - 《中华人民共和国预算法》\n",
-         "legal_bases[1]", "公开依据"),
-        ("glossary.yaml", "terms:\n", "terms:\n  - term: 事业收入\n    definition: 重复。\n",
-         "terms[2]", "名词解释"),
+        (
+            "unit.yaml",
+            "  - 中华人民共和国预算法\n",
+            "  - 中华人民共和国预算法\n  - 《中华人民共和国预算法》\n",
+            "legal_bases[1]",
+            "公开依据",
+        ),
+        (
+            "glossary.yaml",
+            "terms:\n",
+            "terms:\n  - term: 事业收入\n    definition: 重复。\n",
+            "terms[2]",
+            "名词解释",
+        ),
     ],
 )
 def test_duplicate_entries_are_an_error(data_copy, cli, file, old, new, field, words):
@@ -250,12 +265,14 @@ def test_another_units_unit_yaml_is_named_and_nothing_deleted(data_copy, cli):
 def test_a_year_of_another_unit_than_last_year_is_an_error(tmp_path, cli):
     """Part 6: 2024's unit.yaml gives another code and name than 2023's."""
     data = copy(tmp_path, WANLI, "2023", "2024")
-    for year, name, code in (("2023", "上海市普陀区人民政府万里街道办事处", "100001"),
-                             ("2024", "上海市普陀区人民政府长征镇", "200002")):
+    for year, name, code in (
+        ("2023", "上海市普陀区人民政府万里街道办事处", "100001"),
+        ("2024", "上海市普陀区人民政府长征镇", "200002"),
+    ):
         unit = data / year / "unit.yaml"
         text = unit.read_text(encoding="utf-8")
         old = next(line for line in text.splitlines() if line.startswith("  name:"))
-        edit(unit, old, f"  name: {name}\n  code: \"{code}\"")
+        edit(unit, old, f'  name: {name}\n  code: "{code}"')
     unit = data / "2024" / "unit.yaml"
     code, found = validate(cli, data, "2024")
     assert code == 1

@@ -6,8 +6,6 @@ a part larger than its whole, an error, in `rules_whole`.)"""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..diagnostics import Diagnostic
 from ..i18n import _
 from ..input.loader import dotted

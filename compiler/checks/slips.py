@@ -107,7 +107,9 @@ def against_previous_year(m: Disclosure, prev: Disclosure) -> list[Diagnostic]:
         checks.append((p.src.at(), "", change, _("the procurement budget")))
     g, before_g = m.goal_setting, prev.goal_setting
     if g is not None and before_g is not None and g.src is not None:
-        checks.append((g.src.at("funds"), "funds", Change(before_g.funds, g.funds), "涉及项目预算资金"))
+        checks.append(
+            (g.src.at("funds"), "funds", Change(before_g.funds, g.funds), "涉及项目预算资金")
+        )
     problems = []
     for where, field, change, what in checks:
         severity = _severity(_ratio(change.previous, change.current))

@@ -199,24 +199,33 @@ def same_unit_as_last_year(
         "previous_code": f" ({before.code})" if before.code else "",
     }
     if code_differs and name_differs:
-        severity, message = "error", _(
-            "unit.yaml names {name}{code}, but {year}'s unit.yaml names {previous_name}"
-            "{previous_code}: a year's files belong to one unit. If this unit.yaml was copied "
-            "from another unit, write this unit's own name and code in it; if this year's "
-            "files are another unit's, move them to that unit's folder (do not delete them: "
-            "the facts they hold would be lost)"
+        severity, message = (
+            "error",
+            _(
+                "unit.yaml names {name}{code}, but {year}'s unit.yaml names {previous_name}"
+                "{previous_code}: a year's files belong to one unit. If this unit.yaml was copied "
+                "from another unit, write this unit's own name and code in it; if this year's "
+                "files are another unit's, move them to that unit's folder (do not delete them: "
+                "the facts they hold would be lost)"
+            ),
         )
     elif code_differs:
-        severity, message = "error", _(
-            "unit code{code} differs from {year}'s{previous_code} for the same unit "
-            "{name}: correct the one that is wrong (copy it from the budget system)"
+        severity, message = (
+            "error",
+            _(
+                "unit code{code} differs from {year}'s{previous_code} for the same unit "
+                "{name}: correct the one that is wrong (copy it from the budget system)"
+            ),
         )
     elif name_differs and not (now.code and before.code):
-        severity, message = "warning", _(
-            "unit.yaml names {name}, but {year}'s unit.yaml names {previous_name}: if the "
-            "unit was renamed, write its code (unit.code) in both years' unit.yaml, which "
-            "says it is the same unit; if this unit.yaml is another unit's, write this "
-            "unit's own name in it"
+        severity, message = (
+            "warning",
+            _(
+                "unit.yaml names {name}, but {year}'s unit.yaml names {previous_name}: if the "
+                "unit was renamed, write its code (unit.code) in both years' unit.yaml, which "
+                "says it is the same unit; if this unit.yaml is another unit's, write this "
+                "unit's own name in it"
+            ),
         )
     else:
         return []
