@@ -60,7 +60,7 @@ fi
 # Two branches that both add messages are joined message by message (scripts/messages.py).
 if git rev-parse --git-dir >/dev/null 2>&1; then
   git config merge.po.name "message catalogue: union of both sides"
-  git config merge.po.driver ".venv/bin/python scripts/messages.py merge %O %A %B"
+  git config merge.po.driver "$PWD/.venv/bin/python scripts/messages.py merge %O %A %B"
 fi
 
 # On GitHub Actions, the later steps of the job find `disclosure` (and the tools the tests

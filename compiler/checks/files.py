@@ -27,6 +27,37 @@ ROLLED_UP = {
 }
 
 
+def _not_this_units_layout(docs, rel: str, others: list[str], layout: Layout) -> Diagnostic:
+    """A data file the unit's layout does not publish: most often unit.yaml (and so its
+    layout) was copied from another unit, or the file from another unit's year. Names what
+    unit.yaml says and which files do not fit it, and never advises deleting them: a data
+    file holds the unit's facts (issue 23, part 6)."""
+    unit = (docs[UNIT_FILE].data or {}).get("unit") or {}
+    values = {
+        "file": rel,
+        "name": unit.get("name") or "?",
+        "code": f" ({unit['code']})" if unit.get("code") else "",
+        "layout": layout.name,
+        "files": "、".join(others),
+    }
+    if others:
+        message = _(
+            "unit.yaml names {name}{code} with the layout {layout}, which publishes neither "
+            "{file} nor {files}: unit.yaml and these files belong to different units or "
+            "layouts. If unit.yaml was copied from another unit, write this unit's own name, "
+            "code and layout in it; if these files are another unit's, move them to that "
+            "unit's folder. Do not delete them: the facts they hold would be lost"
+        )
+    else:
+        message = _(
+            "unit.yaml names {name}{code} with the layout {layout}, which does not publish "
+            "{file}: if unit.yaml's layout is wrong (copied from another unit?), correct it; "
+            "if {file} belongs to another unit or year, move it there. Do not delete it: the "
+            "facts it holds would be lost"
+        )
+    return Diagnostic(Location(docs[rel].file), message.format(**values))
+
+
 def check_files(
     docs: dict[str, Document],
     listed: set[str],
@@ -82,25 +113,21 @@ def check_files(
                 ),
             )
         )
+    unpublished = [rel for kind, rel in sorted(kinds.items()) if kind not in used]
+    for rel in unpublished:
+        others = [other for other in unpublished if other != rel]
+        problems.append(_not_this_units_layout(docs, rel, others, layout))
     for kind, rel in sorted(kinds.items()):
-        if kind not in used:
-            problems.append(
-                Diagnostic(
-                    Location(docs[rel].file),
-                    _(
-                        "the layout {layout} does not publish {file}: delete the file, or "
-                        "choose a layout that has its section (unit.yaml: layout)"
-                    ).format(layout=layout.name, file=rel),
-                )
-            )
-        elif kind not in applicable and unit_type is not None:
+        if kind in used and kind not in applicable and unit_type is not None:
             problems.append(
                 Diagnostic(
                     Location(docs[rel].file),
                     _(
                         "a {unit_type} has no part for {file} in the layout {layout} (it is "
-                        "published only by the unit types the rules give it to): delete the "
-                        "file, or correct unit.type in unit.yaml"
+                        "published only by the unit types the rules give it to): if unit.type "
+                        "in unit.yaml is wrong, correct it; if {file} is another unit's, move "
+                        "it to that unit's folder (do not delete it: the facts it holds would "
+                        "be lost)"
                     ).format(unit_type=unit_type, file=rel, layout=layout.name),
                 )
             )

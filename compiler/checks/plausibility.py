@@ -1,11 +1,10 @@
 """Plausibility: what is almost certainly a slip, though the figures add up. Warnings,
 which `--strict` turns into errors: a reason that names the opposite direction of its own
-change, an amount orders of magnitude off last year's (元 typed as 万元, or back), a part
-larger than the whole it belongs to, a figure that changed without a reason."""
+change, a year's request above the project's whole funding, goal-setting funds against the
+tables, a figure that changed without a reason. (Amounts in the wrong unit are in `slips`;
+a part larger than its whole, an error, in `rules_whole`.)"""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from ..diagnostics import Diagnostic
 from ..i18n import _
@@ -98,147 +97,6 @@ def goal_setting_funds_match_tables(m: Disclosure) -> list[Diagnostic]:
     ]
 
 
-# An amount 100 times last year's, or a hundredth of it, is almost always typed in the
-# wrong unit (185000 元 where 18.50 万元 was meant), not a real change.
-UNIT_SLIP = Decimal(100)
-
-
-def _unit_slip(previous: Decimal, current: Decimal) -> bool:
-    if previous <= 0 or current <= 0:
-        return False
-    return current >= previous * UNIT_SLIP or current * UNIT_SLIP <= previous
-
-
-def amounts_in_the_wrong_unit(m: Disclosure) -> list[Diagnostic]:
-    """A figure orders of magnitude off last year's: 元 typed as 万元, or back."""
-    checks = []
-    if m.three_public is not None and m.three_public.src is not None:
-        tp = m.three_public
-        for part in ("overseas", "vehicle_purchase", "vehicle_operation", "reception"):
-            change = tp.changes[part]
-            where, name = tp.src.at("current", part), THREE_PUBLIC_NAMES[part]
-            checks.append((where, f"current.{part}", change, name))
-    if m.budget is not None and m.budget.src is not None and not m.budget.from_lines:
-        b = m.budget
-        for part, change, what in (
-            ("personnel", b.basic_change, "基本支出"),
-            ("project", b.project_change, "项目支出"),
-        ):
-            checks.append((b.src.at("expenditure", part), f"expenditure.{part}", change, what))
-    if m.explanation is not None:
-        for item in m.explanation.items:
-            if item.src is not None:
-                where = item.src.at("previous")
-                field, what = dotted((*item.src.path, "previous")), f"{item.code} {item.names[2]}"
-                checks.append((where, field, item.change, what))
-    return [
-        Diagnostic(where, _slip_message(what, change), field=field, severity="warning")
-        for where, field, change, what in checks
-        if _unit_slip(change.previous, change.current)
-    ]
-
-
-def _slip_message(what: str, change) -> str:
-    ratio = change.current / change.previous
-    if ratio >= 1:
-        message = _(
-            "{what}: {current} 万元 this year against {previous} 万元 last year is {ratio} "
-            "times as much; an amount typed in 元 instead of 万元 (or back)? Check both figures"
-        )
-    else:
-        ratio = 1 / ratio
-        message = _(
-            "{what}: {current} 万元 this year against {previous} 万元 last year is 1/{ratio} "
-            "of it; an amount typed in 元 instead of 万元 (or back)? Check both figures"
-        )
-    return message.format(
-        what=what,
-        current=money(change.current),
-        previous=money(change.previous),
-        ratio=f"{ratio:.0f}",
-    )
-
-
-def parts_within_their_whole(m: Disclosure) -> list[Diagnostic]:
-    """A part larger than the whole it belongs to: 三公经费 or the procurement budget above
-    the whole expenditure, 机关运行经费 above basic expenditure."""
-    total = _total_expenditure(m)
-    if total is None:
-        return []
-    problems = []
-    tp = m.three_public
-    if tp is not None and tp.src is not None and tp.current.total > total:
-        problems.append(
-            Diagnostic(
-                tp.src.key_at("current"),
-                _(
-                    "“三公”经费 come to {amount} 万元, more than the whole expenditure "
-                    "({total} 万元); are they typed in 元? Amounts here are in 万元"
-                ).format(amount=money(tp.current.total), total=money(total)),
-                field="current",
-                severity="warning",
-            )
-        )
-    p = m.procurement
-    if p is not None and p.src is not None and p.total > total:
-        problems.append(
-            Diagnostic(
-                p.src.at(),
-                _(
-                    "the procurement budget comes to {amount} 万元, more than the whole "
-                    "expenditure ({total} 万元); check the quantities and prices (in 万元)"
-                ).format(amount=money(p.total), total=money(total)),
-                field="",
-                severity="warning",
-            )
-        )
-    costs = m.operating_costs
-    if costs is None or costs.src is None:
-        return problems
-    # 机关运行经费 is the fiscal part of 基本支出's 公用经费: never more than all of it
-    public, basic = _public_expenditure(m), _basic_expenditure(m)
-    if public is not None and costs.amount > public:
-        message = _(
-            "机关运行经费 {amount} 万元 is more than the whole 公用经费 of the basic "
-            "expenditure ({public} 万元) it is part of"
-        ).format(amount=money(costs.amount), public=money(public))
-    elif basic is not None and costs.amount > basic:
-        message = _(
-            "机关运行经费 {amount} 万元 is more than the whole basic "
-            "expenditure ({basic} 万元) it is part of"
-        ).format(amount=money(costs.amount), basic=money(basic))
-    else:
-        return problems
-    problems.append(Diagnostic(costs.src.at("amount"), message, field="amount", severity="warning"))
-    return problems
-
-
-def _total_expenditure(m: Disclosure) -> Decimal | None:
-    if m.lines is not None:
-        return m.lines.wan(m.lines.total)
-    if m.budget is not None:
-        return m.budget.expenditure.total
-    return None
-
-
-def _public_expenditure(m: Disclosure) -> Decimal | None:
-    """公用经费 of the basic expenditure, where the data splits basic expenditure."""
-    if m.lines is not None:
-        public = m.lines.public
-        return money_value(m.lines.wan(public)) if public is not None else None
-    if m.budget is not None:
-        return m.budget.expenditure.public_operating
-    return None
-
-
-def _basic_expenditure(m: Disclosure) -> Decimal | None:
-    if m.lines is not None:
-        return m.lines.wan(m.lines.basic)
-    if m.budget is not None:
-        return m.budget.expenditure.basic
-    return None
-
-
 def changes_have_reasons(m: Disclosure) -> list[Diagnostic]:
     """A 三公 item or a Hebei budget part that changed, with no reason given, or with a
     reason naming the opposite direction."""
@@ -313,7 +171,5 @@ RULES = (
     reasons_agree_with_changes,
     project_funds_plausible,
     goal_setting_funds_match_tables,
-    amounts_in_the_wrong_unit,
-    parts_within_their_whole,
     changes_have_reasons,
 )

@@ -14,7 +14,7 @@ from ..input.loader import dotted
 from ..model.disclosure import Disclosure, next_year_baseline, previous_year_figures
 from ..model.lines import FISCAL, SOURCE_KEYS
 from ..numbers import money
-from . import plausibility, rules_lines, rules_split
+from . import plausibility, rules_lines, rules_split, rules_whole, slips
 
 Rule = Callable[[Disclosure], list[Diagnostic]]
 
@@ -182,21 +182,27 @@ def unique_names(m: Disclosure) -> list[Diagnostic]:
 
 
 def procurement_projects_have_tables(m: Disclosure) -> list[Diagnostic]:
-    tables = {p.name for p in m.projects}
-    if not tables or m.procurement is None:
+    """Each procurement source project is one of the year's projects: where the year has
+    performance tables (or funding notes), a name that is none of them is a project that
+    does not exist (a typing slip, or a project of another year)."""
+    known = [p.name for p in m.projects] + [p.name for p in m.project_funding]
+    if not known or m.procurement is None:
         return []
-    return [
-        Diagnostic(
-            p.src.at("name"),
-            _(
-                "procurement source project '{project}' has no performance table in projects/"
-            ).format(project=p.name),
-            field=f"projects[{i}].name",
-            severity="warning",
-        )
-        for i, p in enumerate(m.procurement.projects)
-        if p.name not in tables and p.src is not None
-    ]
+    from difflib import get_close_matches
+
+    problems = []
+    for i, p in enumerate(m.procurement.projects):
+        if p.name in known or p.src is None:
+            continue
+        near = get_close_matches(p.name, known, n=1, cutoff=0.5)
+        message = _(
+            "procurement source project '{project}' is none of the year's projects (their "
+            "performance tables in projects/): write its name as its table does"
+        ).format(project=p.name)
+        if near:
+            message += _("; the nearest is '{near}'").format(near=near[0])
+        problems.append(Diagnostic(p.src.at("name"), message, field=f"projects[{i}].name"))
+    return problems
 
 
 def organisation_counts_add_up(m: Disclosure) -> list[Diagnostic]:
@@ -280,6 +286,8 @@ RULES: tuple[Rule, ...] = (
     of_which_within_its_category,
     *rules_lines.RULES,
     *rules_split.RULES,
+    *rules_whole.RULES,
+    *slips.RULES,
     *plausibility.RULES,
 )
 
@@ -319,6 +327,7 @@ def check(
         problems += rule(model)
     if previous is not None:
         problems += previous_year_agrees(model, previous, previous_label or str(previous.year))
+        problems += slips.against_previous_year(model, previous)
     return problems
 
 

@@ -175,12 +175,14 @@ def warnings(doc: Document) -> list[Diagnostic]:
         for index, message in problems_in(value):
             if raw_lines is None:
                 raw_lines = doc.raw.decode("utf-8", "replace").split("\n")
-            where = _where(doc, tuple(path), value, index, raw_lines)
+            where = where_in_value(doc, tuple(path), value, index, raw_lines)
             found.append(Diagnostic(where, message, dotted(tuple(path)), "warning"))
     return found
 
 
-def _where(doc: Document, path: tuple, value: str, index: int, lines: list[str]) -> Location:
+def where_in_value(
+    doc: Document, path: tuple, value: str, index: int, lines: list[str]
+) -> Location:
     """The line and column of value[index] in the file (the value's start, where that
     cannot be told: folded or multi-line quoted text)."""
     start = doc.locate(path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..checks import completeness, rules
+from ..checks import completeness, rules, texts
 from ..checks.files import check_files
 from ..diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
 from ..i18n import _
@@ -149,6 +149,8 @@ def compile_year(
                 prev_member = _member(previous, member.slug)
                 problems += rules.check(member, prev_member, source.previous().where)
                 problems += completeness.check(member, groups[member.slug])
+                problems += texts.check(member, groups[member.slug])
+                problems += texts.same_unit_as_last_year(member, prev_member, groups[member.slug])
         except ConditionError as e:  # a project layout's empty_if: at its line
             if e.location is None:
                 raise

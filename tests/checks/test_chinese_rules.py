@@ -61,18 +61,22 @@ def test_an_unknown_classification_code_with_its_suggestion(cli, chinese, unit_d
 
 
 def test_yuan_typed_as_wan_yuan(cli, chinese, data_copy):
-    """596500 for 59.65 万元: 7005 times last year's figure, and more than the whole budget."""
+    """596500 for 59.65 万元: 7005 times last year's figure, and more than the whole budget:
+    both errors (issue 23: 1 000 times or more is near-certain)."""
     three = data_copy / "2022" / "three-public.yaml"
     edit(three, "vehicle_operation: 59.65", "vehicle_operation: 596500")
     found = at(validate(cli, data_copy), three, line_of(three, "current:"))
     assert any(
-        ": 警告: " in m
+        ": 错误: " in m
         and "公务用车运维费：本年596500.00万元，是上年85.15万元的7005倍" in m
         and "是否有金额把元当成了万元" in m
         for m in found
     ), found
     assert any(
-        "“三公”经费合计596520.67万元，超过了全部支出（9569.88万元）。是否按元填写了？" in m
+        "“三公”经费合计596520.67万元，超过了全部支出（9569.88万元），而“三公”经费是从中支出的："
+        "是否按元填写了？"
+        in m
+        and ": 错误: " in m
         for m in found
     ), found
 
@@ -92,7 +96,7 @@ def test_procurement_above_its_budget_and_above_the_whole(cli, chinese, data_cop
     [whole] = [m for m in found if "政府采购预算合计" in m]
     # the whole file's figure: at its first entry
     assert f"procurement.yaml:{line_of(procurement, 'projects:')}:" in whole
-    assert ": 警告: " in whole
+    assert ": 错误: " in whole
     assert "超过了全部支出（9569.88万元）：请核对采购物品的数量和单价（单价以万元为单位）" in whole
 
 

@@ -25,22 +25,42 @@ def test_the_real_data_has_no_such_slips(data_copy):
     assert warnings(data_copy) == []
 
 
-def test_an_amount_typed_in_yuan_is_flagged_twice(data_copy):
-    """185000 for 18.50 万元: 2000 times last year's figure, and more than the whole budget."""
+def problems(data, year="2022", severity="error") -> list[str]:
+    result = compile_year(parse_year_spec(year, data))
+    return [d.format_text() for d in result.diagnostics if d.severity == severity]
+
+
+def test_an_amount_typed_in_yuan_is_an_error_twice(data_copy):
+    """596500 for 59.65 万元: 7005 times last year's figure, and more than the whole budget
+    (issue 23: 1 000 times or more is an error, not a warning CI may hide)."""
     three = data_copy / "2022" / "three-public.yaml"
     edit(three, "vehicle_operation: 59.65", "vehicle_operation: 596500")
-    found = warnings(data_copy)
+    found = problems(data_copy)
     line = line_of(three, "current:")
     assert any(
-        f"three-public.yaml:{line}:" in w
+        f"three-public.yaml:{line}:66: error: current.vehicle_operation:" in w
         and "7005 times as much" in w
         and "元 instead of 万元" in w
         for w in found
     )
+    assert (
+        f"{three}:{line}:1: error: current: “三公”经费 come to 596520.67 万元, more than the "
+        "whole expenditure they are paid from (9569.88 万元): an amount typed in 元? Amounts "
+        "here are in 万元" in found
+    )
+
+
+def test_an_amount_ten_times_last_year_is_a_warning(data_copy):
+    three = data_copy / "2022" / "three-public.yaml"
+    edit(three, "vehicle_operation: 59.65", "vehicle_operation: 900")
+    found = warnings(data_copy)
     assert any(
-        "“三公”经费 come to" in w and "more than the whole expenditure (9569.88 万元)" in w
+        f"three-public.yaml:{line_of(three, 'current:')}:66: warning: current.vehicle_operation"
+        in w
+        and "11 times as much" in w
         for w in found
     )
+    assert not any("“三公”经费 come to" in w for w in problems(data_copy))
 
 
 def test_a_change_without_its_reason_is_flagged(data_copy):
@@ -68,24 +88,24 @@ def test_a_reason_naming_the_wrong_direction_is_flagged(data_copy):
     )
 
 
-def test_procurement_larger_than_the_budget_is_flagged(data_copy):
+def test_procurement_larger_than_the_budget_is_an_error(data_copy):
+    procurement = data_copy / "2022" / "procurement.yaml"
     edit(
-        data_copy / "2022" / "procurement.yaml",
+        procurement,
         "quantity: 10\n        unit_price: 0.70",
         "quantity: 100000\n        unit_price: 0.70",
     )
-    found = warnings(data_copy)
-    assert any(
-        "the procurement budget comes to" in w and "more than the whole expenditure" in w
-        for w in found
-    )
+    assert (
+        f"{procurement}:2:1: error: the procurement budget comes to 70114.70 万元, more than the "
+        "whole expenditure (9569.88 万元): check the quantities and unit prices (in 万元)"
+    ) in problems(data_copy)
 
 
 def test_strict_makes_a_slip_an_error(data_copy, cli):
     edit(
         data_copy / "2022" / "three-public.yaml",
         "vehicle_operation: 59.65",
-        "vehicle_operation: 596500",
+        "vehicle_operation: 900",
     )
     assert cli("validate", "--data", str(data_copy), "2022").exit_code == 0
     assert cli("validate", "--strict", "--data", str(data_copy), "2022").exit_code == 1
@@ -147,15 +167,15 @@ def test_all_the_mistakes_of_a_file_at_once():
 
 
 @pytest.mark.parametrize(("amount", "flagged"), [("1116.87", True), ("1116.86", False)])
-def test_operating_costs_above_all_public_expenditure_are_flagged(tmp_path, amount, flagged):
+def test_operating_costs_above_all_public_expenditure_are_an_error(tmp_path, amount, flagged):
     """万里 2024: 公用经费 1116.86 万元; 机关运行经费 is part of it (443.18 as published)."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "examples" / "wanli" / "data" / "2024", data / "2024")
     costs = data / "2024" / "operating-costs.yaml"
     edit(costs, "amount: 443.18", f"amount: {amount}")
-    found = [w for w in warnings(data, "2024") if "公用经费" in w]
+    found = [w for w in problems(data, "2024") if "公用经费" in w]
     expected = (
-        f"{costs}:{line_of(costs, 'amount:')}:9: warning: amount: 机关运行经费 {amount} 万元 is "
+        f"{costs}:{line_of(costs, 'amount:')}:9: error: amount: 机关运行经费 {amount} 万元 is "
         "more than the whole 公用经费 of the basic expenditure (1116.86 万元) it is part of"
     )
     assert found == ([expected] if flagged else [])

@@ -151,7 +151,7 @@ def test_a_public_institution_prints_the_statements_for_what_it_has_not(departme
 
 def test_an_administrative_unit_computes_its_operating_costs(department_built):
     md = (department_built / "units" / "01-office" / "disclosure.md").read_text(encoding="utf-8")
-    # 机关运行经费 = 一般公共预算基本支出的公用经费 (30201 300,000 + 30231 150,000 元)
+    # 机关运行经费 = 一般公共预算基本支出的公用经费 (30201 330,000 + 30231 120,000 元)
     assert "财政拨款的机关运行经费预算为45.00万元" in md
     assert "2025年机关运行经费预算数 |" in md
 
@@ -440,7 +440,13 @@ def test_a_hebei_unit_with_lines_publishes_its_tables_and_computes_its_overview(
     (year / "budget.yaml").write_text(budget, encoding="utf-8")
     edit(year / "operating-costs.yaml", "amount: 851.12\n", "")
     result = compile_year(parse_year_spec("2022", data))
-    assert result.ok and result.diagnostics == [], [d.format_text() for d in result.diagnostics]
+    # The made-up office's lines (307 万元) against 2022's typed previous year (3709.97 and
+    # 7742.83 万元): 1/14 and 1/155 of it, each a warning at the lines' unit (issue 23).
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    assert [(d.severity, d.field, d.message.split(":")[0]) for d in result.diagnostics] == [
+        ("warning", "amount_unit", "基本支出"),
+        ("warning", "amount_unit", "项目支出"),
+    ]
     assert build_year(parse_year_spec("2022", data), tmp_path / "out", ("md",)).ok
     md = (tmp_path / "out" / "2022" / "disclosure.md").read_text(encoding="utf-8")
     assert "2022年预算收入307.00万元，其中：一般公共预算收入307.00万元" in md
