@@ -200,8 +200,9 @@ def _lines(r: _Reader | None, ctx: Context, rollup) -> BudgetLines | None:
                 r.origin(),
                 (),
                 _(
-                    "a department's lines are the sum of its units' lines: "
-                    "delete lines.yaml here and keep each unit's own"
+                    "a department's lines are the sum of its units' lines: make sure each "
+                    "line here is in the lines.yaml of the unit it belongs to "
+                    "(units/<name>/), then leave this file out"
                 ),
             )
         return rollup.lines()
@@ -352,7 +353,8 @@ def _baseline(origin, written, keys, ctx: Context, from_previous, file, key, fro
                 (key,),
                 _(
                     "a department's previous-year figures are the sum of its units' "
-                    "({figures}): delete {key} here"
+                    "({figures}): if {key} here says otherwise, correct the unit whose figure "
+                    "is wrong; then leave {key} out here"
                 ).format(
                     key=key,
                     figures=", ".join(f"{k} {money(v)}" for k, v in from_units().items()),
@@ -415,7 +417,8 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
                 ("previous",),
                 _(
                     "a department's 上年数 of {code} is the sum of its units' ({amount} 万元): "
-                    "delete previous here"
+                    "if previous here says otherwise, correct the unit whose figure is wrong; "
+                    "then leave previous out here"
                 ).format(code=row["code"], amount=money(rollup.item_previous(row["code"]))),
             )
         elif rollup is None and "previous" not in row:
@@ -486,7 +489,11 @@ def _operating_costs(r, unit: Unit, lines: BudgetLines | None, ctx: Context, rol
             ctx.error(
                 r.origin(),
                 ("amount",),
-                _("a department's 机关运行经费 is the sum of its units': delete amount here"),
+                _(
+                    "a department's 机关运行经费 is the sum of its units': make sure the "
+                    "amount here is in the units' operating-costs.yaml (units/<name>/), then "
+                    "leave amount out here"
+                ),
             )
         if amount is None and r is None:
             return None
@@ -535,8 +542,9 @@ def _three_public(r: _Reader | None, ctx: Context, rollup) -> ThreePublic | None
                     r.origin(),
                     (key,),
                     _(
-                        "a department's 三公经费 are the sums of its units': delete {key} here "
-                        "(keep the reasons)"
+                        "a department's 三公经费 are the sums of its units': make sure each "
+                        "figure of {key} here is in the three-public.yaml of the unit it "
+                        "belongs to (units/<name>/), then leave {key} out here (keep the reasons)"
                     ).format(key=key),
                 )
         summed = rollup.three_public()

@@ -117,7 +117,8 @@ class Rollup:
                 ("members" if members else "counts",),
                 _(
                     "a department's members and their counts by type come from its units "
-                    "(units/*/unit.yaml): delete members and counts here"
+                    "(units/*/unit.yaml): make sure every member here has its folder under "
+                    "units/, then leave members and counts out here"
                 ),
             )
         names = tuple(u.unit.name for u in self.units)
@@ -141,8 +142,9 @@ class Rollup:
                 r.origin(),
                 (),
                 _(
-                    "a department's goal setting is the sum of its units': "
-                    "delete goal-setting.yaml here"
+                    "a department's goal setting is the sum of its units': make sure each "
+                    "figure here is in the goal-setting.yaml of the unit it belongs to "
+                    "(units/<name>/), then leave this file out"
                 ),
             )
         found = self._with("goal_setting")
@@ -161,8 +163,9 @@ class Rollup:
                 r.origin(),
                 (),
                 _(
-                    "a department's procurement is the sum of its units': "
-                    "delete procurement.yaml here"
+                    "a department's procurement is the sum of its units': make sure each "
+                    "item here is in the procurement.yaml of the unit it belongs to "
+                    "(units/<name>/), then leave this file out"
                 ),
             )
         found = self._with("procurement")
@@ -194,7 +197,11 @@ class Rollup:
             self.ctx.error(
                 r.origin(),
                 (),
-                _("a department's assets are the sum of its units': delete assets.yaml here"),
+                _(
+                    "a department's assets are the sum of its units': make sure each figure "
+                    "here is in the assets.yaml of the unit it belongs to (units/<name>/), "
+                    "then leave this file out"
+                ),
             )
         found = self._with("assets")
         if not found:

@@ -282,12 +282,14 @@ def test_the_department_sums_its_units():
             "change_reason: 人员经费调整\n",
             "line-notes.yaml:3:16: error: previous_year: a department's previous-year figures "
             "are the sum of its units' (general_budget 380.00, fund_budget 0.00, "
-            "capital_budget 0.00): delete previous_year here",
+            "capital_budget 0.00): if previous_year here says otherwise, correct the unit "
+            "whose figure is wrong; then leave previous_year out here",
         ),
         (
             None,
             "line-notes.yaml:5:33: error: items[0].previous: a department's 上年数 of 2010301 is "
-            "the sum of its units' (200.00 万元): delete previous here",
+            "the sum of its units' (200.00 万元): if previous here says otherwise, correct "
+            "the unit whose figure is wrong; then leave previous out here",
         ),
     ],
     ids=["previous_year", "item"],

@@ -84,12 +84,14 @@ TEXT = [
 ]
 
 
+@pytest.mark.slow  # lays out the PDF (the built fixture)
 @pytest.mark.parametrize("what,figure", REPRODUCED)
 def test_published_table_figures_are_reproduced(built, what, figure):
     for fmt in ("html", "md", "pdf"):
         assert figure in built[fmt], (what, fmt)
 
 
+@pytest.mark.slow  # lays out the PDF (the built fixture)
 @pytest.mark.parametrize("sentence", TEXT)
 def test_published_text_figures_are_reproduced(built, sentence):
     for fmt in ("html", "md"):
@@ -134,6 +136,7 @@ def test_contradictions_are_computed_not_copied():
         assert computed[what] != D(published), what
 
 
+@pytest.mark.slow  # lays out the PDF (the built fixture)
 def test_social_security_is_one_figure_everywhere(built):
     """Published as 326.71 in two tables and 326.72 in three: its 项 add up to 326.72."""
     f = _model().final
@@ -143,11 +146,13 @@ def test_social_security_is_one_figure_everywhere(built):
     assert built["html"].count("326.72") >= 5
 
 
+@pytest.mark.slow  # lays out the PDF (the built fixture)
 def test_share_published_as_71_73_is_71_65(built):
     assert "一般公共服务支出（类）2106.66万元，占71.65%" in built["md"]
     assert "71.73%" not in built["md"]
 
 
+@pytest.mark.slow  # lays out the PDF (the built fixture)
 def test_fiscal_total_is_not_0_3_and_no_direction_without_a_base(built):
     """The text printed 0.3万元 and 持平 and then reasons for a decrease; the 2023 figure is
     not published, so no comparison (and no direction word) is written."""
@@ -165,6 +170,7 @@ def test_balance_identities_hold_by_construction():
         assert f.opening(fund) + f.fiscal_income(fund) - f.fiscal_spending(fund) == f.closing(fund)
 
 
+@pytest.mark.slow  # lays out the PDF (the built fixture)
 def test_zero_base_has_no_rate_and_no_growth_from_nothing(built):
     text = built["md"]
     assert "因公出国（境）费支出决算为0.00万元，年初预算为0" in text
@@ -174,6 +180,7 @@ def test_zero_base_has_no_rate_and_no_growth_from_nothing(built):
     assert f.three_public["reception"].rate == D("0.00")
 
 
+@pytest.mark.slow  # lays out the PDF (the built fixture)
 def test_direction_words_follow_the_figures(built):
     text = built["md"]
     assert "收入支出总计减少56.94万元，下降1.87%" in text  # published: 减少56.95 (2995.39 − 3052.34)
