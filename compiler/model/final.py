@@ -388,8 +388,11 @@ class FinalAccounts:
 
     @property
     def operating_costs(self) -> Decimal:
-        """机关运行经费: the 公用经费 of the 一般公共预算 basic spending."""
-        return self.public
+        """机关运行经费: the 公用经费 of the 一般公共预算 basic spending, unless the notes
+        give it (a department with 事业单位: only its 行政单位 and 参公 units' 公用经费
+        count, and no table prints that part)."""
+        given = (self.notes.get("operating_costs") or {}).get("amount")
+        return self.public if given is None else Decimal(given)
 
     @property
     def operating_costs_change(self) -> Compare:
