@@ -67,6 +67,7 @@ SLOW_MODULES = {"test_pdf", "test_pdf_process", "test_browser", "test_pagediff",
 SLOW_FIXTURES = {
     "pdf_2022", "pdf", "browser", "department_built",
     "more_computers", "more_personnel", "prose", "two_builds",  # test_build.py: every format
+    "built",  # the examples' every format (test_wanli, test_putuo_*final)
 }  # fmt: skip
 
 

@@ -149,7 +149,9 @@ def _check_modeline(doc: Document, kind: str, source: YearSource, rel: str) -> l
 
 
 def _expected_hint(kind: str, source: YearSource, rel: str) -> str:
-    return schema_hint(kind, source.checkout_path(rel), rel)
+    # schema_hint counts folders from the year's: a final accounts' file is one deeper
+    in_year = f"{source.document}/{rel}" if source.document else rel
+    return schema_hint(kind, source.checkout_path(rel), in_year)
 
 
 def by_unit(docs: dict[str, Document]) -> dict[str, dict[str, Document]]:

@@ -17,8 +17,16 @@ from typing import Any
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 FUNDS = ("general", "fund", "capital")
-INCOME_SOURCES = ("general", "fund", "capital", "superior", "business", "operating",
-                  "affiliated", "other")
+INCOME_SOURCES = (
+    "general",
+    "fund",
+    "capital",
+    "superior",
+    "business",
+    "operating",
+    "affiliated",
+    "other",
+)
 SPENDING_KINDS = ("basic", "project", "superior", "operating", "affiliated")
 THREE_PUBLIC = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
 PERSONNEL_CLASSES = ("301", "303")  # 人员经费; 302 and 310 are 公用经费
@@ -155,12 +163,15 @@ class FinalAccounts:
 
     @staticmethod
     def _total(rows: list[Row], keys) -> Row:
-        return Row("total", "", "合计", {k: sum((r[k] for r in rows if r.level == "类"), ZERO)
-                                        for k in keys})
+        return Row(
+            "total",
+            "",
+            "合计",
+            {k: sum((r[k] for r in rows if r.level == "类"), ZERO) for k in keys},
+        )
 
     # 收入决算表 ------------------------------------------------------------------------
-    INCOME_COLUMNS = ("total", "fiscal", "superior", "business", "operating", "affiliated",
-                      "other")
+    INCOME_COLUMNS = ("total", "fiscal", "superior", "business", "operating", "affiliated", "other")
 
     def _income_entries(self) -> list[tuple[str, dict[str, Decimal]]]:
         out = []
@@ -220,8 +231,9 @@ class FinalAccounts:
         entries = []
         for code, fund, amounts in self.spending:
             total = sum((amounts.get(k, ZERO) for k in SPENDING_KINDS), ZERO)
-            entries.append((code, {"total": total, fund: total,
-                                   "fiscal": total if fund in FUNDS else ZERO}))
+            entries.append(
+                (code, {"total": total, fund: total, "fiscal": total if fund in FUNDS else ZERO})
+            )
         rows = self._grouped(entries, ("total", "fiscal", *FUNDS, "other"))
         return [r for r in rows if r.level == "类"]
 
@@ -236,8 +248,13 @@ class FinalAccounts:
     @property
     def closing_all(self) -> Decimal:
         """年末结转和结余 = 年初 + 本年收入 + 使用非财政拨款结余 − 本年支出 − 结余分配."""
-        return (self.opening_all + self.income_this_year + self.non_fiscal_balance_used
-                - self.spending_this_year - self.surplus_distributed)
+        return (
+            self.opening_all
+            + self.income_this_year
+            + self.non_fiscal_balance_used
+            - self.spending_this_year
+            - self.surplus_distributed
+        )
 
     @property
     def grand_total(self) -> Decimal:
@@ -286,8 +303,10 @@ class FinalAccounts:
         for code, amount in self.economic:
             sums[code[:3]] = sums.get(code[:3], ZERO) + amount
             sums[code] = sums.get(code, ZERO) + amount
-        return [Row("类" if len(c) == 3 else "款", c, self._name(c), {"amount": v})
-                for c, v in sorted(sums.items())]
+        return [
+            Row("类" if len(c) == 3 else "款", c, self._name(c), {"amount": v})
+            for c, v in sorted(sums.items())
+        ]
 
     @property
     def personnel(self) -> Decimal:
@@ -299,8 +318,11 @@ class FinalAccounts:
 
     def economic_names(self, personnel: bool) -> list[str]:
         """The 款 with spending, by name: what 人员经费 (or 公用经费) mainly holds."""
-        return [self._name(c) for c, a in sorted(self.economic)
-                if a and (c[:3] in PERSONNEL_CLASSES) == personnel]
+        return [
+            self._name(c)
+            for c, a in sorted(self.economic)
+            if a and (c[:3] in PERSONNEL_CLASSES) == personnel
+        ]
 
     # 年初预算 against 决算 ----------------------------------------------------------------
 
@@ -347,7 +369,9 @@ class FinalAccounts:
             out[k] = Compare(outturn.get(k, ZERO), None if budget is None else budget.get(k, ZERO))
         out["vehicles"] = Compare(
             out["vehicle_purchase"].current + out["vehicle_operation"].current,
-            None if budget is None else out["vehicle_purchase"].base + out["vehicle_operation"].base,
+            None
+            if budget is None
+            else out["vehicle_purchase"].base + out["vehicle_operation"].base,
         )
         out["total"] = Compare(
             sum((out[k].current for k in THREE_PUBLIC), ZERO),
@@ -363,10 +387,14 @@ class FinalAccounts:
         out = {}
         for k in THREE_PUBLIC:
             out[k] = Compare(now[k].current, None if last is None else last.get(k, ZERO))
-        for k, parts in (("vehicles", ("vehicle_purchase", "vehicle_operation")),
-                         ("total", THREE_PUBLIC)):
-            out[k] = Compare(now[k].current,
-                             None if last is None else sum((last.get(p, ZERO) for p in parts), ZERO))
+        for k, parts in (
+            ("vehicles", ("vehicle_purchase", "vehicle_operation")),
+            ("total", THREE_PUBLIC),
+        ):
+            out[k] = Compare(
+                now[k].current,
+                None if last is None else sum((last.get(p, ZERO) for p in parts), ZERO),
+            )
         return out
 
     # last year ------------------------------------------------------------------------------
@@ -388,8 +416,11 @@ class FinalAccounts:
 
     @property
     def operating_costs(self) -> Decimal:
-        """机关运行经费: the 公用经费 of the 一般公共预算 basic spending."""
-        return self.public
+        """机关运行经费: the 公用经费 of the 一般公共预算 basic spending, unless the notes
+        give it (a department with 事业单位: only its 行政单位 and 参公 units' 公用经费
+        count, and no table prints that part)."""
+        given = (self.notes.get("operating_costs") or {}).get("amount")
+        return self.public if given is None else Decimal(given)
 
     @property
     def operating_costs_change(self) -> Compare:
@@ -413,5 +444,6 @@ class FinalAccounts:
 
     @property
     def is_capital_empty(self) -> bool:
-        return not (self.fund_rows("capital") or self.opening("capital")
-                    or self.fiscal_income("capital"))
+        return not (
+            self.fund_rows("capital") or self.opening("capital") or self.fiscal_income("capital")
+        )

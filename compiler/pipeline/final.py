@@ -95,10 +95,13 @@ def _initial_budget(r, ctx: Context):
             )
         lines = budget.lines
         by_code: dict[str, Decimal] = {}
-        for line in lines.function:
-            if line.source == "general":
-                by_code[line.code] = by_code.get(line.code, ZERO) + lines.wan(line.total)
-        return by_code, "budget", None
+        for line in lines.function_lines("general"):  # 一般公共预算 (sources are named)
+            by_code[line.code] = by_code.get(line.code, ZERO) + lines.wan(line.total)
+        three = None  # the budget's 三公 预算数 (万元), when it publishes them
+        if budget.three_public is not None:
+            current = budget.three_public.current
+            three = {k: getattr(current, k) for k in THREE_PUBLIC}
+        return by_code, "budget", three
     if r is None:
         return {}, "none", None
     d = r.data

@@ -141,7 +141,10 @@ def compile_year(
         if check_previous:
             previous, found = _previous_model(source, memo, cache)
             problems += found
-        budget = _budget_model(source, memo, cache) if source.document else None
+        budget = None
+        if source.document:
+            budget, found = _budget_model(source, memo, cache)
+            problems += found
         model = _assemble_all(source, groups, layouts, previous, problems, budget)
         try:
             problems += prose.check_all(model)
@@ -168,17 +171,31 @@ def _member(model: Disclosure | None, slug: str) -> Disclosure | None:
     return next((u for u in model.units if u.slug == slug), None)
 
 
-def _budget_model(source: YearSource, memo: dict, cache) -> Disclosure | None:
+def _budget_model(
+    source: YearSource, memo: dict, cache
+) -> tuple[Disclosure | None, list[Diagnostic]]:
     """Final accounts: the same year's budget model, when the repository holds one (its
-    年初预算 figures are then the final accounts' own)."""
+    年初预算 figures are then the final accounts' own). The budget is compiled as
+    `validate` compiles it (against its own previous year); a budget with errors is
+    reported, not passed over: its 年初预算 would silently become the typed one."""
     budget = source.budget()
     try:
         if not budget.exists() or not budget.files():
-            return None
-        result = compile_year(budget, check_previous=False, memo=memo, cache=cache)
+            return None, []
+        result = compile_year(budget, memo=memo, cache=cache)
     except SourceError:
-        return None
-    return result.model if result.ok else None
+        return None, []
+    if result.ok:
+        return result.model, []
+    return None, [
+        Diagnostic(
+            Location(budget.where),
+            _(
+                "the final accounts take their 年初预算 from this year's budget, and the "
+                "budget has errors; run `disclosure validate {year}` and correct them"
+            ).format(year=source.year),
+        )
+    ]
 
 
 def _assemble_all(source, groups, layouts, previous, problems, budget=None) -> Disclosure:

@@ -227,7 +227,7 @@ def _render_document(
     if "xlsx" in formats:
         from ..layout.sections import shown_tables
 
-        workbook = bool(shown_tables(model))
+        workbook = model.final is not None or bool(shown_tables(model))
         if not workbook and not workbook_optional:
             problems.append(
                 Diagnostic(
@@ -250,9 +250,14 @@ def _render_document(
     if "md" in formats:
         rendered["md"] = render_markdown(model, correction).encode("utf-8")
     if workbook:
-        from ..render.xlsx import render_xlsx
+        if model.final is not None:  # the final accounts' nine tables
+            from ..render.xlsx_final import render_final_xlsx
 
-        rendered["xlsx"] = render_xlsx(model, epoch)
+            rendered["xlsx"] = render_final_xlsx(model, epoch)
+        else:
+            from ..render.xlsx import render_xlsx
+
+            rendered["xlsx"] = render_xlsx(model, epoch)
     return rendered, problems, pdf_result
 
 

@@ -69,6 +69,11 @@ def open_data(model: Disclosure) -> dict[str, bytes]:
         for kind in ("function", "economic"):
             resource, data = _lines_resource(kind, leaves, model.year)
             add(resource, data)
+    if model.final is not None:  # 决算: the lines with the phase "executed"
+        from .opendata_final import final_resources
+
+        for resource, data in final_resources(model):
+            add(resource, data)
     add(_model_resource(model), model_json(model).encode("utf-8"))
     files[DESCRIPTOR] = descriptor(model, resources)
     return files
@@ -93,13 +98,16 @@ def descriptor(model: Disclosure, resources: list[dict]) -> bytes:
     unit = model.unit
     name = f"{unit.code or 'disclosure'}-{model.year}".lower()
     parts = []
-    if any(r["name"] != "model" for r in resources):
+    if model.final is not None:
+        parts.append("决算明细（按支出功能分类、经济分类，金额单位为万元，按公开文本）")
+    elif any(r["name"] != "model" for r in resources):
         parts.append("每张公开表（CSV，金额单位见列名，编码为文本）")
         parts.append("预算明细（按支出功能分类和部门预算支出经济分类，金额单位为元，精确到分）")
     parts.append("完整的计算模型（JSON）")
+    document = "决算" if model.final is not None else "预算"
     package = {
         "name": name,
-        "title": f"{unit.full_name}{model.year}年预算公开数据",
+        "title": f"{unit.full_name}{model.year}年{document}公开数据",
         "description": f"{unit.full_name}{model.title}中的数据：" + "、".join(parts) + "。",
         "keywords": ["预算公开", "部门预算", "单位预算", str(model.year), "fiscal data package"],
         "fiscalYear": model.year,
