@@ -10,6 +10,7 @@ from decimal import Decimal
 from ..diagnostics import Diagnostic
 from ..i18n import _
 from ..input.loader import dotted
+from ..layout.specs import DEFAULT_ITEM_FACTS, NEEDS_PREVIOUS
 from ..model.disclosure import THREE_PUBLIC_NAMES, Disclosure
 from ..numbers import money, money_value
 
@@ -37,12 +38,14 @@ def reasons_agree_with_changes(m: Disclosure) -> list[Diagnostic]:
     """A reason that names the opposite direction of its own change (减少2.98%, 主要原因是
     经费增加) is almost certainly copied from another line."""
     e = m.explanation
-    if e is None:
-        return []
+    if e is None or "reason" not in _item_facts(m):
+        return []  # a reason the form does not print is reported once, by notes_match_lines
     problems = []
     for item in e.items:
         said = said_direction(item.reason or "")
-        if said and item.src is not None and said != item.change.direction:
+        if said and item.src is not None and item.change is not None and (
+            said != item.change.direction
+        ):
             problems.append(
                 Diagnostic(
                     item.src.at("reason"),
@@ -52,6 +55,11 @@ def reasons_agree_with_changes(m: Disclosure) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+def _item_facts(m: Disclosure) -> tuple[str, ...]:
+    """What the layout's form prints about each explained item."""
+    return m.layout.item_facts("line-notes") or DEFAULT_ITEM_FACTS
 
 
 def project_funds_plausible(m: Disclosure) -> list[Diagnostic]:
@@ -125,9 +133,9 @@ def amounts_in_the_wrong_unit(m: Disclosure) -> list[Diagnostic]:
             ("project", b.project_change, "项目支出"),
         ):
             checks.append((b.src.at("expenditure", part), f"expenditure.{part}", change, what))
-    if m.explanation is not None:
+    if m.explanation is not None and any(f in _item_facts(m) for f in NEEDS_PREVIOUS):
         for item in m.explanation.items:
-            if item.src is not None:
+            if item.src is not None and item.change is not None:
                 where = item.src.at("previous")
                 field, what = dotted((*item.src.path, "previous")), f"{item.code} {item.names[2]}"
                 checks.append((where, field, item.change, what))

@@ -176,14 +176,17 @@ class ExplainedItem:
     code: str
     names: tuple[str, str, str]  # 类, 款, 项
     amount: Decimal  # 万元, exact
-    previous: Decimal  # 万元, as written
+    previous: Decimal | None  # 万元, as written; None where the data does not give it
     use: str
     reason: str | None
     src: Origin | None = src_field()
 
     @derived
-    def change(self) -> Change:
-        """From last year's figure to this year's as the text prints it (to the fen)."""
+    def change(self) -> Change | None:
+        """From last year's figure to this year's as the text prints it (to the fen); None
+        without last year's figure (a form that does not print it)."""
+        if self.previous is None:
+            return None
         return Change(self.previous, money_value(self.amount))
 
 
@@ -192,7 +195,7 @@ class LineNote:
     """An entry of line-notes.yaml as written (the rules check it against the lines)."""
 
     code: str
-    previous: Decimal
+    previous: Decimal | None
     use: str | None
     reason: str | None
     src: Origin | None = src_field()

@@ -416,16 +416,10 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
                 _(
                     "a department's 上年数 of {code} is the sum of its units' ({amount} 万元): "
                     "delete previous here"
-                ).format(code=row["code"], amount=money(rollup.item_previous(row["code"]))),
+                ).format(code=row["code"], amount=_money_or_dash(rollup.item_previous(row["code"]))),
             )
-        elif rollup is None and "previous" not in row:
-            ctx.error(
-                r.origin("items", i),
-                (),
-                _("missing required field 'previous' (上年数（万元）) for {code}").format(
-                    code=row["code"]
-                ),
-            )
+        # A unit's missing previous is the rules' business (notes_match_lines): whether it
+        # is required depends on what the layout's form prints.
     items = []
     for row in lines.function_rows("fiscal"):
         if row.level != "项":
@@ -440,7 +434,7 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
                 previous=(
                     rollup.item_previous(row.code)
                     if rollup is not None
-                    else (note or {}).get("previous", ZERO)
+                    else (note or {}).get("previous")
                 ),
                 use=(note or {}).get("use") or names[2],
                 reason=(note or {}).get("reason"),
@@ -458,7 +452,7 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         notes=tuple(
             LineNote(
                 row["code"],
-                row.get("previous", ZERO),
+                row.get("previous"),
                 row.get("use"),
                 row.get("reason"),
                 src=r.origin("items", i),
@@ -467,6 +461,10 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         ),
         src=r.origin() if r is not None else None,
     )
+
+
+def _money_or_dash(value: Decimal | None) -> str:
+    return "—" if value is None else money(value)
 
 
 def _names(catalogue: Catalogue, code: str) -> tuple[str, str, str]:

@@ -86,14 +86,18 @@ class Rollup:
         keys = ("general_budget", "fund_budget", "capital_budget")
         return {k: _sum(getattr(x.previous, k) for x in found) for k in keys}
 
-    def item_previous(self, code: str) -> Decimal:
-        """The 上年数 of one 项 code: the units' own, added up."""
-        return _sum(
+    def item_previous(self, code: str) -> Decimal | None:
+        """The 上年数 of one 项 code: the units' own, added up; None if a unit that has
+        the 项 does not give it (its form does not print it)."""
+        found = [
             item.previous
             for x in self._with("explanation")
             for item in x.items
             if item.code == code
-        )
+        ]
+        if any(previous is None for previous in found):
+            return None
+        return _sum(found)
 
     def operating_costs(self) -> Decimal | None:
         found = self._with("operating_costs")

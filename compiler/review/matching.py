@@ -147,7 +147,7 @@ LISTS: dict[str, ListSpec] = {
     "explanation.items": ListSpec(
         label=lambda item, n: f"{item.code} {item.names[2]}",
         key=lambda item: (item.code,),
-        summary=lambda item: f"{money(item.amount)} 万元 · 上年 {money(item.previous)} 万元",
+        summary=lambda item: f"{money(item.amount)} 万元 · 上年 {money(item.previous) if item.previous is not None else '—'} 万元",
         title="财政拨款支出主要内容",
     ),
     "project_funding": ListSpec(
