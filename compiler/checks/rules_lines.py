@@ -9,7 +9,7 @@ from ..i18n import _
 from ..input.loader import dotted
 from ..layout.specs import DEFAULT_ITEM_FACTS, NEEDS_PREVIOUS
 from ..model.disclosure import Disclosure
-from ..numbers import money
+from ..numbers import NotPublished, is_published, money
 
 
 def line_codes_in_catalogue(m: Disclosure) -> list[Diagnostic]:
@@ -295,7 +295,7 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
                 )
             )
     else:
-        given = [n for n in e.notes if n.previous is not None and n.code in fiscal_codes]
+        given = [n for n in e.notes if is_published(n.previous) and n.code in fiscal_codes]
         if given and not m.units:
             problems.append(
                 Diagnostic(
@@ -313,7 +313,7 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
         unexplained_changes = [
             item
             for item in explained
-            if item.change is not None and item.change.amount != 0 and not item.reason
+            if item.change is not None and item.change.amount != 0 and item.reason in (None, "")
         ]
         for item in unexplained_changes[:1]:
             problems.append(
@@ -335,7 +335,9 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
                 )
             )
     else:
-        given = [n for n in e.notes if n.reason and n.code in fiscal_codes]
+        given = [
+            n for n in e.notes if is_published(n.reason) and n.reason and n.code in fiscal_codes
+        ]
         if given:
             problems.append(
                 Diagnostic(
@@ -371,6 +373,34 @@ def _named(items, *, amounts: bool = False, direction: bool = False) -> str:
 _LISTED = 10  # a message names at most this many items, then says how many more
 
 
+def not_published_facts(m: Disclosure) -> list[Diagnostic]:
+    """Information: the facts line-notes.yaml gives as not published (未公开), one line a
+    kind of fact: printed as the form prints an absent figure, never counted as 0."""
+    e = m.explanation
+    if e is None or e.src is None:
+        return []
+    problems = []
+    for key, words in (
+        ("previous", _("previous-year figure (previous)")),
+        ("reason", _("reason (reason)")),
+    ):
+        notes = [n for n in e.notes if isinstance(getattr(n, key), NotPublished)]
+        if notes:
+            problems.append(
+                Diagnostic(
+                    notes[0].src.at(key),
+                    _(
+                        "{count} entries give their {what} as not published (未公开): it is "
+                        "printed as the document prints a fact it does not give, and never "
+                        "counted as 0: {codes}"
+                    ).format(count=len(notes), what=words, codes="、".join(n.code for n in notes)),
+                    field=dotted((*notes[0].src.path, key)),
+                    severity="info",
+                )
+            )
+    return problems
+
+
 RULES = (
     line_codes_in_catalogue,
     lines_unique,
@@ -378,4 +408,5 @@ RULES = (
     class_split_fits,
     sources_fit_the_unit_type,
     notes_match_lines,
+    not_published_facts,
 )

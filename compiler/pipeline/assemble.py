@@ -58,7 +58,7 @@ from ..model.lines import (
     EconomicLine,
     FunctionLine,
 )
-from ..numbers import ZERO, money
+from ..numbers import ZERO, is_published, money, published
 from ..paths import PROJECTS_DIR
 from .context import Context
 from .final import assemble_final
@@ -416,7 +416,9 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
                 _(
                     "a department's 上年数 of {code} is the sum of its units' ({amount} 万元): "
                     "delete previous here"
-                ).format(code=row["code"], amount=_money_or_dash(rollup.item_previous(row["code"]))),
+                ).format(
+                    code=row["code"], amount=_money_or_dash(rollup.item_previous(row["code"]))
+                ),
             )
         # A unit's missing previous is the rules' business (notes_match_lines): whether it
         # is required depends on what the layout's form prints.
@@ -434,10 +436,10 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
                 previous=(
                     rollup.item_previous(row.code)
                     if rollup is not None
-                    else (note or {}).get("previous")
+                    else published((note or {}).get("previous"))
                 ),
                 use=(note or {}).get("use") or names[2],
-                reason=(note or {}).get("reason"),
+                reason=published((note or {}).get("reason")),
                 src=r.origin("items", i) if note is not None else None,
             )
         )
@@ -452,9 +454,9 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         notes=tuple(
             LineNote(
                 row["code"],
-                row.get("previous"),
+                published(row.get("previous")),
                 row.get("use"),
-                row.get("reason"),
+                published(row.get("reason")),
                 src=r.origin("items", i),
             )
             for i, row in enumerate(d.get("items", ()))
@@ -463,8 +465,8 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
     )
 
 
-def _money_or_dash(value: Decimal | None) -> str:
-    return "—" if value is None else money(value)
+def _money_or_dash(value) -> str:
+    return money(value) if is_published(value) else "—"
 
 
 def _names(catalogue: Catalogue, code: str) -> tuple[str, str, str]:

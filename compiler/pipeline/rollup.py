@@ -26,7 +26,7 @@ from ..model.disclosure import (
     Project,
     ThreePublicItems,
 )
-from ..numbers import ZERO
+from ..numbers import NOT_PUBLISHED, ZERO, NotPublished
 from .context import Context
 
 UNIT_TYPES = ("行政单位", "参照公务员法管理的事业单位", "事业单位")
@@ -97,6 +97,8 @@ class Rollup:
         ]
         if any(previous is None for previous in found):
             return None
+        if any(isinstance(previous, NotPublished) for previous in found):
+            return NOT_PUBLISHED  # a sum with a part not published is not published
         return _sum(found)
 
     def operating_costs(self) -> Decimal | None:
