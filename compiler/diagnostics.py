@@ -15,7 +15,7 @@ from typing import Literal
 from .characters import visible
 from .i18n import CHINESE, _, language
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]  # info: said, never a failure
 
 
 @dataclass(frozen=True, order=True)
@@ -60,6 +60,8 @@ class Diagnostic:
 
     @property
     def severity_word(self) -> str:
+        if self.severity == "info":
+            return _("info")
         return _("error") if self.is_error else _("warning")
 
     def format_text(self) -> str:
@@ -77,7 +79,8 @@ class Diagnostic:
             props += [f"line={loc.line}", f"col={loc.column}"]
         title = visible(self.shown_field, keep="") if self.field else "disclosure"
         props.append(f"title={_escape_property(title)}")
-        return f"::{self.severity} {','.join(props)}::{_escape_data(visible(self.message))}"
+        command = "notice" if self.severity == "info" else self.severity
+        return f"::{command} {','.join(props)}::{_escape_data(visible(self.message))}"
 
 
 def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -93,8 +96,12 @@ def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Every warning as an error (`--strict`, for a publishing pipeline)."""
-    return [dataclasses.replace(d, severity="error") for d in diagnostics]
+    """Every warning as an error (`--strict`, for a publishing pipeline); information
+    stays information."""
+    return [
+        d if d.severity == "info" else dataclasses.replace(d, severity="error")
+        for d in diagnostics
+    ]
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:

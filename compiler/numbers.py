@@ -7,6 +7,45 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
+NOT_PUBLISHED_WORD = "未公开"  # the one spelling, in the data, of a fact the document omitted
+
+
+class NotPublished:
+    """A fact the published document does not give: a value of its own, never 0. It is
+    not a number (adding it to one raises TypeError), prints as 未公开 where a template
+    asks for it as text, and is null in model.json (listed under `not_published`)."""
+
+    _instance: NotPublished | None = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __str__(self) -> str:
+        return NOT_PUBLISHED_WORD
+
+    def __repr__(self) -> str:
+        return "NOT_PUBLISHED"
+
+    def __bool__(self) -> bool:
+        return False  # `{% if it.reason %}` prints nothing for a reason not published
+
+    def __reduce__(self):
+        return (NotPublished, ())
+
+
+NOT_PUBLISHED = NotPublished()
+
+
+def published(value):
+    """The value as written, or NOT_PUBLISHED for the data's 未公开."""
+    return NOT_PUBLISHED if value == NOT_PUBLISHED_WORD else value
+
+
+def is_published(value) -> bool:
+    return value is not None and not isinstance(value, NotPublished)
+
 
 def money_value(value: Decimal) -> Decimal:
     """An amount rounded to the fen, half up: the one rounding rule, applied for display."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..diagnostics import Diagnostic
 from ..i18n import _
 from ..input.loader import dotted
+from ..layout.specs import DEFAULT_ITEM_FACTS
 from ..model.disclosure import THREE_PUBLIC_NAMES, Disclosure
 from ..numbers import money, money_value
 
@@ -36,12 +37,14 @@ def reasons_agree_with_changes(m: Disclosure) -> list[Diagnostic]:
     """A reason that names the opposite direction of its own change (减少2.98%, 主要原因是
     经费增加) is almost certainly copied from another line."""
     e = m.explanation
-    if e is None:
-        return []
+    if e is None or "reason" not in item_facts(m):
+        return []  # a reason the form does not print is reported once, by notes_match_lines
     problems = []
     for item in e.items:
         said = said_direction(item.reason or "")
-        if said and item.src is not None and said != item.change.direction:
+        if said and item.src is not None and item.change is not None and (
+            said != item.change.direction
+        ):
             problems.append(
                 Diagnostic(
                     item.src.at("reason"),
@@ -51,6 +54,11 @@ def reasons_agree_with_changes(m: Disclosure) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+def item_facts(m: Disclosure) -> tuple[str, ...]:
+    """What the layout's form prints about each explained item."""
+    return m.layout.item_facts("line-notes") or DEFAULT_ITEM_FACTS
 
 
 def project_funds_plausible(m: Disclosure) -> list[Diagnostic]:

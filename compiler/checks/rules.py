@@ -13,8 +13,8 @@ from ..i18n import _
 from ..input.loader import dotted
 from ..model.disclosure import Disclosure, next_year_baseline, previous_year_figures
 from ..model.lines import FISCAL, SOURCE_KEYS
-from ..numbers import money
-from . import plausibility, rules_lines, rules_split, rules_whole, slips
+from ..numbers import money, money_value
+from . import arithmetic, plausibility, rules_lines, rules_split, rules_whole, slips
 
 Rule = Callable[[Disclosure], list[Diagnostic]]
 
@@ -289,6 +289,7 @@ RULES: tuple[Rule, ...] = (
     *rules_whole.RULES,
     *slips.RULES,
     *plausibility.RULES,
+    *arithmetic.RULES,
 )
 
 
@@ -298,7 +299,8 @@ def previous_year_agrees(m: Disclosure, prev: Disclosure, prev_label: str) -> li
     problems = []
     for figure in previous_year_figures(m):
         actual = expected.get((figure.file, figure.path))
-        if actual is not None and figure.written != actual:
+        # compared as printed: 15621.11 typed for a year whose lines give 15621.1123
+        if actual is not None and money_value(figure.written) != money_value(actual):
             problems.append(
                 Diagnostic(
                     figure.src.at(*figure.path),

@@ -7,8 +7,9 @@ from __future__ import annotations
 from ..diagnostics import Diagnostic, Location
 from ..i18n import _
 from ..input.loader import dotted
+from ..layout.specs import DEFAULT_ITEM_FACTS, NEEDS_PREVIOUS
 from ..model.disclosure import Disclosure
-from ..numbers import money
+from ..numbers import NotPublished, is_published, money
 
 
 def line_codes_in_catalogue(m: Disclosure) -> list[Diagnostic]:
@@ -194,8 +195,12 @@ def sources_fit_the_unit_type(m: Disclosure) -> list[Diagnostic]:
 
 
 def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
-    """line-notes.yaml: one entry per fiscal 项 of the lines, with a reason wherever the
-    figure changed."""
+    """line-notes.yaml: at most one entry per fiscal 项 of the lines, and exactly the facts
+    the layout's form prints about each item (`prints: {item: …}`): last year's figure
+    where it prints it, or a change or percentage computed from it; a reason wherever it
+    prints reasons and the figure changed. One cause, one message: items that lack the same
+    fact are named together, and an item without last year's figure is not also reported
+    for its reason."""
     e = m.explanation
     if e is None or e.src is None:
         return []
@@ -224,29 +229,173 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
                 )
             )
         seen.add(note.code)
+    facts = m.layout.item_facts("line-notes") or DEFAULT_ITEM_FACTS
+    needs_previous = any(f in facts for f in NEEDS_PREVIOUS) and not m.units
+    needs_reason = "reason" in facts
     catalogue = m.lines.catalogue if m.lines is not None else None
-    for item in e.items:
-        if catalogue is not None and not catalogue.has("function", item.code):
-            continue  # the code itself is reported, by line_codes_in_catalogue
-        if item.src is None:
+    items = [
+        item
+        for item in e.items
+        if catalogue is None or catalogue.has("function", item.code)
+    ]  # a code not in the catalogue is reported by line_codes_in_catalogue
+    unexplained = [item for item in items if item.src is None]
+    if unexplained and (needs_previous or needs_reason):
+        wanted = (
+            _("its previous-year figure (previous) and, if it changed, the reason")
+            if needs_previous and needs_reason
+            else _("its previous-year figure (previous)")
+            if needs_previous
+            else _("the reason (reason), if it changed")
+        )
+        problems.append(
+            Diagnostic(
+                e.src.key_at("items") if e.notes else e.src.at(),
+                _(
+                    "{count} fiscal items have no entry in items, and the layout {layout} "
+                    "prints {wanted} for each: {items}"
+                ).format(
+                    count=len(unexplained),
+                    layout=m.layout.name,
+                    wanted=wanted,
+                    items=_named(unexplained, amounts=True),
+                )
+                if len(unexplained) > 1
+                else _(
+                    "{code} {name} ({amount} 万元) has no entry in items: write {wanted}"
+                ).format(
+                    code=unexplained[0].code,
+                    name=unexplained[0].names[2],
+                    amount=money(unexplained[0].amount),
+                    wanted=wanted,
+                ),
+                field="items",
+            )
+        )
+    explained = [item for item in items if item.src is not None]
+    if needs_previous:
+        lacking = [item for item in explained if item.previous is None]
+        if lacking:
+            first = lacking[0]
             problems.append(
                 Diagnostic(
-                    e.src.key_at("items") if e.notes else e.src.at(),
+                    first.src.key_at(),
+                    _("missing required field 'previous' (上年数（万元）) for {code}").format(
+                        code=first.code
+                    ),
+                    field=dotted(first.src.path),
+                )
+                if len(lacking) == 1
+                else Diagnostic(
+                    first.src.key_at(),
                     _(
-                        "{code} {name} ({amount} 万元) has no entry in items: write its "
-                        "previous-year figure (previous) and, if it changed, the reason"
-                    ).format(code=item.code, name=item.names[2], amount=money(item.amount)),
-                    field="items",
+                        "the layout {layout} prints each item's previous-year figure, and "
+                        "{count} entries have none: write previous for {items}"
+                    ).format(layout=m.layout.name, count=len(lacking), items=_named(lacking)),
+                    field=dotted(first.src.path),
                 )
             )
-        elif item.change.amount != 0 and not item.reason:
+    else:
+        given = [n for n in e.notes if is_published(n.previous) and n.code in fiscal_codes]
+        if given and not m.units:
+            problems.append(
+                Diagnostic(
+                    given[0].src.at("previous"),
+                    _(
+                        "the layout {layout} prints no previous-year figure for the items, "
+                        "so previous is not published ({count} entries give it): delete it, "
+                        "or use a layout whose form prints it"
+                    ).format(layout=m.layout.name, count=len(given)),
+                    field=dotted((*given[0].src.path, "previous")),
+                    severity="warning",
+                )
+            )
+    if needs_reason:
+        unexplained_changes = [
+            item
+            for item in explained
+            if item.change is not None and item.change.amount != 0 and item.reason in (None, "")
+        ]
+        for item in unexplained_changes[:1]:
             problems.append(
                 Diagnostic(
                     item.src.key_at(),
                     _("{code} {name} changed ({direction}); write the reason (reason)").format(
                         code=item.code, name=item.names[2], direction=item.change.direction
+                    )
+                    if len(unexplained_changes) == 1
+                    else _(
+                        "{count} items changed and have no reason; the layout {layout} "
+                        "prints one for each: write reason for {items}"
+                    ).format(
+                        count=len(unexplained_changes),
+                        layout=m.layout.name,
+                        items=_named(unexplained_changes, direction=True),
                     ),
                     field=dotted((*item.src.path, "reason")),  # the entry, named by its code
+                )
+            )
+    else:
+        given = [
+            n for n in e.notes if is_published(n.reason) and n.reason and n.code in fiscal_codes
+        ]
+        if given:
+            problems.append(
+                Diagnostic(
+                    given[0].src.at("reason"),
+                    _(
+                        "the layout {layout} prints no reason for the items, so reason is not "
+                        "published ({count} entries give one): delete it, or use a layout "
+                        "whose form prints it"
+                    ).format(layout=m.layout.name, count=len(given)),
+                    field=dotted((*given[0].src.path, "reason")),
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def _named(items, *, amounts: bool = False, direction: bool = False) -> str:
+    """Items as a message lists them: code and name (and amount or direction), with 、."""
+    out = []
+    for item in items:
+        text = f"{item.code} {item.names[2]}"
+        if amounts:
+            text += f" ({money(item.amount)} 万元)"
+        if direction and item.change is not None:
+            text += f" ({item.change.direction})"
+        out.append(text)
+    if len(out) > _LISTED:
+        more = _("and {count} more").format(count=len(out) - _LISTED)
+        return "、".join(out[:_LISTED]) + " " + more
+    return "、".join(out)
+
+
+_LISTED = 10  # a message names at most this many items, then says how many more
+
+
+def not_published_facts(m: Disclosure) -> list[Diagnostic]:
+    """Information: the facts line-notes.yaml gives as not published (未公开), one line a
+    kind of fact: printed as the form prints an absent figure, never counted as 0."""
+    e = m.explanation
+    if e is None or e.src is None:
+        return []
+    problems = []
+    for key, words in (
+        ("previous", _("previous-year figure (previous)")),
+        ("reason", _("reason (reason)")),
+    ):
+        notes = [n for n in e.notes if isinstance(getattr(n, key), NotPublished)]
+        if notes:
+            problems.append(
+                Diagnostic(
+                    notes[0].src.at(key),
+                    _(
+                        "{count} entries give their {what} as not published (未公开): it is "
+                        "printed as the document prints a fact it does not give, and never "
+                        "counted as 0: {codes}"
+                    ).format(count=len(notes), what=words, codes="、".join(n.code for n in notes)),
+                    field=dotted((*notes[0].src.path, key)),
+                    severity="info",
                 )
             )
     return problems
@@ -259,4 +408,5 @@ RULES = (
     class_split_fits,
     sources_fit_the_unit_type,
     notes_match_lines,
+    not_published_facts,
 )

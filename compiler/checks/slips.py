@@ -18,9 +18,11 @@ from statistics import median
 from ..diagnostics import Diagnostic, Location
 from ..i18n import _
 from ..input.loader import dotted
+from ..layout.specs import NEEDS_PREVIOUS
 from ..model.base import Change
 from ..model.disclosure import THREE_PUBLIC_NAMES, Disclosure
 from ..numbers import money
+from .plausibility import item_facts
 
 SLIP_ERROR = Decimal(1000)
 SLIP_WARNING = Decimal(10)
@@ -58,9 +60,9 @@ def amounts_in_the_wrong_unit(m: Disclosure) -> list[Diagnostic]:
             else:
                 where, field = b.src.at("expenditure", part), f"expenditure.{part}"
             checks.append((where, field, change, what))
-    if m.explanation is not None:
+    if m.explanation is not None and any(f in item_facts(m) for f in NEEDS_PREVIOUS):
         for item in m.explanation.items:
-            if item.src is not None:
+            if item.src is not None and item.change is not None:  # None: 未公开
                 where = item.src.at("previous")
                 field, what = dotted((*item.src.path, "previous")), f"{item.code} {item.names[2]}"
                 checks.append((where, field, item.change, what))

@@ -20,7 +20,7 @@ import re
 from ..diagnostics import Diagnostic
 from ..i18n import _
 
-SEVERITY = {"error": "critical", "warning": "minor"}
+SEVERITY = {"error": "critical", "warning": "minor", "info": "info"}
 _NUMBER = re.compile(r"\d+")
 
 

@@ -60,7 +60,7 @@ def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool
 
 def _summary(results: list) -> str:
     errors = sum(1 for r in results for d in r.diagnostics if d.is_error)
-    warnings = sum(1 for r in results for d in r.diagnostics if not d.is_error)
+    warnings = sum(1 for r in results for d in r.diagnostics if d.severity == "warning")
     labels = ", ".join(r.source.label for r in results)
     if errors:
         return _("{years}: {errors} error(s), {warnings} warning(s)").format(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -259,6 +260,23 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
 
     if keyword == "oneOf" and error.context:
         return _describe_one_of(error, doc, kind)
+    if keyword == "anyOf" and error.context:
+        # An amount or 未公开 (money_or_not_published): explained as the amount it is not,
+        # with the one way to say the document does not give it.
+        out = []
+        for e in error.context:
+            if e.schema_path and e.schema_path[0] == 0:
+                out.extend(_describe(e, doc, kind))
+        if out:
+            return [
+                dataclasses.replace(
+                    d,
+                    message=_("{message}, or 未公开 if the document does not give it").format(
+                        message=d.message
+                    ),
+                )
+                for d in out
+            ]
     if keyword == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         out = []

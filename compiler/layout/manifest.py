@@ -419,6 +419,9 @@ def _section(raw: dict) -> SectionSpec:
         tables=tuple(raw.get("tables", ())),
         requires=tuple(raw.get("requires", ())),
         subsections=tuple(_section(sub) for sub in raw.get("subsections", ())),
+        item_prints=(
+            tuple(raw["prints"]["item"]) if "item" in raw.get("prints", {}) else None
+        ),
     )
 
 

@@ -19,6 +19,15 @@ from .placeholders import YEAR_ONLY
 
 UNIT_TYPES = ("行政单位", "参照公务员法管理的事业单位", "事业单位")
 
+# The facts a form may print about each item of a list (the Shanghai 预算编制说明's items):
+# use (主要用于…), previous (上年数), change (增减额), percent (增减率), reason (增减原因).
+ITEM_FACTS = ("use", "previous", "change", "percent", "reason")
+# What a section that does not say prints for its items: the 2024 Putuo form (each item's
+# use, last year's figure, the percentage change and the reason), as before `prints` existed.
+DEFAULT_ITEM_FACTS = ("use", "previous", "percent", "reason")
+# The facts that need last year's figure.
+NEEDS_PREVIOUS = ("previous", "change", "percent")
+
 
 class LayoutError(Trouble):
     """A layout that cannot be used: unknown, or its manifest is malformed (a tool bug or
@@ -91,6 +100,14 @@ class SectionSpec:
     tables: tuple[str, ...] = ()  # table ids the section shows
     requires: tuple[str, ...] = ()  # model fields its templates print (validate checks them)
     subsections: tuple[SectionSpec, ...] = ()  # numbered 一、二、… inside the section
+    # `prints: {item: [...]}`: the facts the form prints about each item of the section's
+    # list (ITEM_FACTS); validate requires exactly those. None: DEFAULT_ITEM_FACTS.
+    item_prints: tuple[str, ...] | None = None
+
+    @property
+    def item_facts(self) -> tuple[str, ...]:
+        """The facts the form prints about each item (what validate requires)."""
+        return DEFAULT_ITEM_FACTS if self.item_prints is None else self.item_prints
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,14 @@ class Layout:
 
     def section(self, section_id: str) -> SectionSpec | None:
         return next((s for s in self.all_sections() if s.id == section_id), None)
+
+    def item_facts(self, kind: str) -> tuple[str, ...] | None:
+        """The facts the form prints about each item explained by the data file `kind`
+        (line-notes): those of the first section that reads it; None if none does."""
+        for s in self.all_sections():
+            if kind in s.files:
+                return s.item_facts
+        return None
 
     def all_sections(self) -> list[SectionSpec]:
         """Every section and subsection, in document order."""

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..diagnostics import Location
+from ..numbers import money_value
 
 
 class derived(property):
@@ -59,13 +60,32 @@ def src_field():
 
 @dataclass(frozen=True)
 class Change:
-    """A year-over-year change; the words 增加/减少 come from its sign, never a minus in prose."""
+    """A year-over-year change as the text prints it; the words 增加/减少 come from its
+    sign, never a minus in prose.
 
-    previous: Decimal
+    The one arithmetic a reader can check (docs/data-format.md): the text prints each
+    figure in 万元 rounded once, and its differences and percentages are computed from the
+    figures as printed (18976.76 − 15621.11 = 3355.65), not from the exact 元 (which may
+    round to 3355.64: `exact_amount`, which validate mentions where it differs)."""
+
+    previous: Decimal  # exact, as the model holds it
     current: Decimal
+
+    @property
+    def printed_previous(self) -> Decimal:
+        return money_value(self.previous)
+
+    @property
+    def printed_current(self) -> Decimal:
+        return money_value(self.current)
 
     @derived
     def amount(self) -> Decimal:
+        return self.printed_current - self.printed_previous
+
+    @property
+    def exact_amount(self) -> Decimal:
+        """The difference of the exact figures (in 元, for figures from the lines)."""
         return self.current - self.previous
 
     @property
@@ -82,6 +102,6 @@ class Change:
 
     @derived
     def percent(self) -> Decimal | None:
-        if self.previous == 0:
+        if self.printed_previous == 0:
             return None
-        return self.amount / self.previous * 100
+        return self.amount / self.printed_previous * 100

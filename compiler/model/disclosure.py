@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..numbers import money_value
+from ..numbers import NotPublished, is_published, money_value
 from .base import Change, Origin, Prose, _model, derived, src_field
 from .lines import BudgetLines
 from .parts import (  # noqa: F401 - the model's names, importable from here
@@ -176,14 +176,18 @@ class ExplainedItem:
     code: str
     names: tuple[str, str, str]  # 类, 款, 项
     amount: Decimal  # 万元, exact
-    previous: Decimal  # 万元, as written
+    # 万元, as written; NOT_PUBLISHED for 未公开; None where the data does not give it
+    previous: Decimal | NotPublished | None
     use: str
-    reason: str | None
+    reason: str | NotPublished | None
     src: Origin | None = src_field()
 
     @derived
-    def change(self) -> Change:
-        """From last year's figure to this year's as the text prints it (to the fen)."""
+    def change(self) -> Change | None:
+        """From last year's figure to this year's as the text prints it (to the fen); None
+        without last year's figure (a form that does not print it)."""
+        if not is_published(self.previous):
+            return None  # never from 0: a figure not published is not a figure
         return Change(self.previous, money_value(self.amount))
 
 
@@ -192,9 +196,9 @@ class LineNote:
     """An entry of line-notes.yaml as written (the rules check it against the lines)."""
 
     code: str
-    previous: Decimal
+    previous: Decimal | NotPublished | None
     use: str | None
-    reason: str | None
+    reason: str | NotPublished | None
     src: Origin | None = src_field()
 
 

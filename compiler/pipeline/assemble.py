@@ -58,7 +58,7 @@ from ..model.lines import (
     EconomicLine,
     FunctionLine,
 )
-from ..numbers import ZERO, money
+from ..numbers import ZERO, is_published, money, published
 from ..paths import PROJECTS_DIR
 from .context import Context
 from .final import assemble_final
@@ -419,16 +419,12 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
                     "a department's 上年数 of {code} is the sum of its units' ({amount} 万元): "
                     "if previous here says otherwise, correct the unit whose figure is wrong; "
                     "then leave previous out here"
-                ).format(code=row["code"], amount=money(rollup.item_previous(row["code"]))),
-            )
-        elif rollup is None and "previous" not in row:
-            ctx.error(
-                r.origin("items", i),
-                (),
-                _("missing required field 'previous' (上年数（万元）) for {code}").format(
-                    code=row["code"]
+                ).format(
+                    code=row["code"], amount=_money_or_dash(rollup.item_previous(row["code"]))
                 ),
             )
+        # A unit's missing previous is the rules' business (notes_match_lines): whether it
+        # is required depends on what the layout's form prints.
     items = []
     for row in lines.function_rows("fiscal"):
         if row.level != "项":
@@ -443,10 +439,10 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
                 previous=(
                     rollup.item_previous(row.code)
                     if rollup is not None
-                    else (note or {}).get("previous", ZERO)
+                    else published((note or {}).get("previous"))
                 ),
                 use=(note or {}).get("use") or names[2],
-                reason=(note or {}).get("reason"),
+                reason=published((note or {}).get("reason")),
                 src=r.origin("items", i) if note is not None else None,
             )
         )
@@ -461,15 +457,19 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         notes=tuple(
             LineNote(
                 row["code"],
-                row.get("previous", ZERO),
+                published(row.get("previous")),
                 row.get("use"),
-                row.get("reason"),
+                published(row.get("reason")),
                 src=r.origin("items", i),
             )
             for i, row in enumerate(d.get("items", ()))
         ),
         src=r.origin() if r is not None else None,
     )
+
+
+def _money_or_dash(value) -> str:
+    return money(value) if is_published(value) else "—"
 
 
 def _names(catalogue: Catalogue, code: str) -> tuple[str, str, str]:

@@ -26,7 +26,7 @@ from ..model.disclosure import (
     Project,
     ThreePublicItems,
 )
-from ..numbers import ZERO
+from ..numbers import NOT_PUBLISHED, ZERO, NotPublished
 from .context import Context
 
 UNIT_TYPES = ("行政单位", "参照公务员法管理的事业单位", "事业单位")
@@ -86,14 +86,20 @@ class Rollup:
         keys = ("general_budget", "fund_budget", "capital_budget")
         return {k: _sum(getattr(x.previous, k) for x in found) for k in keys}
 
-    def item_previous(self, code: str) -> Decimal:
-        """The 上年数 of one 项 code: the units' own, added up."""
-        return _sum(
+    def item_previous(self, code: str) -> Decimal | None:
+        """The 上年数 of one 项 code: the units' own, added up; None if a unit that has
+        the 项 does not give it (its form does not print it)."""
+        found = [
             item.previous
             for x in self._with("explanation")
             for item in x.items
             if item.code == code
-        )
+        ]
+        if any(previous is None for previous in found):
+            return None
+        if any(isinstance(previous, NotPublished) for previous in found):
+            return NOT_PUBLISHED  # a sum with a part not published is not published
+        return _sum(found)
 
     def operating_costs(self) -> Decimal | None:
         found = self._with("operating_costs")

@@ -45,7 +45,7 @@ def build_one(
         fonts=result.fonts,
     )
     if result.ok and isinstance(source, WorkingTreeYear):
-        warnings = sum(1 for d in outcome.diagnostics if not d.is_error)
+        warnings = sum(1 for d in outcome.diagnostics if d.severity == "warning")
         absolute = Path(os.path.abspath(out_dir))
         write_record(
             source, absolute, formats, "build", outcome.outputs, outcome.fonts, warnings, tool

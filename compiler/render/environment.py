@@ -26,7 +26,9 @@ from ..layout.specs import Layout
 from ..model import prose
 from ..model.disclosure import FUNDING_COLUMNS, Change
 from ..numbers import (
+    NotPublished,
     chinese_numeral,
+    is_published,
     item_number,
     money,
     percent,
@@ -81,6 +83,8 @@ def money_trim(value) -> str:
 def _wan(context, value) -> str:
     """An amount in 万元 in a sentence: two decimals; a zero as the layout's texts write it
     (option zero_in_text: Shanghai's 2023 text writes 0万元, its 2024 text 0.00万元)."""
+    if isinstance(value, NotPublished):  # a template that forgot to ask: never a 0
+        return context["m"].layout.options.get("not_published", str(value))
     zero = context["m"].layout.options.get("zero_in_text")
     if zero is not None and money(value) == "0.00":
         return zero
@@ -192,6 +196,8 @@ def _environment(
     )
     env.filters["pct_final"] = lambda v: "—" if v is None else f"{v}%"
     env.filters["wan"] = _wan
+    # `{% if it.previous is published %}`: a figure given, not 未公开 (numbers.NotPublished)
+    env.tests["published"] = is_published
     if kind == "html":
         env.filters["text"] = str  # autoescape does the escaping
         env.filters["prose"] = pass_context(

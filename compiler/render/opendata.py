@@ -29,6 +29,7 @@ from ..layout.sections import shown_tables
 from ..layout.tables import Table, build
 from ..model.disclosure import Disclosure
 from ..model.lines import SOURCE_KEYS, BudgetLines
+from ..numbers import NotPublished
 
 FOLDER = "data"  # inside the year's folder of the site: <year>/data/
 DESCRIPTOR = "datapackage.json"
@@ -86,12 +87,28 @@ def model_json(model: Disclosure) -> str:
     def default(value):
         if isinstance(value, Decimal):
             return str(value)
+        if isinstance(value, NotPublished):
+            return None  # missing: null, and its path under not_published
         raise TypeError(_("cannot serialise {kind}").format(kind=type(value).__name__))
 
-    return (
-        json.dumps(to_tree(model), ensure_ascii=False, indent=2, sort_keys=True, default=default)
-        + "\n"
-    )
+    tree = to_tree(model)
+    missing = _not_published(tree, "")
+    if missing:  # left out when nothing is: the models of earlier years stay byte for byte
+        tree["not_published"] = missing
+    return json.dumps(tree, ensure_ascii=False, indent=2, sort_keys=True, default=default) + "\n"
+
+
+def _not_published(tree, path: str) -> list[str]:
+    """The paths of the model's facts the document does not give (未公开)."""
+    if isinstance(tree, NotPublished):
+        return [path]
+    if isinstance(tree, dict):
+        items = ((f"{path}.{k}" if path else str(k), v) for k, v in tree.items())
+    elif isinstance(tree, list):
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(tree))
+    else:
+        return []
+    return [p for sub, value in items for p in _not_published(value, sub)]
 
 
 def descriptor(model: Disclosure, resources: list[dict]) -> bytes:

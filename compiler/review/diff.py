@@ -23,6 +23,7 @@ from functools import cached_property
 from typing import Any
 
 from ..model.disclosure import Change, Disclosure, derived_names, to_tree
+from ..numbers import NotPublished
 from .chardiff import Budget, char_diff
 from .diff_labels import (
     IGNORED,
@@ -248,6 +249,8 @@ def _fields(obj) -> list[tuple[str, bool]]:
 
 
 def _plain(value):
+    if isinstance(value, NotPublished):
+        return str(value)  # 未公开: text, never a number to subtract
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int) and not isinstance(value, bool):

@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from ..model.disclosure import ProcurementItem, to_tree
-from ..numbers import item_number, money, plain_number
+from ..numbers import is_published, item_number, money, plain_number
 from .chardiff import similarity
 
 
@@ -147,7 +147,7 @@ LISTS: dict[str, ListSpec] = {
     "explanation.items": ListSpec(
         label=lambda item, n: f"{item.code} {item.names[2]}",
         key=lambda item: (item.code,),
-        summary=lambda item: f"{money(item.amount)} 万元 · 上年 {money(item.previous)} 万元",
+        summary=lambda item: f"{money(item.amount)} 万元 · 上年 {_previous(item.previous)}",
         title="财政拨款支出主要内容",
     ),
     "project_funding": ListSpec(
@@ -348,3 +348,10 @@ def reading_order(matched: dict[int, int], n_old: int, n_new: int) -> list[tuple
         out.append((i, j))
     out += [(i, None) for i in removed[r:]]
     return out
+
+
+def _previous(value) -> str:
+    """An item's 上年数 in a summary: 未公开 as written, — where the form prints none."""
+    if value is None:
+        return "—"
+    return f"{money(value)} 万元" if is_published(value) else str(value)

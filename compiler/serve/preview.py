@@ -105,7 +105,7 @@ class Preview:
             return failed([Diagnostic(Location(self.source.display_path("").rstrip("/")), str(e))])
         except Exception as e:  # a template being edited: show where, keep serving
             return failed([render_problem(e)])
-        warnings = sum(1 for d in result.diagnostics if not d.is_error)
+        warnings = sum(1 for d in result.diagnostics if d.severity == "warning")
         built_at = time.strftime("%H:%M:%S")
         links = [(m.unit.name, document_path(m.slug)) for m in documents] if len(html) > 1 else []
         pages = {
