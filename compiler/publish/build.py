@@ -6,11 +6,12 @@ leaves build/<year>/ as it was.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Location, has_errors, strictly
@@ -107,6 +108,11 @@ def render_year(
     fonts: set[str] = set()
     # Every document is started before any PDF is waited for, so that a department's
     # units are laid out side by side (one PDF process per core, see pdf_process.py).
+    # A department's package is joined from its own part and its units' documents, each
+    # laid out once (render/pdf_join.py).
+    from ..render.html import is_package
+
+    in_parts = "pdf" in formats and is_package(result.model)
     started = []
     for model in published_documents(result.model):
         document = start_document(
@@ -116,10 +122,13 @@ def render_year(
             workbook_optional,
             epoch=epoch,
             correction=correction,
+            bare=in_parts,
         )
         started.append((model, document))
         if has_errors(document.problems):
             break
+    if in_parts:
+        _join_parts(started)
     for model, document in started:
         files, found, used = document.finish()
         rendered.update({(model.slug, fmt): data for fmt, data in files.items()})
@@ -195,12 +204,14 @@ def start_document(
     *,
     epoch: Epoch = FROM_ENVIRONMENT,
     correction: Correction | None = None,
+    bare: bool = False,
 ) -> StartedDocument:
-    """Render one document's formats, and start laying out its PDF (see StartedDocument)."""
+    """Render one document's formats, and start laying out its PDF (see StartedDocument;
+    `bare`: as a part to join, see _join_parts)."""
     layouts = [m.layout for m in (model, *model.units) if m.layout.sandboxed]
     try:
         rendered, problems, wait = _render_document(
-            model, documents, formats, workbook_optional, epoch, correction
+            model, documents, formats, workbook_optional, epoch, correction, bare
         )
     except Exception as e:
         return StartedDocument({}, [_layout_problem(e, layouts)], None, layouts)
@@ -214,6 +225,7 @@ def _render_document(
     workbook_optional: bool,
     epoch: Epoch,
     correction: Correction | None,
+    bare: bool = False,
 ) -> tuple[dict[str, bytes], list[Diagnostic], Callable | None]:
     """The document's formats but the PDF, and the function that waits for its PDF (None
     without one, or when its glyphs are missing)."""
@@ -242,7 +254,7 @@ def _render_document(
     pdf_result = None
     if "pdf" in formats:
         # The PDF first: in a PDF process it is laid out while the other formats render.
-        pdf_result, problems = _start_pdf(model, documents, epoch, correction)
+        pdf_result, problems = _start_pdf(model, documents, epoch, correction, bare)
         if has_errors(problems):
             return rendered, problems, None
     if "html" in formats:
@@ -261,36 +273,122 @@ def _render_document(
     return rendered, problems, pdf_result
 
 
-def _start_pdf(model: Disclosure, documents: dict, epoch, correction):
+def _start_pdf(model: Disclosure, documents: dict, epoch, correction, bare: bool = False):
     """The function that gives the PDF (laid out in the PDF process when one is running,
     else when called), or the missing glyphs that prevent it. In the PDF process the job
     starts first and the glyphs are checked while it runs: a PDF with missing glyphs is
-    then never asked for (the process is stopped when the build ends)."""
+    then never asked for (the process is stopped when the build ends). `bare`: the
+    document as a part (a _Part), its units left out, without header and page numbers."""
     from ..render import fonts as font_check
-    from ..render import pdf_process
     from ..render.pdf_job import SourceFile, pdf_job, print_html
 
-    html = print_html(model, epoch, correction)
+    html = print_html(model, epoch, correction, with_units=not bare)
     prefix = f"units/{model.slug}/" if model.slug else ""
     sources = [
         SourceFile(name.removeprefix(prefix), doc.raw)
         for name, doc in sorted(documents.items())
         if name.startswith(prefix)
     ]
-    if pdf_process.is_running():
-        wait = pdf_process.submit(pdf_job(model, html, sources, epoch))
-    else:
+    job = pdf_job(model, html, sources, epoch)
+    if bare:
+        from ..render.pdf_job import bare as bare_html
 
-        def wait():
-            # Imported here: WeasyPrint takes a while to import; html/md builds need none.
-            from ..render.pdf import render_pdf
-
-            return render_pdf(model, html, sources, epoch)
-
+        job = replace(job, html=bare_html(html))
+    wait = _submit(job)
+    if bare:
+        wait = _Part(wait, model, html)
     problems = font_check.missing_glyphs(documents, _visible_text(html))
     if has_errors(problems):
         return None, problems
     return wait, problems
+
+
+def _submit(job) -> Callable:
+    """Start `job` (a PdfJob or JoinJob) in a PDF process when one is running, else give
+    the function that does it here when called."""
+    from ..render import pdf_process
+
+    if pdf_process.is_running():
+        return pdf_process.submit(job)
+
+    def wait():
+        # Imported here: WeasyPrint takes a while to import; html/md builds need none.
+        from ..render.pdf import render_job
+
+        return render_job(job)
+
+    return wait
+
+
+class _Part:
+    """A document's PDF laid out bare, as a part of published PDFs: what joining it needs."""
+
+    def __init__(self, wait: Callable, model: Disclosure, html: str) -> None:
+        from ..render.environment import css_text
+        from ..render.pdf_job import document_title, pdf_identifier, running_title
+
+        self.wait = wait
+        self.running_title = running_title(html)
+        self.title = document_title(html)
+        self.css = css_text(True, model.layout)
+        self.identifier = pdf_identifier(model)
+
+    def __call__(self):
+        return self.wait()
+
+
+def _join_parts(started: list[tuple[Disclosure, StartedDocument]]) -> None:
+    """A department's PDFs from its parts, laid out once each: every unit's own (its part
+    with its header and page numbers) and the package (the department's part, then every
+    unit's, numbered through). Waits for the parts, then starts the joins; a part that
+    failed fails its own document and the package."""
+    from ..render.pdf_job import JoinJob, RenderedPdf
+
+    documents = [document for _, document in started]
+    if not all(isinstance(d.wait_for_pdf, _Part) for d in documents):
+        return  # a document failed before its PDF: its problems are reported
+    parts = [d.wait_for_pdf for d in documents]
+    laid_out, failure = [], None
+    for document, part in zip(documents, parts, strict=True):
+        try:
+            laid_out.append(part())
+        except Exception as e:
+            failure = failure or e
+            document.wait_for_pdf = functools.partial(_raise, e)
+            laid_out.append(None)
+    if failure is not None:
+        documents[0].wait_for_pdf = functools.partial(_raise, failure)
+        return
+
+    def joined(job: JoinJob, used: list) -> Callable:
+        wait = _submit(job)
+
+        def finish() -> RenderedPdf:
+            pdf = wait()
+            return RenderedPdf(pdf.data, sorted({*pdf.fonts, *used}))
+
+        return finish
+
+    package, units = parts[0], parts[1:]
+    documents[0].wait_for_pdf = joined(
+        JoinJob(
+            tuple(p.data for p in laid_out),
+            tuple(p.running_title for p in parts),
+            tuple(u.title for u in units),
+            package.css,
+            package.identifier,
+        ),
+        [font for pdf in laid_out for font in pdf.fonts],
+    )
+    for document, part, pdf in zip(documents[1:], units, laid_out[1:], strict=True):
+        document.wait_for_pdf = joined(
+            JoinJob((pdf.data,), (part.running_title,), (), part.css, part.identifier),
+            pdf.fonts,
+        )
+
+
+def _raise(error: Exception):
+    raise error
 
 
 def _unit_file(documents: dict, model: Disclosure) -> str:

@@ -17,23 +17,28 @@ def render_html(
     for_print: bool = False,
     created: str | None = None,
     correction: Correction | None = None,
+    with_units: bool = True,
 ) -> str:
     """The document; for a department whose layout publishes its units in one package
-    (package: department+units), the department's part and then each unit's document.
+    (package: department+units), the department's part and then each unit's document
+    (without `with_units`, the department's part alone, up to the heading of its units:
+    the PDF joins the units' own documents there, see pdf_join.py).
     A corrected edition carries its 更正说明 at the head of the main part."""
-    html = _render_package(model, for_print=for_print, created=created)
+    html = _render_package(model, for_print=for_print, created=created, with_units=with_units)
     return add_to_html(html, correction, for_print)
 
 
-def _render_package(model: Disclosure, *, for_print: bool, created: str | None) -> str:
+def _render_package(
+    model: Disclosure, *, for_print: bool, created: str | None, with_units: bool = True
+) -> str:
     html = _render_one(model, for_print=for_print, created=created)
-    if not (model.units and model.layout.package == "department+units"):
+    if not is_package(model):
         return html
     first, second = model.layout.options.get("package_parts", ("", ""))
     units = "\n".join(
         f'<article class="unit-document" id="unit-{unit.slug}">\n'
         f"{_prefixed(_body(_render_one(unit, for_print=for_print)), unit.slug)}\n</article>"
-        for unit in model.units
+        for unit in (model.units if with_units else ())
     )
     html = html.replace("<main>", f'<main>\n<h1 class="package-part">{escape(first)}</h1>', 1)
     return html.replace(
@@ -42,6 +47,11 @@ def _render_package(model: Disclosure, *, for_print: bool, created: str | None) 
         f"{units}\n</section>\n</main>",
         1,
     )
+
+
+def is_package(model: Disclosure) -> bool:
+    """Whether the document is a department's package: its own part, then its units'."""
+    return bool(model.units) and model.layout.package == "department+units"
 
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)

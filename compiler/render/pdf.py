@@ -22,6 +22,7 @@ from ..errors import OutsideResource  # noqa: E402
 from ..i18n import _  # noqa: E402
 from ..speedups.collector import laying_out  # noqa: E402
 from .pdf_job import (  # noqa: E402
+    JoinJob,
     PdfJob,
     RenderedPdf,
     SourceFile,
@@ -73,8 +74,11 @@ def render_pdf(
     return render_job(pdf_job(model, html, sources, source_date_epoch))
 
 
-def render_job(job: PdfJob) -> RenderedPdf:
-    """Lay out one PDF (in this process, or in the PDF process: see pdf_process.py)."""
+def render_job(job: PdfJob | JoinJob) -> RenderedPdf:
+    """Lay out one PDF (in this process, or in the PDF process: see pdf_process.py); or
+    join bare parts into a published PDF (see pdf_join.py)."""
+    if isinstance(job, JoinJob):
+        return join_job(job)
     when = epoch_date(job.source_date_epoch)
     attachments = [
         Attachment(
@@ -110,6 +114,29 @@ def render_job(job: PdfJob) -> RenderedPdf:
             )
     except ForbiddenFetch as refused:  # an ordinary error from here on, for the build to place
         raise OutsideResource(refused.url) from None
+    embedded = sorted(
+        {
+            (font.family, "Bold" if font.weight >= 600 else "Regular")
+            for font in document.fonts.values()
+        }
+    )
+    return RenderedPdf(data, embedded)
+
+
+def join_job(job: JoinJob) -> RenderedPdf:
+    """The published PDF made of `job.parts`: their header and page numbers laid out on
+    empty pages and drawn over theirs, the parts joined (pdf_join.py)."""
+    from . import pdf_join
+
+    shapes = pdf_join.page_shapes(job.parts)
+    html = pdf_join.overlay_html(shapes, job.running_titles, job.css)
+    with laying_out():
+        document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
+        overlay = document.write_pdf(custom_metadata=False)
+    if len(job.parts) == 1:
+        data = pdf_join.stamp(job.parts[0], overlay, job.identifier)
+    else:
+        data = pdf_join.join(job.parts, overlay, job.unit_titles, job.identifier)
     embedded = sorted(
         {
             (font.family, "Bold" if font.weight >= 600 else "Regular")

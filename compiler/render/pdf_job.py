@@ -10,6 +10,8 @@ has one.
 from __future__ import annotations
 
 import hashlib
+import html as htmllib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -53,15 +55,21 @@ def epoch_date(source_date_epoch: int | None) -> datetime:
 
 
 def print_html(
-    model: Disclosure, source_date_epoch: int | None = None, correction: Correction | None = None
+    model: Disclosure,
+    source_date_epoch: int | None = None,
+    correction: Correction | None = None,
+    with_units: bool = True,
 ) -> str:
-    """The HTML the PDF is laid out from; dated only when SOURCE_DATE_EPOCH is given."""
+    """The HTML the PDF is laid out from; dated only when SOURCE_DATE_EPOCH is given
+    (`with_units`: see render_html)."""
     from .html import render_html
 
     created = None
     if source_date_epoch is not None:
         created = epoch_date(source_date_epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return render_html(model, for_print=True, created=created, correction=correction)
+    return render_html(
+        model, for_print=True, created=created, correction=correction, with_units=with_units
+    )
 
 
 def pdf_job(
@@ -72,5 +80,52 @@ def pdf_job(
 ) -> PdfJob:
     from .opendata import model_json
 
-    identifier = hashlib.sha256(f"{model.unit.code}-{model.year}".encode()).hexdigest()[:32]
-    return PdfJob(html, model_json(model), identifier.encode(), tuple(sources), source_date_epoch)
+    return PdfJob(html, model_json(model), pdf_identifier(model), tuple(sources), source_date_epoch)
+
+
+def pdf_identifier(model: Disclosure) -> bytes:
+    """The PDF's fixed file identifier: the same for every build of the same unit and year."""
+    return hashlib.sha256(f"{model.unit.code}-{model.year}".encode()).hexdigest()[:32].encode()
+
+
+# A department's package is joined from parts laid out apart (see render/pdf_join.py): each
+# part is laid out once, bare of its running header and page numbers, and those are
+# stamped on each published PDF afterwards, numbered as that PDF counts its pages.
+BARE_PAGES_CSS = """<style>
+@page { @top-center { content: none !important; border: 0 !important; }
+        @bottom-center { content: none !important; } }
+</style>"""
+
+_RUNNING_TITLE = re.compile(r'<p class="running-title">(.*?)</p>', re.S)
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def bare(html: str) -> str:
+    """The print HTML laid out without the running header and the page numbers."""
+    return html.replace("</head>", BARE_PAGES_CSS + "\n</head>", 1)
+
+
+def running_title(html: str) -> str:
+    """The text the running header of a document's pages shows (print.css's string-set)."""
+    found = _RUNNING_TITLE.search(html)
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", found.group(1))) if found else ""
+
+
+def document_title(html: str) -> str:
+    """The document's title (its <title>), as its bookmark in a package."""
+    found = _TITLE.search(html)
+    return htmllib.unescape(found.group(1).strip()) if found else ""
+
+
+@dataclass(frozen=True)
+class JoinJob:
+    """A published PDF made of bare parts (pdf_join.py): the parts in order, each with the
+    running header its pages show; for a package, each part after the first is a unit,
+    bookmarked under the first part's last bookmark with its title. `css` is the print
+    stylesheet whose @page rules draw the header and numbers."""
+
+    parts: tuple[bytes, ...]
+    running_titles: tuple[str, ...]
+    unit_titles: tuple[str, ...]
+    css: str
+    identifier: bytes

@@ -123,8 +123,9 @@ def _header(ws, grid: Grid) -> int:
                 column += 1
             end_row, end_column = row + rowspan - 1, column + colspan - 1
             if (end_row, end_column) != (row, column):
-                ws.merge_cells(start_row=row, start_column=column, end_row=end_row,
-                               end_column=end_column)
+                ws.merge_cells(
+                    start_row=row, start_column=column, end_row=end_row, end_column=end_column
+                )
             for r in range(row, end_row + 1):
                 for c in range(column, end_column + 1):
                     taken.add((r, c))

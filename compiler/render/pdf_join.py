@@ -1,0 +1,203 @@
+"""A published PDF joined from parts laid out apart: a department's package from its own
+part and each unit's document, and each unit's own PDF from the same part (issue 27).
+
+Why: laid out as one WeasyPrint document, a package of 30 units held every page's boxes
+at once (3.4 MB a page, 2.5 GB) in one process, and its units' pages were laid out a
+second time for their own PDFs. Now each part is laid out once, in its own process, bare
+of its running header and page numbers (pdf_job.bare); a small document of empty pages
+carrying only those (the same @page rules of print.css, numbered as the published PDF
+counts) is laid out afterwards and drawn over each page as an artifact; and the parts are
+joined with pikepdf (qpdf), which keeps what WeasyPrint wrote for PDF/A-3b:
+
+- the first part is the base: its catalog, XMP metadata (pdfaid 3B), output intent,
+  language, attachments (the package's model.json and sources) and outline stay as they
+  are;
+- each later part's pages are appended, its structure tree (the unit's Document element,
+  now an Art, as the unit's <article> was in the package) becomes a child of the base's
+  Document, its parent tree's keys moved past the base's;
+- each later part's top-level bookmarks (its sections) go under a bookmark of the unit's
+  title, under the base's last bookmark (第二部分 所属单位预算), as the package's CSS
+  placed them before.
+
+Imports pikepdf only: WeasyPrint lays out the overlay in render/pdf.py.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+from io import BytesIO
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf
+
+
+def page_shapes(parts: tuple[bytes, ...]) -> list[tuple[int, bool]]:
+    """(part index, landscape) of every page of the joined PDF, in order."""
+    shapes = []
+    for index, data in enumerate(parts):
+        with Pdf.open(BytesIO(data)) as part:
+            for page in part.pages:
+                box = page.mediabox
+                shapes.append((index, float(box[2]) > float(box[3])))
+    return shapes
+
+
+def overlay_html(shapes: list[tuple[int, bool]], running_titles: tuple[str, ...], css: str) -> str:
+    """A document of empty pages, one per page of the joined PDF, with the page's size and
+    running title: laid out with the print stylesheet it gives only the header and the
+    page numbers (its first page, as the joined PDF's, has no header)."""
+    pages = []
+    for number, (part, landscape) in enumerate(shapes):
+        style = ["page: wide" if landscape else "page: portrait"]
+        if number:
+            style.append("break-before: page")
+        title = htmllib.escape(running_titles[part])
+        pages.append(f'<div style="{"; ".join(style)}"><p class="running-title">{title}</p></div>')
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<style>{css}</style></head>\n<body>\n" + "\n".join(pages) + "\n</body></html>"
+    )
+
+
+def join(
+    parts: tuple[bytes, ...], overlay: bytes, unit_titles: tuple[str, ...], identifier: bytes
+) -> bytes:
+    """The parts joined (see the module's docstring), each page with its overlay page drawn
+    over it as an artifact."""
+    pdf = Pdf.open(BytesIO(parts[0]))
+    opened = [Pdf.open(BytesIO(data)) for data in parts[1:]]
+    try:
+        tree = pdf.Root.StructTreeRoot
+        document = _document_element(tree)
+        nums = tree.ParentTree.Nums
+        next_key = _next_key(nums)
+        with pdf.open_outline() as outline:
+            units_item = outline.root[-1] if outline.root else None
+            for part, title in zip(opened, unit_titles, strict=True):
+                first = len(pdf.pages)
+                pdf.pages.extend(part.pages)
+                next_key = _append_structure(pdf, part, document, nums, first, next_key)
+                item = _unit_bookmark(pdf, part, title, first)
+                if units_item is not None:
+                    units_item.children.append(item)
+                else:
+                    outline.root.append(item)
+        tree.ParentTreeNextKey = next_key
+        _stamp(pdf, overlay)
+        out = BytesIO()
+        pdf.trailer.ID = Array([pikepdf.String(identifier), pikepdf.String(identifier)])
+        _save(pdf, out)
+        return out.getvalue()
+    finally:
+        for part in opened:
+            part.close()
+        pdf.close()
+
+
+def _document_element(tree: Dictionary) -> Dictionary:
+    kids = tree.K
+    return kids if isinstance(kids, Dictionary) else kids[0]
+
+
+def _next_key(nums: Array) -> int:
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    return max(keys, default=-1) + 1
+
+
+def _append_structure(
+    pdf: Pdf, part: Pdf, document: Dictionary, nums: Array, first: int, next_key: int
+) -> int:
+    """The part's structure under the base's Document element, its pages' and
+    annotations' keys in the parent tree moved to start at `next_key`; the next free key."""
+    tree = part.Root.StructTreeRoot
+    element = _document_element(tree)
+    del element["/P"]  # else copying it would copy the part's whole tree root
+    copied = _copy(pdf, element)
+    copied.S = Name.Art
+    copied.P = document
+    kids = document.K
+    if isinstance(kids, Array):
+        kids.append(copied)
+    else:
+        document.K = Array([kids, copied])
+    part_nums = tree.ParentTree.Nums
+    offset = next_key
+    for i in range(0, len(part_nums), 2):
+        nums.append(int(part_nums[i]) + offset)
+        nums.append(_copy(pdf, part_nums[i + 1]))
+    for page in pdf.pages[first:]:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annotation in page.obj.get("/Annots", []):
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + offset
+    return offset + _next_key(part_nums)
+
+
+def _copy(pdf: Pdf, value):
+    """`value` of another PDF in `pdf`: indirect objects copied (once each: qpdf remembers
+    what it copied from each PDF, the pages appended included), direct ones rebuilt."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return pdf.copy_foreign(value)
+    if isinstance(value, Array):
+        return Array([_copy(pdf, item) for item in value])
+    if isinstance(value, Dictionary):
+        return Dictionary({key: _copy(pdf, item) for key, item in value.items()})
+    return value
+
+
+def _unit_bookmark(pdf: Pdf, part: Pdf, title: str, first: int) -> OutlineItem:
+    """The unit's bookmark (its first page) over its sections' (its top-level ones)."""
+    page = pdf.pages[first]
+    top = float(page.mediabox[3])
+    item = OutlineItem(title, Array([page.obj, Name.XYZ, 0, top, 0]))
+    index = {page.objgen: i for i, page in enumerate(part.pages)}
+    with part.open_outline() as theirs:
+        for section in theirs.root:
+            destination = section.destination
+            if not isinstance(destination, Array) or not len(destination):
+                continue
+            target = index.get(destination[0].objgen)
+            if target is None:
+                continue
+            moved = Array([pdf.pages[first + target].obj, *list(destination)[1:]])
+            item.children.append(OutlineItem(section.title, moved))
+    return item
+
+
+def stamp(part: bytes, overlay: bytes, identifier: bytes) -> bytes:
+    """One part published alone (a unit's own PDF): its pages with the overlay's."""
+    pdf = Pdf.open(BytesIO(part))
+    try:
+        _stamp(pdf, overlay)
+        out = BytesIO()
+        pdf.trailer.ID = Array([pikepdf.String(identifier), pikepdf.String(identifier)])
+        _save(pdf, out)
+        return out.getvalue()
+    finally:
+        pdf.close()
+
+
+def _save(pdf: Pdf, out: BytesIO) -> None:
+    """Written reproducibly: the identifier kept (the first of the trailer's /ID, as
+    WeasyPrint's pdf_identifier), the second computed from the content."""
+    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+
+
+def _stamp(pdf: Pdf, overlay: bytes) -> None:
+    """Draw each overlay page over the same page of `pdf`, marked as an artifact (the
+    header and page numbers are not part of the structure, as WeasyPrint marks its own)."""
+    with Pdf.open(BytesIO(overlay)) as drawn:
+        if len(drawn.pages) != len(pdf.pages):
+            raise RuntimeError(
+                f"the header and page numbers have {len(drawn.pages)} pages for {len(pdf.pages)}"
+            )
+        for page, source in zip(pdf.pages, drawn.pages, strict=True):
+            form = _copy(pdf, source.as_form_xobject())
+            name = page.add_resource(form, Name.XObject, prefix="Hf")
+            page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+            page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"), prepend=False)
+            page.contents_add(
+                pikepdf.Stream(pdf, b"/Artifact BMC q " + bytes(name) + b" Do Q EMC"),
+                prepend=False,
+            )
