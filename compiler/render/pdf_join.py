@@ -192,9 +192,11 @@ def _stamp(pdf: Pdf, overlay: bytes) -> None:
             raise RuntimeError(
                 f"the header and page numbers have {len(drawn.pages)} pages for {len(pdf.pages)}"
             )
-        for page, source in zip(pdf.pages, drawn.pages, strict=True):
+        for number, (page, source) in enumerate(zip(pdf.pages, drawn.pages, strict=True)):
             form = _copy(pdf, source.as_form_xobject())
-            name = page.add_resource(form, Name.XObject, prefix="Hf")
+            # named by the page's number, not at random: two builds give the same bytes
+            # (WeasyPrint's pages may share one resource dictionary)
+            name = page.add_resource(form, Name.XObject, Name(f"/Hf{number}"))
             page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
             page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"), prepend=False)
             page.contents_add(

@@ -1,0 +1,147 @@
+"""A department's package PDF joined from parts laid out once each (render/pdf_join.py).
+
+The made-up Hebei department of tests/fixtures/departments.py (two units) is built once
+through the command line; its package must read as one document: PDF/A-3b, tagged, one
+structure tree covering every page, bookmarks for the department's sections and for every
+unit and its sections, page numbers counting through, the running header of each part,
+the year's attachments; each unit's pages are its own PDF's pages.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from fixtures.departments import hebei_department
+from render.test_pdf import outline, run, squash
+
+from compiler.cli import main
+
+pytestmark = pytest.mark.slow
+
+UNITS = (("01-office", "示例局机关"), ("02-centre", "示例局服务中心"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("package")
+    data = hebei_department(root)
+    out = root / "out"
+    result = CliRunner().invoke(
+        main,
+        ["build", "2022", "--format", "pdf", "--data", str(data), "--out", str(out)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return out / "2022"
+
+
+def pages(path: Path) -> list[str]:
+    return run("pdftotext", "-layout", str(path), "-").split("\f")[:-1]
+
+
+def lines(page: str) -> list[str]:
+    return [line.strip() for line in page.splitlines() if line.strip()]
+
+
+def test_the_package_is_tagged_pdf_a_3b(built):
+    path = built / "disclosure.pdf"
+    info = run("pdfinfo", str(path))
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(r"^Title:\s+示例局2022年部门预算信息公开情况说明$", info, re.M), info
+    metadata = run("pdfinfo", "-meta", str(path))
+    assert 'pdfaid:part="3"' in metadata and 'pdfaid:conformance="B"' in metadata
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == "zh-CN"
+        assert len(pdf.Root.OutputIntents) == 1
+        # one structure tree: every page's marked content has its parent-tree entry
+        tree = pdf.Root.StructTreeRoot
+        nums = tree.ParentTree.Nums
+        keys = {int(nums[i]) for i in range(0, len(nums), 2)}
+        page_keys = [int(page.obj.StructParents) for page in pdf.pages]
+        assert len(set(page_keys)) == len(page_keys) and set(page_keys) <= keys
+        assert int(tree.ParentTreeNextKey) > max(keys)
+        document = tree.K if isinstance(tree.K, pikepdf.Dictionary) else tree.K[0]
+        arts = [kid for kid in document.K if kid.get("/S") == pikepdf.Name.Art]
+        assert len(arts) >= len(UNITS)  # each unit's document, as its <article> was
+
+
+def test_page_numbers_count_through_the_package_and_each_unit_alone(built):
+    for path in (
+        built / "disclosure.pdf",
+        *(built / "units" / s / "disclosure.pdf" for s, _ in UNITS),
+    ):
+        found = pages(path)
+        for number, page in enumerate(found, 1):
+            assert lines(page)[-1] == f"第 {number} 页 / 共 {len(found)} 页", (path, number)
+
+
+def test_each_part_has_its_running_header(built):
+    package = pages(built / "disclosure.pdf")
+    assert squash(lines(package[0])[0]) == "示例局"  # the title block, no header
+    headers = [squash(lines(page)[0]) for page in package[1:]]
+    assert headers[0] == "示例局2022年部门预算信息公开情况说明"
+    for _slug, name in UNITS:
+        assert f"{name}本级2022年单位预算信息公开情况说明" in headers
+    own = pages(built / "units" / "01-office" / "disclosure.pdf")
+    assert squash(lines(own[0])[0]) != squash(lines(own[1])[0])  # the first page has none
+    assert squash(lines(own[1])[0]) == "示例局机关本级2022年单位预算信息公开情况说明"
+
+
+def test_a_units_pages_in_the_package_are_its_own_pdfs(built):
+    """Page by page the same lines (sorted and without spaces: pdftotext -layout orders a
+    page's lines and pads a table's columns by where it finds them, which the header the
+    page carries may shift)."""
+
+    def same(page_lines):
+        return sorted(squash(line) for line in page_lines)
+
+    package = [same(lines(page)[1:-1]) for page in pages(built / "disclosure.pdf")]
+    at = 0
+    for slug, _name in UNITS:
+        found_pages = pages(built / "units" / slug / "disclosure.pdf")
+        own = [same(lines(page)[1:-1]) for page in found_pages]
+        own[0] = same(lines(found_pages[0])[:-1])  # its first page has no header
+        found = package.index(own[0], at)
+        assert package[found : found + len(own)] == own, slug
+        at = found + len(own)
+    assert at == len(package)  # the last unit ends the package
+
+
+def test_bookmarks_for_every_section_and_unit(built):
+    entries = outline((built / "disclosure.pdf").read_bytes())
+    top = [title for depth, title in entries if depth == 1]
+    assert top[0] == "第一部分 部门预算" and top[-1] == "第二部分 所属单位预算"
+    assert "一、部门职责及机构设置情况" in top and "九、其他需要说明的事项" in top
+    second = entries.index((1, "第二部分 所属单位预算"))
+    units = entries[second + 1 :]
+    titles = [title for depth, title in units if depth == 2]
+    assert titles == [f"{name}本级2022年单位预算信息公开情况说明" for _, name in UNITS]
+    own = [
+        t
+        for d, t in outline((built / "units" / "01-office" / "disclosure.pdf").read_bytes())
+        if d == 1
+    ]
+    first_unit = [t for d, t in units[1 : 1 + len(own)]]
+    assert first_unit == own  # the unit's sections under its title
+    assert all(depth == 3 for depth, _ in units[1 : 1 + len(own)])
+
+
+def test_the_package_carries_the_years_files_and_each_unit_its_own(built):
+    listing = run("pdfdetach", "-list", str(built / "disclosure.pdf")).splitlines()
+    names = [re.match(r"^\d+: (.+)$", line).group(1) for line in listing[1:]]
+    assert names[0] == "model.json"
+    assert "source/unit.yaml" in names and "source/units/02-centre/budget.yaml" in names
+    listing = run("pdfdetach", "-list", str(built / "units" / "02-centre" / "disclosure.pdf"))
+    assert "source/budget.yaml" in listing and "units/" not in listing
+
+
+def test_fonts_are_embedded_subsets(built):
+    rows = run("pdffonts", str(built / "disclosure.pdf")).splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, *_, emb, sub, _uni, _num, _gen = row.split()
+        assert (emb, sub) == ("yes", "yes"), row
