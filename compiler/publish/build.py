@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+import json
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..cache import DiskCache
 from ..diagnostics import Diagnostic, Location, has_errors, strictly
 from ..errors import BuildSettingError, UnsafeOutputName
 from ..formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
@@ -294,9 +296,10 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction, bare: bool
         from ..render.pdf_job import bare as bare_html
 
         job = replace(job, html=bare_html(html))
-    wait = _submit(job)
     if bare:
-        wait = _Part(wait, model, html)
+        wait = _Part(_laid_out_once(job), model, html)
+    else:
+        wait = _submit(job)
     problems = font_check.missing_glyphs(documents, _visible_text(html))
     if has_errors(problems):
         return None, problems
@@ -318,6 +321,58 @@ def _submit(job) -> Callable:
         return render_job(job)
 
     return wait
+
+
+def _laid_out_once(job) -> Callable:
+    """The function that gives a part's PDF: from the user's cache when the same part (the
+    same HTML, attachments, date and identifier, tool, libraries and fonts) was laid out
+    before, so a rebuild after one unit changed lays out that unit and the department's
+    part again, and joins; else laid out (see _submit) and kept."""
+    from ..render.pdf_job import RenderedPdf
+
+    key = _part_key(job)
+    kept = PARTS.get(key) if key else None
+    if kept is not None:
+        head, _, data = kept.partition(b"\n")
+        fonts = [tuple(font) for font in json.loads(head)]
+        return lambda: RenderedPdf(data, fonts)
+    wait = _submit(job)
+
+    def keep() -> RenderedPdf:
+        pdf = wait()
+        if key:
+            PARTS.put(key, json.dumps(pdf.fonts).encode() + b"\n" + pdf.data)
+        return pdf
+
+    return keep
+
+
+def _part_key(job) -> str | None:
+    """What a part's PDF depends on besides the tool and its libraries (see DiskCache): the
+    job, and the font files fontconfig serves (None when one cannot be read)."""
+    from ..render import fonts as font_check
+
+    faces = []
+    try:
+        for face in font_check.cjk_faces():
+            found = os.stat(face.file)
+            faces.append(f"{face.family}\t{face.style}\t{face.file}\t{face.index}\t"
+                         f"{found.st_size}\t{found.st_mtime_ns}")  # fmt: skip
+    except OSError:
+        return None
+    sources = [source.name.encode() + b"\0" + source.content for source in job.sources]
+    return PARTS.key(
+        job.html.encode(),
+        job.model_json.encode(),
+        job.identifier,
+        repr(job.source_date_epoch).encode(),
+        "\n".join(faces).encode(),
+        *sources,
+    )
+
+
+# Parts of a department's PDFs laid out before (about 1 MB a unit).
+PARTS = DiskCache("pdf-parts", packages=("weasyprint", "pydyf", "pikepdf"), limit=256)
 
 
 class _Part:
