@@ -295,9 +295,9 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction, bare: bool
     if bare:
         from ..render.pdf_job import bare as bare_html
 
-        job = replace(job, html=bare_html(html))
+        job = replace(job, html=bare_html(html), attached=False)
     if bare:
-        wait = _Part(_laid_out_once(job), model, html)
+        wait = _Part(_laid_out_once(job), model, html, job)
     else:
         wait = _submit(job)
     problems = font_check.missing_glyphs(documents, _visible_text(html))
@@ -325,7 +325,7 @@ def _submit(job) -> Callable:
 
 def _laid_out_once(job) -> Callable:
     """The function that gives a part's PDF: from the user's cache when the same part (the
-    same HTML, attachments, date and identifier, tool, libraries and fonts) was laid out
+    same HTML, date and identifier, tool, libraries and fonts) was laid out
     before, so a rebuild after one unit changed lays out that unit and the department's
     part again, and joins; else laid out (see _submit) and kept."""
     from ..render.pdf_job import RenderedPdf
@@ -360,14 +360,12 @@ def _part_key(job) -> str | None:
                          f"{found.st_size}\t{found.st_mtime_ns}")  # fmt: skip
     except OSError:
         return None
-    sources = [source.name.encode() + b"\0" + source.content for source in job.sources]
+    # a part carries no attachments (PdfJob.attached): the model and sources are not keys
     return PARTS.key(
         job.html.encode(),
-        job.model_json.encode(),
         job.identifier,
         repr(job.source_date_epoch).encode(),
         "\n".join(faces).encode(),
-        *sources,
     )
 
 
@@ -378,7 +376,7 @@ PARTS = DiskCache("pdf-parts", packages=("weasyprint", "pydyf", "pikepdf"), limi
 class _Part:
     """A document's PDF laid out bare, as a part of published PDFs: what joining it needs."""
 
-    def __init__(self, wait: Callable, model: Disclosure, html: str) -> None:
+    def __init__(self, wait: Callable, model: Disclosure, html: str, job) -> None:
         from ..render.environment import css_text
         from ..render.pdf_job import document_title, pdf_identifier, running_title
 
@@ -387,6 +385,7 @@ class _Part:
         self.title = document_title(html)
         self.css = css_text(True, model.layout)
         self.identifier = pdf_identifier(model)
+        self.attached = (job.model_json, job.sources, job.source_date_epoch)
 
     def __call__(self):
         return self.wait()
@@ -432,12 +431,20 @@ def _join_parts(started: list[tuple[Disclosure, StartedDocument]]) -> None:
             tuple(u.title for u in units),
             package.css,
             package.identifier,
+            *package.attached,
         ),
         [font for pdf in laid_out for font in pdf.fonts],
     )
     for document, part, pdf in zip(documents[1:], units, laid_out[1:], strict=True):
         document.wait_for_pdf = joined(
-            JoinJob((pdf.data,), (part.running_title,), (), part.css, part.identifier),
+            JoinJob(
+                (pdf.data,),
+                (part.running_title,),
+                (),
+                part.css,
+                part.identifier,
+                *part.attached,
+            ),
             pdf.fonts,
         )
 

@@ -79,6 +79,34 @@ def render_job(job: PdfJob | JoinJob) -> RenderedPdf:
     join bare parts into a published PDF (see pdf_join.py)."""
     if isinstance(job, JoinJob):
         return join_job(job)
+    attachments = _attachments(job) if job.attached else None
+    try:
+        with laying_out() as laid_out:
+            document = HTML(string=job.html, url_fetcher=NoFetching(), base_url=None).render()
+            laid_out.append(document)
+            data = document.write_pdf(
+                pdf_identifier=job.identifier,
+                pdf_variant=PDF_VARIANT,
+                pdf_tags=True,
+                attachments=attachments,
+                custom_metadata=False,
+            )
+    except ForbiddenFetch as refused:  # an ordinary error from here on, for the build to place
+        raise OutsideResource(refused.url) from None
+    return RenderedPdf(data, _embedded(document))
+
+
+def _embedded(document) -> list[tuple[str, str]]:
+    return sorted(
+        {
+            (font.family, "Bold" if font.weight >= 600 else "Regular")
+            for font in document.fonts.values()
+        }
+    )
+
+
+def _attachments(job: PdfJob | JoinJob) -> list[Attachment]:
+    """The computed model and every source file, as PDF/A-3 associated files."""
     when = epoch_date(job.source_date_epoch)
     attachments = [
         Attachment(
@@ -101,26 +129,7 @@ def render_job(job: PdfJob | JoinJob) -> RenderedPdf:
                 relationship="Source",
             )
         )
-    try:
-        with laying_out() as laid_out:
-            document = HTML(string=job.html, url_fetcher=NoFetching(), base_url=None).render()
-            laid_out.append(document)
-            data = document.write_pdf(
-                pdf_identifier=job.identifier,
-                pdf_variant=PDF_VARIANT,
-                pdf_tags=True,
-                attachments=attachments,
-                custom_metadata=False,
-            )
-    except ForbiddenFetch as refused:  # an ordinary error from here on, for the build to place
-        raise OutsideResource(refused.url) from None
-    embedded = sorted(
-        {
-            (font.family, "Bold" if font.weight >= 600 else "Regular")
-            for font in document.fonts.values()
-        }
-    )
-    return RenderedPdf(data, embedded)
+    return attachments
 
 
 def join_job(job: JoinJob) -> RenderedPdf:
@@ -132,15 +141,16 @@ def join_job(job: JoinJob) -> RenderedPdf:
     html = pdf_join.overlay_html(shapes, job.running_titles, job.css)
     with laying_out():
         document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
-        overlay = document.write_pdf(custom_metadata=False)
+        # the published PDF's attachments travel with its header and page numbers, written
+        # by WeasyPrint as for a PDF laid out whole (PDF/A-3 associated files)
+        overlay = document.write_pdf(
+            pdf_identifier=job.identifier,
+            pdf_variant=PDF_VARIANT,
+            attachments=_attachments(job),
+            custom_metadata=False,
+        )
     if len(job.parts) == 1:
         data = pdf_join.stamp(job.parts[0], overlay, job.identifier)
     else:
         data = pdf_join.join(job.parts, overlay, job.unit_titles, job.identifier)
-    embedded = sorted(
-        {
-            (font.family, "Bold" if font.weight >= 600 else "Regular")
-            for font in document.fonts.values()
-        }
-    )
-    return RenderedPdf(data, embedded)
+    return RenderedPdf(data, _embedded(document))

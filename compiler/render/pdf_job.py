@@ -38,6 +38,9 @@ class PdfJob:
     identifier: bytes
     sources: tuple[SourceFile, ...]
     source_date_epoch: int | None
+    # False: a part, laid out without its attachments (the published PDF made of it gets
+    # them when joined, so a part does not change with a file it only carries)
+    attached: bool = True
 
 
 @dataclass(frozen=True)
@@ -122,10 +125,14 @@ class JoinJob:
     """A published PDF made of bare parts (pdf_join.py): the parts in order, each with the
     running header its pages show; for a package, each part after the first is a unit,
     bookmarked under the first part's last bookmark with its title. `css` is the print
-    stylesheet whose @page rules draw the header and numbers."""
+    stylesheet whose @page rules draw the header and numbers; the model and sources are
+    attached as a PdfJob's are."""
 
     parts: tuple[bytes, ...]
     running_titles: tuple[str, ...]
     unit_titles: tuple[str, ...]
     css: str
     identifier: bytes
+    model_json: str
+    sources: tuple[SourceFile, ...]
+    source_date_epoch: int | None

@@ -10,8 +10,9 @@ counts) is laid out afterwards and drawn over each page as an artifact; and the 
 joined with pikepdf (qpdf), which keeps what WeasyPrint wrote for PDF/A-3b:
 
 - the first part is the base: its catalog, XMP metadata (pdfaid 3B), output intent,
-  language, attachments (the package's model.json and sources) and outline stay as they
-  are;
+  language and outline stay as they are; the attachments (the package's model.json and
+  sources), written by WeasyPrint with the overlay, are moved to it, so that a part does
+  not change with the files it carries (a unit's change lays out that unit alone again);
 - each later part's pages are appended, its structure tree (the unit's Document element,
   now an Art, as the unit's <article> was in the package) becomes a child of the base's
   Document, its parent tree's keys moved past the base's;
@@ -178,6 +179,20 @@ def stamp(part: bytes, overlay: bytes, identifier: bytes) -> bytes:
         pdf.close()
 
 
+def _take_attachments(pdf: Pdf, drawn: Pdf) -> None:
+    """The overlay's attachments (its embedded files and PDF/A-3 /AF) as `pdf`'s: the
+    parts are laid out without any."""
+    names = drawn.Root.get("/Names")
+    files = names.get("/EmbeddedFiles") if names is not None else None
+    if files is None:
+        return
+    if "/Names" not in pdf.Root:
+        pdf.Root.Names = Dictionary()
+    pdf.Root.Names.EmbeddedFiles = _copy(pdf, files)
+    if "/AF" in drawn.Root:
+        pdf.Root.AF = _copy(pdf, drawn.Root.AF)
+
+
 def _save(pdf: Pdf, out: BytesIO) -> None:
     """Written reproducibly: the identifier kept (the first of the trailer's /ID, as
     WeasyPrint's pdf_identifier), the second computed from the content."""
@@ -192,6 +207,7 @@ def _stamp(pdf: Pdf, overlay: bytes) -> None:
             raise RuntimeError(
                 f"the header and page numbers have {len(drawn.pages)} pages for {len(pdf.pages)}"
             )
+        _take_attachments(pdf, drawn)
         for number, (page, source) in enumerate(zip(pdf.pages, drawn.pages, strict=True)):
             form = _copy(pdf, source.as_form_xobject())
             # named by the page's number, not at random: two builds give the same bytes

@@ -19,6 +19,7 @@ import os
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing.connection import wait
 from typing import TYPE_CHECKING
 
 from ..errors import PdfProcessError
@@ -50,6 +51,10 @@ class PdfProcess:
         self._answers: dict[int, tuple[str, object]] = {}  # read, not yet asked for
 
     @property
+    def connection(self):
+        return self._connection
+
+    @property
     def waiting(self) -> int:
         """Jobs sent and not yet answered."""
         return self._sent - self._read
@@ -65,6 +70,12 @@ class PdfProcess:
             raise PdfProcessError(_stopped()) from None
         self._sent += 1
         return lambda: self._answer(number)
+
+    def read_ready(self) -> None:
+        """Read the answers already written back, without waiting: a process whose answers
+        are all read is idle (and a job goes to it rather than behind a long one)."""
+        while self.waiting and self._connection.poll():
+            self._read_answer()
 
     def _read_answer(self) -> None:
         try:
@@ -149,9 +160,12 @@ def is_running() -> bool:
 
 def submit(job: PdfJob) -> Callable:
     """Start laying out `job` in an idle PDF process (a new one while there are cores to
-    spare, else the least busy); returns the function that waits for its RenderedPdf."""
+    spare, else the first to finish its job); returns the function that waits for its
+    RenderedPdf."""
     if _running is None:
         raise RuntimeError("no PDF process is running")
+    for process in _running:
+        process.read_ready()
     idle = [process for process in _running if process.waiting == 0]
     if idle:
         chosen = idle[0]
@@ -159,5 +173,8 @@ def submit(job: PdfJob) -> Callable:
         chosen = PdfProcess()
         _running.append(chosen)
     else:
-        chosen = min(_running, key=lambda process: process.waiting)
+        # Every core busy: wait for the first process to finish (a department's part may
+        # take minutes; a job queued behind it would leave the other cores idle).
+        ready = wait([process.connection for process in _running])
+        chosen = next(process for process in _running if process.connection in ready)
     return chosen.submit(job)
