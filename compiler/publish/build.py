@@ -333,7 +333,7 @@ def _laid_out_once(job) -> Callable:
     key = _part_key(job)
     kept = PARTS.get(key) if key else None
     if kept is not None:
-        head, _, data = kept.partition(b"\n")
+        head, _newline, data = kept.partition(b"\n")
         fonts = [tuple(font) for font in json.loads(head)]
         return lambda: RenderedPdf(data, fonts)
     wait = _submit(job)

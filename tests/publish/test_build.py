@@ -418,7 +418,7 @@ def test_pdf_failure_leaves_previous_build(data_copy, previous, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint crashed")
 
-    monkeypatch.setattr(compiler.render.pdf, "render_pdf", broken)
+    monkeypatch.setattr(compiler.render.pdf, "render_job", broken)
     with pytest.raises(RuntimeError, match="WeasyPrint crashed"):
         build_year(parse_year_spec("2022", data_copy), folder.parent)
     assert snapshot(folder) == before
