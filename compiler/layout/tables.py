@@ -155,8 +155,7 @@ def _one_line(text: str) -> float:
 
 
 def _wrapped(text: str) -> float:
-    two = min(2.0, _one_line(text))  # two characters a line, or the one a heading has
-    return max([two, *(_one_line(run) for run in _UNBROKEN.findall(text))])
+    return max([2.0, *(_one_line(run) for run in _UNBROKEN.findall(text))])
 
 
 def _placed(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[int, int, Cell]]:
