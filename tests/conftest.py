@@ -63,7 +63,14 @@ def pytest_report_header(config):
 # out): a test module of pages, or a test asking for a fixture that builds a PDF. When the
 # slow tests are left out, laying out a PDF fails the test that does it, so the marker stays
 # honest as tests are added.
-SLOW_MODULES = {"test_pdf", "test_pdf_process", "test_browser", "test_pagediff", "test_switch"}
+SLOW_MODULES = {
+    "test_pdf",
+    "test_pdf_text",
+    "test_pdf_process",
+    "test_browser",
+    "test_pagediff",
+    "test_switch",
+}
 SLOW_FIXTURES = {
     "pdf_2022", "pdf", "browser", "department_built",
     "more_computers", "more_personnel", "prose", "two_builds",  # test_build.py: every format

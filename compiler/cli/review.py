@@ -116,6 +116,7 @@ def diff(
                 _("give NEW, or make OLD a YEAR@REVISION to compare with the working tree")
             )
         new = match.group(1)
+    old = _earlier_year_if_new(old, new, data_dir)
     if pages_dir is not None:
         _page_diff(old, new, data_dir, fmt, pages_dir)
     old_label, old_model = load_model(old, data_dir)
@@ -127,6 +128,31 @@ def diff(
         color = sys.stdout is not None and sys.stdout.isatty()
     click.echo(render(result, fmt, color=fmt == "text" and color), nl=False, color=color)
     sys.exit(SAME if result.same else DIFFERENT)
+
+
+def _earlier_year_if_new(old: str, new: str, data_dir: Path) -> str:
+    """`diff 2023@main 2023` for a year that is new on the branch (main has no 2023):
+    compare with the latest earlier year at that revision instead, and say so in one line
+    (on stderr, so the diff itself stays what it is). Anything else is left as given."""
+    from ..input.sources import GitYear
+
+    source = parse_year_spec(old, data_dir)
+    target = parse_year_spec(new, data_dir)
+    if not isinstance(source, GitYear) or source.year != target.year or source.exists():
+        return old
+    earlier = source.previous()
+    for _step in range(10):  # a year skipped or two, not a search of every year
+        if earlier.exists():
+            click.echo(
+                _(
+                    "{missing} does not exist ({year} is new on this branch): comparing "
+                    "with {earlier} instead"
+                ).format(missing=source.label, year=source.year, earlier=earlier.label),
+                err=True,
+            )
+            return earlier.label
+        earlier = earlier.previous()
+    return old
 
 
 def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) -> None:

@@ -326,9 +326,15 @@ def label_for(pattern: str) -> str:
 
 
 def number_kind(pattern: str) -> str:
+    """How a figure is written: a typed figure (typed_quantity) as the figure it gives
+    (quantity), and a field of a mapping (organisation.counts.行政单位) as its mapping's."""
     if pattern.endswith(".percent"):
         return "percent"
-    return NUMBER_KINDS.get(pattern, "money")
+    parent, _, key = pattern.rpartition(".")
+    if key.startswith("typed_"):
+        key = key.removeprefix("typed_")
+        pattern = f"{parent}.{key}" if parent else key
+    return NUMBER_KINDS.get(pattern, NUMBER_KINDS.get(f"{parent}.*", "money"))
 
 
 def section_of(pattern: str) -> str:

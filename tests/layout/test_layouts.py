@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, ROOT, edit, line_of
-from fixtures.departments import hebei_department
+from fixtures.departments import hebei_department, hebei_unit_with_lines
 
 from compiler import compile_year, parse_year_spec
 from compiler.layout.manifest import available_layouts, check_manifest, load_layout
@@ -431,16 +431,7 @@ def test_the_plan_numbers_only_what_is_printed():
 def test_a_hebei_unit_with_lines_publishes_its_tables_and_computes_its_overview(tmp_path):
     """data/2022's text with budget lines instead of its typed overview: the overview, the
     机关运行经费 and the nine tables all come from the lines, and nothing is missing."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "2022", data / "2022")
-    year = data / "2022"
-    shutil.copy(DEPARTMENT / "2025" / "units" / "01-office" / "lines.yaml", year / "lines.yaml")
-    edit(year / "lines.yaml", "../../../../../../schemas/", "../../schemas/")
-    budget = (year / "budget.yaml").read_text(encoding="utf-8")
-    budget = re.sub(r"income:\n(  .*\n)+", "", budget)
-    budget = re.sub(r"  personnel: .*\n  public_operating: .*\n  project: .*\n", "", budget)
-    (year / "budget.yaml").write_text(budget, encoding="utf-8")
-    edit(year / "operating-costs.yaml", "amount: 851.12\n", "")
+    data = hebei_unit_with_lines(tmp_path)
     result = compile_year(parse_year_spec("2022", data))
     # The made-up office's lines (307 万元) against 2022's typed previous year (3709.97 and
     # 7742.83 万元): 1/14 and 1/155 of it, each a warning at the lines' unit (issue 23).
