@@ -39,6 +39,7 @@ SECTIONS: dict[str, str] = {
     "project_funding": "项目经费情况说明",
     "other_matters": "其他需要说明的事项",
     "units": "所属单位",
+    "final": "决算",
 }
 SECTION_ORDER = list(dict.fromkeys(SECTIONS.values()))
 
