@@ -110,7 +110,7 @@ def diff(
     pages_dir: Path | None,
 ) -> None:
     if new is None:
-        match = re.match(r"^\s*([0-9]{4})@", old)
+        match = re.match(r"^\s*([0-9]{4}(?:/final)?)@", old)
         if not match:
             raise click.UsageError(
                 _("give NEW, or make OLD a YEAR@REVISION to compare with the working tree")

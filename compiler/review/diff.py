@@ -23,6 +23,7 @@ from functools import cached_property
 from typing import Any
 
 from ..model.disclosure import Change, Disclosure, derived_names, to_tree
+from ..model.final import FinalAccounts
 from ..numbers import NotPublished
 from .chardiff import Budget, char_diff
 from .diff_labels import (
@@ -37,6 +38,7 @@ from .diff_labels import (
     number_kind,
     section_of,
 )
+from .diff_final import final_facts
 from .matching import LISTS, as_is, match_entries, out_of_order, reading_order
 
 
@@ -120,7 +122,20 @@ class _Walker:
     def walk(self, old, new, pattern: str, path: str, label: str | None, derived: bool) -> None:
         """Compare two values at one place of the model. `label` names the enclosing list
         entry (None outside lists); `derived` is inherited by everything below a derived field."""
-        if _part(old, new):
+        if isinstance(old, FinalAccounts) or isinstance(new, FinalAccounts):
+            # 决算: its facts by what the tables call them, keyed by code (final_facts)
+            olds = final_facts(old) if old is not None else (None, None)
+            news = final_facts(new) if new is not None else (None, None)
+            for part, is_derived in ((0, False), (1, True)):
+                self.walk(
+                    olds[part],
+                    news[part],
+                    pattern,
+                    path,
+                    label,
+                    derived or is_derived,
+                )
+        elif _part(old, new):
             # A part present on one side only (a year that adds its budget lines) is
             # compared field by field against nothing, so each of its figures is listed.
             for name, is_derived in _fields(old if old is not None else new):

@@ -320,6 +320,8 @@ def label_for(pattern: str) -> str:
     """The human name of a field pattern; the pattern itself if the table lacks it."""
     if pattern in LABELS:
         return LABELS[pattern]
+    if pattern.startswith("final."):  # 决算: keyed by what the tables call each fact
+        return " › ".join(pattern.split(".")[1:])
     parent, _, key = pattern.rpartition(".")
     if f"{parent}.*" in LABELS:
         return LABELS[f"{parent}.*"].format(key=key)
@@ -327,6 +329,8 @@ def label_for(pattern: str) -> str:
 
 
 def number_kind(pattern: str) -> str:
+    if pattern.startswith("final.") and "数量 " in pattern:  # 决算: 三公 counts
+        return "count"
     if pattern.endswith(".percent"):
         return "percent"
     return NUMBER_KINDS.get(pattern, "money")
