@@ -42,8 +42,11 @@ def assemble_final(readers: dict, ctx: Context) -> FinalAccounts:
         for e in d.get("income", ())
     )
     spending = tuple(
-        (e["code"], e["source"], {k: _wan(v, unit) for k, v in e.items()
-                                  if k not in ("code", "source")})
+        (
+            e["code"],
+            e["source"],
+            {k: _wan(v, unit) for k, v in e.items() if k not in ("code", "source")},
+        )
         for e in d.get("spending", ())
     )
     economic = tuple((e["code"], _wan(e["amount"], unit)) for e in d.get("economic", ()))
@@ -131,8 +134,9 @@ def _previous(r, ctx: Context):
             "fiscal_total": last.fiscal_grand_total,
             "general_spending": last.general_spending,
             "operating_costs": last.operating_costs,
-            "three_public": {k: c.current for k, c in last.three_public.items()
-                             if k in THREE_PUBLIC},
+            "three_public": {
+                k: c.current for k, c in last.three_public.items() if k in THREE_PUBLIC
+            },
         }, "final"
     if r is None:
         return {}, "none"

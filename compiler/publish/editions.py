@@ -136,9 +136,7 @@ def parse_label(text: str) -> tuple[int, str]:
     """2024 → (2024, ""), 2024/final → (2024, "final"); ValueError otherwise."""
     m = re.fullmatch(r"\s*([0-9]{4})(/final)?\s*", str(text))
     if not m:
-        raise ValueError(
-            _("'{spec}' is not a year: expected YEAR or YEAR/final").format(spec=text)
-        )
+        raise ValueError(_("'{spec}' is not a year: expected YEAR or YEAR/final").format(spec=text))
     return int(m.group(1)), FINAL if m.group(2) else ""
 
 
@@ -162,8 +160,7 @@ def recorded_finals(editions_dir: Path) -> list[int]:
     return sorted(
         int(p.name)
         for p in editions_dir.iterdir()
-        if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name)
-        and (p / FINAL / MANIFEST).is_file()
+        if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name) and (p / FINAL / MANIFEST).is_file()
     )
 
 
@@ -215,7 +212,9 @@ def _parse_manifest(path: Path, year: int, document: str = "") -> list[Edition]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         if raw.get("document", "") != document:
-            raise ValueError(_("expected the record of {label}").format(label=label(year, document)))
+            raise ValueError(
+                _("expected the record of {label}").format(label=label(year, document))
+            )
         if raw.get("year") != year or raw.get("format") != FORMAT:
             raise ValueError(
                 _("expected year {year} and format {format}").format(year=year, format=FORMAT)
@@ -564,7 +563,11 @@ class YearCheck:
 
 
 def check_year(
-    data_dir: Path, editions_dir: Path, year: int, naming, strict: bool = False,
+    data_dir: Path,
+    editions_dir: Path,
+    year: int,
+    naming,
+    strict: bool = False,
     document: str = "",
 ) -> YearCheck:
     """Rebuild a published year as its current edition was built (same epoch, same note)

@@ -26,6 +26,7 @@ from ..model.disclosure import Change, Disclosure, derived_names, to_tree
 from ..model.final import FinalAccounts
 from ..numbers import NotPublished
 from .chardiff import Budget, char_diff
+from .diff_final import final_facts
 from .diff_labels import (
     IGNORED,
     LABELS,
@@ -38,7 +39,6 @@ from .diff_labels import (
     number_kind,
     section_of,
 )
-from .diff_final import final_facts
 from .matching import LISTS, as_is, match_entries, out_of_order, reading_order
 
 

@@ -61,8 +61,11 @@ def _notes(f: FinalAccounts) -> dict[str, Any]:
     }
     three = notes.get("three_public") or {}
     tp: dict[str, Any] = {THREE[k]: v for k, v in (three.get("outturn") or {}).items()}
-    for k, name in (("budget_reason", "budget_reason_three"),
-                    ("change_reason", "change_reason_three"), ("reception_use", "reception_use")):
+    for k, name in (
+        ("budget_reason", "budget_reason_three"),
+        ("change_reason", "change_reason_three"),
+        ("reception_use", "reception_use"),
+    ):
         if k in three:
             tp[NOTES[name]] = three[k]
     tp.update({f"数量 {k}": v for k, v in (three.get("counts") or {}).items()})

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model.disclosure import Disclosure
-from ..numbers import money_value
 from ..model.final import (
     THREE_PUBLIC,
     ZERO,
@@ -26,6 +25,7 @@ from ..model.final import (
     budget_by_item,
     budget_three_public,
 )
+from ..numbers import money_value
 
 THREE_PUBLIC_NAMES = {
     "overseas": "因公出国（境）费",
@@ -163,8 +163,7 @@ def outturn(
                 base = None if three_budget is None else three_budget.get(k, ZERO)
             reason = notes_three.get("budget_reason") if k == "total" else None
             three.append(
-                OutturnLine(k, THREE_PUBLIC_NAMES[k], (THREE_PUBLIC_NAMES[k],), base, spent,
-                            reason)
+                OutturnLine(k, THREE_PUBLIC_NAMES[k], (THREE_PUBLIC_NAMES[k],), base, spent, reason)
             )
     return Outturn(
         year=final.year,

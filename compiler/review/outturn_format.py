@@ -66,8 +66,12 @@ def _source_note(o: Outturn) -> str | None:
 
 
 def _sections(o: Outturn) -> list[tuple[str, list[OutturnLine]]]:
-    out = [(_("General public budget appropriations spending by item (10,000 yuan)"),
-            [*o.items, o.total])]
+    out = [
+        (
+            _("General public budget appropriations spending by item (10,000 yuan)"),
+            [*o.items, o.total],
+        )
+    ]
     if o.three_public:
         out.append((_("Three public expenditure (10,000 yuan)"), list(o.three_public)))
     return out
@@ -81,10 +85,16 @@ def as_text(o: Outturn, color: bool = False) -> str:
         return click.style(text, **kw) if color else text
 
     lines = [
-        style("--- " + _("{label} (budget)").format(label=_visible(o.budget_label)),
-              fg="red", bold=True),
-        style("+++ " + _("{label} (final accounts)").format(label=_visible(o.final_label)),
-              fg="green", bold=True),
+        style(
+            "--- " + _("{label} (budget)").format(label=_visible(o.budget_label)),
+            fg="red",
+            bold=True,
+        ),
+        style(
+            "+++ " + _("{label} (final accounts)").format(label=_visible(o.final_label)),
+            fg="green",
+            bold=True,
+        ),
     ]
     note = _source_note(o)
     if note:
@@ -99,14 +109,18 @@ def as_text(o: Outturn, color: bool = False) -> str:
             [_difference(r) for r in rows],
             [_rate(r) for r in rows],
         ]
-        col_w = [max(width(h), *(len(v) for v in col)) for h, col in zip(headers, cols)]
+        col_w = [
+            max(width(h), *(len(v) for v in col)) for h, col in zip(headers, cols, strict=True)
+        ]
         head = "    " + _("Item") + " " * (name_w - width(_("Item")))
-        head += "".join("  " + " " * (w - width(h)) + h for h, w in zip(headers, col_w))
+        head += "".join(
+            "  " + " " * (w - width(h)) + h for h, w in zip(headers, col_w, strict=True)
+        )
         lines += ["", style(_visible(title), bold=True), style(head, dim=True)]
         for i, r in enumerate(rows):
             mark = "  " if r.same else style("~", fg="yellow") + " "
             row = f"  {mark}{names[i]}" + " " * (name_w - width(names[i]))
-            row += "".join(f"  {col[i]:>{w}}" for col, w in zip(cols, col_w))
+            row += "".join(f"  {col[i]:>{w}}" for col, w in zip(cols, col_w, strict=True))
             lines.append(row)
             if r.reason:
                 lines.append("      " + _("reason: {reason}").format(reason=_visible(r.reason)))
@@ -119,7 +133,8 @@ def as_text(o: Outturn, color: bool = False) -> str:
 
 def as_markdown(o: Outturn) -> str:
     lines = [
-        "### " + _("Budget against final accounts: {budget} → {final}").format(
+        "### "
+        + _("Budget against final accounts: {budget} → {final}").format(
             budget=_code(o.budget_label), final=_code(o.final_label)
         ),
         "",

@@ -40,8 +40,9 @@ def test_a_year_with_only_final_accounts_is_passed_over(tmp_path):
 
 def test_final_accounts_are_not_a_budget_to_start_from(tmp_path, chinese):
     data = budget_and_final(tmp_path)
-    run = CliRunner().invoke(main, ["new-year", "2025", "--from", "2024/final",
-                                    "--data", str(data)])
+    run = CliRunner().invoke(
+        main, ["new-year", "2025", "--from", "2024/final", "--data", str(data)]
+    )
     assert run.exit_code == 2
     assert "2024/final 是决算" in run.output
     assert not (data / "2025").exists()

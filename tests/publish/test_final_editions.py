@@ -40,7 +40,9 @@ def test_final_accounts_are_published_beside_the_budget_and_corrected_alone(repo
     assert "2024/final: recorded edition 1 in published/2024/final/ (commit it)" in done.stdout
     site = repo / "site" / "2024"
     for fmt in ("pdf", "html", "md", "xlsx"):
-        assert (site / f"{BUDGET}.{fmt}").is_file() and (site / "final" / f"{FINAL}.{fmt}").is_file()
+        assert (site / f"{BUDGET}.{fmt}").is_file() and (
+            site / "final" / f"{FINAL}.{fmt}"
+        ).is_file()
     package = json.loads((site / "final/data/datapackage.json").read_text("utf-8"))
     assert "决算" in package["title"]
     phases = {json.dumps(r.get("schema", {})) for r in package["resources"]}
@@ -53,8 +55,11 @@ def test_final_accounts_are_published_beside_the_budget_and_corrected_alone(repo
     index = (repo / "site/index.html").read_text("utf-8")
     assert "<caption>各年度预算、决算信息公开</caption>" in index
     assert '<th scope="row">2024年决算</th>' in index
-    assert index.index('id="year-2024"') < index.index('id="year-2024-final"') < index.index(
-        'id="year-2023"')
+    assert (
+        index.index('id="year-2024"')
+        < index.index('id="year-2024-final"')
+        < index.index('id="year-2023"')
+    )
     assert f'href="{urllib.parse.quote(f"2024/final/{FINAL}.pdf")}"' in index
     assert 'href="2024/final/data/datapackage.json"' in index
     assert cli("publish", "--check").exit_code == 0
@@ -68,13 +73,16 @@ def test_final_accounts_are_published_beside_the_budget_and_corrected_alone(repo
     asked = cli("correct", "2024/final", "--reason", reason)
     assert asked.exit_code == 0, asked.output
     assert json.loads((repo / "published/2024/final/correction.json").read_text("utf-8")) == {
-        "reason": reason}
+        "reason": reason
+    }
     assert not (repo / "published/2024/correction.json").exists()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1740000000")  # 2025-02-20 in China
     corrected = cli("publish", "--out", "site")
     assert corrected.exit_code == 0, corrected.output
-    assert ("2024/final: recorded edition 2 in published/2024/final/, a correction of edition 1"
-            in corrected.stdout)
+    assert (
+        "2024/final: recorded edition 2 in published/2024/final/, a correction of edition 1"
+        in corrected.stdout
+    )
     assert "2024: served edition 1" in corrected.stdout
     assert (repo / "published/2024/manifest.json").read_bytes() == budget_record
     editions = manifest(repo, "2024/final")["editions"]
@@ -96,15 +104,20 @@ def _fake_record(root: Path, label: str, content: bytes, document: str = "") -> 
     (folder / "1").mkdir(parents=True)
     (folder / "1" / "a.pdf").write_bytes(content)
     entry = {
-        "edition": 1, "published": "2025-01-01", "revision": None,
-        "uncommitted_changes": False, "tool": "disclosure-compiler 0.1.0",
+        "edition": 1,
+        "published": "2025-01-01",
+        "revision": None,
+        "uncommitted_changes": False,
+        "tool": "disclosure-compiler 0.1.0",
         "source_date_epoch": None,
         "documents": [{"name": NAME, "title": label, "links": [{"label": "PDF", "path": "a.pdf"}]}],
-        "data": [], "files": {"a.pdf": hashlib.sha256(content).hexdigest()},
+        "data": [],
+        "files": {"a.pdf": hashlib.sha256(content).hexdigest()},
     }
     head = {"format": 1, "year": int(label[:4])} | ({"document": document} if document else {})
     (folder / "manifest.json").write_text(
-        json.dumps(head | {"editions": [entry]}, ensure_ascii=False), "utf-8")
+        json.dumps(head | {"editions": [entry]}, ensure_ascii=False), "utf-8"
+    )
 
 
 def test_a_recorded_final_edition_is_served_on_a_line_of_its_own(repo, cli):

@@ -53,9 +53,17 @@ def test_json_and_markdown(tmp_path):
     assert doc["final"] == {"label": "2024/final"} and doc["same"] is False
     item = next(i for i in doc["items"] if i["code"] == "2120101")
     assert item == {
-        "code": "2120101", "name": "行政运行", "path": ["城乡社区支出", "城乡社区管理事务", "行政运行"],
-        "budget": "1660.32", "outturn": "1650.00", "difference": "-10.32", "rate": "99.38",
-        "same": False, "reason": "示例原因。", "use": "示例用途"}
+        "code": "2120101",
+        "name": "行政运行",
+        "path": ["城乡社区支出", "城乡社区管理事务", "行政运行"],
+        "budget": "1660.32",
+        "outturn": "1650.00",
+        "difference": "-10.32",
+        "rate": "99.38",
+        "same": False,
+        "reason": "示例原因。",
+        "use": "示例用途",
+    }
     unspent = next(i for i in doc["items"] if i["code"] == "2010507")
     assert unspent["outturn"] == "0.00" and unspent["rate"] == "0.00"
     assert doc["total"]["budget"] == "15621.11" and doc["total"]["rate"] == "15.72"
@@ -92,15 +100,20 @@ def test_at_a_git_revision_and_the_exit_statuses(tmp_path):
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "both"], check=True)
     path = data / "2024" / "final" / "outturn.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("project: 50.00", "project: 40.00")
-                    .replace('general: 1650.00', 'general: 1640.00'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        .replace("project: 50.00", "project: 40.00")
+        .replace("general: 1650.00", "general: 1640.00"),
+        encoding="utf-8",
+    )
     at_head = _run("outturn", "2024@HEAD", "--data", str(data), "--format", "json")
     assert at_head.exit_code == 1
     doc = json.loads(at_head.output)
     assert doc["final"]["label"] == "2024/final@HEAD" and doc["budget"]["label"] == "2024@HEAD"
     assert next(i for i in doc["items"] if i["code"] == "2120101")["outturn"] == "1650.00"
-    now = json.loads(_run("diff", "2024@HEAD", "2024/final", "--data", str(data),
-                          "--format", "json").output)
+    now = json.loads(
+        _run("diff", "2024@HEAD", "2024/final", "--data", str(data), "--format", "json").output
+    )
     assert next(i for i in now["items"] if i["code"] == "2120101")["outturn"] == "1640.00"
     # trouble: a budget against another year's final accounts, a year without final accounts
     assert _run("diff", "2023", "2024/final", "--data", str(data)).exit_code == 2
