@@ -128,6 +128,7 @@ class _Commands(click.Group):
 
     LAZY = {
         "diff": ("review", "diff"),
+        "outturn": ("review", "outturn_command"),
         "new-year": ("review", "new_year"),
         "textconv": ("review", "textconv"),
         "import": ("workbook", "import_workbook"),

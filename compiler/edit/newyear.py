@@ -103,7 +103,11 @@ class NewYearReport:
 
 
 def default_from_year(data_dir: Path, year: int) -> int:
-    earlier = [y for y in available_years(data_dir) if y < year]
+    """The latest year before `year` with a budget (a year holding only final accounts,
+    data/<year>/final/, is passed over: a new year's budget starts from the last budget)."""
+    earlier = [
+        y for y in available_years(data_dir) if y < year and WorkingTreeYear(data_dir, y).files()
+    ]
     if not earlier:
         raise NewYearError(
             _("no year before {year} under {folder}/ to start from; name one with --from").format(
@@ -124,6 +128,13 @@ def start_year(
                 "{folder} already exists: new-year never overwrites a year "
                 "(delete or rename it first if you really mean to start again)"
             ).format(folder=target.display_path(""))
+        )
+    if getattr(source, "document", ""):
+        raise NewYearError(
+            _(
+                "{source} is final accounts: a new year's budget starts from a budget "
+                "(--from {year})"
+            ).format(source=source.label, year=source.year)
         )
     if source.year >= year:
         raise NewYearError(

@@ -23,8 +23,10 @@ from functools import cached_property
 from typing import Any
 
 from ..model.disclosure import Change, Disclosure, derived_names, to_tree
+from ..model.final import FinalAccounts
 from ..numbers import NotPublished
 from .chardiff import Budget, char_diff
+from .diff_final import final_facts
 from .diff_labels import (
     IGNORED,
     LABELS,
@@ -125,7 +127,20 @@ class _Walker:
     def walk(self, old, new, pattern: str, path: str, label: str | None, derived: bool) -> None:
         """Compare two values at one place of the model. `label` names the enclosing list
         entry (None outside lists); `derived` is inherited by everything below a derived field."""
-        if _part(old, new):
+        if isinstance(old, FinalAccounts) or isinstance(new, FinalAccounts):
+            # 决算: its facts by what the tables call them, keyed by code (final_facts)
+            olds = final_facts(old) if old is not None else (None, None)
+            news = final_facts(new) if new is not None else (None, None)
+            for part, is_derived in ((0, False), (1, True)):
+                self.walk(
+                    olds[part],
+                    news[part],
+                    pattern,
+                    path,
+                    label,
+                    derived or is_derived,
+                )
+        elif _part(old, new):
             # A part present on one side only (a year that adds its budget lines) is
             # compared field by field against nothing: its facts are listed, and its
             # computed figures, all "— → …", are counted in one line (--all lists them).
