@@ -48,6 +48,8 @@ BASELINE = {
     "three-public.yaml": "previous",
     "line-notes.yaml": "previous_year",
 }
+# Files that speak of last year's texts only: a new year's text is acknowledged anew.
+NOT_CARRIED = frozenset({"acknowledged.yaml"})
 _WHAT = {"quantity": "quantity", "unit_price": "unit price", "budget": "project budget"}
 # How many blanks of each kind a file has, for the report.
 _COUNT = {
@@ -143,7 +145,11 @@ def start_year(
     report = NewYearReport(year, source.label, source.year, target.display_path("").rstrip("/"))
     if target.previous().exists():  # the compiler takes the baseline from it
         report.baseline_from = target.previous().display_path("").rstrip("/")
-    texts = {rel: _decode(source.read(rel)) for rel in source.files() if rel in result.documents}
+    texts = {
+        rel: _decode(source.read(rel))
+        for rel in source.files()
+        if rel in result.documents and split_unit(rel)[1] not in NOT_CARRIED
+    }
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-new-year-", dir=data_dir))
     try:
