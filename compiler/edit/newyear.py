@@ -198,9 +198,9 @@ def _carried_file(files: dict[str, list[tuple[tuple, str]]], year: int, rel: str
     schema = "../" * (rel.count("/") + 2) + "schemas/carried-over.schema.json"
     out = [
         f"# yaml-language-server: $schema={schema}",
-        f"# Texts `disclosure new-year` copied from {year}. validate warns about those still as",
-        "# copied; edit each for the new year, or, where it is still true, delete its entry",
-        "# here (a file's whole list to confirm all of its texts).",
+        "# Texts `disclosure new-year` copied from the year below. validate warns about those",
+        "# still as copied; edit each for the new year, or, where it is still true, delete its",
+        "# entry here (a file's whole list to confirm all of its texts).",
         f"from: {year}",
         "files:",
     ]
