@@ -41,6 +41,12 @@ class Diagnostic:
     # The field in the clerk's words (项目“机关工作经费” › 第3个采购物品 › 单价（万元）),
     # set by the pipeline from the schemas' titles; shown instead of `field` in Chinese.
     field_words: str = dataclasses.field(default="", compare=False)
+    # A warning about what the published document itself says (a reason naming the wrong
+    # direction, figures of the document that disagree): the data may acknowledge it
+    # (acknowledged.yaml), which keeps the transcription faithful and --strict passing.
+    published: bool = dataclasses.field(default=False, compare=False)
+    # The acknowledgement's reason, once acknowledged (the severity is then "info").
+    acknowledged: str = dataclasses.field(default="", compare=False)
     sort_key: tuple = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -60,6 +66,8 @@ class Diagnostic:
 
     @property
     def severity_word(self) -> str:
+        if self.acknowledged:
+            return _("acknowledged")
         if self.severity == "info":
             return _("info")
         return _("error") if self.is_error else _("warning")
@@ -69,6 +77,8 @@ class Diagnostic:
         (in Chinese: `file:line:col: 错误: 项目“…” › 单价（万元）: message`)."""
         where = f"{self.shown_field}: " if self.field else ""
         message = self.message.replace("\n", "↵")  # one problem, one line: editors parse it
+        if self.acknowledged:
+            message += _(" (kept as published: {reason})").format(reason=self.acknowledged)
         return visible(f"{self.location}: {self.severity_word}: {where}{message}", keep="")
 
     def format_github(self) -> str:
@@ -80,7 +90,10 @@ class Diagnostic:
         title = visible(self.shown_field, keep="") if self.field else "disclosure"
         props.append(f"title={_escape_property(title)}")
         command = "notice" if self.severity == "info" else self.severity
-        return f"::{command} {','.join(props)}::{_escape_data(visible(self.message))}"
+        message = self.message
+        if self.acknowledged:
+            message += _(" (kept as published: {reason})").format(reason=self.acknowledged)
+        return f"::{command} {','.join(props)}::{_escape_data(visible(message))}"
 
 
 def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

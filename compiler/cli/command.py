@@ -61,7 +61,15 @@ def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool
 def _summary(results: list) -> str:
     errors = sum(1 for r in results for d in r.diagnostics if d.is_error)
     warnings = sum(1 for r in results for d in r.diagnostics if d.severity == "warning")
+    kept = sum(1 for r in results for d in r.diagnostics if d.acknowledged)
     labels = ", ".join(r.source.label for r in results)
+    line = _summary_line(errors, warnings, labels)
+    if kept:
+        line += _("; {count} warning(s) acknowledged as published").format(count=kept)
+    return line
+
+
+def _summary_line(errors: int, warnings: int, labels: str) -> str:
     if errors:
         return _("{years}: {errors} error(s), {warnings} warning(s)").format(
             years=labels, errors=errors, warnings=warnings
@@ -221,13 +229,37 @@ strict_option = click.option(
 @data_option
 @format_option
 @strict_option
-def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None, strict: bool) -> None:
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=N_(
+        "Append the warnings the data acknowledges (acknowledged.yaml: a published text kept "
+        "as published) to this file, as Markdown for the reviewer (in CI: "
+        '"$GITHUB_STEP_SUMMARY").'
+    ),
+)
+def validate(
+    years: tuple[str, ...],
+    data_dir: Path,
+    fmt: str | None,
+    strict: bool,
+    summary_file: Path | None,
+) -> None:
     fmt = fmt or default_format()
     results = compile_years(data_dir, years, fmt, strict)
     if fmt == "gitlab":
         from .codequality import report
 
         click.echo(report([d for r in results for d in r.diagnostics]), nl=False)
+    if summary_file is not None:
+        from ..checks.acknowledged import summary_markdown
+
+        text = summary_markdown(results)
+        if text:
+            with open(summary_file, "a", encoding="utf-8") as out:
+                out.write(text)
     click.echo(_summary(results), err=True)
     if any(has_errors(r.diagnostics) or r.model is None for r in results):
         sys.exit(DATA_ERRORS)

@@ -22,6 +22,7 @@ overwritten.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -30,6 +31,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..checks.carried import FILE as CARRIED_FILE
+from ..checks.carried import carried_texts
 from ..diagnostics import Diagnostic
 from ..errors import Trouble
 from ..i18n import _, ngettext
@@ -38,6 +41,7 @@ from ..input.sources import WorkingTreeYear, YearSource, available_years
 from ..input.yearfolder import split_unit
 from ..model.disclosure import Disclosure, next_year_baseline
 from ..numbers import money
+from ..paths import UNITS_DIR
 from ..pipeline.year import compile_year
 from .newyear_text import drop_block, drop_comments, rewrite, stale_comment
 
@@ -48,6 +52,8 @@ BASELINE = {
     "three-public.yaml": "previous",
     "line-notes.yaml": "previous_year",
 }
+# Files that speak of last year's texts only: a new year's text is acknowledged anew.
+NOT_CARRIED = frozenset({"acknowledged.yaml", CARRIED_FILE})
 _WHAT = {"quantity": "quantity", "unit_price": "unit price", "budget": "project budget"}
 # How many blanks of each kind a file has, for the report.
 _COUNT = {
@@ -98,6 +104,8 @@ class NewYearReport:
     dropped_blocks: list[tuple[str, str]] = field(default_factory=list)  # file, key
     dropped_comments: list[tuple[str, str]] = field(default_factory=list)  # file, comment
     mentions: list[Mention] = field(default_factory=list)
+    # unit folder ("" the year's own) → file → (field path, text) copied from the old year
+    carried: dict[str, dict[str, list[tuple[tuple, str]]]] = field(default_factory=dict)
     kept_targets: int = 0
     has_lines: bool = False  # the year has budget lines, which `disclosure import` reads
 
@@ -154,7 +162,11 @@ def start_year(
     report = NewYearReport(year, source.label, source.year, target.display_path("").rstrip("/"))
     if target.previous().exists():  # the compiler takes the baseline from it
         report.baseline_from = target.previous().display_path("").rstrip("/")
-    texts = {rel: _decode(source.read(rel)) for rel in source.files() if rel in result.documents}
+    texts = {
+        rel: _decode(source.read(rel))
+        for rel in source.files()
+        if rel in result.documents and split_unit(rel)[1] not in NOT_CARRIED
+    }
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-new-year-", dir=data_dir))
     try:
@@ -165,6 +177,10 @@ def start_year(
             # Read back as written: lines in the report are the new file's lines.
             doc = _check(shown, new_text, edits, dropped)
             _note(report, rel, doc, edits, shown)
+            slug, inner = split_unit(rel)
+            texts_copied = carried_texts(doc)
+            if texts_copied:
+                report.carried.setdefault(slug, {})[inner] = texts_copied
             report.dropped_blocks += [(shown, key) for key in dropped]
             report.dropped_comments += [(shown, comment) for comment in comments]
             out = staging / rel
@@ -172,6 +188,12 @@ def start_year(
             out.write_text(new_text, encoding="utf-8")
             report.files += 1
             report.has_lines = report.has_lines or split_unit(rel)[1] == "lines.yaml"
+        for slug, files in report.carried.items():
+            rel = f"{UNITS_DIR}/{slug}/{CARRIED_FILE}" if slug else CARRIED_FILE
+            text = _carried_file(files, source.year, rel)
+            _check(target.display_path(rel), text, {}, [])
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).write_text(text, encoding="utf-8")
         os.rename(staging, target.root)  # fails rather than merge if the year appeared meanwhile
     except OSError as e:
         raise NewYearError(
@@ -180,6 +202,27 @@ def start_year(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _carried_file(files: dict[str, list[tuple[tuple, str]]], year: int, rel: str) -> str:
+    """carried-over.yaml: each text copied, by file, as validate compares it."""
+    schema = "../" * (rel.count("/") + 2) + "schemas/carried-over.schema.json"
+    out = [
+        f"# yaml-language-server: $schema={schema}",
+        "# Texts `disclosure new-year` copied from the year below. validate warns about those",
+        "# still as copied; edit each for the new year, or, where it is still true, delete its",
+        "# entry here (a file's whole list to confirm all of its texts).",
+        f"from: {year}",
+        "files:",
+    ]
+    for file, texts in files.items():
+        out.append(f"  {json.dumps(file, ensure_ascii=False)}:")
+        out += [
+            f"    - {{field: {json.dumps(dotted(path), ensure_ascii=False)}, "
+            f"text: {json.dumps(text, ensure_ascii=False)}}}"
+            for path, text in texts
+        ]
+    return "\n".join(out) + "\n"
 
 
 def _new_text(
@@ -339,6 +382,15 @@ def summary(report: NewYearReport) -> list[str]:
                 "Kept {count} indicator target values from {source} (--keep-targets): "
                 "check each is still this year's target."
             ).format(count=report.kept_targets, source=source)
+        )
+    copied = sum(len(texts) for files in report.carried.values() for texts in files.values())
+    if copied:
+        lines.append(
+            _(
+                "Copied {count} texts from {source} (reasons, uses, definitions, periods, goals…), "
+                "each listed in {file}: `disclosure validate {year}` warns about them, once per "
+                "file, until each is edited or confirmed (its entry deleted there)."
+            ).format(count=copied, source=source, file=CARRIED_FILE, year=year)
         )
     if report.mentions:
         lines.append(

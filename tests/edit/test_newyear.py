@@ -40,7 +40,8 @@ def test_new_year_copies_the_structure_and_drops_the_typed_baseline(data_copy):
     assert result.exit_code == 0, result.output
     old, new = data_copy / "2022", data_copy / "2023"
     files = sorted(p.relative_to(old).as_posix() for p in old.rglob("*.yaml"))
-    assert sorted(p.relative_to(new).as_posix() for p in new.rglob("*.yaml")) == files
+    written = sorted(p.relative_to(new).as_posix() for p in new.rglob("*.yaml"))
+    assert written == sorted([*files, "carried-over.yaml"])  # what it copied, to review
     for rel in files:  # the modeline stays first
         assert (new / rel).read_text(encoding="utf-8").splitlines()[0] == (old / rel).read_text(
             encoding="utf-8"

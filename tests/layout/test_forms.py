@@ -41,6 +41,7 @@ def _year_2025(tmp_path: Path, layout: str, notes: str = NOTES_2025) -> Path:
     data = tmp_path / "data"
     shutil.copytree(WANLI, data)
     shutil.copytree(data / "2024", data / "2025")
+    (data / "2025" / "acknowledged.yaml").unlink()  # 2024's texts, acknowledged for 2024
     for path in data.rglob("*.yaml"):  # the schemas sit two folders up here, not four
         text = path.read_text(encoding="utf-8")
         path.write_text(

@@ -83,6 +83,7 @@ def _gitlab_scripts(path: Path) -> list[str]:
 # each forge serves Pages from.
 _SAME = [
     (r"validate --format (github|gitlab)", "validate --format FORGE"),
+    (r"--summary \S+", "--summary FILE"),  # the job's summary, or the merge request's note
     (r"build --diagnostics (github|text)", "build"),
     (r"publish --out (site|public)", "publish --out SITE"),
 ]
