@@ -50,6 +50,22 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
     return result
 
 
+# The options diff and outturn share: a report's form, and colour in a terminal.
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help=N_("text for the terminal, md for a pull-request comment or CI summary, json for tools."),
+)
+color_option = click.option(
+    "--color/--no-color",
+    default=None,
+    help=N_("Colour the text format. Default: when printing to a terminal."),
+)
+
+
 @click.command(
     "diff",
     short_help=N_("Compare two computed disclosures, figure by figure"),
@@ -68,14 +84,7 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
 @click.argument("old")
 @click.argument("new", required=False)
 @data_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help=N_("text for the terminal, md for a pull-request comment or CI summary, json for tools."),
-)
+@format_option
 @click.option(
     "--all",
     "show_all",
@@ -85,11 +94,7 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
         "year-over-year changes and texts that differ only by the year number."
     ),
 )
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help=N_("Colour the text format. Default: when printing to a terminal."),
-)
+@color_option
 @click.option(
     "--pages",
     "pages_dir",
@@ -199,19 +204,8 @@ def _print_outturn(report, fmt: str, color: bool | None) -> None:
 )
 @click.argument("year", metavar=N_("YEAR[@REV]"))
 @data_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help=N_("text for the terminal, md for a pull-request comment or CI summary, json for tools."),
-)
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help=N_("Colour the text format. Default: when printing to a terminal."),
-)
+@format_option
+@color_option
 def outturn_command(year: str, data_dir: Path, fmt: str, color: bool | None) -> None:
     from ..review.outturn import outturn
 
