@@ -236,3 +236,27 @@ def pdf_page_texts(pdf: bytes, folder: Path) -> list[str]:
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     return out.split("\f")[:-1]
+
+
+def built_final_accounts(data: Path, out: Path, year: str = "2024") -> dict[str, str]:
+    """A year's final accounts built into `out` as HTML, Markdown and PDF: each output's
+    text (the PDF's as pdftotext -layout reads it, and without white space)."""
+    import re
+
+    from compiler.publish.build import build_year
+
+    result = build_year(parse_year_spec(year, data), out, ("html", "md", "pdf"))
+    assert result.ok, [str(d) for d in result.diagnostics]
+    folder = out / year / "final"
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", str(folder / "disclosure.pdf"), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    return {
+        "html": (folder / "disclosure.html").read_text(encoding="utf-8"),
+        "md": (folder / "disclosure.md").read_text(encoding="utf-8"),
+        "pdf": pdf,
+        "pdf_flat": re.sub(r"\s+", "", pdf),
+    }
