@@ -138,7 +138,9 @@ def test_last_years_budget_typed_where_last_year_is_in_the_data(cli, chinese, tm
     assert ": 错误: " in message
     assert "previous_year是2023年的预算，该年度已在本仓库中" in message
     assert "一般公共预算拨款 16497.86" in message
-    assert "不得在此填写；请删除 previous_year（且不一致：一般公共预算拨款填写为16497.00）" in message
+    assert (
+        "不得在此填写；请删除 previous_year（且不一致：一般公共预算拨款填写为16497.00）" in message
+    )
 
 
 def test_a_missing_statutory_table_is_named_in_chinese(cli, chinese):
