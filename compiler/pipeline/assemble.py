@@ -410,6 +410,23 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         rollup and (lambda: rollup.explanation_previous()),
     )
     notes = {row["code"]: (i, row) for i, row in enumerate(d.get("items", ()))}
+    former = [(i, row["code"]) for i, row in notes.values() if _outturn_key(row) == "previous"]
+    if former and rollup is None:  # one cause, one message: at the first, naming the rest
+        ctx.error(
+            r.origin("items", former[0][0]),
+            ("previous",),
+            _(
+                "rename previous to previous_outturn ({count} entries: {codes}): an item's "
+                "上年数 in this form is last year's outturn (上年执行数) as printed, a fact of "
+                "its own and not last year's budget, which the compiler computes from last "
+                "year's data"
+            ).format(
+                count=len(former),
+                codes="、".join(code for _i, code in former[:5])
+                + (_(" and {count} more").format(count=len(former) - 5) if len(former) > 5 else ""),
+            ),
+            severity="warning",
+        )
     for i, row in notes.values():
         key = _outturn_key(row)
         if "previous" in row and "previous_outturn" in row:
@@ -420,17 +437,6 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
                     "previous is the former name of previous_outturn (上年执行数), and this "
                     "entry gives both: keep previous_outturn, delete previous"
                 ),
-            )
-        elif key == "previous" and rollup is None:
-            ctx.error(
-                r.origin("items", i),
-                ("previous",),
-                _(
-                    "rename previous to previous_outturn: an item's 上年数 in this form is "
-                    "last year's outturn (上年执行数) as printed, a fact of its own and not "
-                    "last year's budget, which the compiler computes from last year's data"
-                ),
-                severity="warning",
             )
         if rollup is not None and key in row:
             ctx.error(
