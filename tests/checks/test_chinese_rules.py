@@ -124,7 +124,7 @@ def test_a_reason_saying_increase_for_a_decrease(cli, chinese, data_copy):
     assert "the reason says" not in message
 
 
-def test_last_years_figure_written_wrong(cli, chinese, tmp_path):
+def test_last_years_budget_typed_where_last_year_is_in_the_data(cli, chinese, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(WANLI, data)
     notes = data / "2024" / "line-notes.yaml"
@@ -136,8 +136,11 @@ def test_last_years_figure_written_wrong(cli, chinese, tmp_path):
     )
     [message] = at(validate(cli, data, "2024"), notes, line_of(notes, "previous_year:"))
     assert ": 错误: " in message
-    assert "2023年度的一般公共预算拨款在这里写为16497.00万元" in message
-    assert "中的预算为16497.86万元：请删除这里的数字（将自动取自该年度），或改正" in message
+    assert "previous_year是2023年的预算，该年度已在本仓库中" in message
+    assert "一般公共预算拨款 16497.86" in message
+    assert (
+        "不得在此填写；请删除 previous_year（且不一致：一般公共预算拨款填写为16497.00）" in message
+    )
 
 
 def test_a_missing_statutory_table_is_named_in_chinese(cli, chinese):

@@ -314,11 +314,11 @@ def test_a_unit_without_its_previous_figure_is_told_where(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DEPARTMENT, data)
     notes = data / "2025" / "units" / "02-centre" / "line-notes.yaml"
-    edit(notes, '{code: "2010350", previous: 100.00, reason', '{code: "2010350", reason')
+    edit(notes, '{code: "2010350", previous_outturn: 100.00, reason', '{code: "2010350", reason')
     found = [e.replace(f"{data}/2025/", "") for e in errors(data)]
     assert found == [
         "units/02-centre/line-notes.yaml:5:5: error: items[0]: missing required field "
-        "'previous' (上年数（万元）) for 2010350"
+        "'previous_outturn' (上年执行数（万元）) for 2010350"
     ]
 
 
