@@ -317,6 +317,12 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     default=None,
     help=N_("Years built at once, each in its own process (default: one per core)."),
 )
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help=N_("Also name the font files embedded in each PDF."),
+)
 def build(
     years: tuple[str, ...],
     data_dir: Path,
@@ -326,6 +332,7 @@ def build(
     strict: bool,
     force: bool,
     jobs: int | None,
+    verbose: bool,
 ) -> None:
     from ..publish.orchestrate import build_many
 
@@ -357,7 +364,7 @@ def build(
             continue
         for path in outcome.outputs:
             click.echo(_("wrote {path}").format(path=path))
-        for font in outcome.fonts:
+        for font in outcome.fonts if verbose else ():
             click.echo(_("embedded font {font}").format(font=font))
     if failed:
         sys.exit(DATA_ERRORS)
