@@ -112,8 +112,7 @@ def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Every warning as an error (`--strict`, for a publishing pipeline); information
     stays information."""
     return [
-        d if d.severity == "info" else dataclasses.replace(d, severity="error")
-        for d in diagnostics
+        d if d.severity == "info" else dataclasses.replace(d, severity="error") for d in diagnostics
     ]
 
 
@@ -165,8 +164,8 @@ SHOWN_PLACES = 5
 def grouped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """One line per cause: the same warning or information (same message and field) in
     several files — the same warning in each of a department's thirty units — is shown
-    once, at its first place, naming the others (the first five, then how many more). The report for GitLab
-    keeps every place; this is what a person reads."""
+    once, at its first place, naming the others (the first five, then how many more).
+    The report for GitLab keeps every place; this is what a person reads."""
     first: dict[tuple, int] = {}
     places: dict[int, list[str]] = {}
     kept: list[Diagnostic] = []
@@ -190,8 +189,10 @@ def grouped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         else:
             more = shown
         kept[index] = dataclasses.replace(
-            d, message=d.message + _(" (the same in {count} more file(s): {places})").format(
+            d,
+            message=d.message
+            + _(" (the same in {count} more file(s): {places})").format(
                 count=len(others), places=more
-            )
+            ),
         )
     return kept

@@ -89,7 +89,9 @@ def _missing_tables(model: Disclosure, docs) -> list[Diagnostic]:
         problems.append(
             Diagnostic(
                 _where(docs),
-                cause.format(count=len(names), total=total, names="、".join(names), layout=layout.name),
+                cause.format(
+                    count=len(names), total=total, names="、".join(names), layout=layout.name
+                ),
                 field="layout",
                 severity="warning",
             )
@@ -122,7 +124,9 @@ def _declared(model: Disclosure, docs) -> tuple:
     """unit.yaml `not_published`: ("all" or a set of table ids and names, its reason, and
     the problems of the declaration itself); (None, "", []) when there is none."""
     unit = docs.get("unit.yaml")
-    value = unit.data.get("not_published") if unit is not None and isinstance(unit.data, dict) else None
+    value = (
+        unit.data.get("not_published") if unit is not None and isinstance(unit.data, dict) else None
+    )
     if not isinstance(value, dict):
         return None, "", []
     tables = value.get("tables", "all")
@@ -139,8 +143,7 @@ def _declared(model: Disclosure, docs) -> tuple:
         Diagnostic(
             unit.locate(("not_published", "tables")),
             _(
-                "not_published names {name}, which is not a statutory table of the layout "
-                "{layout}"
+                "not_published names {name}, which is not a statutory table of the layout {layout}"
             ).format(name=name, layout=layout.name),
             field="not_published.tables",
         )

@@ -151,7 +151,9 @@ def test_missing_statutory_tables_are_named_in_chinese(cli, chinese, data_copy):
     text = unit.read_text(encoding="utf-8")
     unit.write_text(text[: text.index("not_published:")], encoding="utf-8")
     [warned] = [m for m in validate(cli, data_copy) if "公开表" in m]
-    assert warned.startswith(f"{unit}:2:9: 警告: 版式: 9张公开表中有9张没有公开（收支总表、收入总表、")
+    assert warned.startswith(
+        f"{unit}:2:9: 警告: 版式: 9张公开表中有9张没有公开（收支总表、收入总表、"
+    )
     assert "请补充 lines.yaml（按科目编码填写的预算明细），即可公开这些表；" in warned
 
 

@@ -156,8 +156,9 @@ def test_a_partial_declaration_names_what_is_left(year, validate):
     assert "error: not_published.tables: not_published names 没有这张表, which is not a " in (
         result.stderr
     )
-    assert "warning: layout: 7 of the 9 statutory tables (公开表) are not published (支出总表、" in (
-        result.stderr
+    assert (
+        "warning: layout: 7 of the 9 statutory tables (公开表) are not published (支出总表、"
+        in (result.stderr)
     )
     assert "info: not_published: the published edition has 2 of the 9 statutory tables " in (
         result.stderr
