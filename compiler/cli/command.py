@@ -59,8 +59,11 @@ def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool
 
 
 def _summary(results: list) -> str:
+    """The last line; warnings counted as printed, one per cause (`grouped`)."""
+    from ..diagnostics import grouped
+
     errors = sum(1 for r in results for d in r.diagnostics if d.is_error)
-    warnings = sum(1 for r in results for d in r.diagnostics if d.severity == "warning")
+    warnings = sum(1 for r in results for d in grouped(r.diagnostics) if d.severity == "warning")
     kept = sum(1 for r in results for d in r.diagnostics if d.acknowledged)
     labels = ", ".join(r.source.label for r in results)
     line = _summary_line(errors, warnings, labels)

@@ -23,8 +23,10 @@ def test_a_department_of_thirty_units_prints_one_line_per_cause(tmp_path, cli):
     assert "(the same in 30 more file(s): " in line
     assert f"{data / '2022' / 'units' / '01-office' / 'unit.yaml'}、" in line
     assert line.endswith(" and 25 more)")
-    # One line per cause: the tables, the 接待费 without a reason, the centre's 项目支出.
+    # One line per cause: the tables, the 接待费 without a reason, the centre's 项目支出;
+    # the summary counts them so.
     assert len(lines) == 4, result.stderr
+    assert lines[-1] == "2022: valid (3 warning(s))"
 
 
 def test_a_department_whose_units_declare_it_prints_no_table_warning(tmp_path, cli):
