@@ -112,8 +112,7 @@ def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Every warning as an error (`--strict`, for a publishing pipeline); information
     stays information."""
     return [
-        d if d.severity == "info" else dataclasses.replace(d, severity="error")
-        for d in diagnostics
+        d if d.severity == "info" else dataclasses.replace(d, severity="error") for d in diagnostics
     ]
 
 
@@ -156,4 +155,44 @@ def capped_per_file(diagnostics: list[Diagnostic], limit: int = SHOWN_PER_FILE) 
                     severity="error",
                 )
             )
+    return kept
+
+
+SHOWN_PLACES = 5
+
+
+def grouped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One line per cause: the same warning or information (same message and field) in
+    several files — the same warning in each of a department's thirty units — is shown
+    once, at its first place, naming the others (the first five, then how many more).
+    The report for GitLab keeps every place; this is what a person reads."""
+    first: dict[tuple, int] = {}
+    places: dict[int, list[str]] = {}
+    kept: list[Diagnostic] = []
+    for d in diagnostics:
+        if d.is_error:  # an error is mended at its own place: each is listed
+            kept.append(d)
+            continue
+        key = (d.message, d.field, d.severity, d.acknowledged)
+        if key in first and d.location.file != kept[first[key]].location.file:
+            places.setdefault(first[key], []).append(str(d.location.file))
+            continue
+        first.setdefault(key, len(kept))
+        kept.append(d)
+    for index, others in places.items():
+        d = kept[index]
+        shown = "、".join(visible(p, keep="") for p in others[:SHOWN_PLACES])
+        if len(others) > SHOWN_PLACES:
+            more = _("{places} and {count} more").format(
+                places=shown, count=len(others) - SHOWN_PLACES
+            )
+        else:
+            more = shown
+        kept[index] = dataclasses.replace(
+            d,
+            message=d.message
+            + _(" (the same in {count} more file(s): {places})").format(
+                count=len(others), places=more
+            ),
+        )
     return kept

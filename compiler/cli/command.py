@@ -59,8 +59,11 @@ def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool
 
 
 def _summary(results: list) -> str:
+    """The last line; warnings counted as printed, one per cause (`grouped`)."""
+    from ..diagnostics import grouped
+
     errors = sum(1 for r in results for d in r.diagnostics if d.is_error)
-    warnings = sum(1 for r in results for d in r.diagnostics if d.severity == "warning")
+    warnings = sum(1 for r in results for d in grouped(r.diagnostics) if d.severity == "warning")
     kept = sum(1 for r in results for d in r.diagnostics if d.acknowledged)
     labels = ", ".join(r.source.label for r in results)
     line = _summary_line(errors, warnings, labels)
@@ -317,6 +320,12 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     default=None,
     help=N_("Years built at once, each in its own process (default: one per core)."),
 )
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help=N_("Also name the font files embedded in each PDF."),
+)
 def build(
     years: tuple[str, ...],
     data_dir: Path,
@@ -326,6 +335,7 @@ def build(
     strict: bool,
     force: bool,
     jobs: int | None,
+    verbose: bool,
 ) -> None:
     from ..publish.orchestrate import build_many
 
@@ -357,7 +367,7 @@ def build(
             continue
         for path in outcome.outputs:
             click.echo(_("wrote {path}").format(path=path))
-        for font in outcome.fonts:
+        for font in outcome.fonts if verbose else ():
             click.echo(_("embedded font {font}").format(font=font))
     if failed:
         sys.exit(DATA_ERRORS)

@@ -228,21 +228,33 @@ def _carried_file(files: dict[str, list[tuple[tuple, str]]], year: int, rel: str
 def _new_text(
     rel: str, text: str, result, keep_targets: bool, report: NewYearReport
 ) -> tuple[str, dict[tuple, str | None], list[str]]:
-    """The new year's text of one file, its edited values and the blocks dropped from it."""
-    block = BASELINE.get(split_unit(rel)[1])
+    """The new year's text of one file, its edited values and the blocks dropped from it
+    (the baseline block a previous year's figures replace; unit.yaml's `not_published`, a
+    fact about last year's edition only)."""
+    name = split_unit(rel)[1]
     doc = result.documents[rel]
-    drop = bool(
-        report.baseline_from
-        and block
+    wanted = [EDITION_ONLY.get(name)]
+    if report.baseline_from:
+        wanted.append(BASELINE.get(name))
+    blocks = [
+        block
+        for block in wanted
+        if block
         and isinstance(doc.data, dict)
         and block in doc.data
         and drop_block(text, block) is not None
-    )
-    edits = plan_edits(rel, doc, result.model, keep_targets, report, skip=block if drop else None)
-    if not drop:
-        return rewrite(text, edits), edits, []
-    # Cut the block out after the edits: their places were read from the text as it was.
-    return drop_block(rewrite(text, edits), block), edits, [block]
+    ]
+    skip = next((b for b in blocks if b == BASELINE.get(name)), None)
+    edits = plan_edits(rel, doc, result.model, keep_targets, report, skip=skip)
+    # Cut the blocks out after the edits: their places were read from the text as it was.
+    text = rewrite(text, edits)
+    for block in blocks:
+        text = drop_block(text, block)
+    return text, edits, blocks
+
+
+# What a file says about its year's published edition alone: never carried to a new year.
+EDITION_ONLY = {"unit.yaml": "not_published"}
 
 
 def plan_edits(

@@ -109,6 +109,9 @@ def test_only_a_warning_about_the_published_text_can_be_acknowledged(tmp_path):
     an error, so --strict cannot be silenced for it."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
+    unit = data / "2022" / "unit.yaml"  # the nine tables undeclared: a warning each cause
+    text = unit.read_text(encoding="utf-8")
+    unit.write_text(text[: text.index("not_published:")], encoding="utf-8")
     (data / "2022" / "acknowledged.yaml").write_text(
         "# yaml-language-server: $schema=../../schemas/acknowledged.schema.json\n"
         "warnings:\n"

@@ -323,7 +323,7 @@ def test_prose_in_markdown_output_is_as_safe_as_in_html(prose):
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory) -> tuple[Path, Path, str]:
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
-    result = build(DATA, first, "2022")
+    result = build(DATA, first, "2022", "--verbose")
     assert result.exit_code == 0, result.output
     again = build(DATA, second, "2022")
     assert again.exit_code == 0, again.output
@@ -343,6 +343,14 @@ def test_cli_names_every_written_file(two_builds):
     assert len(re.findall(r"^embedded font Noto (Serif|Sans) CJK SC", output, re.M)) == 4
     files = sorted(p.name for p in first.iterdir() if p.name != ".build-record.json")
     assert files == sorted(FILES)  # no temporary files
+
+
+def test_font_lines_only_when_verbose(two_builds):
+    """The fonts each PDF embeds are named with --verbose only (four lines a year)."""
+    _first, second, _ = two_builds
+    again = build(DATA, second.parent, "2022", "--force")
+    assert again.exit_code == 0, again.output
+    assert "wrote " in again.output and "embedded font" not in again.output
 
 
 def test_source_date_epoch_builds_are_reproducible(tmp_path):
