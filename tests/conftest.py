@@ -260,3 +260,18 @@ def built_final_accounts(data: Path, out: Path, year: str = "2024") -> dict[str,
         "pdf": pdf,
         "pdf_flat": re.sub(r"\s+", "", pdf),
     }
+
+
+def copy_as_next_year(data: Path, year: str = "2022", next_year: str = "2023") -> Path:
+    """A made-up next year copied from `year`, without the typed 上年预算: with `year` in the
+    repository, those figures are computed from it and typing them is an error."""
+    target = data / next_year
+    shutil.copytree(data / year, target)
+    budget, three = target / "budget.yaml", target / "three-public.yaml"
+    edit(budget, "previous_year:\n  basic: 3709.97\n  project: 7742.83\n", "")
+    edit(
+        three,
+        "previous:  {overseas: 0, vehicle_purchase: 0, vehicle_operation: 85.15, reception: 21.67}\n",
+        "",
+    )
+    return target

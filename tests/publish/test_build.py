@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, ROOT, edit, line_of
+from conftest import DATA, ROOT, copy_as_next_year, edit, line_of
 from markdown_it import MarkdownIt
 
 import compiler.publish.output
@@ -517,19 +517,7 @@ def test_unknown_format_is_a_usage_error(cli, tmp_path, formats):
 
 
 def test_build_without_years_builds_every_year(data_copy, cli, tmp_path):
-    shutil.copytree(data_copy / "2022", data_copy / "2023")
-    # 2023 compares itself with 2022: its previous-year figures are 2022's budget
-    budget, three_public = (
-        data_copy / "2023" / "budget.yaml",
-        data_copy / "2023" / "three-public.yaml",
-    )
-    edit(budget, "basic: 3709.97", "basic: 4158.17")
-    edit(budget, "project: 7742.83", "project: 5411.71")
-    edit(
-        three_public,
-        "vehicle_operation: 85.15, reception: 21.67",
-        "vehicle_operation: 59.65, reception: 20.67",
-    )
+    copy_as_next_year(data_copy)  # 2023 compares itself with 2022's budget
     out = tmp_path / "out"
     result = cli("build", "--data", str(data_copy), "--out", str(out), "--format", "md,html")
     assert result.exit_code == 0, result.output
