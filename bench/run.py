@@ -270,16 +270,13 @@ def large_year(root: Path) -> Path:
     body, note, tail = body.partition("\nnote:")
     blocks = re.split(r"(?m)^(?=  - name: )", body + "\n")
     copies = []
-    for copy in range(10):
+    for copy in range(10):  # each copy bought by the copy of its project (validate checks)
+        suffix = f"（第{copy + 1}批）" if copy else ""
         for block in blocks:
             if block.strip():
                 copies.append(
                     re.sub(
-                        r"^  - name: (.*)$",
-                        rf"  - name: \1（{copy + 1}）",
-                        block,
-                        count=1,
-                        flags=re.M,
+                        r"^  - name: (.*)$", rf"  - name: \1{suffix}", block, count=1, flags=re.M
                     )
                 )
     procurement.write_text(

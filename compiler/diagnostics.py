@@ -41,6 +41,12 @@ class Diagnostic:
     # The field in the clerk's words (项目“机关工作经费” › 第3个采购物品 › 单价（万元）),
     # set by the pipeline from the schemas' titles; shown instead of `field` in Chinese.
     field_words: str = dataclasses.field(default="", compare=False)
+    # A warning about what the published document itself says (a reason naming the wrong
+    # direction, figures of the document that disagree): the data may acknowledge it
+    # (acknowledged.yaml), which keeps the transcription faithful and --strict passing.
+    published: bool = dataclasses.field(default=False, compare=False)
+    # The acknowledgement's reason, once acknowledged (the severity is then "info").
+    acknowledged: str = dataclasses.field(default="", compare=False)
     sort_key: tuple = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -60,6 +66,8 @@ class Diagnostic:
 
     @property
     def severity_word(self) -> str:
+        if self.acknowledged:
+            return _("acknowledged")
         if self.severity == "info":
             return _("info")
         return _("error") if self.is_error else _("warning")
@@ -69,6 +77,8 @@ class Diagnostic:
         (in Chinese: `file:line:col: 错误: 项目“…” › 单价（万元）: message`)."""
         where = f"{self.shown_field}: " if self.field else ""
         message = self.message.replace("\n", "↵")  # one problem, one line: editors parse it
+        if self.acknowledged:
+            message += _(" (kept as published: {reason})").format(reason=self.acknowledged)
         return visible(f"{self.location}: {self.severity_word}: {where}{message}", keep="")
 
     def format_github(self) -> str:
@@ -80,7 +90,10 @@ class Diagnostic:
         title = visible(self.shown_field, keep="") if self.field else "disclosure"
         props.append(f"title={_escape_property(title)}")
         command = "notice" if self.severity == "info" else self.severity
-        return f"::{command} {','.join(props)}::{_escape_data(visible(self.message))}"
+        message = self.message
+        if self.acknowledged:
+            message += _(" (kept as published: {reason})").format(reason=self.acknowledged)
+        return f"::{command} {','.join(props)}::{_escape_data(visible(message))}"
 
 
 def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -99,8 +112,7 @@ def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Every warning as an error (`--strict`, for a publishing pipeline); information
     stays information."""
     return [
-        d if d.severity == "info" else dataclasses.replace(d, severity="error")
-        for d in diagnostics
+        d if d.severity == "info" else dataclasses.replace(d, severity="error") for d in diagnostics
     ]
 
 
@@ -143,4 +155,44 @@ def capped_per_file(diagnostics: list[Diagnostic], limit: int = SHOWN_PER_FILE) 
                     severity="error",
                 )
             )
+    return kept
+
+
+SHOWN_PLACES = 5
+
+
+def grouped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One line per cause: the same warning or information (same message and field) in
+    several files — the same warning in each of a department's thirty units — is shown
+    once, at its first place, naming the others (the first five, then how many more).
+    The report for GitLab keeps every place; this is what a person reads."""
+    first: dict[tuple, int] = {}
+    places: dict[int, list[str]] = {}
+    kept: list[Diagnostic] = []
+    for d in diagnostics:
+        if d.is_error:  # an error is mended at its own place: each is listed
+            kept.append(d)
+            continue
+        key = (d.message, d.field, d.severity, d.acknowledged)
+        if key in first and d.location.file != kept[first[key]].location.file:
+            places.setdefault(first[key], []).append(str(d.location.file))
+            continue
+        first.setdefault(key, len(kept))
+        kept.append(d)
+    for index, others in places.items():
+        d = kept[index]
+        shown = "、".join(visible(p, keep="") for p in others[:SHOWN_PLACES])
+        if len(others) > SHOWN_PLACES:
+            more = _("{places} and {count} more").format(
+                places=shown, count=len(others) - SHOWN_PLACES
+            )
+        else:
+            more = shown
+        kept[index] = dataclasses.replace(
+            d,
+            message=d.message
+            + _(" (the same in {count} more file(s): {places})").format(
+                count=len(others), places=more
+            ),
+        )
     return kept

@@ -62,6 +62,14 @@ def _translate_click() -> None:
                 module._ = _current.gettext
             if hasattr(module, "ngettext"):
                 module.ngettext = _current.ngettext
+    # click names a value's type in its messages ("'2024年' is not a valid integer range")
+    # with the type's `name`, an English class attribute: name it in the chosen language.
+    types = sys.modules.get("click.types")
+    if types is not None:
+        for type_name, msgid in _CLICK_TYPE_NAMES.items():
+            kind = getattr(types, type_name, None)
+            if kind is not None:
+                kind.name = _current.gettext(msgid)
 
 
 def catalogue_path() -> Path:
@@ -95,3 +103,13 @@ def N_(message: str) -> str:
 def page_language() -> str:
     """The `lang` of a page the tool writes in the chosen language."""
     return "zh-CN" if language() == CHINESE else "en"
+
+
+# click's own type names, as click writes them (see _translate_click).
+_CLICK_TYPE_NAMES = {
+    "IntParamType": N_("integer"),
+    "IntRange": N_("integer range"),
+    "FloatParamType": N_("float"),
+    "FloatRange": N_("float range"),
+    "BoolParamType": N_("boolean"),
+}

@@ -39,7 +39,13 @@ SECTION_FILES: dict[str, str] = {
     "initial-budget.yaml": "initial-budget",
     "final-notes.yaml": "final-notes",
     "previous-final.yaml": "previous-final",
+    # the year's notes to its reviewer, which no layout publishes: warnings about a
+    # published text kept on purpose, and what `new-year` copied from last year
+    "acknowledged.yaml": "acknowledged",
+    "carried-over.yaml": "carried-over",
 }
+# Files of a year that no layout prints (every layout accepts them).
+REVIEW_KINDS = frozenset({"acknowledged", "carried-over"})
 # The folder of a year's final accounts: a second document of the same year.
 FINAL_DIR = "final"
 UNIT_FILE = "unit.yaml"

@@ -37,7 +37,8 @@ PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)( ; [^\\\n]+)?", re.MULTILINE
 
 def pins(text: str) -> dict[str, tuple[str, str]]:
     """package → (version, environment marker) of every `name==version` line."""
-    return {name.lower(): (version, marker) for name, version, marker in PIN.findall(text)}
+    found = PIN.findall(text)
+    return {name.lower(): (version, marker.rstrip()) for name, version, marker in found}
 
 
 def run(*args: str | Path, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
@@ -124,7 +125,9 @@ def main() -> int:
         folder = Path(scratch)
         newest_file = resolve_newest(folder)
         locked, newest = pins(LOCK.read_text("utf-8")), pins(newest_file.read_text("utf-8"))
-        updated = sorted(name for name in newest if locked.get(name) != newest[name])
+        updated = sorted(
+            name for name in newest if locked.get(name, ("",))[0] != newest[name][0]
+        )
         for name in updated:
             before = locked[name][0] if name in locked else "(new)"
             lines.append(f"- {name}: {before} → {newest[name][0]}")

@@ -63,7 +63,14 @@ def pytest_report_header(config):
 # out): a test module of pages, or a test asking for a fixture that builds a PDF. When the
 # slow tests are left out, laying out a PDF fails the test that does it, so the marker stays
 # honest as tests are added.
-SLOW_MODULES = {"test_pdf", "test_pdf_process", "test_browser", "test_pagediff", "test_switch"}
+SLOW_MODULES = {
+    "test_pdf",
+    "test_pdf_text",
+    "test_pdf_process",
+    "test_browser",
+    "test_pagediff",
+    "test_switch",
+}
 SLOW_FIXTURES = {
     "pdf_2022", "pdf", "browser", "department_built",
     "more_computers", "more_personnel", "prose", "two_builds",  # test_build.py: every format
@@ -229,3 +236,42 @@ def pdf_page_texts(pdf: bytes, folder: Path) -> list[str]:
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     return out.split("\f")[:-1]
+
+
+def built_final_accounts(data: Path, out: Path, year: str = "2024") -> dict[str, str]:
+    """A year's final accounts built into `out` as HTML, Markdown and PDF: each output's
+    text (the PDF's as pdftotext -layout reads it, and without white space)."""
+    import re
+
+    from compiler.publish.build import build_year
+
+    result = build_year(parse_year_spec(year, data), out, ("html", "md", "pdf"))
+    assert result.ok, [str(d) for d in result.diagnostics]
+    folder = out / year / "final"
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", str(folder / "disclosure.pdf"), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    return {
+        "html": (folder / "disclosure.html").read_text(encoding="utf-8"),
+        "md": (folder / "disclosure.md").read_text(encoding="utf-8"),
+        "pdf": pdf,
+        "pdf_flat": re.sub(r"\s+", "", pdf),
+    }
+
+
+def copy_as_next_year(data: Path, year: str = "2022", next_year: str = "2023") -> Path:
+    """A made-up next year copied from `year`, without the typed 上年预算: with `year` in the
+    repository, those figures are computed from it and typing them is an error."""
+    target = data / next_year
+    shutil.copytree(data / year, target)
+    budget, three = target / "budget.yaml", target / "three-public.yaml"
+    edit(budget, "previous_year:\n  basic: 3709.97\n  project: 7742.83\n", "")
+    edit(
+        three,
+        "previous:  {overseas: 0, vehicle_purchase: 0, vehicle_operation: 85.15, reception: 21.67}\n",
+        "",
+    )
+    return target

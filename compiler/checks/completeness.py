@@ -38,39 +38,123 @@ def _where(docs: dict[str, Document]) -> Location:
 
 
 def _missing_tables(model: Disclosure, docs) -> list[Diagnostic]:
+    """The statutory tables not published: one warning per cause, naming the tables; or,
+    for the tables the year declares its edition does not publish (unit.yaml
+    `not_published`), one information line with the declared reason."""
     layout = model.layout
     shown = {t.id for t in shown_tables(model)}
-    problems = []
-    count = len(layout.statutory_tables)
-    for number, table_id in enumerate(layout.statutory_tables, 1):
-        if table_id in shown:
-            continue
+    declared, declared_reason, problems = _declared(model, docs)
+    by_cause: dict[str, list[str]] = {}
+    quiet: list[str] = []
+    for table_id in layout.statutory_tables:
         table = layout.tables.get(table_id)
         name = table.statutory_name if table is not None else table_id
+        if table_id in shown:
+            if declared is not None and (table_id in declared or name in declared):
+                problems.append(
+                    Diagnostic(
+                        _declaration_at(docs),
+                        _(
+                            "unit.yaml declares {name} not published, but the year publishes "
+                            "it: remove it from not_published"
+                        ).format(name=name),
+                        field="not_published",
+                        severity="warning",
+                    )
+                )
+            continue
+        if declared is not None and (declared == "all" or table_id in declared or name in declared):
+            quiet.append(name)
+            continue
         if table is not None and table.rows == "three_public" and model.three_public is None:
-            message = _(
-                "statutory table {number}/{count} {name} (公开表) is not published: "
-                "add three-public.yaml to publish it"
+            cause = _(
+                "{count} of the {total} statutory tables (公开表) are not published "
+                "({names}): add three-public.yaml to publish them"
             )
         elif model.lines is None:
-            message = _(
-                "statutory table {number}/{count} {name} (公开表) is not published: "
-                "add lines.yaml (the budget lines by classification code) to publish it"
+            cause = _(
+                "{count} of the {total} statutory tables (公开表) are not published "
+                "({names}): add lines.yaml (the budget lines by classification code) to "
+                "publish them, or, if the published edition has no such tables, say so in "
+                "unit.yaml not_published"
             )
         else:
-            message = _(
-                "statutory table {number}/{count} {name} (公开表) is not published: "
-                "the layout {layout} does not show it"
+            cause = _(
+                "{count} of the {total} statutory tables (公开表) are not published "
+                "({names}): the layout {layout} does not show them"
             )
+        by_cause.setdefault(cause, []).append(name)
+    total = len(layout.statutory_tables)
+    for cause, names in by_cause.items():
         problems.append(
             Diagnostic(
                 _where(docs),
-                message.format(number=number, count=count, name=name, layout=layout.name),
+                cause.format(
+                    count=len(names), total=total, names="、".join(names), layout=layout.name
+                ),
                 field="layout",
                 severity="warning",
             )
         )
+    if quiet:
+        if len(quiet) == total:
+            said = _(
+                "the published edition has none of the {total} statutory tables (公开表), "
+                "as unit.yaml declares: {reason}"
+            )
+        else:
+            said = _(
+                "the published edition has {count} of the {total} statutory tables "
+                "(公开表) not published ({names}), as unit.yaml declares: {reason}"
+            )
+        problems.append(
+            Diagnostic(
+                _declaration_at(docs),
+                said.format(
+                    count=len(quiet), total=total, names="、".join(quiet), reason=declared_reason
+                ),
+                field="not_published",
+                severity="info",
+            )
+        )
     return problems
+
+
+def _declared(model: Disclosure, docs) -> tuple:
+    """unit.yaml `not_published`: ("all" or a set of table ids and names, its reason, and
+    the problems of the declaration itself); (None, "", []) when there is none."""
+    unit = docs.get("unit.yaml")
+    value = (
+        unit.data.get("not_published") if unit is not None and isinstance(unit.data, dict) else None
+    )
+    if not isinstance(value, dict):
+        return None, "", []
+    tables = value.get("tables", "all")
+    reason = str(value.get("reason", ""))
+    if tables == "all":
+        return "all", reason, []
+    named = {str(t) for t in tables or ()}
+    layout = model.layout
+    known = set(layout.statutory_tables)
+    known |= {
+        layout.tables[t].statutory_name for t in layout.statutory_tables if t in layout.tables
+    }
+    problems = [
+        Diagnostic(
+            unit.locate(("not_published", "tables")),
+            _(
+                "not_published names {name}, which is not a statutory table of the layout {layout}"
+            ).format(name=name, layout=layout.name),
+            field="not_published.tables",
+        )
+        for name in sorted(named - known)
+    ]
+    return named, reason, problems
+
+
+def _declaration_at(docs) -> Location:
+    unit = docs.get("unit.yaml")
+    return unit.locate_key(("not_published",)) if unit is not None else Location("unit.yaml")
 
 
 def _sources_without_column(model: Disclosure) -> list[Diagnostic]:

@@ -12,7 +12,7 @@ from ..i18n import _
 from ..input.loader import Document
 from ..input.sources import YearSource
 from ..layout.specs import Layout
-from ..paths import SECTION_FILES, UNIT_FILE, UNITS_DIR, kind_of
+from ..paths import REVIEW_KINDS, SECTION_FILES, UNIT_FILE, UNITS_DIR, kind_of
 
 # What a department with units/ adds up from them: these files are then not required
 # there (three-public.yaml and budget.yaml may still hold the department's reasons).
@@ -89,8 +89,8 @@ def check_files(
                 field="layout",
             )
         )
-    used = {SECTION_FILES[UNIT_FILE]} | {"project"}
-    applicable = {SECTION_FILES[UNIT_FILE]} | {"project"}
+    used = {SECTION_FILES[UNIT_FILE]} | {"project"} | REVIEW_KINDS
+    applicable = {SECTION_FILES[UNIT_FILE]} | {"project"} | REVIEW_KINDS
     needed = set()
     for section in layout.all_sections():
         used.update(section.files)

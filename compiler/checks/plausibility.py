@@ -42,8 +42,11 @@ def reasons_agree_with_changes(m: Disclosure) -> list[Diagnostic]:
     problems = []
     for item in e.items:
         said = said_direction(item.reason or "")
-        if said and item.src is not None and item.change is not None and (
-            said != item.change.direction
+        if (
+            said
+            and item.src is not None
+            and item.change is not None
+            and (said != item.change.direction)
         ):
             problems.append(
                 Diagnostic(
@@ -51,6 +54,7 @@ def reasons_agree_with_changes(m: Disclosure) -> list[Diagnostic]:
                     _wrong_direction(f"{item.code} {item.names[2]}", said, item.change),
                     field=dotted((*item.src.path, "reason")),  # the entry, named by its code
                     severity="warning",
+                    published=True,
                 )
             )
     return problems
@@ -78,6 +82,7 @@ def project_funds_plausible(m: Disclosure) -> list[Diagnostic]:
                     ).format(annual=p.annual.total, funds=p.funds.total),
                     field="annual",
                     severity="warning",
+                    published=True,
                 )
             )
     return problems
@@ -101,6 +106,7 @@ def goal_setting_funds_match_tables(m: Disclosure) -> list[Diagnostic]:
             ).format(funds=money(g.funds), count=len(with_funds), tables=money(tables)),
             field="funds",
             severity="warning",
+            published=True,
         )
     ]
 
@@ -148,6 +154,7 @@ def _reason_for(change, reason, src, path, what) -> list[Diagnostic]:
                 ),
                 field=".".join(path),
                 severity="warning",
+                published=True,
             )
         ]
     said = said_direction(reason)
@@ -158,6 +165,7 @@ def _reason_for(change, reason, src, path, what) -> list[Diagnostic]:
                 _wrong_direction(what, said, change),
                 field=".".join(path),
                 severity="warning",
+                published=True,
             )
         ]
     return []

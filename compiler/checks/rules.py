@@ -294,30 +294,47 @@ RULES: tuple[Rule, ...] = (
 
 
 def previous_year_agrees(m: Disclosure, prev: Disclosure, prev_label: str) -> list[Diagnostic]:
-    """Previous-year figures written in this year must equal that year's own figures."""
+    """上年预算 typed in a year whose previous year is in the repository: an error, equal or
+    not — the figure is that year's own, computed from its data (issue 24 part 1). One
+    message per place (budget.yaml previous_year, three-public.yaml previous, line-notes.yaml
+    previous_year), naming each figure as that year gives it and those typed otherwise."""
     expected = next_year_baseline(prev)
-    problems = []
+    places: dict[tuple[str, str], list] = {}
     for figure in previous_year_figures(m):
-        actual = expected.get((figure.file, figure.path))
-        # compared as printed: 15621.11 typed for a year whose lines give 15621.1123
-        if actual is not None and money_value(figure.written) != money_value(actual):
-            problems.append(
-                Diagnostic(
-                    figure.src.at(*figure.path),
-                    _(
-                        "{figure} of {year} is written here as {written} 万元, but {where} "
-                        "budgets {actual} 万元; delete the figure here (it is taken from that "
-                        "year) or correct it"
-                    ).format(
-                        figure=figure.label,
-                        year=prev.year,
-                        written=money(figure.written),
-                        where=prev_label,
-                        actual=money(actual),
-                    ),
-                    field=".".join(figure.path),
+        places.setdefault((figure.file, figure.path[0]), []).append(figure)
+    problems = []
+    for (_file, key), figures in places.items():
+        listed, differing = [], []
+        for figure in figures:
+            actual = expected.get((figure.file, figure.path))
+            if actual is None:
+                continue
+            listed.append(f"{figure.label} {money(actual)}")
+            # compared as printed: 15621.11 typed for a year whose lines give 15621.1123
+            if money_value(figure.written) != money_value(actual):
+                differing.append(
+                    _("{figure} is typed as {written}").format(
+                        figure=figure.label, written=money(figure.written)
+                    )
                 )
+        if not listed:
+            continue
+        problems.append(
+            Diagnostic(
+                figures[0].src.at(key),
+                _(
+                    "{key} is the budget of {year}, which is in the repository ({where}: "
+                    "{figures} 万元): it is computed from there and may not be typed here; "
+                    "delete {key}"
+                ).format(key=key, year=prev.year, where=prev_label, figures=", ".join(listed))
+                + (
+                    _(" (it also disagrees: {differing})").format(differing="; ".join(differing))
+                    if differing
+                    else ""
+                ),
+                field=key,
             )
+        )
     return problems
 
 

@@ -234,16 +234,14 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
     needs_reason = "reason" in facts
     catalogue = m.lines.catalogue if m.lines is not None else None
     items = [
-        item
-        for item in e.items
-        if catalogue is None or catalogue.has("function", item.code)
+        item for item in e.items if catalogue is None or catalogue.has("function", item.code)
     ]  # a code not in the catalogue is reported by line_codes_in_catalogue
     unexplained = [item for item in items if item.src is None]
     if unexplained and (needs_previous or needs_reason):
         wanted = (
-            _("its previous-year figure (previous) and, if it changed, the reason")
+            _("last year's outturn (previous_outturn) and, if it changed, the reason")
             if needs_previous and needs_reason
-            else _("its previous-year figure (previous)")
+            else _("last year's outturn (previous_outturn)")
             if needs_previous
             else _("the reason (reason), if it changed")
         )
@@ -279,17 +277,17 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     first.src.key_at(),
-                    _("missing required field 'previous' (上年数（万元）) for {code}").format(
-                        code=first.code
-                    ),
+                    _(
+                        "missing required field 'previous_outturn' (上年执行数（万元）) for {code}"
+                    ).format(code=first.code),
                     field=dotted(first.src.path),
                 )
                 if len(lacking) == 1
                 else Diagnostic(
                     first.src.key_at(),
                     _(
-                        "the layout {layout} prints each item's previous-year figure, and "
-                        "{count} entries have none: write previous for {items}"
+                        "the layout {layout} prints each item's 上年执行数, and "
+                        "{count} entries have none: write previous_outturn for {items}"
                     ).format(layout=m.layout.name, count=len(lacking), items=_named(lacking)),
                     field=dotted(first.src.path),
                 )
@@ -299,13 +297,13 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
         if given and not m.units:
             problems.append(
                 Diagnostic(
-                    given[0].src.at("previous"),
+                    given[0].src.at(given[0].previous_key),
                     _(
-                        "the layout {layout} prints no previous-year figure for the items, "
-                        "so previous is not published ({count} entries give it): delete it, "
+                        "the layout {layout} prints no 上年执行数 for the items, "
+                        "so {key} is not published ({count} entries give it): delete it, "
                         "or use a layout whose form prints it"
-                    ).format(layout=m.layout.name, count=len(given)),
-                    field=dotted((*given[0].src.path, "previous")),
+                    ).format(layout=m.layout.name, count=len(given), key=given[0].previous_key),
+                    field=dotted((*given[0].src.path, given[0].previous_key)),
                     severity="warning",
                 )
             )
@@ -373,6 +371,11 @@ def _named(items, *, amounts: bool = False, direction: bool = False) -> str:
 _LISTED = 10  # a message names at most this many items, then says how many more
 
 
+def _written_key(note, attribute: str) -> str:
+    """The key of the data that holds the model's `attribute` of a line note."""
+    return note.previous_key if attribute == "previous" else attribute
+
+
 def not_published_facts(m: Disclosure) -> list[Diagnostic]:
     """Information: the facts line-notes.yaml gives as not published (未公开), one line a
     kind of fact: printed as the form prints an absent figure, never counted as 0."""
@@ -381,20 +384,20 @@ def not_published_facts(m: Disclosure) -> list[Diagnostic]:
         return []
     problems = []
     for key, words in (
-        ("previous", _("previous-year figure (previous)")),
+        ("previous", _("last year's outturn (previous_outturn)")),
         ("reason", _("reason (reason)")),
     ):
         notes = [n for n in e.notes if isinstance(getattr(n, key), NotPublished)]
         if notes:
             problems.append(
                 Diagnostic(
-                    notes[0].src.at(key),
+                    notes[0].src.at(written := _written_key(notes[0], key)),
                     _(
                         "{count} entries give their {what} as not published (未公开): it is "
                         "printed as the document prints a fact it does not give, and never "
                         "counted as 0: {codes}"
                     ).format(count=len(notes), what=words, codes="、".join(n.code for n in notes)),
-                    field=dotted((*notes[0].src.path, key)),
+                    field=dotted((*notes[0].src.path, written)),
                     severity="info",
                 )
             )

@@ -63,8 +63,9 @@ def amounts_in_the_wrong_unit(m: Disclosure) -> list[Diagnostic]:
     if m.explanation is not None and any(f in item_facts(m) for f in NEEDS_PREVIOUS):
         for item in m.explanation.items:
             if item.src is not None and item.change is not None:  # None: 未公开
-                where = item.src.at("previous")
-                field, what = dotted((*item.src.path, "previous")), f"{item.code} {item.names[2]}"
+                where = item.src.at(item.previous_key)
+                field = dotted((*item.src.path, item.previous_key))
+                what = f"{item.code} {item.names[2]}"
                 checks.append((where, field, item.change, what))
     problems = []
     for where, field, change, what in checks:

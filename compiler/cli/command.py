@@ -59,9 +59,20 @@ def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool
 
 
 def _summary(results: list) -> str:
+    """The last line; warnings counted as printed, one per cause (`grouped`)."""
+    from ..diagnostics import grouped
+
     errors = sum(1 for r in results for d in r.diagnostics if d.is_error)
-    warnings = sum(1 for r in results for d in r.diagnostics if d.severity == "warning")
+    warnings = sum(1 for r in results for d in grouped(r.diagnostics) if d.severity == "warning")
+    kept = sum(1 for r in results for d in r.diagnostics if d.acknowledged)
     labels = ", ".join(r.source.label for r in results)
+    line = _summary_line(errors, warnings, labels)
+    if kept:
+        line += _("; {count} warning(s) acknowledged as published").format(count=kept)
+    return line
+
+
+def _summary_line(errors: int, warnings: int, labels: str) -> str:
     if errors:
         return _("{years}: {errors} error(s), {warnings} warning(s)").format(
             years=labels, errors=errors, warnings=warnings
@@ -128,6 +139,7 @@ class _Commands(click.Group):
 
     LAZY = {
         "diff": ("review", "diff"),
+        "outturn": ("review", "outturn_command"),
         "new-year": ("review", "new_year"),
         "textconv": ("review", "textconv"),
         "import": ("workbook", "import_workbook"),
@@ -220,13 +232,37 @@ strict_option = click.option(
 @data_option
 @format_option
 @strict_option
-def validate(years: tuple[str, ...], data_dir: Path, fmt: str | None, strict: bool) -> None:
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=N_(
+        "Append the warnings the data acknowledges (acknowledged.yaml: a published text kept "
+        "as published) to this file, as Markdown for the reviewer (in CI: "
+        '"$GITHUB_STEP_SUMMARY").'
+    ),
+)
+def validate(
+    years: tuple[str, ...],
+    data_dir: Path,
+    fmt: str | None,
+    strict: bool,
+    summary_file: Path | None,
+) -> None:
     fmt = fmt or default_format()
     results = compile_years(data_dir, years, fmt, strict)
     if fmt == "gitlab":
         from .codequality import report
 
         click.echo(report([d for r in results for d in r.diagnostics]), nl=False)
+    if summary_file is not None:
+        from ..checks.acknowledged import summary_markdown
+
+        text = summary_markdown(results)
+        if text:
+            with open(summary_file, "a", encoding="utf-8") as out:
+                out.write(text)
     click.echo(_summary(results), err=True)
     if any(has_errors(r.diagnostics) or r.model is None for r in results):
         sys.exit(DATA_ERRORS)
@@ -284,6 +320,12 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     default=None,
     help=N_("Years built at once, each in its own process (default: one per core)."),
 )
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help=N_("Also name the font files embedded in each PDF."),
+)
 def build(
     years: tuple[str, ...],
     data_dir: Path,
@@ -293,6 +335,7 @@ def build(
     strict: bool,
     force: bool,
     jobs: int | None,
+    verbose: bool,
 ) -> None:
     from ..publish.orchestrate import build_many
 
@@ -324,7 +367,7 @@ def build(
             continue
         for path in outcome.outputs:
             click.echo(_("wrote {path}").format(path=path))
-        for font in outcome.fonts:
+        for font in outcome.fonts if verbose else ():
             click.echo(_("embedded font {font}").format(font=font))
     if failed:
         sys.exit(DATA_ERRORS)

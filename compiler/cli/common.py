@@ -57,10 +57,11 @@ def out_option(default: str, help: str):
 
 def print_diagnostics(diagnostics: list, fmt: str) -> None:
     """GitHub annotations on stdout; else the text form on stderr (for `gitlab`, the job
-    log's copy of what the report on stdout says). At most a hundred per file."""
-    from ..diagnostics import capped_per_file
+    log's copy of what the report on stdout says). One line per cause (the same message in
+    several files once, naming them); at most a hundred per file."""
+    from ..diagnostics import capped_per_file, grouped
 
-    for d in capped_per_file(diagnostics):
+    for d in capped_per_file(grouped(diagnostics)):
         line = d.format_github() if fmt == "github" else d.format_text()
         click.echo(line, err=fmt != "github")
 

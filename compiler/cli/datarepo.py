@@ -51,10 +51,13 @@ def init(target: Path, requirement: str | None, data_dir: Path | None) -> None:
         # must come from before the repository's first CI run fails or fetches another one.
         click.echo(
             _(
-                "note: requirements.txt pins {requirement}, which CI installs from a package "
-                "index; make sure your index (PyPI or your bureau's mirror) holds this release, "
-                "or run init again with --tool and the release's wheel URL"
-            ).format(requirement=default_requirement()),
+                "note, to pass on to your IT staff: the repository's checks install the "
+                "disclosure tool {requirement} (named in requirements.txt) from a Python "
+                "package index. Before the first merge request, IT must make sure the index "
+                "the bureau uses (PyPI or its own mirror) offers this release; if it does not, "
+                "IT gives the web address of the release's wheel file, to be written as the "
+                "last line of {target}/requirements.txt in place of {requirement}"
+            ).format(requirement=default_requirement(), target=target),
             err=True,
         )
     years = ", ".join(map(str, created.years)) or _("none yet")

@@ -9,6 +9,7 @@ chosen language's words just before click prints anything — again if `--lang` 
 from __future__ import annotations
 
 import os
+import re
 import types
 import unicodedata
 
@@ -87,16 +88,76 @@ class HelpFormatter(click.HelpFormatter):
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
             text_width = max(self.width - first_col - 2, 10)
-            lines = click.wrap_text(second, text_width, preserve_paragraphs=True).splitlines()
+            lines = _paragraphs(second, text_width, "", "").splitlines()
             self.write(f"{lines[0]}\n" if lines else "\n")
             for line in lines[1:]:
                 self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
 
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        self.write(_paragraphs(text, self.width, indent, indent))
+        self.write("\n")
+
 
 def wrap_text(text: str, width: int, initial_indent: str, subsequent_indent: str) -> str:
-    return click.wrap_text(
-        text, width, initial_indent=initial_indent, subsequent_indent=subsequent_indent
-    )
+    """`text` filled to `width` terminal columns: a Chinese character takes two, a line may
+    break between two of them (not before a closing mark such as ，or 。, nor after an
+    opening one), and a run of Latin letters, digits and marks is kept whole. (click's
+    wrapper counts characters, so Chinese lines came out twice as wide as the terminal and
+    option help fell out of its column.)"""
+    lines: list[str] = []
+    line: list[str] = []  # the chunks of the line being filled
+    indent = initial_indent
+
+    def width_of(chunks: list[str]) -> int:
+        return display_width(indent + "".join(chunks))
+
+    for chunk in _CHUNK.findall(text):
+        if chunk.isspace():
+            if line and line[-1] != " ":
+                line.append(" ")
+            continue
+        if line and width_of([*line, chunk]) > width:
+            carried: list[str] = []
+            # a closing mark goes down with the chunk before it; an opening one with the next
+            while line and (chunk[0] in _CLOSING or line[-1][-1:] in _OPENING) and len(line) > 1:
+                carried.insert(0, line.pop())
+                first = carried[0]
+                if first != " " and first[-1:] not in _OPENING and first[0] not in _CLOSING:
+                    break
+            lines.append((indent + "".join(line)).rstrip())
+            indent = subsequent_indent
+            line = [c for c in carried if c != " "] if carried else []
+        line.append(chunk)
+    lines.append((indent + "".join(line)).rstrip())
+    return "\n".join(lines)
+
+
+_CHUNK = re.compile(r"\s+|[!-~]+|.")
+_CLOSING = set("，。、；：？！）》」』”’,.;:?!)]}>@/")  # never at the start of a line
+_OPENING = set("（《「『“‘([{<")  # never at the end of one
+
+
+def _paragraphs(text: str, width: int, initial_indent: str, subsequent_indent: str) -> str:
+    """click's paragraphs (a blank line between two; a paragraph after a line of \\b kept
+    as written), each filled by wrap_text; the lines of one paragraph are joined with a
+    space, or with nothing between two Chinese characters."""
+    out = []
+    for block in re.split(r"\n\s*\n", text.expandtabs()):
+        lines = block.splitlines()
+        if not lines:
+            continue
+        if lines[0].strip() == "\b":
+            out.append("\n".join(initial_indent + line for line in lines[1:]))
+            continue
+        margin = len(lines[0]) - len(lines[0].lstrip())
+        joined = ""
+        for line in (line.strip() for line in lines):
+            cjk = bool(joined and line) and display_width(joined[-1] + line[0]) == 4
+            joined = joined + line if not joined or cjk else f"{joined} {line}"
+        pad = " " * margin
+        out.append(wrap_text(joined, width, initial_indent + pad, subsequent_indent + pad))
+    return "\n\n".join(out)
 
 
 class Context(click.Context):

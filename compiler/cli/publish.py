@@ -67,11 +67,11 @@ def _reason(value: str | None) -> str | None:
 @click.option(
     "--correct",
     "correct_year",
-    type=click.IntRange(1000, 9999),
     metavar="YEAR",
     help=N_(
-        "Publish a correction (更正) of YEAR now: a new edition built from the data as it is, "
-        "with a dated 更正说明 on every document and in the index (needs --reason)."
+        "Publish a correction (更正) of YEAR (or of its final accounts, YEAR/final) now: a "
+        "new edition built from the data as it is, with a dated 更正说明 on every document "
+        "and in the index (needs --reason)."
     ),
 )
 @click.option("--reason", help=N_("Why YEAR is corrected; printed on the page and in the index."))
@@ -93,7 +93,7 @@ def publish(
     data_dir: Path,
     out_dir: Path,
     editions_dir: Path | None,
-    correct_year: int | None,
+    correct_year: str | None,
     reason: str | None,
     check: bool,
     strict: bool,
@@ -108,7 +108,7 @@ def publish(
         return
     from ..publish.site import publish as publish_all
 
-    corrections = {correct_year: _reason(reason)} if correct_year is not None else {}
+    corrections = {_document(correct_year): _reason(reason)} if correct_year is not None else {}
     result = publish_all(data_dir, out_dir, strict, editions_dir, corrections)
     if not result.years:
         raise Trouble(_no_years(data_dir))
@@ -123,7 +123,7 @@ def publish(
         sys.exit(DATA_ERRORS)
     for year in result.years:
         edition = year.record.current
-        where = relative_to_cwd(editions_dir / str(year.year))
+        where = relative_to_cwd(editions_dir / year.label)
         if not year.recorded:
             message = _("{year}: served edition {edition} of {date} as recorded in {folder}/")
         elif edition.is_correction:
@@ -135,7 +135,7 @@ def publish(
             message = _("{year}: recorded edition 1 in {folder}/ (commit it)")
         click.echo(
             message.format(
-                year=year.year,
+                year=year.label,
                 edition=edition.number,
                 date=edition.published,
                 folder=where,
@@ -149,6 +149,16 @@ def publish(
     )
 
 
+def _document(text: str) -> tuple[int, str]:
+    """YEAR or YEAR/final, as --correct and `correct` take them."""
+    from ..publish.editions import parse_label
+
+    try:
+        return parse_label(text)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from e
+
+
 def _no_years(data_dir: Path) -> str:
     return _("no years found under {folder}/ (expected folders like {folder}/2022)").format(
         folder=data_dir
@@ -156,18 +166,17 @@ def _no_years(data_dir: Path) -> str:
 
 
 def _check(data_dir: Path, editions_dir: Path, strict: bool) -> None:
-    from ..input.sources import available_years
-    from ..publish.editions import check_year, recorded_years
-    from ..publish.site import publish_naming
+    from ..publish.editions import check_year
+    from ..publish.site import documents, publish_naming
 
-    years = sorted(set(available_years(data_dir)) | set(recorded_years(editions_dir)))
+    years = documents(data_dir, editions_dir)
     if not years:
         raise Trouble(_no_years(data_dir))
     fmt = default_format()
     failed = False
     published = 0
-    for year in years:
-        checked = check_year(data_dir, editions_dir, year, publish_naming, strict)
+    for year, document in years:
+        checked = check_year(data_dir, editions_dir, year, publish_naming, strict, document)
         if checked.built is not None:  # its errors (warnings are validate's business)
             result = checked.built.result
             print_diagnostics(
@@ -197,7 +206,7 @@ def _findings(checked: YearCheck, editions_dir: Path) -> list[Diagnostic]:
     if not checked.differs:
         return []
     edition = record.current
-    folder = relative_to_cwd(editions_dir / str(checked.year))
+    folder = relative_to_cwd(editions_dir / checked.label)
     severity = "warning" if record.pending is not None else "error"
     kinds = (
         (
@@ -224,7 +233,7 @@ def _findings(checked: YearCheck, editions_dir: Path) -> list[Diagnostic]:
     )
     out = []
     for files, message in kinds:
-        text = message.format(year=checked.year, edition=edition.number, date=edition.published)
+        text = message.format(year=checked.label, edition=edition.number, date=edition.published)
         for rel in files:
             out.append(
                 Diagnostic(Location(f"{folder}/{edition.number}/{rel}"), text, severity=severity)
@@ -238,12 +247,12 @@ def _explain(checked: YearCheck, data_dir: Path, editions_dir: Path) -> None:
         if checked.built.result.compiled.ok:
             click.echo(
                 _("{year}: not published yet; the next publish records edition 1").format(
-                    year=checked.year
+                    year=checked.label
                 )
             )
         return
-    year = checked.year
-    folder = relative_to_cwd(data_dir / str(year))
+    year = checked.label
+    folder = relative_to_cwd(data_dir / year)
     if checked.built is None:
         if record.pending:
             message = _(
@@ -308,29 +317,33 @@ def _count(checked: YearCheck) -> int:
     "correct",
     short_help=N_("Request a correction (更正) of a published year"),
     help=N_(
-        "Request a correction (更正) of the published YEAR: the next `disclosure publish` "
-        "records a new edition from the data as it is then, with a dated 更正说明 on every "
-        "document and in the index, and keeps the earlier editions available.\n\nWrites "
-        "--editions/YEAR/correction.json: commit it with the data change it explains."
+        "Request a correction (更正) of the published YEAR (or of its final accounts, "
+        "YEAR/final): the next `disclosure publish` records a new edition from the data as it "
+        "is then, with a dated 更正说明 on every document and in the index, and keeps the "
+        "earlier editions available.\n\nWrites --editions/YEAR/correction.json (for the "
+        "final accounts --editions/YEAR/final/correction.json): commit it with the data "
+        "change it explains."
     ),
 )
-@click.argument("year", type=click.IntRange(1000, 9999))
+@click.argument("year", metavar="YEAR[/final]")
 @click.option("--reason", required=True, help=N_("Why: printed on the page and in the index."))
 @data_option
 @editions_option
-def correct(year: int, reason: str, data_dir: Path, editions_dir: Path | None) -> None:
+def correct(year: str, reason: str, data_dir: Path, editions_dir: Path | None) -> None:
     from ..publish import editions
     from ..publish.output import write_atomic
 
+    number, document = _document(year)
+    year = editions.label(number, document)
     text = _reason(reason)
     editions_dir = _editions(editions_dir, data_dir)
-    if not (data_dir / str(year)).is_dir():
+    if not editions.data_folder(data_dir, number, document).is_dir():
         raise Trouble(
             _("cannot correct {year}: there is no {folder}").format(
-                year=year, folder=data_dir / str(year)
+                year=year, folder=editions.data_folder(data_dir, number, document)
             )
         )
-    record = editions.load(editions_dir, year)
+    record = editions.load(editions_dir, number, document)
     if record is None:
         raise Trouble(
             _(
@@ -338,10 +351,10 @@ def correct(year: int, reason: str, data_dir: Path, editions_dir: Path | None) -
                 "publish it first"
             ).format(
                 year=year,
-                manifest=f"{relative_to_cwd(editions_dir / str(year))}/{editions.MANIFEST}",
+                manifest=f"{relative_to_cwd(editions_dir / year)}/{editions.MANIFEST}",
             )
         )
-    path = editions.year_folder(editions_dir, year) / editions.REQUEST
+    path = editions.year_folder(editions_dir, number, document) / editions.REQUEST
     write_atomic(path, editions.request_bytes(text))
     click.echo(
         _(

@@ -50,6 +50,22 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
     return result
 
 
+# The options diff and outturn share: a report's form, and colour in a terminal.
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help=N_("text for the terminal, md for a pull-request comment or CI summary, json for tools."),
+)
+color_option = click.option(
+    "--color/--no-color",
+    default=None,
+    help=N_("Colour the text format. Default: when printing to a terminal."),
+)
+
+
 @click.command(
     "diff",
     short_help=N_("Compare two computed disclosures, figure by figure"),
@@ -68,14 +84,7 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
 @click.argument("old")
 @click.argument("new", required=False)
 @data_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help=N_("text for the terminal, md for a pull-request comment or CI summary, json for tools."),
-)
+@format_option
 @click.option(
     "--all",
     "show_all",
@@ -85,11 +94,7 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
         "year-over-year changes and texts that differ only by the year number."
     ),
 )
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help=N_("Colour the text format. Default: when printing to a terminal."),
-)
+@color_option
 @click.option(
     "--pages",
     "pages_dir",
@@ -110,16 +115,20 @@ def diff(
     pages_dir: Path | None,
 ) -> None:
     if new is None:
-        match = re.match(r"^\s*([0-9]{4})@", old)
+        match = re.match(r"^\s*([0-9]{4}(?:/final)?)@", old)
         if not match:
             raise click.UsageError(
                 _("give NEW, or make OLD a YEAR@REVISION to compare with the working tree")
             )
         new = match.group(1)
+    old = _earlier_year_if_new(old, new, data_dir)
     if pages_dir is not None:
         _page_diff(old, new, data_dir, fmt, pages_dir)
-    old_label, old_model = load_model(old, data_dir)
-    new_label, new_model = load_model(new, data_dir)
+    old_result, new_result = _compiled(old, data_dir), _compiled(new, data_dir)
+    if old_result.source.document != new_result.source.document:  # a budget and a 决算
+        _budget_against_final(old_result, new_result, fmt, color)
+    old_label, old_model = old_result.source.label, old_result.model
+    new_label, new_model = new_result.source.label, new_result.model
     result = diff_models(
         old_model, new_model, old_label=old_label, new_label=new_label, show_all=show_all
     )
@@ -127,6 +136,106 @@ def diff(
         color = sys.stdout is not None and sys.stdout.isatty()
     click.echo(render(result, fmt, color=fmt == "text" and color), nl=False, color=color)
     sys.exit(SAME if result.same else DIFFERENT)
+
+
+def _earlier_year_if_new(old: str, new: str, data_dir: Path) -> str:
+    """`diff 2023@main 2023` for a year that is new on the branch (main has no 2023):
+    compare with the latest earlier year at that revision instead, and say so in one line
+    (on stderr, so the diff itself stays what it is). Anything else is left as given."""
+    from ..input.sources import GitYear
+
+    source = parse_year_spec(old, data_dir)
+    target = parse_year_spec(new, data_dir)
+    if not isinstance(source, GitYear) or source.year != target.year or source.exists():
+        return old
+    earlier = source.previous()
+    for _step in range(10):  # a year skipped or two, not a search of every year
+        if earlier.exists():
+            click.echo(
+                _(
+                    "{missing} does not exist ({year} is new on this branch): comparing "
+                    "with {earlier} instead"
+                ).format(missing=source.label, year=source.year, earlier=earlier.label),
+                err=True,
+            )
+            return earlier.label
+        earlier = earlier.previous()
+    return old
+
+
+def _budget_against_final(one: YearResult, other: YearResult, fmt: str, color) -> None:
+    """`diff 2024 2024/final` (either order): the budget against its outturn, per 项."""
+    from ..review.outturn import outturn
+
+    budget, final = (one, other) if not one.source.document else (other, one)
+    if budget.source.year != final.source.year:
+        raise Trouble(
+            _(
+                "{budget} is a budget and {final} final accounts of another year: a budget "
+                "is compared with its own year's final accounts (disclosure diff {year} "
+                "{year}/final), or final accounts with final accounts"
+            ).format(budget=budget.source.label, final=final.source.label, year=final.source.year)
+        )
+    report = outturn(final.model.final, budget.model, budget.source.label, final.source.label)
+    _print_outturn(report, fmt, color)
+
+
+def _print_outturn(report, fmt: str, color: bool | None) -> None:
+    from ..review.outturn_format import render as render_outturn
+
+    if color is None:
+        color = sys.stdout is not None and sys.stdout.isatty()
+    click.echo(render_outturn(report, fmt, color=fmt == "text" and color), nl=False, color=color)
+    sys.exit(SAME if report.same else DIFFERENT)
+
+
+@click.command(
+    "outturn",
+    short_help=N_("A year's budget against its final accounts, per item"),
+    help=N_(
+        "Compare YEAR's budget with its final accounts (决算): per 项 of the general public "
+        "budget appropriations spending, the 年初预算, the 决算, the 完成率 and the reason "
+        "the final accounts give; then the total and the 三公 经费.\n\n"
+        "YEAR may be YEAR@REVISION (both documents read at that revision). The same as "
+        "`disclosure diff YEAR YEAR/final`; when the repository has no budget for YEAR, "
+        "the 年初预算 typed in final/initial-budget.yaml is used (and said so).\n\n"
+        "Exit status: 0 every item spent as budgeted, 1 some not, 2 trouble."
+    ),
+)
+@click.argument("year", metavar=N_("YEAR[@REV]"))
+@data_option
+@format_option
+@color_option
+def outturn_command(year: str, data_dir: Path, fmt: str, color: bool | None) -> None:
+    from ..review.outturn import outturn
+
+    match = re.match(r"^\s*([0-9]{4})(?:/final)?(@.+)?\s*$", year)
+    if not match:
+        raise click.UsageError(
+            _("'{spec}' is not a year: expected YEAR or YEAR@REVISION, e.g. 2022@main").format(
+                spec=year
+            )
+        )
+    spec = match.group(1) + (match.group(2) or "")
+    final_source = parse_year_spec(match.group(1) + "/final" + (match.group(2) or ""), data_dir)
+    if not final_source.exists():
+        raise Trouble(
+            _("{year} has no final accounts ({folder} does not exist)").format(
+                year=match.group(1), folder=final_source.where
+            )
+        )
+    final = _compiled(final_source.label, data_dir)
+    budget_source = final_source.budget()
+    budget = None
+    if budget_source.exists() and budget_source.files():
+        budget = _compiled(spec, data_dir)
+    report = outturn(
+        final.model.final,
+        budget.model if budget is not None else None,
+        budget.source.label if budget is not None else final.source.label,
+        final.source.label,
+    )
+    _print_outturn(report, fmt, color)
 
 
 def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) -> None:

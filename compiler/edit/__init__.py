@@ -5,5 +5,5 @@ files as text where PyYAML says each value is (`newyear_text`), so comments and 
 survive; `importer` reads the statutory tables of a workbook into the year's lines.yaml
 (`disclosure import`). What they write is then checked like any data.
 
-May import: input, model, pipeline.
+May import: input, model, checks, pipeline.
 """

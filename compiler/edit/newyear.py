@@ -22,6 +22,7 @@ overwritten.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -30,6 +31,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..checks.carried import FILE as CARRIED_FILE
+from ..checks.carried import carried_texts
 from ..diagnostics import Diagnostic
 from ..errors import Trouble
 from ..i18n import _, ngettext
@@ -38,6 +41,7 @@ from ..input.sources import WorkingTreeYear, YearSource, available_years
 from ..input.yearfolder import split_unit
 from ..model.disclosure import Disclosure, next_year_baseline
 from ..numbers import money
+from ..paths import UNITS_DIR
 from ..pipeline.year import compile_year
 from .newyear_text import drop_block, drop_comments, rewrite, stale_comment
 
@@ -48,6 +52,8 @@ BASELINE = {
     "three-public.yaml": "previous",
     "line-notes.yaml": "previous_year",
 }
+# Files that speak of last year's texts only: a new year's text is acknowledged anew.
+NOT_CARRIED = frozenset({"acknowledged.yaml", CARRIED_FILE})
 _WHAT = {"quantity": "quantity", "unit_price": "unit price", "budget": "project budget"}
 # How many blanks of each kind a file has, for the report.
 _COUNT = {
@@ -98,12 +104,18 @@ class NewYearReport:
     dropped_blocks: list[tuple[str, str]] = field(default_factory=list)  # file, key
     dropped_comments: list[tuple[str, str]] = field(default_factory=list)  # file, comment
     mentions: list[Mention] = field(default_factory=list)
+    # unit folder ("" the year's own) → file → (field path, text) copied from the old year
+    carried: dict[str, dict[str, list[tuple[tuple, str]]]] = field(default_factory=dict)
     kept_targets: int = 0
     has_lines: bool = False  # the year has budget lines, which `disclosure import` reads
 
 
 def default_from_year(data_dir: Path, year: int) -> int:
-    earlier = [y for y in available_years(data_dir) if y < year]
+    """The latest year before `year` with a budget (a year holding only final accounts,
+    data/<year>/final/, is passed over: a new year's budget starts from the last budget)."""
+    earlier = [
+        y for y in available_years(data_dir) if y < year and WorkingTreeYear(data_dir, y).files()
+    ]
     if not earlier:
         raise NewYearError(
             _("no year before {year} under {folder}/ to start from; name one with --from").format(
@@ -125,6 +137,13 @@ def start_year(
                 "(delete or rename it first if you really mean to start again)"
             ).format(folder=target.display_path(""))
         )
+    if getattr(source, "document", ""):
+        raise NewYearError(
+            _(
+                "{source} is final accounts: a new year's budget starts from a budget "
+                "(--from {year})"
+            ).format(source=source.label, year=source.year)
+        )
     if source.year >= year:
         raise NewYearError(
             _("start {year} from an earlier year, not from {source}").format(
@@ -143,7 +162,11 @@ def start_year(
     report = NewYearReport(year, source.label, source.year, target.display_path("").rstrip("/"))
     if target.previous().exists():  # the compiler takes the baseline from it
         report.baseline_from = target.previous().display_path("").rstrip("/")
-    texts = {rel: _decode(source.read(rel)) for rel in source.files() if rel in result.documents}
+    texts = {
+        rel: _decode(source.read(rel))
+        for rel in source.files()
+        if rel in result.documents and split_unit(rel)[1] not in NOT_CARRIED
+    }
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-new-year-", dir=data_dir))
     try:
@@ -154,6 +177,10 @@ def start_year(
             # Read back as written: lines in the report are the new file's lines.
             doc = _check(shown, new_text, edits, dropped)
             _note(report, rel, doc, edits, shown)
+            slug, inner = split_unit(rel)
+            texts_copied = carried_texts(doc)
+            if texts_copied:
+                report.carried.setdefault(slug, {})[inner] = texts_copied
             report.dropped_blocks += [(shown, key) for key in dropped]
             report.dropped_comments += [(shown, comment) for comment in comments]
             out = staging / rel
@@ -161,6 +188,12 @@ def start_year(
             out.write_text(new_text, encoding="utf-8")
             report.files += 1
             report.has_lines = report.has_lines or split_unit(rel)[1] == "lines.yaml"
+        for slug, files in report.carried.items():
+            rel = f"{UNITS_DIR}/{slug}/{CARRIED_FILE}" if slug else CARRIED_FILE
+            text = _carried_file(files, source.year, rel)
+            _check(target.display_path(rel), text, {}, [])
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).write_text(text, encoding="utf-8")
         os.rename(staging, target.root)  # fails rather than merge if the year appeared meanwhile
     except OSError as e:
         raise NewYearError(
@@ -171,24 +204,57 @@ def start_year(
     return report
 
 
+def _carried_file(files: dict[str, list[tuple[tuple, str]]], year: int, rel: str) -> str:
+    """carried-over.yaml: each text copied, by file, as validate compares it."""
+    schema = "../" * (rel.count("/") + 2) + "schemas/carried-over.schema.json"
+    out = [
+        f"# yaml-language-server: $schema={schema}",
+        "# Texts `disclosure new-year` copied from the year below. validate warns about those",
+        "# still as copied; edit each for the new year, or, where it is still true, delete its",
+        "# entry here (a file's whole list to confirm all of its texts).",
+        f"from: {year}",
+        "files:",
+    ]
+    for file, texts in files.items():
+        out.append(f"  {json.dumps(file, ensure_ascii=False)}:")
+        out += [
+            f"    - {{field: {json.dumps(dotted(path), ensure_ascii=False)}, "
+            f"text: {json.dumps(text, ensure_ascii=False)}}}"
+            for path, text in texts
+        ]
+    return "\n".join(out) + "\n"
+
+
 def _new_text(
     rel: str, text: str, result, keep_targets: bool, report: NewYearReport
 ) -> tuple[str, dict[tuple, str | None], list[str]]:
-    """The new year's text of one file, its edited values and the blocks dropped from it."""
-    block = BASELINE.get(split_unit(rel)[1])
+    """The new year's text of one file, its edited values and the blocks dropped from it
+    (the baseline block a previous year's figures replace; unit.yaml's `not_published`, a
+    fact about last year's edition only)."""
+    name = split_unit(rel)[1]
     doc = result.documents[rel]
-    drop = bool(
-        report.baseline_from
-        and block
+    wanted = [EDITION_ONLY.get(name)]
+    if report.baseline_from:
+        wanted.append(BASELINE.get(name))
+    blocks = [
+        block
+        for block in wanted
+        if block
         and isinstance(doc.data, dict)
         and block in doc.data
         and drop_block(text, block) is not None
-    )
-    edits = plan_edits(rel, doc, result.model, keep_targets, report, skip=block if drop else None)
-    if not drop:
-        return rewrite(text, edits), edits, []
-    # Cut the block out after the edits: their places were read from the text as it was.
-    return drop_block(rewrite(text, edits), block), edits, [block]
+    ]
+    skip = next((b for b in blocks if b == BASELINE.get(name)), None)
+    edits = plan_edits(rel, doc, result.model, keep_targets, report, skip=skip)
+    # Cut the blocks out after the edits: their places were read from the text as it was.
+    text = rewrite(text, edits)
+    for block in blocks:
+        text = drop_block(text, block)
+    return text, edits, blocks
+
+
+# What a file says about its year's published edition alone: never carried to a new year.
+EDITION_ONLY = {"unit.yaml": "not_published"}
 
 
 def plan_edits(
@@ -328,6 +394,15 @@ def summary(report: NewYearReport) -> list[str]:
                 "Kept {count} indicator target values from {source} (--keep-targets): "
                 "check each is still this year's target."
             ).format(count=report.kept_targets, source=source)
+        )
+    copied = sum(len(texts) for files in report.carried.values() for texts in files.values())
+    if copied:
+        lines.append(
+            _(
+                "Copied {count} texts from {source} (reasons, uses, definitions, periods, goals…), "
+                "each listed in {file}: `disclosure validate {year}` warns about them, once per "
+                "file, until each is edited or confirmed (its entry deleted there)."
+            ).format(count=copied, source=source, file=CARRIED_FILE, year=year)
         )
     if report.mentions:
         lines.append(

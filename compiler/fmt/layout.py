@@ -54,11 +54,13 @@ def _without_gap(line: str, m: re.Match) -> str:
 
 def indent_comments(text: str) -> str:
     """Each comment on a line of its own indented like the next line that is not a
-    comment or blank (at the end of the file it stays as it is)."""
+    comment or blank (at the end of the file it stays as it is). A comment's continuation
+    lines (comment lines right below it, indented further) keep their extra indentation."""
     scalars = Scalars(text)
     lines = text.split("\n")
     out = list(lines)
     below = None  # the indentation of the next content line
+    comments: set[int] = set()
     offset = len(text) + 1
     for number in range(len(lines) - 1, -1, -1):
         line = lines[number]
@@ -68,10 +70,21 @@ def indent_comments(text: str) -> str:
         if not stripped:
             continue
         if stripped.startswith("#") and not scalars.holds(offset + indent):
+            comments.add(number)
             if below is not None:
                 out[number] = " " * below + stripped
             continue
         below = indent
+    first = None  # (old indentation, new indentation) of the comment a continuation follows
+    for number, line in enumerate(lines):
+        if number not in comments:
+            first = None
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if first is not None and indent > first[0]:
+            out[number] = " " * (first[1] + indent - first[0]) + line.lstrip(" ")
+        else:
+            first = (indent, len(out[number]) - len(out[number].lstrip(" ")))
     return "\n".join(out)
 
 

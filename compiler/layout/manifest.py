@@ -36,6 +36,7 @@ from ..paths import LAYOUTS_DIR, SCHEMAS_DIR
 from . import placeholders
 from .placeholders import TEXT, YEAR_ONLY
 from .specs import (
+    FORMER_ITEM_FACTS,
     UNIT_TYPES,
     ColumnSpec,
     Layout,
@@ -420,7 +421,9 @@ def _section(raw: dict) -> SectionSpec:
         requires=tuple(raw.get("requires", ())),
         subsections=tuple(_section(sub) for sub in raw.get("subsections", ())),
         item_prints=(
-            tuple(raw["prints"]["item"]) if "item" in raw.get("prints", {}) else None
+            tuple(FORMER_ITEM_FACTS.get(f, f) for f in raw["prints"]["item"])
+            if "item" in raw.get("prints", {})
+            else None
         ),
     )
 

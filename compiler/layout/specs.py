@@ -20,13 +20,17 @@ from .placeholders import YEAR_ONLY
 UNIT_TYPES = ("行政单位", "参照公务员法管理的事业单位", "事业单位")
 
 # The facts a form may print about each item of a list (the Shanghai 预算编制说明's items):
-# use (主要用于…), previous (上年数), change (增减额), percent (增减率), reason (增减原因).
-ITEM_FACTS = ("use", "previous", "change", "percent", "reason")
+# use (主要用于…), previous_outturn (上年执行数: last year's outturn as the document prints
+# it, a published fact of its own, not last year's budget), change (增减额), percent (增减率),
+# reason (增减原因). `previous`, its former name, is read as previous_outturn (the only
+# 上年数 of an item any form printed was 上年预算执行数).
+ITEM_FACTS = ("use", "previous_outturn", "change", "percent", "reason")
+FORMER_ITEM_FACTS = {"previous": "previous_outturn"}
 # What a section that does not say prints for its items: the 2024 Putuo form (each item's
 # use, last year's figure, the percentage change and the reason), as before `prints` existed.
-DEFAULT_ITEM_FACTS = ("use", "previous", "percent", "reason")
+DEFAULT_ITEM_FACTS = ("use", "previous_outturn", "percent", "reason")
 # The facts that need last year's figure.
-NEEDS_PREVIOUS = ("previous", "change", "percent")
+NEEDS_PREVIOUS = ("previous_outturn", "change", "percent")
 
 
 class LayoutError(Trouble):

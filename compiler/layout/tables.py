@@ -54,11 +54,30 @@ class Table:
 
     @property
     def widths(self) -> list[str]:
-        """Column widths in percent: codes narrow, names wide, amounts between (a width
-        given in the layout wins)."""
-        weights = {"code": 1.0, "text": 5.0, "money": 3.0}
-        total = sum(weights[c.format] for c in self.columns)
-        return [c.width or f"{weights[c.format] / total * 100:.1f}%" for c in self.columns]
+        """Column widths in percent (a width given in the layout wins). Every column first
+        gets what its widest figure or code needs on one line, and its heading two
+        characters a line (`_needs`), at the width the narrowest page gives a table
+        (REFERENCE_WIDTH); what is left goes to names and amounts by their weight (codes
+        narrow, names wide, amounts between). So a code never crosses into the next
+        column of the PDF, and the table is as narrow as its figures allow on a screen."""
+        if any(c.width for c in self.columns):
+            weights = {"code": 1.0, "text": 5.0, "money": 3.0}
+            total = sum(weights[c.format] for c in self.columns)
+            return [c.width or f"{weights[c.format] / total * 100:.1f}%" for c in self.columns]
+        return [f"{w / REFERENCE_WIDTH * 100:.1f}%" for w in _shared(self._needs(), self.columns)]
+
+    def _needs(self) -> list[float]:
+        """What each column needs across, in ems (see CELL_SPACE): a cell spanning
+        several columns asks each of them for its share."""
+        needs = [CELL_SPACE] * len(self.columns)
+        placed = [*_placed(self.header), *_placed(tuple(r.cells for r in self.body))]
+        for first, span, cell in placed:
+            if not cell.text.strip():
+                continue
+            need = _one_line(cell.text) if cell.format in ("money", "code") else _wrapped(cell.text)
+            for column in range(first, min(first + span, len(needs))):
+                needs[column] = max(needs[column], need / span + CELL_SPACE)
+        return needs
 
     @property
     def min_width(self) -> str | None:
@@ -94,9 +113,39 @@ class Table:
 # a little wider than Noto Sans CJK's, for fonts of other systems): figures and codes never
 # wrap (white-space: nowrap); a heading or a name wraps between Chinese characters but not
 # inside a run of Latin letters or digits, and holds at least two characters a line.
-CELL_SPACE = 1.0  # the cell's padding (0.35rem a side at 0.8rem) and its borders
+CELL_SPACE = 1.2  # the cell's padding (0.35rem a side: 0.9 em at 0.8rem on a screen, 1.05
+#                   em at 8 pt in the PDF) and its borders
 _NARROW_MARKS = ",.:;'|!"
 _UNBROKEN = re.compile(r"[!-~]+")  # a run of ASCII letters, digits and marks
+
+
+# The width, in ems of its font, that the narrowest page gives a table: A4 portrait less
+# its margins at 8 pt (print.css) is 61.6 em, the Shanghai layouts' landscape pages more.
+REFERENCE_WIDTH = 60.0
+_WEIGHTS = {"code": 1.0, "text": 5.0, "money": 3.0}
+
+
+def _shared(needs: list[float], columns: tuple[ColumnSpec, ...]) -> list[float]:
+    """Each column's width in ems of REFERENCE_WIDTH: the columns share it by weight, and a
+    column whose share is less than it needs gets what it needs, the others sharing the
+    rest. When the needs add up to more, every column gets its need (the table is wider)."""
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(columns)) if i not in fixed]
+        rest = REFERENCE_WIDTH - sum(fixed.values())
+        weight = sum(_WEIGHTS[columns[i].format] for i in free)
+        if not free or rest <= 0 or weight <= 0:
+            return [fixed.get(i, needs[i]) for i in range(len(columns))]
+        short = {
+            i: needs[i] for i in free if needs[i] > rest * _WEIGHTS[columns[i].format] / weight
+        }
+        if not short:
+            break
+        fixed.update(short)
+    return [
+        fixed[i] if i in fixed else rest * _WEIGHTS[columns[i].format] / weight
+        for i in range(len(columns))
+    ]
 
 
 def _one_line(text: str) -> float:

@@ -176,11 +176,16 @@ class ExplainedItem:
     code: str
     names: tuple[str, str, str]  # 类, 款, 项
     amount: Decimal  # 万元, exact
-    # 万元, as written; NOT_PUBLISHED for 未公开; None where the data does not give it
+    # 上年执行数 (previous_outturn) in 万元, as written; NOT_PUBLISHED for 未公开; None where
+    # the data does not give it
     previous: Decimal | NotPublished | None
     use: str
     reason: str | NotPublished | None
     src: Origin | None = src_field()
+    # the key the data writes it under: previous_outturn, or its former name previous
+    previous_key: str = field(
+        default="previous_outturn", repr=False, compare=False, metadata={"origin": True}
+    )
 
     @derived
     def change(self) -> Change | None:
@@ -196,10 +201,13 @@ class LineNote:
     """An entry of line-notes.yaml as written (the rules check it against the lines)."""
 
     code: str
-    previous: Decimal | NotPublished | None
+    previous: Decimal | NotPublished | None  # 上年执行数 (previous_outturn)
     use: str | None
     reason: str | NotPublished | None
     src: Origin | None = src_field()
+    previous_key: str = field(
+        default="previous_outturn", repr=False, compare=False, metadata={"origin": True}
+    )
 
 
 @_model

@@ -32,6 +32,24 @@ THREE_PUBLIC = ("overseas", "vehicle_purchase", "vehicle_operation", "reception"
 PERSONNEL_CLASSES = ("301", "303")  # 人员经费; 302 and 310 are 公用经费
 
 
+def budget_by_item(lines) -> dict[str, Decimal]:
+    """年初预算 by 项 (万元, exact): a budget's 一般公共预算 lines (`model.lines.BudgetLines`)
+    summed by function code. The one query both the final accounts' 年初预算 and the
+    reviewer's budget-against-outturn comparison read."""
+    by_code: dict[str, Decimal] = {}
+    for line in lines.function_lines("general"):  # 一般公共预算 (sources are named)
+        by_code[line.code] = by_code.get(line.code, ZERO) + lines.wan(line.total)
+    return by_code
+
+
+def budget_three_public(budget) -> dict[str, Decimal] | None:
+    """A budget's 三公 预算数 (万元) by item, when it publishes them."""
+    if budget.three_public is None:
+        return None
+    current = budget.three_public.current
+    return {k: getattr(current, k) for k in THREE_PUBLIC}
+
+
 def pct(part: Decimal, whole: Decimal) -> Decimal | None:
     """part / whole in percent, two decimals, half up; None when whole is zero."""
     if not whole:

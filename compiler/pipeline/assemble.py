@@ -410,17 +410,46 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         rollup and (lambda: rollup.explanation_previous()),
     )
     notes = {row["code"]: (i, row) for i, row in enumerate(d.get("items", ()))}
+    former = [(i, row["code"]) for i, row in notes.values() if _outturn_key(row) == "previous"]
+    if former and rollup is None:  # one cause, one message: at the first, naming the rest
+        ctx.error(
+            r.origin("items", former[0][0]),
+            ("previous",),
+            _(
+                "rename previous to previous_outturn ({count} entries: {codes}): an item's "
+                "上年数 in this form is last year's outturn (上年执行数) as printed, a fact of "
+                "its own and not last year's budget, which the compiler computes from last "
+                "year's data"
+            ).format(
+                count=len(former),
+                codes="、".join(code for _i, code in former[:5])
+                + (_(" and {count} more").format(count=len(former) - 5) if len(former) > 5 else ""),
+            ),
+            severity="warning",
+        )
     for i, row in notes.values():
-        if rollup is not None and "previous" in row:
+        key = _outturn_key(row)
+        if "previous" in row and "previous_outturn" in row:
             ctx.error(
                 r.origin("items", i),
                 ("previous",),
                 _(
+                    "previous is the former name of previous_outturn (上年执行数), and this "
+                    "entry gives both: keep previous_outturn, delete previous"
+                ),
+            )
+        if rollup is not None and key in row:
+            ctx.error(
+                r.origin("items", i),
+                (key,),
+                _(
                     "a department's 上年数 of {code} is the sum of its units' ({amount} 万元): "
-                    "if previous here says otherwise, correct the unit whose figure is wrong; "
-                    "then leave previous out here"
+                    "if {key} here says otherwise, correct the unit whose figure is wrong; "
+                    "then leave {key} out here"
                 ).format(
-                    code=row["code"], amount=_money_or_dash(rollup.item_previous(row["code"]))
+                    code=row["code"],
+                    amount=_money_or_dash(rollup.item_previous(row["code"])),
+                    key=key,
                 ),
             )
         # A unit's missing previous is the rules' business (notes_match_lines): whether it
@@ -439,11 +468,12 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
                 previous=(
                     rollup.item_previous(row.code)
                     if rollup is not None
-                    else published((note or {}).get("previous"))
+                    else published((note or {}).get(_outturn_key(note or {})))
                 ),
                 use=(note or {}).get("use") or names[2],
                 reason=published((note or {}).get("reason")),
                 src=r.origin("items", i) if note is not None else None,
+                previous_key=_outturn_key(note or {}),
             )
         )
     return Explanation(
@@ -457,15 +487,22 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
         notes=tuple(
             LineNote(
                 row["code"],
-                published(row.get("previous")),
+                published(row.get(_outturn_key(row))),
                 row.get("use"),
                 published(row.get("reason")),
                 src=r.origin("items", i),
+                previous_key=_outturn_key(row),
             )
             for i, row in enumerate(d.get("items", ()))
         ),
         src=r.origin() if r is not None else None,
     )
+
+
+def _outturn_key(row: dict) -> str:
+    """The key an item's 上年执行数 is written under: previous_outturn, or `previous`, its
+    former name (read, with a warning asking for the new one)."""
+    return "previous" if "previous" in row and "previous_outturn" not in row else "previous_outturn"
 
 
 def _money_or_dash(value) -> str:

@@ -31,7 +31,14 @@ class Context:
     problems: list[Diagnostic] = field(default_factory=list)
     display: Any = None  # file name in the year (or unit) folder → how messages show it
 
-    def error(self, origin: Origin | None, path: tuple, message: str, file: str = "") -> None:
+    def error(
+        self,
+        origin: Origin | None,
+        path: tuple,
+        message: str,
+        file: str = "",
+        severity: str = "error",
+    ) -> None:
         if origin is not None:
             where = origin.at(*path)
             path = (*origin.path, *path)  # the field from the top of its file
@@ -39,4 +46,4 @@ class Context:
             from ..diagnostics import Location
 
             where = Location(self.display(file) if self.display else file)
-        self.problems.append(Diagnostic(where, message, field=dotted(path)))
+        self.problems.append(Diagnostic(where, message, field=dotted(path), severity=severity))

@@ -15,7 +15,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..i18n import _
-from ..model.final import FUNDS, THREE_PUBLIC, ZERO, FinalAccounts, ItemNote
+from ..model.final import (
+    FUNDS,
+    THREE_PUBLIC,
+    FinalAccounts,
+    ItemNote,
+    budget_by_item,
+    budget_three_public,
+)
 from .context import Context
 
 WAN = Decimal("10000")
@@ -35,8 +42,11 @@ def assemble_final(readers: dict, ctx: Context) -> FinalAccounts:
         for e in d.get("income", ())
     )
     spending = tuple(
-        (e["code"], e["source"], {k: _wan(v, unit) for k, v in e.items()
-                                  if k not in ("code", "source")})
+        (
+            e["code"],
+            e["source"],
+            {k: _wan(v, unit) for k, v in e.items() if k not in ("code", "source")},
+        )
         for e in d.get("spending", ())
     )
     economic = tuple((e["code"], _wan(e["amount"], unit)) for e in d.get("economic", ()))
@@ -93,14 +103,8 @@ def _initial_budget(r, ctx: Context):
                     "its lines; remove {file} (a typed 年初预算 could disagree with the budget)"
                 ).format(file="final/initial-budget.yaml"),
             )
-        lines = budget.lines
-        by_code: dict[str, Decimal] = {}
-        for line in lines.function_lines("general"):  # 一般公共预算 (sources are named)
-            by_code[line.code] = by_code.get(line.code, ZERO) + lines.wan(line.total)
-        three = None  # the budget's 三公 预算数 (万元), when it publishes them
-        if budget.three_public is not None:
-            current = budget.three_public.current
-            three = {k: getattr(current, k) for k in THREE_PUBLIC}
+        by_code = budget_by_item(budget.lines)
+        three = budget_three_public(budget)  # the budget's 三公 预算数, when it publishes them
         return by_code, "budget", three
     if r is None:
         return {}, "none", None
@@ -130,8 +134,9 @@ def _previous(r, ctx: Context):
             "fiscal_total": last.fiscal_grand_total,
             "general_spending": last.general_spending,
             "operating_costs": last.operating_costs,
-            "three_public": {k: c.current for k, c in last.three_public.items()
-                             if k in THREE_PUBLIC},
+            "three_public": {
+                k: c.current for k, c in last.three_public.items() if k in THREE_PUBLIC
+            },
         }, "final"
     if r is None:
         return {}, "none"

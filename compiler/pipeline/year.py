@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..checks import completeness, rules, texts
+from ..checks.acknowledged import acknowledge
+from ..checks.carried import carried
 from ..checks.files import check_files
 from ..diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
 from ..i18n import _
@@ -159,6 +161,11 @@ def compile_year(
                 raise
             problems.append(Diagnostic(e.location, str(e), field="empty_if"))
         result.model = model
+    for slug, docs in groups.items():
+        prefix = f"{UNITS_DIR}/{slug}/" if slug else ""
+        shown = lambda rel, p=prefix: source.display_path(p + rel)  # noqa: E731
+        problems = carried(problems, docs, shown)  # texts new-year copied, not yet reviewed
+        problems = acknowledge(problems, docs, shown)  # published texts kept on purpose
     kinds = {doc.file: kind_of(split_unit(rel)[1]) for rel, doc in result.documents.items()}
     result.diagnostics = name_fields(sorted_diagnostics(problems), result.documents, kinds)
     memo[key] = result

@@ -13,6 +13,11 @@ same pull request) and the next publish builds the new edition, with a dated 更
 every document and in the index; the earlier editions stay in the record and on the site.
 `disclosure publish --correct YEAR --reason …` does both at once.
 
+A year's final accounts (决算, `data/<year>/final/`) are a document of their own with a
+record of their own, `published/<year>/final/` (the same manifest, with `"document":
+"final"`), published on the site under `<year>/final/` and corrected on their own
+(`disclosure correct 2024/final --reason …`); the budget's record is not touched.
+
 `check` rebuilds every published year with the epoch and correction note it was published
 with and compares the bytes with the record: a difference means that the data or the tool
 changed a published year, and says which file.
@@ -46,6 +51,7 @@ REQUEST = "correction.json"
 FORMAT = 1  # the manifest's own format version
 CHINA = timezone(timedelta(hours=8), "UTC+8")  # the date an edition is published on
 MAX_REASON = 500
+FINAL = "final"  # a year's final accounts: their record and site folder, under the year's
 FORMAT_LABELS = {"pdf": "PDF", "html": "网页", "md": "Markdown", "xlsx": "Excel 公开表"}
 
 
@@ -105,17 +111,57 @@ class Record:
     year: int
     editions: list[Edition]
     pending: str | None = None  # the reason of a requested correction
+    document: str = ""  # "" the year's budget; FINAL its final accounts
 
     @property
     def current(self) -> Edition:
         return self.editions[-1]
 
+    @property
+    def label(self) -> str:
+        return label(self.year, self.document)
+
+    @property
+    def site_folder(self) -> str:
+        """Where the document's files are on the site: 2024, or 2024/final."""
+        return self.label
+
+
+def label(year: int, document: str = "") -> str:
+    """2024 (the budget) or 2024/final (the final accounts), as commands take them."""
+    return f"{year}/{document}" if document else str(year)
+
+
+def parse_label(text: str) -> tuple[int, str]:
+    """2024 → (2024, ""), 2024/final → (2024, "final"); ValueError otherwise."""
+    m = re.fullmatch(r"\s*([0-9]{4})(/final)?\s*", str(text))
+    if not m:
+        raise ValueError(_("'{spec}' is not a year: expected YEAR or YEAR/final").format(spec=text))
+    return int(m.group(1)), FINAL if m.group(2) else ""
+
 
 # --- reading and writing the record ---------------------------------------------------------
 
 
-def year_folder(editions_dir: Path, year: int) -> Path:
-    return editions_dir / str(year)
+def year_folder(editions_dir: Path, year: int, document: str = "") -> Path:
+    folder = editions_dir / str(year)
+    return folder / document if document else folder
+
+
+def data_folder(data_dir: Path, year: int, document: str = "") -> Path:
+    folder = data_dir / str(year)
+    return folder / document if document else folder
+
+
+def recorded_finals(editions_dir: Path) -> list[int]:
+    """The years whose final accounts have a record."""
+    if not editions_dir.is_dir():
+        return []
+    return sorted(
+        int(p.name)
+        for p in editions_dir.iterdir()
+        if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name) and (p / FINAL / MANIFEST).is_file()
+    )
 
 
 def recorded_years(editions_dir: Path) -> list[int]:
@@ -129,15 +175,20 @@ def recorded_years(editions_dir: Path) -> list[int]:
     )
 
 
-def load(editions_dir: Path, year: int) -> Record | None:
-    """The year's record, or None if it was never published."""
-    folder = year_folder(editions_dir, year)
+def load(editions_dir: Path, year: int, document: str = "") -> Record | None:
+    """The year's record (of its budget, or of its final accounts), or None if it was
+    never published."""
+    folder = year_folder(editions_dir, year, document)
     manifest = folder / MANIFEST
     request = folder / REQUEST
     editions: list[Edition] = []
     if manifest.is_file():
-        editions = _parse_manifest(manifest, year)
-    elif folder.is_dir() and not request.is_file():
+        editions = _parse_manifest(manifest, year, document)
+    elif (
+        folder.is_dir()
+        and not request.is_file()
+        and any(document or p.name != FINAL for p in folder.iterdir())
+    ):
         raise EditionError(
             _(
                 "{folder} has no {manifest}: the record of {year} is incomplete (restore it "
@@ -154,12 +205,16 @@ def load(editions_dir: Path, year: int) -> Record | None:
                 ).format(request=request, year=year)
             )
         return None
-    return Record(year, editions, pending)
+    return Record(year, editions, pending, document)
 
 
-def _parse_manifest(path: Path, year: int) -> list[Edition]:
+def _parse_manifest(path: Path, year: int, document: str = "") -> list[Edition]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw.get("document", "") != document:
+            raise ValueError(
+                _("expected the record of {label}").format(label=label(year, document))
+            )
         if raw.get("year") != year or raw.get("format") != FORMAT:
             raise ValueError(
                 _("expected year {year} and format {format}").format(year=year, format=FORMAT)
@@ -284,9 +339,10 @@ def manifest_bytes(record: Record) -> bytes:
         if edition.corrects is not None:
             entry["correction"] = {"corrects": edition.corrects, "reason": edition.reason}
         entries.append(entry)
-    text = json.dumps(
-        {"format": FORMAT, "year": record.year, "editions": entries}, ensure_ascii=False, indent=2
-    )
+    head: dict = {"format": FORMAT, "year": record.year}
+    if record.document:  # the budget's manifest stays as it was
+        head["document"] = record.document
+    text = json.dumps({**head, "editions": entries}, ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")
 
 
@@ -294,9 +350,11 @@ def request_bytes(reason: str) -> bytes:
     return (json.dumps({"reason": reason}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def stored_files(editions_dir: Path, year: int, edition: Edition) -> dict[str, bytes]:
+def stored_files(
+    editions_dir: Path, year: int, edition: Edition, document: str = ""
+) -> dict[str, bytes]:
     """The bytes of a recorded edition, each checked against its recorded sha256."""
-    folder = year_folder(editions_dir, year) / str(edition.number)
+    folder = year_folder(editions_dir, year, document) / str(edition.number)
     files = {}
     for rel, expected in edition.files.items():
         path = folder / rel
@@ -346,11 +404,13 @@ def build(
     strict: bool = False,
     epoch: Epoch,
     correction: Correction | None = None,
+    document: str = "",
 ) -> Built:
-    """Compile and render every file a year publishes, in memory."""
+    """Compile and render every file a year publishes (its budget, or its final accounts),
+    in memory."""
     from ..render.opendata import FOLDER, open_data
 
-    compiled = compile_year(WorkingTreeYear(data_dir, year))
+    compiled = compile_year(WorkingTreeYear(data_dir, year, document))
     if strict:
         compiled.diagnostics = strictly(compiled.diagnostics)
     built = Built(BuildResult(compiled))
@@ -442,10 +502,11 @@ def publication_date(epoch: int | None) -> date:
     return datetime.now(tz=CHINA).date()
 
 
-def revision_of(data_dir: Path, year: int) -> tuple[str | None, bool]:
-    """The git commit the data is at, and whether the year's folder or the project's
-    layouts/ differ from it (None, False outside a git repository)."""
-    folder = data_dir / str(year)
+def revision_of(data_dir: Path, year: int, document: str = "") -> tuple[str | None, bool]:
+    """The git commit the data is at, and whether the year's folder (its final/ for the
+    final accounts) or the project's layouts/ differ from it (None, False outside a git
+    repository)."""
+    folder = data_folder(data_dir, year, document)
 
     def git(*args: str) -> str | None:
         try:
@@ -479,6 +540,11 @@ class YearCheck:
     changed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # recorded, no longer built
     added: list[str] = field(default_factory=list)  # built, not recorded
+    document: str = ""
+
+    @property
+    def label(self) -> str:
+        return label(self.year, self.document)
 
     @property
     def differs(self) -> bool:
@@ -497,19 +563,24 @@ class YearCheck:
 
 
 def check_year(
-    data_dir: Path, editions_dir: Path, year: int, naming, strict: bool = False
+    data_dir: Path,
+    editions_dir: Path,
+    year: int,
+    naming,
+    strict: bool = False,
+    document: str = "",
 ) -> YearCheck:
     """Rebuild a published year as its current edition was built (same epoch, same note)
     and compare every file with the record. A year never published is only compiled."""
-    record = load(editions_dir, year)
+    record = load(editions_dir, year, document)
     if record is None:
-        compiled = compile_year(WorkingTreeYear(data_dir, year))
+        compiled = compile_year(WorkingTreeYear(data_dir, year, document))
         if strict:
             compiled.diagnostics = strictly(compiled.diagnostics)
-        return YearCheck(year, None, Built(BuildResult(compiled)))
-    stored_files(editions_dir, year, record.current)  # the record itself is intact
-    if not (data_dir / str(year)).is_dir():
-        return YearCheck(year, record)
+        return YearCheck(year, None, Built(BuildResult(compiled)), document=document)
+    stored_files(editions_dir, year, record.current, document)  # the record itself is intact
+    if not data_folder(data_dir, year, document).is_dir():
+        return YearCheck(year, record, document=document)
     edition = record.current
     built = build(
         data_dir,
@@ -518,8 +589,9 @@ def check_year(
         strict=strict,
         epoch=edition.source_date_epoch,
         correction=edition.correction(year),
+        document=document,
     )
-    result = YearCheck(year, record, built)
+    result = YearCheck(year, record, built, document=document)
     if not built.result.ok:
         return result
     new = {rel: sha256(data) for rel, data in built.files.items()}

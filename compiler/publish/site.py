@@ -6,6 +6,11 @@ A year published before is served from its record (`published/<year>/`, see edit
 byte for byte; a year published for the first time, or one with a correction requested, is
 built and its new edition recorded. Everything is prepared in memory and written only if
 every year succeeded, so a failed publish changes nothing.
+
+A year's final accounts (data/<year>/final/) are published beside its budget as a document
+of their own: their files under <year>/final/ (named by their layout's title, 年度部门决算),
+their open data in <year>/final/data/ (phase executed), their own record and editions
+(published/<year>/final/), a line of their own on the index page.
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import _
-from ..input.sources import available_years
+from ..input.sources import WorkingTreeYear, available_years
 from ..model.disclosure import Disclosure
 from ..render.notice import Correction
 from . import editions
 from .build import output_path, source_date_epoch
-from .editions import FORMAT_LABELS, Built, EditionError, Record
+from .editions import FINAL, FORMAT_LABELS, Built, EditionError, Record, data_folder
 from .output import write_all
 
 __all__ = ["FORMAT_LABELS", "PublishResult", "YearPublication", "publish", "publish_naming"]
@@ -49,6 +54,11 @@ class YearPublication:
     record: Record | None = None
     built: Built | None = None  # None when the year is served from its record
     files: dict[str, bytes] = field(default_factory=dict)  # the current edition, by path
+    document: str = ""  # "" the budget; FINAL the final accounts
+
+    @property
+    def label(self) -> str:
+        return editions.label(self.year, self.document)
 
     @property
     def ok(self) -> bool:
@@ -71,25 +81,41 @@ class PublishResult:
         return bool(self.years) and all(y.ok for y in self.years)
 
 
+def documents(data_dir: Path, editions_dir: Path) -> list[tuple[int, str]]:
+    """Every (year, document) to publish: each year's budget (a year folder with files of
+    its own) and final accounts (its final/), in the data or in the record."""
+    found = set()
+    for year in available_years(data_dir):
+        if WorkingTreeYear(data_dir, year).files():
+            found.add((year, ""))
+        if (data_dir / str(year) / FINAL).is_dir():
+            found.add((year, FINAL))
+    found |= {(y, "") for y in editions.recorded_years(editions_dir)}
+    found |= {(y, FINAL) for y in editions.recorded_finals(editions_dir)}
+    return sorted(found)
+
+
 def publish(
     data_dir: Path,
     out_dir: Path,
     strict: bool = False,
     editions_dir: Path = Path("published"),
-    corrections: dict[int, str] | None = None,
+    corrections: dict | None = None,
 ) -> PublishResult:
     """Publish every year under data_dir into out_dir and record new editions in
-    editions_dir. `corrections` (year → reason) requests corrections now, as
-    `disclosure correct` does for a later publish."""
+    editions_dir. `corrections` (year, or (year, "final") for its final accounts → reason)
+    requests corrections now, as `disclosure correct` does for a later publish."""
     result = PublishResult()
-    data_years = available_years(data_dir)
-    years = sorted(set(data_years) | set(editions.recorded_years(editions_dir)))
-    corrections = dict(corrections or {})
-    for year in corrections:
-        if year not in data_years:
+    keys = documents(data_dir, editions_dir)
+    corrections = {
+        (k if isinstance(k, tuple) else (k, "")): v for k, v in (corrections or {}).items()
+    }
+    for year, document in corrections:
+        if not data_folder(data_dir, year, document).is_dir():
             raise EditionError(
                 _("cannot correct {year}: there is no {folder}").format(
-                    year=year, folder=data_dir / str(year)
+                    year=editions.label(year, document),
+                    folder=data_folder(data_dir, year, document),
                 )
             )
     epoch = source_date_epoch()
@@ -97,29 +123,33 @@ def publish(
     files: dict[Path, bytes] = {}  # the site
     recorded: dict[Path, bytes] = {}  # new editions, for the record
     requests: list[Path] = []
-    for year in years:
-        record = editions.load(editions_dir, year)
-        if year in corrections:
+    for year, document in keys:
+        record = editions.load(editions_dir, year, document)
+        if (year, document) in corrections:
             if record is None:
                 raise EditionError(
                     _(
                         "{year} was never published, so there is nothing to correct: publish "
                         "it first (its first edition needs no correction)"
-                    ).format(year=year)
+                    ).format(year=editions.label(year, document))
                 )
-            record.pending = corrections[year]
-        publication = _publish_year(data_dir, editions_dir, year, record, strict, epoch, today)
+            record.pending = corrections[(year, document)]
+        publication = _publish_year(
+            data_dir, editions_dir, year, record, strict, epoch, today, document
+        )
         result.years.append(publication)
         if not publication.ok:
             continue
         year_record = publication.record
+        site = editions.label(year, document)  # 2024, or 2024/final
         for rel, data in publication.files.items():
-            files[output_path(out_dir, f"{year}/{rel}")] = data
+            files[output_path(out_dir, f"{site}/{rel}")] = data
         for edition in year_record.editions[:-1]:
-            for rel, data in editions.stored_files(editions_dir, year, edition).items():
-                files[output_path(out_dir, f"{year}/{EARLIER}/{edition.number}/{rel}")] = data
+            stored = editions.stored_files(editions_dir, year, edition, document)
+            for rel, data in stored.items():
+                files[output_path(out_dir, f"{site}/{EARLIER}/{edition.number}/{rel}")] = data
         if publication.recorded:
-            folder = editions.year_folder(editions_dir, year)
+            folder = editions.year_folder(editions_dir, year, document)
             number = year_record.current.number
             for rel, data in publication.files.items():
                 recorded[output_path(folder, f"{number}/{rel}")] = data
@@ -149,14 +179,16 @@ def _publish_year(
     strict: bool,
     epoch: int | None,
     today,
+    document: str = "",
 ) -> YearPublication:
     if record is not None and record.pending is None:
-        served = editions.stored_files(editions_dir, year, record.current)
-        return YearPublication(year, record, None, served)
-    if not (data_dir / str(year)).is_dir():
+        served = editions.stored_files(editions_dir, year, record.current, document)
+        return YearPublication(year, record, None, served, document)
+    folder = data_folder(data_dir, year, document)
+    if not folder.is_dir():
         raise EditionError(
             _("{year} has a correction requested, and no {folder} to build it from").format(
-                year=year, folder=data_dir / str(year)
+                year=editions.label(year, document), folder=folder
             )
         )
     correction = None
@@ -164,9 +196,15 @@ def _publish_year(
         previous = record.current.number
         correction = Correction(year, previous + 1, previous, today, record.pending)
     built = editions.build(
-        data_dir, year, publish_naming, strict=strict, epoch=epoch, correction=correction
+        data_dir,
+        year,
+        publish_naming,
+        strict=strict,
+        epoch=epoch,
+        correction=correction,
+        document=document,
     )
-    publication = YearPublication(year, record, built, built.files)
+    publication = YearPublication(year, record, built, built.files, document)
     if not built.result.ok:
         return publication
     edition = editions.new_edition(
@@ -174,11 +212,11 @@ def _publish_year(
         1 if record is None else record.current.number + 1,
         today,
         epoch,
-        editions.revision_of(data_dir, year),
+        editions.revision_of(data_dir, year, document),
         correction,
     )
     if record is None:
-        record = Record(year, [])
+        record = Record(year, [], document=document)
     record.editions.append(edition)
     record.pending = None
     publication.record = record
@@ -192,6 +230,6 @@ def render_index(records: list[Record]) -> str:
 
     from ..render.environment import css_text, environment
 
-    ordered = sorted(records, key=lambda r: r.year, reverse=True)
+    ordered = sorted(records, key=lambda r: (-r.year, r.document))  # a budget, then its 决算
     template = environment("html").get_template("html/index.html.j2")
     return template.render(records=ordered, earlier=EARLIER, css=Markup(css_text()))

@@ -23,8 +23,10 @@ from functools import cached_property
 from typing import Any
 
 from ..model.disclosure import Change, Disclosure, derived_names, to_tree
+from ..model.final import FinalAccounts
 from ..numbers import NotPublished
 from .chardiff import Budget, char_diff
+from .diff_final import final_facts
 from .diff_labels import (
     IGNORED,
     LABELS,
@@ -45,7 +47,7 @@ class Entry:
     """One difference. `kind`: figure, text, value (a flag or an absent value), added,
     removed or moved. For added/removed, `old`/`new` hold the list entry itself."""
 
-    kind: str
+    kind: str  # also appeared/vanished: a part on one side only, its computed figures counted
     section: str
     path: str  # the field with list entries named by identity: items[A02010104 台式计算机]
     label: str
@@ -97,6 +99,8 @@ class ModelDiff:
             "added": kinds.count("added"),
             "removed": kinds.count("removed"),
             "moved": kinds.count("moved"),
+            "appeared": kinds.count("appeared"),
+            "vanished": kinds.count("vanished"),
             "hidden": self.hidden,
         }
 
@@ -110,6 +114,9 @@ class _Walker:
         self.entries: list[Entry] = []
         self.hidden = 0
         self.budget = Budget()  # the character diffs of all its texts share one bound
+        self.models = (old, new)
+        self.summarise = not show_all  # a part on one side only: its computed figures counted
+        self._in_one_sided = False
 
     def add(self, entry: Entry, pattern: str) -> None:
         if self.hide_year_moving and any(pattern.startswith(p) for p in YEAR_MOVING):
@@ -120,9 +127,27 @@ class _Walker:
     def walk(self, old, new, pattern: str, path: str, label: str | None, derived: bool) -> None:
         """Compare two values at one place of the model. `label` names the enclosing list
         entry (None outside lists); `derived` is inherited by everything below a derived field."""
-        if _part(old, new):
+        if isinstance(old, FinalAccounts) or isinstance(new, FinalAccounts):
+            # 决算: its facts by what the tables call them, keyed by code (final_facts)
+            olds = final_facts(old) if old is not None else (None, None)
+            news = final_facts(new) if new is not None else (None, None)
+            for part, is_derived in ((0, False), (1, True)):
+                self.walk(
+                    olds[part],
+                    news[part],
+                    pattern,
+                    path,
+                    label,
+                    derived or is_derived,
+                )
+        elif _part(old, new):
             # A part present on one side only (a year that adds its budget lines) is
-            # compared field by field against nothing, so each of its figures is listed.
+            # compared field by field against nothing: its facts are listed, and its
+            # computed figures, all "— → …", are counted in one line (--all lists them).
+            one_sided = (old is None) != (new is None) and self.summarise
+            one_sided = one_sided and not self._in_one_sided
+            start = len(self.entries)
+            self._in_one_sided = self._in_one_sided or one_sided
             for name, is_derived in _fields(old if old is not None else new):
                 self.walk(
                     getattr(old, name, None),
@@ -132,6 +157,9 @@ class _Walker:
                     label,
                     derived or is_derived,
                 )
+            if one_sided:
+                self._in_one_sided = False
+                self._count_computed(start, appeared=old is None, pattern=pattern, path=path)
         elif _both(old, new, dict):
             old, new = old or {}, new or {}
             for key in dict.fromkeys([*old, *new]):
@@ -147,6 +175,26 @@ class _Walker:
             self.walk_list(list(old or ()), list(new or ()), pattern, path, label, derived)
         else:
             self.leaf(old, new, pattern, path, label, derived)
+
+    def _count_computed(self, start: int, appeared: bool, pattern: str, path: str) -> None:
+        """The computed figures of a part on one side only, entries from `start` on, as
+        one entry: how many, and the statutory tables they print."""
+        found = self.entries[start:]
+        computed = [e for e in found if e.kind == "figure" and e.derived]
+        if len(computed) < 2:
+            return
+        model = self.models[1] if appeared else self.models[0]
+        self.entries[start:] = [e for e in found if e not in computed] + [
+            Entry(
+                "appeared" if appeared else "vanished",
+                computed[0].section,
+                path,
+                label_for(pattern) if label_for(pattern) != pattern else computed[0].section,
+                new=len(computed),
+                derived=True,
+                summary=_tables_of(model) if pattern == "lines" else "",
+            )
+        ]
 
     def walk_list(self, olds, news, pattern, path, label, derived) -> None:
         spec = LISTS.get(pattern)
@@ -212,6 +260,15 @@ class _Walker:
             )
             return
         self.add(Entry("value", section, path, name, old, new, derived), pattern)
+
+
+def _tables_of(model: Disclosure) -> str:
+    """The titles of the statutory tables a model prints (they are computed from its
+    budget lines), joined with 、."""
+    from ..layout.sections import shown_tables
+    from ..layout.tables import build
+
+    return "、".join(build(spec, model).title for spec in shown_tables(model))
 
 
 def _part(old, new) -> bool:

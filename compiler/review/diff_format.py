@@ -43,7 +43,7 @@ def figure(value: Decimal | None, kind: str) -> str:
         return money(value)
     if kind == "percent":
         return percent(value).removeprefix("+")  # a level, not a change: no plus sign
-    return plain_number(value)
+    return plain_number(Decimal(value).normalize())  # 21 and 3.4, whether typed 21.00 or 3.40
 
 
 def signed(value: Decimal | None, kind: str) -> str:
@@ -93,6 +93,20 @@ def counts_line(diff: ModelDiff) -> str:
             )
         )
     for kind, words in (
+        (
+            "appeared",
+            lambda n: ngettext(
+                "{count} part published for the first time",
+                "{count} parts published for the first time",
+                n,
+            ),
+        ),
+        (
+            "vanished",
+            lambda n: ngettext(
+                "{count} part no longer published", "{count} parts no longer published", n
+            ),
+        ),
         ("added", lambda n: ngettext("{count} entry added", "{count} entries added", n)),
         ("removed", lambda n: ngettext("{count} entry removed", "{count} entries removed", n)),
         ("moved", lambda n: ngettext("{count} entry moved", "{count} entries moved", n)),
@@ -108,6 +122,27 @@ def counts_line(diff: ModelDiff) -> str:
         ).format(count=c["hidden"])
         line = _("{changes}; {hidden}").format(changes=line, hidden=hidden)
     return line
+
+
+def one_sided(e: Entry) -> str:
+    """A part on one side only: how many computed figures it brings or takes away, and
+    the tables they are printed in."""
+    if e.kind == "appeared":
+        words = ngettext(
+            "first published here: {count} computed figure",
+            "first published here: {count} computed figures",
+            e.new,
+        )
+    else:
+        words = ngettext(
+            "no longer published: {count} computed figure",
+            "no longer published: {count} computed figures",
+            e.new,
+        )
+    text = words.format(count=e.new)
+    if e.summary:
+        text = _("{figures}, in the tables {tables}").format(figures=text, tables=e.summary)
+    return text + _(" (--all lists them)")
 
 
 def labelled(label: str, change: str) -> str:
@@ -164,6 +199,12 @@ def as_text(diff: ModelDiff, color: bool = False) -> str:
                 lines.append(
                     style(f"  {mark} {_visible(e.label)}", fg=colour)
                     + (f"  {_visible(e.summary)}" if e.summary else "")
+                )
+            elif e.kind in ("appeared", "vanished"):
+                mark, colour = ("+", "green") if e.kind == "appeared" else ("-", "red")
+                lines.append(
+                    style(f"  {mark} {_visible(e.label)}", fg=colour)
+                    + f"  {_visible(one_sided(e))}"
                 )
             elif e.kind == "moved":
                 moved = _("moved from position {old} to {new}").format(old=e.old, new=e.new)
@@ -279,6 +320,9 @@ def _markdown_lines(diff: ModelDiff) -> list[str]:
                 summary = f" — {comment_escape(e.summary)}" if e.summary else ""
                 word = _("Added") if e.kind == "added" else _("Removed")
                 lines.append(f"- **{word}** {label}{summary}")
+            elif e.kind in ("appeared", "vanished"):
+                word = _("Published") if e.kind == "appeared" else _("No longer published")
+                lines.append(f"- **{word}** {labelled(label, comment_escape(one_sided(e)))}")
             elif e.kind == "moved":
                 moved = _("from position {old} to {new}").format(old=e.old, new=e.new)
                 word = _("Moved")
@@ -341,6 +385,8 @@ def entry_json(e: Entry) -> dict:
         out.update(entry=_jsonable(e.new if e.kind == "added" else e.old), summary=e.summary)
     elif e.kind == "moved":
         out.update(old_position=e.old, new_position=e.new)
+    elif e.kind in ("appeared", "vanished"):
+        out.update(computed=e.new, tables=e.summary.split("、") if e.summary else [])
     else:
         out.update(old=_jsonable(e.old), new=_jsonable(e.new))
         if e.kind == "text":

@@ -39,6 +39,7 @@ SECTIONS: dict[str, str] = {
     "project_funding": "项目经费情况说明",
     "other_matters": "其他需要说明的事项",
     "units": "所属单位",
+    "final": "决算",
 }
 SECTION_ORDER = list(dict.fromkeys(SECTIONS.values()))
 
@@ -319,6 +320,8 @@ def label_for(pattern: str) -> str:
     """The human name of a field pattern; the pattern itself if the table lacks it."""
     if pattern in LABELS:
         return LABELS[pattern]
+    if pattern.startswith("final."):  # 决算: keyed by what the tables call each fact
+        return " › ".join(pattern.split(".")[1:])
     parent, _, key = pattern.rpartition(".")
     if f"{parent}.*" in LABELS:
         return LABELS[f"{parent}.*"].format(key=key)
@@ -326,9 +329,17 @@ def label_for(pattern: str) -> str:
 
 
 def number_kind(pattern: str) -> str:
+    """How a figure is written: a typed figure (typed_quantity) as the figure it gives
+    (quantity), and a field of a mapping (organisation.counts.行政单位) as its mapping's."""
+    if pattern.startswith("final.") and "数量 " in pattern:  # 决算: 三公 counts
+        return "count"
     if pattern.endswith(".percent"):
         return "percent"
-    return NUMBER_KINDS.get(pattern, "money")
+    parent, _, key = pattern.rpartition(".")
+    if key.startswith("typed_"):
+        key = key.removeprefix("typed_")
+        pattern = f"{parent}.{key}" if parent else key
+    return NUMBER_KINDS.get(pattern, NUMBER_KINDS.get(f"{parent}.*", "money"))
 
 
 def section_of(pattern: str) -> str:

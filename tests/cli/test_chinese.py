@@ -38,7 +38,7 @@ def test_help_is_in_chinese_by_default(cli, chinese):
     assert "  validate  检查各年度的数据\n" in result.output
     assert "  build     检查数据并生成 PDF、网页和 Markdown\n" in result.output
     listed = result.output.split("命令:\n", 1)[1].splitlines()
-    assert len(listed) == len(main.list_commands(click.Context(main))) == 12
+    assert len(listed) == len(main.list_commands(click.Context(main))) == 13
     assert not [line for line in listed if line.endswith(("…", "..."))]  # each line whole
     assert "检查 YEARS 所列年度的数据" in cli("validate", "--help").output
     build = cli("build", "--help")
@@ -227,3 +227,39 @@ def test_every_field_of_the_real_data_is_named_in_the_schemas_words(year):
             assert not raw, f"{rel}: {path} → {words}"
             checked += 1
     assert checked > 20
+
+
+# --- issue 26, part 6: click's own words, and --help measured in columns --------------------
+
+
+def test_a_year_typed_with_its_character_is_refused_in_chinese(chinese, tmp_path):
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    result = CliRunner().invoke(main, ["new-year", "2024年", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "“2024年”不是有效的整数" in result.output
+    assert "integer" not in result.output and "range" not in result.output
+
+
+def test_help_fits_the_terminal_and_its_columns_line_up(chinese):
+    """Every line of Chinese --help fits 80 columns (a Chinese character takes two), and each
+    option's help starts in one column, its continuation lines too."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+    from compiler.cli.i18n import display_width
+
+    for command in ("build", "new-year", "diff", "validate", "init", "fmt"):
+        out = CliRunner().invoke(main, [command, "--help"], terminal_width=80).output
+        assert all(display_width(line) <= 80 for line in out.splitlines()), (command, out)
+        options = out.split("\n选项:\n", 1)[1].splitlines()
+        starts = set()
+        for line in options:
+            if line.startswith("  -") and "  " in line.strip():
+                first, rest = line[2:].split("  ", 1)
+                starts.add(display_width(line) - display_width(rest.lstrip()))
+            elif line.startswith("   "):
+                starts.add(len(line) - len(line.lstrip()))
+        assert len(starts) == 1, (command, out)

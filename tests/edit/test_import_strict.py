@@ -343,7 +343,8 @@ def test_importing_what_the_workbook_writer_wrote_gives_the_same_lines(lines):
 
 def test_validate_names_a_split_the_tables_print_and_the_lines_do_not_give(tmp_path, cli):
     """The unit layout's 收支总表 prints 人员经费/公用经费 by 类: lines that write basic
-    without class_split would leave them blank, which validate says; class_split mends it."""
+    without class_split would leave them blank: an error naming what to add (issue 24 part
+    4: never blank cells); class_split mends it."""
     data = tmp_path / "data"
     shutil.copytree(CENTRE, data / "2025")
     for path in (data / "2025").glob("*.yaml"):
@@ -352,10 +353,11 @@ def test_validate_names_a_split_the_tables_print_and_the_lines_do_not_give(tmp_p
     edit(lines, '{code: "2010350", personnel: 900000, public: 150000}',
          '{code: "2010350", basic: 1050000}')  # fmt: skip
     result = cli("validate", "2025", "--data", str(data))
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert (
-        "warning: function: 财务收支预算总表 prints 人员经费 and 公用经费, but the lines of 类 201 "
-        "give basic expenditure unsplit (basic)" in result.stderr
+        "lines.yaml:4:30: error: function: 财务收支预算总表 prints 人员经费 and 公用经费 by 类, "
+        "but the lines of 类 201 give basic expenditure unsplit (basic) and no class_split "
+        "gives them: add class_split entries for 类 201" in result.stderr
     )
     text = lines.read_text(encoding="utf-8")
     lines.write_text(text + 'class_split:\n  - {code: "201", personnel: 900000, public: 150001}\n')

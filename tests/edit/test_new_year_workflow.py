@@ -121,7 +121,9 @@ def test_the_data_repository_s_workflow_installs_the_pinned_tool_and_runs_as_thi
     checkout (a data repository has no tool source)."""
     ours, theirs = (yaml.safe_load(p.read_text(encoding="utf-8")) for p in (WORKFLOW, TEMPLATE))
     assert theirs["name"] == ours["name"] == "开始新年度"
-    assert theirs[True]["workflow_dispatch"]["inputs"].keys() == {"year"}  # `on` reads as True
+    inputs = theirs[True]["workflow_dispatch"]["inputs"]  # `on` reads as True
+    assert inputs.keys() == ours[True]["workflow_dispatch"]["inputs"].keys()
+    assert inputs.keys() == {"year", "keep_targets"}
     assert theirs["permissions"] == ours["permissions"]
     runs = [s.get("run", "") for s in _job(TEMPLATE)["steps"]]
     assert "python -m pip install -r requirements.txt -c constraints.txt" in runs

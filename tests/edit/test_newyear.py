@@ -40,13 +40,20 @@ def test_new_year_copies_the_structure_and_drops_the_typed_baseline(data_copy):
     assert result.exit_code == 0, result.output
     old, new = data_copy / "2022", data_copy / "2023"
     files = sorted(p.relative_to(old).as_posix() for p in old.rglob("*.yaml"))
-    assert sorted(p.relative_to(new).as_posix() for p in new.rglob("*.yaml")) == files
+    written = sorted(p.relative_to(new).as_posix() for p in new.rglob("*.yaml"))
+    assert written == sorted([*files, "carried-over.yaml"])  # what it copied, to review
     for rel in files:  # the modeline stays first
         assert (new / rel).read_text(encoding="utf-8").splitlines()[0] == (old / rel).read_text(
             encoding="utf-8"
         ).splitlines()[0]
-    for rel in ("unit.yaml", "glossary.yaml", "performance.yaml"):  # text only: copied as is
+    for rel in ("glossary.yaml", "performance.yaml"):  # text only: copied as is
         assert (new / rel).read_bytes() == (old / rel).read_bytes()
+    # unit.yaml too, but for what it says of 2022's edition alone (not_published)
+    unit_old = (old / "unit.yaml").read_text(encoding="utf-8")
+    assert "not_published" in unit_old
+    assert (new / "unit.yaml").read_text(encoding="utf-8") == unit_old[
+        : unit_old.index("not_published:")
+    ]
 
     budget_text = (new / "budget.yaml").read_text(encoding="utf-8")
     assert "  general_budget:  # 财政批复数\n" in budget_text  # comments are kept
@@ -257,9 +264,9 @@ def test_new_year_from_a_git_revision(tmp_path):
     assert result.exit_code == 0, result.output
     assert "from 2022@HEAD" in result.stdout
     # The files come from HEAD, not from the edited working tree …
-    assert (root / "data" / "2023" / "unit.yaml").read_bytes() == (
-        DATA / "2022" / "unit.yaml"
-    ).read_bytes()
+    head = (DATA / "2022" / "unit.yaml").read_text(encoding="utf-8")
+    copied = (root / "data" / "2023" / "unit.yaml").read_text(encoding="utf-8")
+    assert copied == head[: head.index("not_published:")]  # 2022's edition's own, not copied
     # … and the baseline from the 2022 the compiler will read for 2023: the working tree's.
     assert "previous" not in load(root / "data" / "2023" / "three-public.yaml")
     assert "2023's previous-year figures are computed from" in result.stdout

@@ -790,3 +790,27 @@ def test_fmt_speaks_chinese_by_default(data_copy, cli, chinese):
     assert again.exit_code == 0 and "2022：20 个文件都已是规范写法" in again.stderr
     text = cli("fmt", "--help").output
     assert "把 YEARS 所列年度" in text and "不改动任何文件" in text
+
+
+def test_a_comment_s_indented_continuation_lines_are_accepted(data_copy, cli):
+    """Issue 26: a comment written over two lines, the second indented under the first, is
+    canonical (`fmt --check` passes and fmt leaves it), also after re-indenting."""
+    three = data_copy / "2022" / "three-public.yaml"
+    text = three.read_text(encoding="utf-8").replace(
+        "reasons:\n",
+        "reasons:\n  # 说明：两项原因均摘自\n  #   2022年预算说明（续行缩进两格）\n"
+        "  # 另一条注释\n",
+    )
+    three.write_text(text, encoding="utf-8")
+    result = cli("fmt", "2022", "--check", "--data", str(data_copy))
+    assert result.exit_code == 0, result.output
+    assert three.read_text(encoding="utf-8") == text
+    indented = (
+        "# yaml-language-server: $schema=../../schemas/budget.schema.json\n"
+        "change_reasons:\n"
+        "    # 基本支出\n"
+        "      # 续行\n"
+        "    basic: 增加\n"
+    )
+    result = format_file("f.yaml", indented.encode("utf-8"), "budget")
+    assert result.text.endswith("  # 基本支出\n    # 续行\n  basic: 增加\n"), result.text

@@ -22,7 +22,7 @@ from fixtures.years import invoke
 
 from compiler import compile_year, parse_year_spec
 from compiler.layout.manifest import check_manifest, load_layout
-from compiler.numbers import NOT_PUBLISHED, ZERO, NotPublished
+from compiler.numbers import NOT_PUBLISHED, ZERO, NotPublished, money
 from compiler.render.opendata import model_json
 
 WANLI = ROOT / "examples" / "wanli" / "data"
@@ -41,6 +41,7 @@ def _year_2025(tmp_path: Path, layout: str, notes: str = NOTES_2025) -> Path:
     data = tmp_path / "data"
     shutil.copytree(WANLI, data)
     shutil.copytree(data / "2024", data / "2025")
+    (data / "2025" / "acknowledged.yaml").unlink()  # 2024's texts, acknowledged for 2024
     for path in data.rglob("*.yaml"):  # the schemas sit two folders up here, not four
         text = path.read_text(encoding="utf-8")
         path.write_text(
@@ -78,7 +79,7 @@ def test_the_tool_layouts_say_what_their_items_print():
     ):
         assert load_layout(name).item_facts("line-notes") == (
             "use",
-            "previous",
+            "previous_outturn",
             "percent",
             "reason",
         )
@@ -129,13 +130,15 @@ def test_the_2024_form_missing_previous_is_one_message(tmp_path):
     assert len(problems) == 2, result.output
     assert "31 fiscal items have no entry in items" in problems[0]
     assert "and 21 more" in problems[0]
-    assert "2 entries have none: write previous for 2012902" in problems[1]
+    assert "2 entries have none: write previous_outturn for 2012902" in problems[1]
     assert "reason" not in problems[1].split("prints")[0]
     assert "items changed" not in result.output  # no reason is asked of an item without 上年数
 
 
 def test_the_2024_form_lists_the_changed_items_without_reason_together(tmp_path):
-    items = "\n".join(f'  - {{code: "{code}", previous: 1.00}}' for code in ("2012902", "2013202"))
+    items = "\n".join(
+        f'  - {{code: "{code}", previous_outturn: 1.00}}' for code in ("2012902", "2013202")
+    )
     notes = NOTES_2025.split("items:")[0] + "items:\n" + items + "\n"
     data = _year_2025(tmp_path, "shanghai-putuo-department", notes)
     result = _validate(data, "2025")
@@ -154,7 +157,7 @@ def test_facts_the_form_does_not_print_are_warned_about_once(tmp_path):
         if ": warning: " in line and "schema" not in line
     ]
     assert len(warnings) == 2, result.output
-    assert "prints no previous-year figure" in warnings[0] and "33 entries" in warnings[0]
+    assert "prints no 上年执行数" in warnings[0] and "33 entries" in warnings[0]
     assert "prints no reason" in warnings[1]
     # and no warning about a reason's direction: the form does not print the reason
     assert "the reason says" not in result.output
@@ -191,7 +194,7 @@ DEPARTMENT = ROOT / "tests" / "data" / "department"
 def _all_previous_not_published(tmp_path: Path) -> Path:
     """The made-up 2025 in the 2024 form, whose document (say) gives no 上年执行数 at all."""
     notes = (WANLI / "2024" / "line-notes.yaml").read_text(encoding="utf-8")
-    notes = re.sub(r"previous: [\d.]+", "previous: 未公开", notes)
+    notes = re.sub(r"previous_outturn: [\d.]+", "previous_outturn: 未公开", notes)
     notes = notes.replace("../../../../schemas/", "../../schemas/")
     return _year_2025(tmp_path, "shanghai-putuo-department", notes)
 
@@ -203,7 +206,10 @@ def test_not_published_is_information_and_never_a_figure(tmp_path):
         assert result.exit_code == 0, result.output
         infos = [line for line in result.output.splitlines() if ": info: " in line]
         assert len(infos) == 1, result.output  # one line for the one cause
-        assert "33 entries give their previous-year figure (previous) as not published" in infos[0]
+        assert (
+            "33 entries give their last year's outturn (previous_outturn) as not published"
+            in infos[0]
+        )
         assert "error" not in result.output and "warning:" not in result.output
         # no 'changed without a reason', no reason said the wrong way: there is no change
         assert result.output.strip().endswith("2025: valid")
@@ -267,7 +273,8 @@ def test_a_department_sum_with_a_part_not_published_is_not_published(tmp_path):
     notes = data / "2025" / "units" / "02-centre" / "line-notes.yaml"
     text = notes.read_text(encoding="utf-8")
     notes.write_text(
-        text.replace("previous: 100.00, reason", "previous: 未公开, reason"), encoding="utf-8"
+        text.replace("previous_outturn: 100.00, reason", "previous_outturn: 未公开, reason"),
+        encoding="utf-8",
     )
     result = compile_year(parse_year_spec("2025", data))
     assert not [d for d in result.diagnostics if d.is_error], result.diagnostics
@@ -277,7 +284,7 @@ def test_a_department_sum_with_a_part_not_published_is_not_published(tmp_path):
 
 def test_a_wrong_amount_says_how_to_write_not_published(tmp_path):
     notes = NOTES_2025.replace(
-        "use: 组织事务一般行政管理事务}", "use: 组织事务一般行政管理事务, previous: 不详}"
+        "use: 组织事务一般行政管理事务}", "use: 组织事务一般行政管理事务, previous_outturn: 不详}"
     )
     data = _year_2025(tmp_path, "shanghai-putuo-department", notes)
     result = _validate(data, "2025")
@@ -324,7 +331,8 @@ def test_the_text_subtracts_the_figures_it_prints(tmp_path):
 
 
 def test_a_typed_previous_figure_is_compared_as_printed(tmp_path):
-    """Without 2024 in the data, line-notes previous_year types 2024's figure as printed."""
+    """line-notes previous_year typed where 2024 is in the data is an error (issue 24 part 1:
+    上年预算 is computed), but 15621.11 is 2024's 15621.1123 as printed: no disagreement."""
     data = _year_2025(tmp_path, "shanghai-putuo-department-2025")
     notes = data / "2025" / "line-notes.yaml"
     text = notes.read_text(encoding="utf-8").replace(
@@ -334,4 +342,59 @@ def test_a_typed_previous_figure_is_compared_as_printed(tmp_path):
     )
     notes.write_text(text, encoding="utf-8")
     result = _validate(data, "2025")
-    assert result.exit_code == 0, result.output  # 15621.11 is 15621.1123 as printed
+    assert result.exit_code == 1, result.output
+    assert "previous_year is the budget of 2024, which is in the repository" in result.output
+    assert "一般公共预算拨款 15621.11" in result.output
+    assert "disagrees" not in result.output  # 15621.11 is 15621.1123 as printed
+
+
+# Part 1: last year's figures — 上年预算 computed, 上年执行数 a fact of its own ----------------
+
+
+def test_an_items_figure_is_last_years_outturn_under_its_own_name():
+    """万里 2024 item 30: the 2023 budget of 2129999 is 1450.00 万元 (computed from 2023's
+    lines), the text's 2023年当年预算执行数 1822.46 (typed as previous_outturn): two facts."""
+    model = compile_year(parse_year_spec("2024", WANLI)).model
+    previous = compile_year(parse_year_spec("2023", WANLI)).model
+    [item] = [i for i in model.explanation.items if i.code == "2129999"]
+    [budget] = [i for i in previous.explanation.items if i.code == "2129999"]
+    assert item.previous == Decimal("1822.46") and item.previous_key == "previous_outturn"
+    assert money(budget.amount) == "1450.00"
+    for name in ("shanghai-putuo-department", "shanghai-putuo-department-2023"):
+        assert "previous_outturn" in load_layout(name).item_facts("line-notes")
+
+
+def test_the_former_name_previous_is_read_with_a_warning(tmp_path):
+    notes = (WANLI / "2024" / "line-notes.yaml").read_text(encoding="utf-8")
+    notes = notes.replace("../../../../schemas/", "../../schemas/")
+    old = notes.replace("previous_outturn: ", "previous: ")
+    data = _year_2025(tmp_path, "shanghai-putuo-department", old)
+    model = compile_year(parse_year_spec("2025", data)).model
+    assert model.explanation.items[0].previous == Decimal("60.13")
+    result = _validate(data, "2025")
+    renames = [line for line in result.output.splitlines() if "rename previous to" in line]
+    assert len(renames) == 1 and ": warning: " in renames[0]  # one cause, one message
+    assert "line-notes.yaml:9:" in renames[0]  # at the first item's previous
+    assert "(33 entries: 2010507、2012902、" in renames[0] and "and 28 more" in renames[0]
+    assert "not last year's budget" in renames[0]
+    both = notes.replace("previous_outturn: 60.13", "previous_outturn: 60.13\n    previous: 60.13")
+    data = _year_2025(tmp_path / "both", "shanghai-putuo-department", both)
+    result = _validate(data, "2025")
+    assert result.exit_code == 1
+    assert "previous is the former name of previous_outturn" in result.output
+
+
+def test_a_project_layout_naming_previous_prints_the_outturn(tmp_path):
+    data = _year_2025(tmp_path, "wanli-items")
+    folder = tmp_path / "layouts" / "wanli-items"
+    folder.mkdir(parents=True)
+    manifest = (ROOT / "templates/layouts/shanghai-putuo-department-2025/layout.yaml").read_text(
+        encoding="utf-8"
+    )
+    manifest = manifest.replace(
+        "extends: shanghai-putuo-department\n", "extends: shanghai-putuo-department-2025\n"
+    )
+    manifest = manifest.replace("item: [use]", "item: [use, previous]")
+    (folder / "layout.yaml").write_text(manifest, encoding="utf-8")
+    model = compile_year(parse_year_spec("2025", data)).model
+    assert model.layout.item_facts("line-notes") == ("use", "previous_outturn")

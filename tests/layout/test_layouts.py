@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, ROOT, edit, line_of
-from fixtures.departments import hebei_department
+from fixtures.departments import hebei_department, hebei_unit_with_lines
 
 from compiler import compile_year, parse_year_spec
 from compiler.layout.manifest import available_layouts, check_manifest, load_layout
@@ -314,11 +314,11 @@ def test_a_unit_without_its_previous_figure_is_told_where(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DEPARTMENT, data)
     notes = data / "2025" / "units" / "02-centre" / "line-notes.yaml"
-    edit(notes, '{code: "2010350", previous: 100.00, reason', '{code: "2010350", reason')
+    edit(notes, '{code: "2010350", previous_outturn: 100.00, reason', '{code: "2010350", reason')
     found = [e.replace(f"{data}/2025/", "") for e in errors(data)]
     assert found == [
         "units/02-centre/line-notes.yaml:5:5: error: items[0]: missing required field "
-        "'previous' (上年数（万元）) for 2010350"
+        "'previous_outturn' (上年执行数（万元）) for 2010350"
     ]
 
 
@@ -392,11 +392,19 @@ def test_the_hebei_package_is_the_department_then_each_unit(hebei_package):
 # --- completeness --------------------------------------------------------------------------
 
 
-def test_strict_turns_the_missing_tables_into_errors(cli):
-    result = cli("validate", "--strict", "2022")
+def test_strict_turns_the_missing_tables_into_errors(cli, data_copy):
+    declared = cli("validate", "--strict", "2022")  # data/2022 declares them: information
+    assert declared.exit_code == 0, declared.stderr
+    assert "info: not_published: the published edition has none of the 9" in declared.stderr
+    unit = data_copy / "2022" / "unit.yaml"
+    text = unit.read_text(encoding="utf-8")
+    unit.write_text(text[: text.index("not_published:")], encoding="utf-8")
+    result = cli("validate", "--strict", "2022", "--data", str(data_copy))
     assert result.exit_code == 1
-    assert "2022: 9 error(s), 0 warning(s)" in result.stderr
-    assert "error: layout: statutory table 1/9 收支总表 (公开表) is not published" in result.stderr
+    assert "2022: 1 error(s), 0 warning(s)" in result.stderr
+    assert "error: layout: 9 of the 9 statutory tables (公开表) are not published (收支总表、" in (
+        result.stderr
+    )
 
 
 def test_a_field_the_layout_prints_is_required_at_its_place(tmp_path):
@@ -431,16 +439,7 @@ def test_the_plan_numbers_only_what_is_printed():
 def test_a_hebei_unit_with_lines_publishes_its_tables_and_computes_its_overview(tmp_path):
     """data/2022's text with budget lines instead of its typed overview: the overview, the
     机关运行经费 and the nine tables all come from the lines, and nothing is missing."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA / "2022", data / "2022")
-    year = data / "2022"
-    shutil.copy(DEPARTMENT / "2025" / "units" / "01-office" / "lines.yaml", year / "lines.yaml")
-    edit(year / "lines.yaml", "../../../../../../schemas/", "../../schemas/")
-    budget = (year / "budget.yaml").read_text(encoding="utf-8")
-    budget = re.sub(r"income:\n(  .*\n)+", "", budget)
-    budget = re.sub(r"  personnel: .*\n  public_operating: .*\n  project: .*\n", "", budget)
-    (year / "budget.yaml").write_text(budget, encoding="utf-8")
-    edit(year / "operating-costs.yaml", "amount: 851.12\n", "")
+    data = hebei_unit_with_lines(tmp_path)
     result = compile_year(parse_year_spec("2022", data))
     # The made-up office's lines (307 万元) against 2022's typed previous year (3709.97 and
     # 7742.83 万元): 1/14 and 1/155 of it, each a warning at the lines' unit (issue 23).

@@ -95,8 +95,8 @@ def test_basic_and_its_parts_exclude_each_other(unit_data):
 
 def test_every_fiscal_item_needs_its_note_and_a_changed_one_its_reason(unit_data):
     notes = unit_data / "2025" / "line-notes.yaml"
-    edit(notes, '  - {code: "2080505", previous: 30.00, reason: 缴费基数调整}\n', "")
-    edit(notes, "previous: 200.00, reason: 人员经费增加", "previous: 200.00")
+    edit(notes, '  - {code: "2080505", previous_outturn: 30.00, reason: 缴费基数调整}\n', "")
+    edit(notes, "previous_outturn: 200.00, reason: 人员经费增加", "previous_outturn: 200.00")
     found = problems(unit_data)
     assert any(
         "2080505 机关事业单位基本养老保险缴费支出 (32.00 万元) has no entry in items" in e
@@ -111,7 +111,7 @@ def test_every_fiscal_item_needs_its_note_and_a_changed_one_its_reason(unit_data
 
 def test_a_note_for_a_code_without_fiscal_expenditure_is_refused(unit_data):
     notes = unit_data / "2025" / "line-notes.yaml"
-    edit(notes, "items:\n", 'items:\n  - {code: "2010350", previous: 1.00}\n')
+    edit(notes, "items:\n", 'items:\n  - {code: "2010350", previous_outturn: 1.00}\n')
     found = problems(unit_data)
     assert any("2010350 has no fiscal expenditure (财政拨款) in lines.yaml" in e for e in found)
 
@@ -138,8 +138,8 @@ def test_a_typed_overview_beside_lines_is_refused(tmp_path):
 
 
 def test_previous_year_figures_come_from_the_previous_year(tmp_path):
-    """Wanli 2024 writes no baseline: 2023's own figures are used. Written and wrong, it
-    is an error; absent with no previous year in the data, it is an error too."""
+    """Wanli 2024 writes no baseline: 2023's own figures are used. Written (right or
+    wrong), it is an error; absent with no previous year in the data, it is an error too."""
     data = tmp_path / "data"
     shutil.copytree(WANLI, data)
     notes = data / "2024" / "line-notes.yaml"
@@ -150,10 +150,18 @@ def test_previous_year_figures_come_from_the_previous_year(tmp_path):
     )
     found = problems(data, "2024")
     assert any(
-        "一般公共预算拨款 of 2023 is written here as 16497.00 万元, but " in e
-        and "2023 budgets 16497.86 万元" in e
+        "previous_year is the budget of 2023, which is in the repository" in e
+        and "一般公共预算拨款 16497.86" in e
+        and "may not be typed here" in e
+        and "一般公共预算拨款 is typed as 16497.00" in e
         for e in found
     )
+    # Typed as 2023 gives it, it is still an error (issue 24 part 1): computed, never typed.
+    edit(notes, "general_budget: 16497.00,", "general_budget: 16497.86,")
+    found = problems(data, "2024")
+    assert any("line-notes.yaml" in e and "previous_year is the budget of 2023" in e for e in found)
+    assert not any("disagrees" in e for e in found)
+    edit(notes, "general_budget: 16497.86,", "general_budget: 16497.00,")
     shutil.rmtree(data / "2023")
     edit(
         notes, "previous_year: {general_budget: 16497.00, fund_budget: 0, capital_budget: 0}\n", ""

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, built_final_accounts
 
 from compiler import compile_year, parse_year_spec
 from compiler.layout.final_tables import final_tables
@@ -30,21 +29,7 @@ def _model(data: Path = DATA):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, str]:
-    out = tmp_path_factory.mktemp("fb")
-    from compiler.publish.build import build_year
-
-    result = build_year(parse_year_spec("2024", DATA), out, ("html", "md", "pdf"))
-    assert result.ok
-    folder = out / "2024" / "final"
-    pdf = subprocess.run(
-        ["pdftotext", "-layout", str(folder / "disclosure.pdf"), "-"],
-        capture_output=True, check=True, text=True,
-    ).stdout
-    return {
-        "html": (folder / "disclosure.html").read_text(encoding="utf-8"),
-        "md": (folder / "disclosure.md").read_text(encoding="utf-8"),
-        "pdf": pdf,
-    }
+    return built_final_accounts(DATA, tmp_path_factory.mktemp("fb"))
 
 
 def test_a_year_with_only_final_is_its_final_accounts():

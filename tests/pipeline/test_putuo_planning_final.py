@@ -8,13 +8,11 @@ non-fiscal 年初结转和结余, which the 财政局's document has neither of.
 
 from __future__ import annotations
 
-import re
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, built_final_accounts
 
 from compiler import compile_year, parse_year_spec
 from compiler.layout.final_tables import final_tables
@@ -37,22 +35,7 @@ def f():
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, str]:
-    out = tmp_path_factory.mktemp("pb")
-    from compiler.publish.build import build_year
-
-    result = build_year(parse_year_spec("2024", DATA), out, ("html", "md", "pdf"))
-    assert result.ok
-    folder = out / "2024" / "final"
-    pdf = subprocess.run(
-        ["pdftotext", "-layout", str(folder / "disclosure.pdf"), "-"],
-        capture_output=True, check=True, text=True,
-    ).stdout
-    return {
-        "html": (folder / "disclosure.html").read_text(encoding="utf-8"),
-        "md": (folder / "disclosure.md").read_text(encoding="utf-8"),
-        "pdf": pdf,
-        "pdf_flat": re.sub(r"\s+", "", pdf),
-    }
+    return built_final_accounts(DATA, tmp_path_factory.mktemp("pb"))
 
 
 # Published table figures the build reproduces: (what, as printed in the tables).

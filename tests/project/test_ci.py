@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, edit, line_of
+from conftest import ROOT, copy_as_next_year, edit, line_of
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 # What `disclosure init` gives a data repository (tests/publish/test_datarepo.py runs them)
@@ -230,17 +230,8 @@ def test_the_fmt_hook_s_command_fails_on_data_fmt_would_change(data_copy):
 
 
 def _second_year(data: Path) -> None:
-    """A made-up 2023 that agrees with 2022 (for publishing tests only)."""
-    shutil.copytree(data / "2022", data / "2023")
-    budget = data / "2023" / "budget.yaml"
-    edit(budget, "basic: 3709.97", "basic: 4158.17")
-    edit(budget, "project: 7742.83", "project: 5411.71")
-    three = data / "2023" / "three-public.yaml"
-    edit(
-        three,
-        "vehicle_operation: 85.15, reception: 21.67",
-        "vehicle_operation: 59.65, reception: 20.67",
-    )
+    """A made-up 2023 that follows 2022 (for publishing tests only)."""
+    copy_as_next_year(data)
 
 
 @pytest.mark.slow

@@ -70,10 +70,14 @@ def _github_scripts(workflows: list[Path]) -> list[str]:
     return scripts
 
 
-def _gitlab_scripts(path: Path) -> list[str]:
+def _gitlab_scripts(path: Path, skip: tuple[str, ...] = ("new-year", "code-quality")) -> list[str]:
+    """Every job's commands but those of `skip`: new-year (compared with new-year.yml) and
+    code-quality (the default branch's baseline, which only GitLab's widget needs)."""
     data = yaml.safe_load(path.read_text("utf-8"))
     scripts = list(data.get("default", {}).get("before_script", []))
-    for job in data.values():
+    for name, job in data.items():
+        if name in skip:
+            continue
         if isinstance(job, dict) and "script" in job:
             scripts += job.get("before_script", []) + job["script"]
     return scripts
@@ -83,6 +87,7 @@ def _gitlab_scripts(path: Path) -> list[str]:
 # each forge serves Pages from.
 _SAME = [
     (r"validate --format (github|gitlab)", "validate --format FORGE"),
+    (r"--summary \S+", "--summary FILE"),  # the job's summary, or the merge request's note
     (r"build --diagnostics (github|text)", "build"),
     (r"publish --out (site|public)", "publish --out SITE"),
 ]
@@ -129,7 +134,8 @@ def test_validate_writes_a_code_quality_report(data_copy, cli):
     clean = cli("validate", "--data", str(data_copy), "--format", "gitlab")
     assert clean.exit_code == 0
     warnings = json.loads(clean.stdout)
-    assert len(warnings) == 9 and {i["severity"] for i in warnings} == {"minor"}  # the tables
+    # no warning: the tables 2022 never published are declared (unit.yaml not_published)
+    assert len(warnings) == 1 and {i["severity"] for i in warnings} == {"info"}
     budget = data_copy / "2022" / "budget.yaml"
     edit(budget, "general_budget: 9272.51", "general_budget: 9272.51万元")
     result = cli("validate", "--data", str(data_copy), "--format", "gitlab")
@@ -179,3 +185,73 @@ def test_the_merge_request_lists_the_changed_pdf_pages_and_keeps_their_pictures(
     assert {"build/", "pages/", "diff.md"} <= set(check["artifacts"]["paths"])
     note = next(i for i, s in enumerate(script) if "merge_requests/${CI_MERGE_REQUEST_IID}" in s)
     assert pages < note, "the note on the merge request includes the pages"
+
+
+GITLABS = [
+    pytest.param(GITLAB, ROOT / ".github/workflows/new-year.yml", id="tool"),
+    pytest.param(
+        TEMPLATE / "gitlab-ci.yml", TEMPLATE / "github/workflows/new-year.yml", id="data-repo"
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "_workflow"), GITLABS)
+def test_the_default_branch_makes_the_code_quality_baseline(path, _workflow):
+    """Merge request widgets compare with the default branch's report: without one, every
+    problem shows as new or none does."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+    job = data["code-quality"]
+    assert job["stage"] == "check"
+    assert job["rules"][0] == {"if": "$NEW_YEAR", "when": "never"}  # a year's start: only that
+    assert job["rules"][-1]["if"].startswith("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH")
+    assert "disclosure validate --format gitlab > gl-code-quality-report.json" in job["script"]
+    assert job["artifacts"]["when"] == "always"  # the baseline even when the branch has errors
+    assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    # the same file name as the merge request's report, which GitLab compares it with
+    assert data["check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+
+
+def test_pages_explains_in_chinese_what_to_set_without_publish_token():
+    data = yaml.safe_load((TEMPLATE / "gitlab-ci.yml").read_text("utf-8"))
+    [script] = [s for s in data["pages"]["script"] if "git push" in s]
+    check = script.index('if [ -z "${PUBLISH_TOKEN:-}" ]; then')
+    assert check < script.index("git push")
+    said = script[check : script.index("exit 1", check)]
+    for words in ("没有设置项目变量 PUBLISH_TOKEN", "write_repository", "设置 → CI/CD → 变量"):
+        assert words in said
+    # only when there is an edition to record: a repository with nothing new needs no token
+    assert script.index("if ! git diff --cached --quiet; then") < check
+
+
+def _run_lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.splitlines() if ln.strip().startswith("disclosure new-year")]
+
+
+@pytest.mark.parametrize(("path", "workflow"), GITLABS)
+def test_new_year_takes_keep_targets_on_both_forges(path, workflow):
+    github = yaml.safe_load(workflow.read_text("utf-8"))
+    inputs = github[True]["workflow_dispatch"]["inputs"]  # `on:` reads as True in YAML 1.1
+    assert inputs["keep_targets"]["type"] == "boolean"
+    assert inputs["keep_targets"]["default"] is False
+    [job] = github["jobs"].values()
+    assert job["env"]["KEEP_TARGETS"] == "${{ inputs.keep_targets }}"
+    [run] = [s["run"] for s in job["steps"] if "disclosure new-year" in s.get("run", "")]
+
+    data = yaml.safe_load(path.read_text("utf-8"))
+    lab = data["new-year"]
+    assert lab["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "web" && $NEW_YEAR'}]
+    assert lab["variables"] == {"YEAR": "$NEW_YEAR"}
+    [script] = [s for s in lab["script"] if "disclosure new-year" in s]
+    for text in (run, script):
+        assert 'case "${KEEP_TARGETS:-}" in 1|true|yes) keep="--keep-targets" ;; esac' in text
+    assert (
+        _run_lines(run)
+        == _run_lines(script)
+        == ['disclosure new-year "$YEAR" $keep 2>&1 | tee new-year-report.txt']
+    )
+    # no push without a token: it says what to set first
+    assert script.index("没有设置项目变量 PUBLISH_TOKEN") < script.index("git push")
+    assert "-o merge_request.create" in script
+    # a pipeline run to start a year publishes nothing
+    assert data["pages"]["rules"][0]["when"] == "never"
+    assert data["pages"]["rules"][0]["if"].startswith("$NEW_YEAR")

@@ -79,3 +79,18 @@ def test_no_test_asserts_how_long_something_took():
             if clocks.search(line) and "hang guard" not in line:
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+def test_the_newest_releases_script_reads_versions_without_their_markers():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("newest", ROOT / "scripts" / "newest.py")
+    newest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(newest)
+    locked = newest.pins(
+        "brotli==1.2.1 ; platform_python_implementation == 'CPython' \\\n"
+        "    --hash=sha256:00\nclick==8.5.1 \\\n    --hash=sha256:11\n"
+    )
+    resolved = newest.pins("brotli==1.2.1\nclick==8.6.0\n")
+    assert locked["brotli"] == ("1.2.1", " ; platform_python_implementation == 'CPython'")
+    assert {n for n in resolved if locked[n][0] != resolved[n][0]} == {"click"}

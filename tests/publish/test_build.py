@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, ROOT, edit, line_of
+from conftest import DATA, ROOT, copy_as_next_year, edit, line_of
 from markdown_it import MarkdownIt
 
 import compiler.publish.output
@@ -323,7 +323,7 @@ def test_prose_in_markdown_output_is_as_safe_as_in_html(prose):
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory) -> tuple[Path, Path, str]:
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
-    result = build(DATA, first, "2022")
+    result = build(DATA, first, "2022", "--verbose")
     assert result.exit_code == 0, result.output
     again = build(DATA, second, "2022")
     assert again.exit_code == 0, again.output
@@ -343,6 +343,14 @@ def test_cli_names_every_written_file(two_builds):
     assert len(re.findall(r"^embedded font Noto (Serif|Sans) CJK SC", output, re.M)) == 4
     files = sorted(p.name for p in first.iterdir() if p.name != ".build-record.json")
     assert files == sorted(FILES)  # no temporary files
+
+
+def test_font_lines_only_when_verbose(two_builds):
+    """The fonts each PDF embeds are named with --verbose only (four lines a year)."""
+    _first, second, _ = two_builds
+    again = build(DATA, second.parent, "2022", "--force")
+    assert again.exit_code == 0, again.output
+    assert "wrote " in again.output and "embedded font" not in again.output
 
 
 def test_source_date_epoch_builds_are_reproducible(tmp_path):
@@ -509,19 +517,7 @@ def test_unknown_format_is_a_usage_error(cli, tmp_path, formats):
 
 
 def test_build_without_years_builds_every_year(data_copy, cli, tmp_path):
-    shutil.copytree(data_copy / "2022", data_copy / "2023")
-    # 2023 compares itself with 2022: its previous-year figures are 2022's budget
-    budget, three_public = (
-        data_copy / "2023" / "budget.yaml",
-        data_copy / "2023" / "three-public.yaml",
-    )
-    edit(budget, "basic: 3709.97", "basic: 4158.17")
-    edit(budget, "project: 7742.83", "project: 5411.71")
-    edit(
-        three_public,
-        "vehicle_operation: 85.15, reception: 21.67",
-        "vehicle_operation: 59.65, reception: 20.67",
-    )
+    copy_as_next_year(data_copy)  # 2023 compares itself with 2022's budget
     out = tmp_path / "out"
     result = cli("build", "--data", str(data_copy), "--out", str(out), "--format", "md,html")
     assert result.exit_code == 0, result.output

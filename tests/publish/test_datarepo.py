@@ -44,8 +44,9 @@ def test_init_writes_a_repository_of_data_pinned_to_this_tool(tmp_path, cli):
         "disclosure-compiler==0.1.0"
     )
     # the name alone must be on the bureau's package index: said, with the way out
-    assert "requirements.txt pins disclosure-compiler==0.1.0" in result.stderr
-    assert "--tool" in result.stderr
+    assert "to pass on to your IT staff" in result.stderr
+    assert "disclosure tool disclosure-compiler==0.1.0 (named in requirements.txt)" in result.stderr
+    assert "last line of" in result.stderr and "requirements.txt in place of" in result.stderr
     assert sorted(p.name for p in (repo / "schemas").iterdir()) == sorted(
         p.name for p in (ROOT / "schemas").glob("*.json")
     )

@@ -204,9 +204,12 @@ def test_a_broken_link_or_a_pipe_among_the_templates_is_no_file_of_the_tool(
 
 def test_a_strict_rebuild_of_a_build_with_warnings_checks_again(data_copy, tmp_path, cli):
     out = tmp_path / "out"
-    assert build(cli, data_copy, out, "2022").exit_code == 0  # 9 warnings (no tables)
+    unit = data_copy / "2022" / "unit.yaml"  # its nine tables undeclared: one warning
+    text = unit.read_text(encoding="utf-8")
+    unit.write_text(text[: text.index("not_published:")], encoding="utf-8")
+    assert build(cli, data_copy, out, "2022").exit_code == 0
     strict = build(cli, data_copy, out, "2022", extra=("--strict",))
-    assert strict.exit_code == 1 and "9 error(s); nothing written" in strict.stderr
+    assert strict.exit_code == 1 and "1 error(s); nothing written" in strict.stderr
 
 
 def test_years_built_in_parallel_report_as_when_built_one_by_one(data_copy, tmp_path, cli):
@@ -268,7 +271,7 @@ def test_schema_checks_are_remembered_by_content(data_copy, tmp_path):
     assert first.returncode == 0 and imported.search(first.stderr)
     second = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
     assert second.returncode == 0 and not imported.search(second.stderr)
-    assert "2022: valid (9 warning(s))" in second.stderr
+    assert second.stderr.rstrip().endswith("2022: valid")  # its tables: declared, information
     edit(data_copy / "2022" / "budget.yaml", "general_budget: 9272.51", "general_budget: 9272.511")
     third = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
     assert third.returncode == 1 and imported.search(third.stderr)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, ROOT, edit
+from fixtures.departments import hebei_unit_with_lines
 
 from compiler import parse_year_spec
 from compiler.publish.build import build_year
@@ -71,6 +72,12 @@ PAGES = {
         "web_wanli_2024", 9, "table.statutory", LONG_NUMBER, 5,
         {"overview": "#table-overview", "income": "#table-income",
          "three-public": "#table-three_public"},
+    ),
+    # data/2022's text with budget lines: the nine Hebei tables, the 13-column 收入总表 the
+    # widest; a desktop shows it whole, a phone scrolls it in its box.
+    "hebei-lines": Page(
+        "web_hebei_lines", 15, "table.t-income", LONG_NUMBER, 5,
+        {"income": "#table-income", "three-public": "#table-three_public"},
     ),
     # A paragraph there holds a year or a file's name (datapackage.json).
     "index": Page("site_index", 1, None, r"\d{4}|[A-Za-z]{4,}", 3, {"years": "table.index tbody"}),
@@ -196,6 +203,17 @@ def web_wanli_2024(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
+def web_hebei_lines(tmp_path_factory) -> str:
+    """data/2022 with budget lines (fixtures.departments.hebei_unit_with_lines): the Hebei
+    layout's nine statutory tables on the web; its file:// address."""
+    root = tmp_path_factory.mktemp("hebei-lines")
+    out = root / "out"
+    result = build_year(parse_year_spec("2022", hebei_unit_with_lines(root)), out, ("html",))
+    assert result.ok
+    return (out / "2022" / "disclosure.html").as_uri()
+
+
+@pytest.fixture(scope="module")
 def site_index(tmp_path_factory) -> str:
     """The index page of the site `disclosure publish` makes of examples/wanli (2023 and
     2024, every format and the open data); its file:// address."""
@@ -299,6 +317,32 @@ def test_the_page_never_scrolls_sideways_and_wide_tables_scroll_in_their_box(bro
         )
         assert moved[0] == moved[1] > 0, f"{name}: its box does not scroll to its end"
         assert browser.execute_script("return window.scrollX;") == 0, "the page scrolled"
+
+
+# Text outside a table's scroll box that reaches past the window or is cut off by its box:
+# [text, its right edge, the right edge it may reach].
+CLIPPED_TEXT = """
+const clipped = [];
+for (const el of document.querySelectorAll(".caption-meta > span, p.table-caption, h2, h3, h4")) {
+  const rect = el.getBoundingClientRect();
+  if (rect.width <= 1) continue;  // visually hidden (for screen readers)
+  let limit = window.innerWidth;
+  for (let box = el.parentElement; box; box = box.parentElement)
+    if (getComputedStyle(box).overflowX !== "visible")
+      limit = Math.min(limit, box.getBoundingClientRect().right);
+  if (rect.right > limit + 0.5 || el.scrollWidth > el.clientWidth + 1)
+    clipped.push([el.textContent.trim(), Math.round(rect.right), Math.round(limit)]);
+}
+return clipped;
+"""
+
+
+@pages_and_widths()
+def test_no_title_or_unit_is_clipped(browser, page, width):
+    """A table's title and its 单位：万元 line are seen whole, at the top of the box a phone
+    scrolls, not cut off at the screen's edge with the table (issue 26: 390 px)."""
+    show(browser, page[1], width)
+    assert browser.execute_script(CLIPPED_TEXT) == []
 
 
 @pages_and_widths()

@@ -100,7 +100,7 @@ def pdf(tmp_path_factory) -> BuiltPdf:
     out = tmp_path_factory.mktemp("pdf-build")
     result = CliRunner().invoke(
         main,
-        ["build", "2022", "--format", "pdf", "--data", str(DATA), "--out", str(out)],
+        ["build", "2022", "--format", "pdf", "--data", str(DATA), "--out", str(out), "-v"],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output

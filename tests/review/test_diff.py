@@ -216,6 +216,8 @@ def test_item_added_removed_and_changed(data_copy):
         "added": 1,
         "removed": 1,
         "moved": 0,
+        "appeared": 0,
+        "vanished": 0,
         "hidden": doc["counts"]["hidden"],
     }
 
@@ -547,3 +549,79 @@ def test_a_mention_in_a_changed_text_notifies_nobody_when_posted(data_copy):
     md = run_diff(data_copy, "2022", "2023", "--format", "md").stdout
     assert "<span>@</span>all" in md
     assert "@all" not in md
+
+
+# --- reviewing a year that is new on the branch (issue 26, part 2) ---------------------------
+
+
+def test_a_year_new_on_the_branch_is_compared_with_the_last_year_on_main(repo):
+    """`diff 2023@main 2023` as the guide says, for a 2023 that main does not have: one line
+    says which year it compares with instead, and the diff is that of 2022@main → 2023."""
+    make_next_year(repo)
+    result = run_diff(repo, "2023@HEAD", "2023")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "2023@HEAD does not exist (2023 is new on this branch): comparing with 2022@HEAD instead"
+    ]
+    assert result.stdout.startswith("--- 2022@HEAD\n+++ 2023\n")
+    assert result.stdout == run_diff(repo, "2022@HEAD", "2023").stdout
+    assert run_diff(repo, "2023@HEAD").stdout == result.stdout  # NEW defaults to 2023
+
+
+def test_a_year_missing_everywhere_is_still_trouble(repo):
+    result = run_diff(repo, "2031@HEAD", "2022")
+    assert result.exit_code == 2 and "no data for 2031@HEAD" in result.stderr
+
+
+def test_a_year_s_first_lines_are_summed_up_not_listed_from_nothing(repo):
+    """A first lines.yaml: its lines are listed (they are the facts), its computed figures
+    are one line naming the tables they are printed in, not ~50 rows of "— → 0.00"."""
+    from fixtures.departments import OFFICE_LINES
+
+    shutil.copy(OFFICE_LINES, repo / "2022" / "lines.yaml")
+    edit(repo / "2022" / "lines.yaml", "../../../../../../schemas/", "../../schemas/")
+    budget = repo / "2022" / "budget.yaml"
+    text = re.sub(r"income:\n(  .*\n)+", "", budget.read_text(encoding="utf-8"))
+    text = re.sub(r"  personnel: .*\n  public_operating: .*\n  project: .*\n", "", text)
+    budget.write_text(text, encoding="utf-8")
+    edit(repo / "2022" / "operating-costs.yaml", "amount: 851.12\n", "")
+    result = run_diff(repo, "2022@HEAD", "2022")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert not re.search(r"— → +[0-9]", out), out
+    assert out.count("+ 预算明细 › ") == 8  # each line, a fact
+    [line] = [line for line in out.splitlines() if "first published here" in line]
+    assert re.search(
+        r"first published here: \d+ computed figures, in the tables 2022年单位收支总表、", line
+    )
+    assert "2022年单位国有资本经营预算支出表" in line and "(--all lists them)" in line
+    assert "1 part published for the first time" in out.splitlines()[-1]
+    assert len(out.splitlines()) < 40
+    every = run_diff(repo, "2022@HEAD", "2022", "--all").stdout
+    assert re.search(r"支出预算合计 \(computed\) +— → +3070000\.00", every)
+    data = as_json(repo, "2022@HEAD", "2022")
+    [part] = [c for c in data["changes"] if c["kind"] == "appeared"]
+    assert part["computed"] > 40 and part["tables"][0] == "2022年单位收支总表"
+    assert data["counts"]["appeared"] == 1
+
+
+def test_quantities_are_written_one_way(repo):
+    """A quantity typed 21.00 and the quantity it gives print alike: 21, never 21.00 in one
+    row and 21 in the next."""
+    from compiler.review.diff_format import figure
+    from compiler.review.diff_labels import number_kind
+
+    assert number_kind("assets.categories[].typed_quantity") == "count"
+    assert number_kind("assets.planned[].parts[].typed_quantity") == "number"
+    assert number_kind("organisation.counts.行政单位") == "count"
+    assert figure(Decimal("21.00"), "count") == figure(Decimal("21"), "count") == "21"
+    assert figure(Decimal("3.40"), "number") == "3.4"
+    assets = repo / "2022" / "assets.yaml"
+    quantity = re.search(r"quantity: (\d+)\b", assets.read_text(encoding="utf-8"))
+    edit(assets, quantity.group(0), f"quantity: {int(quantity.group(1)) + 1}.00")
+    rows = [
+        line for line in run_diff(repo, "2022@HEAD", "2022").stdout.splitlines() if "数量" in line
+    ]
+    assert len(rows) == 2, rows  # the quantity typed, and the quantity
+    old = quantity.group(1)
+    assert all(re.search(rf" {old} → {int(old) + 1}  \+1 ", r) for r in rows), rows

@@ -1,0 +1,270 @@
+"""What a PDF's text layer holds is what its pages show (issue 26, part 5).
+
+Every statutory table of every example (the Wanli years, a Hebei unit with budget lines, the
+made-up Shanghai department and its units) is read back from the PDF as a table extractor
+(pdfplumber) and `pdftotext -layout` read it, and compared with the model's grid: each row
+with its figures in their cells, in order. No text hidden on screen (a caption the heading
+above repeats, a heading only a screen reader needs) is in the text layer; no page-size
+rectangle is drawn; no character crosses its cell's border; a table's title never ends a
+page without the table's header and first rows.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from conftest import ROOT
+from fixtures.departments import hebei_unit_with_lines
+
+from compiler import compile_year, parse_year_spec
+from compiler.layout.sections import shown_tables
+from compiler.layout.tables import Table, build
+from compiler.publish.build import build_naming, build_year, published_documents
+
+WANLI = ROOT / "examples" / "wanli" / "data"
+DEPARTMENT = ROOT / "tests" / "data" / "department"
+
+
+@dataclass
+class Built:
+    name: str
+    pdf: Path
+    html: Path
+    tables: list[Table]  # every statutory table the PDF prints, in order
+
+
+def _tables(model) -> list[Table]:
+    found = [build(spec, model) for spec in shown_tables(model)]
+    if model.layout.package == "department+units":
+        for unit in model.units:
+            found += _tables(unit)
+    return found
+
+
+def _build(name: str, data: Path, year: str, out: Path) -> list[Built]:
+    """Each document the year publishes (a department's own, then each unit's alone)."""
+    source = parse_year_spec(year, data)
+    result = compile_year(source)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    assert build_year(source, out, ("pdf", "html")).ok
+    return [
+        Built(
+            f"{name}{'/' + model.slug if model.slug else ''}",
+            out / build_naming(model, "pdf"),
+            out / build_naming(model, "html"),
+            _tables(model),
+        )
+        for model in published_documents(result.model)
+    ]
+
+
+EXAMPLES = {
+    "wanli-2023": 0,
+    "wanli-2024": 0,
+    "hebei-unit": 0,
+    "shanghai-department": 0,
+    "shanghai-department/01-office": 1,
+    "shanghai-department/02-centre": 2,
+}
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory) -> dict[str, list[Built]]:
+    """Each example built once (lazily), its documents by name."""
+    return {}
+
+
+@pytest.fixture(params=list(EXAMPLES))
+def built(request, examples, tmp_path_factory) -> Built:
+    name = request.param.split("/")[0]
+    if name not in examples:
+        root = tmp_path_factory.mktemp(name)
+        if name.startswith("wanli"):
+            examples[name] = _build(name, WANLI, name[-4:], root / "out")
+        elif name == "hebei-unit":
+            examples[name] = _build(name, hebei_unit_with_lines(root), "2022", root / "out")
+        else:
+            data = root / "data"
+            shutil.copytree(DEPARTMENT, data)
+            examples[name] = _build(name, data, "2025", root / "out")
+    return examples[name][EXAMPLES[request.param]]
+
+
+def _plain(text: str | None) -> str | None:
+    """A cell as the extractor reads it, its line breaks (CJK wraps without spaces) and
+    spaces left out."""
+    return None if text is None else re.sub(r"\s+", "", text)
+
+
+def _rows(pdf: Path) -> list[tuple[int, tuple[str, ...]]]:
+    """Every table row pdfplumber finds, page by page: (page number, its cells' texts)
+    without the cells a merged cell covers."""
+    rows = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            for table in page.extract_tables():
+                for row in table:
+                    rows.append((page.page_number, tuple(_plain(c) for c in row if c is not None)))
+    return rows
+
+
+def _expected(table: Table) -> list[tuple[str, ...]]:
+    return [tuple(_plain(c.text) for c in row.cells) for row in table.body]
+
+
+def test_every_statutory_table_reads_back_as_printed(built):
+    """Each row of each table, figures in their cells, in order: what the model's grid says."""
+    assert built.tables, built.name
+    read = _rows(built.pdf)
+    at = 0
+    for table in built.tables:
+        for row in _expected(table):
+            following = [i for i in range(at, len(read)) if read[i][1] == row]
+            assert following, (
+                f"{built.name}: {table.title}: the row {row} is not read back from the PDF "
+                f"(next rows read: {[r for _, r in read[at : at + 3]]})"
+            )
+            at = following[0] + 1
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return out.split("\f")[:-1]
+
+
+def _contents_pages(pages: list[str]) -> int:
+    """How many pages the table of contents takes (its lines end in dot leaders)."""
+    return sum(1 for page in pages if re.search(r"\.{10,}\s*\d+\s*$", page, re.M))
+
+
+def test_a_table_s_title_is_in_the_text_once_where_it_is_printed(built):
+    """The caption a screen reader gets (the heading above says the same words) is not
+    in the text layer: pdftotext prints each table's title once, above its header, never
+    between the header and the figures."""
+    pages = _page_texts(built.pdf)
+    text = "\n".join(pages[_contents_pages(pages) :])
+    for table in built.tables:
+        lines = [line.strip() for line in text.splitlines()]
+        count = lines.count(table.title)
+        assert count >= 1, f"{built.name}: {table.title} is not printed"
+        printed = len([t for t in built.tables if t.title == table.title])
+        assert count == printed, f"{built.name}: {table.title} is in the text {count} times"
+
+
+def test_the_three_public_table_reads_its_figures_under_its_header(built):
+    """The 三公 table (the issue's example): pdftotext prints the title, the header and then
+    the figures, nothing in between; pdfplumber reads 合计 as the figure printed."""
+    table = next(t for t in built.tables if t.spec.rows == "three_public")
+    page = next(p for p in _page_texts(built.pdf) if f"\n{table.title}" in "\n" + _strip(p))
+    below = _strip(page).split(table.title, 1)[1]
+    assert table.title not in below
+    total = table.body[0].cells[0].text
+    assert re.search(rf"^\s*{re.escape(total)}\s", below, re.M), below
+    with pdfplumber.open(built.pdf) as document:
+        read = [r for p in document.pages for t in p.extract_tables() for r in t]
+    assert [total] in [[_plain(c) for c in r[:1]] for r in read]
+
+
+def _strip(page: str) -> str:
+    return "\n".join(line.strip() for line in page.splitlines())
+
+
+def test_no_hidden_heading_is_in_the_text(built):
+    """A heading only a screen reader needs (Shanghai's part title over its table pages)
+    is not in the text layer, except as a line of the table of contents."""
+    html = built.html.read_text(encoding="utf-8")
+    hidden = re.findall(r'<h\d class="[^"]*visually-hidden[^"]*">([^<]+)</h\d>', html)
+    text = "\n".join(_page_texts(built.pdf))
+    for heading in hidden:
+        printed = [line for line in text.splitlines() if heading in line]
+        assert all(re.search(r"\.{10,}", line) for line in printed), (heading, printed)
+
+
+def test_no_page_size_rectangle_is_drawn(built):
+    """A table extractor takes a filled rectangle for a border: none covers the page."""
+    with pdfplumber.open(built.pdf) as document:
+        for page in document.pages:
+            area = page.width * page.height
+            big = [r for r in page.rects if r["width"] * r["height"] > area / 3]
+            assert big == [], (
+                f"{built.name}: page {page.page_number} draws {big[0]['width']:.0f}×{big[0]['height']:.0f} pt"
+            )
+
+
+def test_no_text_crosses_a_cell_border(built):
+    """Every character of every table cell lies within the cell: a code such as 201 does
+    not spill into the next column (measured on the PDF's own boxes)."""
+    crossing = []
+    with pdfplumber.open(built.pdf) as document:
+        for page in document.pages:
+            chars = [c for c in page.chars if c["text"].strip()]
+            for table in page.find_tables():
+                for x0, top, x1, bottom in (c for c in table.cells if c):
+                    for ch in chars:
+                        middle = (ch["top"] + ch["bottom"]) / 2
+                        if not top < middle < bottom:
+                            continue
+                        inside = x0 < (ch["x0"] + ch["x1"]) / 2 < x1
+                        if inside and (ch["x0"] < x0 - 0.5 or ch["x1"] > x1 + 0.5):
+                            crossing.append((page.page_number, ch["text"], round(ch["x1"] - x1, 1)))
+    assert crossing == [], f"{built.name}: {crossing[:10]}"
+
+
+def test_a_table_s_title_does_not_end_a_page_alone(built):
+    """On the page where a table's title is printed, its header and its first rows (three,
+    or all it has) are printed too."""
+    read = _rows(built.pdf)
+    pages = _page_texts(built.pdf)
+    skip = _contents_pages(pages)
+    for table in built.tables:
+        where = [
+            n
+            for n, page in enumerate(pages, 1)
+            if n > skip and table.title in [line.strip() for line in page.splitlines()]
+        ]
+        first = _expected(table)[:3]
+        on_page = [row for n, row in read if n == where[0]]
+        missing = [row for row in first if row not in on_page]
+        assert missing == [], f"{built.name}: {table.title} on page {where[0]} without {missing}"
+
+
+class _Headings(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.levels: list[tuple[int, str]] = []
+        self._open: int | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if re.fullmatch(r"h[1-6]", tag):
+            self._open = int(tag[1])
+            self.levels.append((self._open, ""))
+
+    def handle_data(self, data):
+        if self._open is not None:
+            level, text = self.levels[-1]
+            self.levels[-1] = (level, text + data)
+
+    def handle_endtag(self, tag):
+        if re.fullmatch(r"h[1-6]", tag):
+            self._open = None
+
+
+def test_headings_go_down_one_level_at_a_time(built):
+    """No heading skips a level (axe-core's heading-order: h2 → h4 in 项目概况)."""
+    parser = _Headings()
+    parser.feed(built.html.read_text(encoding="utf-8"))
+    jumps = [
+        (before, after)
+        for before, after in zip(parser.levels, parser.levels[1:], strict=False)
+        if after[0] > before[0] + 1
+    ]
+    assert jumps == [], f"{built.name}: {jumps[:5]}"
