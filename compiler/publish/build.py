@@ -6,16 +6,13 @@ leaves build/<year>/ as it was.
 
 from __future__ import annotations
 
-import functools
 import html as html_lib
-import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import DiskCache
 from ..diagnostics import Diagnostic, Location, has_errors, strictly
 from ..errors import BuildSettingError, UnsafeOutputName
 from ..formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
@@ -24,6 +21,7 @@ from ..input.sources import YearSource
 from ..model.disclosure import Disclosure
 from ..pipeline.year import YearResult, compile_year
 from ..render.notice import Correction
+from . import pdf_parts
 from .output import write_all
 
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
@@ -130,7 +128,7 @@ def render_year(
         if has_errors(document.problems):
             break
     if in_parts:
-        _join_parts(started)
+        pdf_parts.join_parts([document for _, document in started])
     for model, document in started:
         files, found, used = document.finish()
         rendered.update({(model.slug, fmt): data for fmt, data in files.items()})
@@ -209,7 +207,7 @@ def start_document(
     bare: bool = False,
 ) -> StartedDocument:
     """Render one document's formats, and start laying out its PDF (see StartedDocument;
-    `bare`: as a part to join, see _join_parts)."""
+    `bare`: as a part to join, see pdf_parts.py)."""
     layouts = [m.layout for m in (model, *model.units) if m.layout.sandboxed]
     try:
         rendered, problems, wait = _render_document(
@@ -280,7 +278,7 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction, bare: bool
     else when called), or the missing glyphs that prevent it. In the PDF process the job
     starts first and the glyphs are checked while it runs: a PDF with missing glyphs is
     then never asked for (the process is stopped when the build ends). `bare`: the
-    document as a part (a _Part), its units left out, without header and page numbers."""
+    document as a part (pdf_parts.Part), its units left out."""
     from ..render import fonts as font_check
     from ..render.pdf_job import SourceFile, pdf_job, print_html
 
@@ -292,165 +290,11 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction, bare: bool
         if name.startswith(prefix)
     ]
     job = pdf_job(model, html, sources, epoch)
-    if bare:
-        from ..render.pdf_job import bare as bare_html
-
-        job = replace(job, html=bare_html(html), attached=False)
-    if bare:
-        wait = _Part(_laid_out_once(job), model, html, job)
-    else:
-        wait = _submit(job)
+    wait = pdf_parts.Part(model, html, job) if bare else pdf_parts.submit(job)
     problems = font_check.missing_glyphs(documents, _visible_text(html))
     if has_errors(problems):
         return None, problems
     return wait, problems
-
-
-def _submit(job) -> Callable:
-    """Start `job` (a PdfJob or JoinJob) in a PDF process when one is running, else give
-    the function that does it here when called."""
-    from ..render import pdf_process
-
-    if pdf_process.is_running():
-        return pdf_process.submit(job)
-
-    def wait():
-        # Imported here: WeasyPrint takes a while to import; html/md builds need none.
-        from ..render.pdf import render_job
-
-        return render_job(job)
-
-    return wait
-
-
-def _laid_out_once(job) -> Callable:
-    """The function that gives a part's PDF: from the user's cache when the same part (the
-    same HTML, date and identifier, tool, libraries and fonts) was laid out
-    before, so a rebuild after one unit changed lays out that unit and the department's
-    part again, and joins; else laid out (see _submit) and kept."""
-    from ..render.pdf_job import RenderedPdf
-
-    key = _part_key(job)
-    kept = PARTS.get(key) if key else None
-    if kept is not None:
-        head, _newline, data = kept.partition(b"\n")
-        fonts = [tuple(font) for font in json.loads(head)]
-        return lambda: RenderedPdf(data, fonts)
-    wait = _submit(job)
-
-    def keep() -> RenderedPdf:
-        pdf = wait()
-        if key:
-            PARTS.put(key, json.dumps(pdf.fonts).encode() + b"\n" + pdf.data)
-        return pdf
-
-    return keep
-
-
-def _part_key(job) -> str | None:
-    """What a part's PDF depends on besides the tool and its libraries (see DiskCache): the
-    job, and the font files fontconfig serves (None when one cannot be read)."""
-    from ..render import fonts as font_check
-
-    faces = []
-    try:
-        for face in font_check.cjk_faces():
-            found = os.stat(face.file)
-            faces.append(f"{face.family}\t{face.style}\t{face.file}\t{face.index}\t"
-                         f"{found.st_size}\t{found.st_mtime_ns}")  # fmt: skip
-    except OSError:
-        return None
-    # a part carries no attachments (PdfJob.attached): the model and sources are not keys
-    return PARTS.key(
-        job.html.encode(),
-        job.identifier,
-        repr(job.source_date_epoch).encode(),
-        "\n".join(faces).encode(),
-    )
-
-
-# Parts of a department's PDFs laid out before (about 1 MB a unit).
-PARTS = DiskCache("pdf-parts", packages=("weasyprint", "pydyf", "pikepdf"), limit=256)
-
-
-class _Part:
-    """A document's PDF laid out bare, as a part of published PDFs: what joining it needs."""
-
-    def __init__(self, wait: Callable, model: Disclosure, html: str, job) -> None:
-        from ..render.environment import css_text
-        from ..render.pdf_job import document_title, pdf_identifier, running_title
-
-        self.wait = wait
-        self.running_title = running_title(html)
-        self.title = document_title(html)
-        self.css = css_text(True, model.layout)
-        self.identifier = pdf_identifier(model)
-        self.attached = (job.model_json, job.sources, job.source_date_epoch)
-
-    def __call__(self):
-        return self.wait()
-
-
-def _join_parts(started: list[tuple[Disclosure, StartedDocument]]) -> None:
-    """A department's PDFs from its parts, laid out once each: every unit's own (its part
-    with its header and page numbers) and the package (the department's part, then every
-    unit's, numbered through). Waits for the parts, then starts the joins; a part that
-    failed fails its own document and the package."""
-    from ..render.pdf_job import JoinJob, RenderedPdf
-
-    documents = [document for _, document in started]
-    if not all(isinstance(d.wait_for_pdf, _Part) for d in documents):
-        return  # a document failed before its PDF: its problems are reported
-    parts = [d.wait_for_pdf for d in documents]
-    laid_out, failure = [], None
-    for document, part in zip(documents, parts, strict=True):
-        try:
-            laid_out.append(part())
-        except Exception as e:
-            failure = failure or e
-            document.wait_for_pdf = functools.partial(_raise, e)
-            laid_out.append(None)
-    if failure is not None:
-        documents[0].wait_for_pdf = functools.partial(_raise, failure)
-        return
-
-    def joined(job: JoinJob, used: list) -> Callable:
-        wait = _submit(job)
-
-        def finish() -> RenderedPdf:
-            pdf = wait()
-            return RenderedPdf(pdf.data, sorted({*pdf.fonts, *used}))
-
-        return finish
-
-    package, units = parts[0], parts[1:]
-    documents[0].wait_for_pdf = joined(
-        JoinJob(
-            tuple(p.data for p in laid_out),
-            tuple(p.running_title for p in parts),
-            tuple(u.title for u in units),
-            package.css,
-            package.identifier,
-            *package.attached,
-        ),
-        [font for pdf in laid_out for font in pdf.fonts],
-    )
-    for document, part, pdf in zip(documents[1:], units, laid_out[1:], strict=True):
-        document.wait_for_pdf = joined(
-            JoinJob(
-                (pdf.data,),
-                (part.running_title,),
-                (),
-                part.css,
-                part.identifier,
-                *part.attached,
-            ),
-            pdf.fonts,
-        )
-
-
-def _raise(error: Exception):
-    raise error
 
 
 def _unit_file(documents: dict, model: Disclosure) -> str:

@@ -93,7 +93,8 @@ def render_job(job: PdfJob | JoinJob) -> RenderedPdf:
             )
     except ForbiddenFetch as refused:  # an ordinary error from here on, for the build to place
         raise OutsideResource(refused.url) from None
-    return RenderedPdf(data, _embedded(document))
+    levels = tuple(level for page in document.pages for level, *_ in page.bookmarks)
+    return RenderedPdf(data, _embedded(document), levels)
 
 
 def _embedded(document) -> list[tuple[str, str]]:
@@ -134,23 +135,35 @@ def _attachments(job: PdfJob | JoinJob) -> list[Attachment]:
 
 def join_job(job: JoinJob) -> RenderedPdf:
     """The published PDF made of `job.parts`: their header and page numbers laid out on
-    empty pages and drawn over theirs, the parts joined (pdf_join.py)."""
+    empty pages and drawn over theirs, the parts joined (pdf_join.py). The empty pages are
+    laid out a chunk at a time, so that a package of any length holds one chunk's boxes."""
     from . import pdf_join
 
     shapes = pdf_join.page_shapes(job.parts)
-    html = pdf_join.overlay_html(shapes, job.running_titles, job.css)
-    with laying_out():
-        document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
-        # the published PDF's attachments travel with its header and page numbers, written
-        # by WeasyPrint as for a PDF laid out whole (PDF/A-3 associated files)
-        overlay = document.write_pdf(
-            pdf_identifier=job.identifier,
-            pdf_variant=PDF_VARIANT,
-            attachments=_attachments(job),
-            custom_metadata=False,
-        )
+    overlays, fonts = [], set()
+    for html, skipped in pdf_join.overlay_chunks(shapes, job.running_titles, job.css):
+        with laying_out():
+            document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
+            # the published PDF's attachments travel with its first page's header, written
+            # by WeasyPrint as for a PDF laid out whole (PDF/A-3 associated files)
+            overlay = document.write_pdf(
+                pdf_identifier=job.identifier,
+                pdf_variant=PDF_VARIANT,
+                attachments=None if overlays else _attachments(job),
+                custom_metadata=False,
+            )
+        overlays.append((overlay, skipped))
+        fonts.update(_embedded(document))
+        del document
     if len(job.parts) == 1:
-        data = pdf_join.stamp(job.parts[0], overlay, job.identifier)
+        data = pdf_join.stamp(job.parts[0], overlays, job.identifier)
     else:
-        data = pdf_join.join(job.parts, overlay, job.unit_titles, job.identifier)
-    return RenderedPdf(data, _embedded(document))
+        data = pdf_join.join(
+            job.parts,
+            overlays,
+            job.unit_titles,
+            job.identifier,
+            continued=job.continued,
+            bookmark_levels=job.bookmark_levels,
+        )
+    return RenderedPdf(data, sorted(fonts))

@@ -50,6 +50,9 @@ class RenderedPdf:
 
     data: bytes
     fonts: list[tuple[str, str]]  # (family, style) of every font embedded
+    # the CSS bookmark-level of each bookmark, in the order of the outline (a part's
+    # bookmarks are nested across the parts it is joined with as in one document)
+    bookmark_levels: tuple[int, ...] = ()
 
 
 def epoch_date(source_date_epoch: int | None) -> datetime:
@@ -136,3 +139,7 @@ class JoinJob:
     model_json: str
     sources: tuple[SourceFile, ...]
     source_date_epoch: int | None
+    # how many parts after the first continue it (the pieces of a long document, see
+    # pdf_pieces.py), with every part's bookmark levels (RenderedPdf.bookmark_levels)
+    continued: int = 0
+    bookmark_levels: tuple[tuple[int, ...], ...] = ()

@@ -43,38 +43,88 @@ def page_shapes(parts: tuple[bytes, ...]) -> list[tuple[int, bool]]:
     return shapes
 
 
-def overlay_html(shapes: list[tuple[int, bool]], running_titles: tuple[str, ...], css: str) -> str:
-    """A document of empty pages, one per page of the joined PDF, with the page's size and
-    running title: laid out with the print stylesheet it gives only the header and the
-    page numbers (its first page, as the joined PDF's, has no header)."""
+# Pages of header and numbers laid out in one WeasyPrint document (a few MB a page).
+OVERLAY_CHUNK = 60
+
+# The page numbers as written, not counted: a chunk of the overlay does not know the
+# pages before it. The same words and place as print.css's counter(page) / counter(pages).
+_NUMBERED = """
+.page-label { display: block; string-set: page-label content(text); height: 0; margin: 0;
+  overflow: hidden; visibility: hidden; }
+@page { @bottom-center { content: string(page-label); } }
+"""
+
+
+def overlay_chunks(
+    shapes: list[tuple[int, bool]], running_titles: tuple[str, ...], css: str
+) -> list[tuple[str, int]]:
+    """Documents of empty pages, one per page of the joined PDF, with the page's size,
+    running title and number: laid out with the print stylesheet they give only the header
+    and the page numbers. Each is (html, pages to skip): a chunk after the first starts
+    with the page before its own, laid out only so that its first page is not a
+    document's first (print.css's :first page has no header), and skipped when drawn."""
+    chunks = []
+    for start in range(0, len(shapes), OVERLAY_CHUNK):
+        lead = 1 if start else 0
+        numbers = range(start - lead, min(start + OVERLAY_CHUNK, len(shapes)))
+        chunks.append((_overlay_html(shapes, numbers, running_titles, css), lead))
+    return chunks
+
+
+def _overlay_html(shapes, numbers: range, running_titles: tuple[str, ...], css: str) -> str:
     pages = []
-    for number, (part, landscape) in enumerate(shapes):
+    for number in numbers:
+        part, landscape = shapes[number]
         style = ["page: wide" if landscape else "page: portrait"]
-        if number:
+        if number != numbers.start:
             style.append("break-before: page")
         title = htmllib.escape(running_titles[part])
-        pages.append(f'<div style="{"; ".join(style)}"><p class="running-title">{title}</p></div>')
+        label = f"第 {number + 1} 页 / 共 {len(shapes)} 页"
+        pages.append(
+            f'<div style="{"; ".join(style)}"><p class="running-title">{title}</p>'
+            f'<p class="page-label">{label}</p></div>'
+        )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<style>{css}</style></head>\n<body>\n" + "\n".join(pages) + "\n</body></html>"
+        f"<style>{css}{_NUMBERED}</style></head>\n<body>\n" + "\n".join(pages) + "\n</body></html>"
     )
 
 
 def join(
-    parts: tuple[bytes, ...], overlay: bytes, unit_titles: tuple[str, ...], identifier: bytes
+    parts: tuple[bytes, ...],
+    overlay: list[tuple[bytes, int]],
+    unit_titles: tuple[str, ...],
+    identifier: bytes,
+    *,
+    continued: int = 0,
+    bookmark_levels: tuple[tuple[int, ...], ...] = (),
 ) -> bytes:
     """The parts joined (see the module's docstring), each page with its overlay page drawn
-    over it as an artifact."""
+    over it as an artifact. The `continued` parts after the first are pieces of the same
+    document (pdf_pieces.py): their structure goes under its Document element, and the
+    bookmarks of all of them are nested by their levels as WeasyPrint nests one
+    document's; the parts after those are units."""
     pdf = Pdf.open(BytesIO(parts[0]))
     opened = [Pdf.open(BytesIO(data)) for data in parts[1:]]
+    pieces, units = opened[:continued], opened[continued:]
     try:
         tree = pdf.Root.StructTreeRoot
         document = _document_element(tree)
         nums = tree.ParentTree.Nums
         next_key = _next_key(nums)
+        entries = _entries(pdf, pdf, 0)
+        for piece in pieces:
+            first = len(pdf.pages)
+            pdf.pages.extend(piece.pages)
+            next_key = _append_structure(pdf, piece, document, nums, first, next_key, Name.Div)
+            entries += _entries(pdf, piece, first)
         with pdf.open_outline() as outline:
+            if pieces:
+                levels = [level for part in bookmark_levels[: continued + 1] for level in part]
+                outline.root.clear()
+                outline.root.extend(_nested(entries, levels))
             units_item = outline.root[-1] if outline.root else None
-            for part, title in zip(opened, unit_titles, strict=True):
+            for part, title in zip(units, unit_titles, strict=True):
                 first = len(pdf.pages)
                 pdf.pages.extend(part.pages)
                 next_key = _append_structure(pdf, part, document, nums, first, next_key)
@@ -95,6 +145,55 @@ def join(
         pdf.close()
 
 
+def _entries(pdf: Pdf, part: Pdf, first: int) -> list[tuple[str, Array]]:
+    """Every bookmark of `part` in the outline's order (title, destination on the joined
+    PDF's page), its pages being the joined PDF's from `first` on."""
+    index = {page.objgen: i for i, page in enumerate(part.pages)}
+    found = []
+    with part.open_outline() as theirs:
+        stack = list(reversed(theirs.root))
+        while stack:
+            item = stack.pop()
+            destination = item.destination
+            target = 0
+            if isinstance(destination, Array) and len(destination):
+                target = index.get(destination[0].objgen, 0)
+                rest = list(destination)[1:]
+            else:
+                rest = [Name.XYZ, 0, float(part.pages[0].mediabox[3]), 0]
+            found.append((item.title, Array([pdf.pages[first + target].obj, *rest])))
+            stack.extend(reversed(item.children))
+    return found
+
+
+def _nested(entries: list[tuple[str, Array]], levels: list[int]) -> list[OutlineItem]:
+    """The bookmarks nested by their CSS bookmark-level, as WeasyPrint nests one
+    document's (weasyprint/anchors.py, make_page_bookmark_tree): a level skipped under a
+    bookmark does not make an empty one."""
+    if len(entries) != len(levels):
+        raise RuntimeError(f"{len(entries)} bookmarks for {len(levels)} bookmark levels")
+    root: list[OutlineItem] = []
+    skipped: list[int] = []
+    last_by_depth: list[list[OutlineItem]] = [root]
+    previous = 0
+    for (title, destination), level in zip(entries, levels, strict=True):
+        if level > previous:
+            skipped.append(level - previous - 1)
+        else:
+            temp = level
+            while temp < previous:
+                temp += 1 + skipped.pop()
+            if temp > previous:
+                skipped.append(temp - previous - 1)
+        previous = level
+        depth = level - sum(skipped)
+        item = OutlineItem(title, destination)
+        last_by_depth[depth - 1].append(item)
+        del last_by_depth[depth:]
+        last_by_depth.append(item.children)
+    return root
+
+
 def _document_element(tree: Dictionary) -> Dictionary:
     kids = tree.K
     return kids if isinstance(kids, Dictionary) else kids[0]
@@ -106,15 +205,23 @@ def _next_key(nums: Array) -> int:
 
 
 def _append_structure(
-    pdf: Pdf, part: Pdf, document: Dictionary, nums: Array, first: int, next_key: int
+    pdf: Pdf,
+    part: Pdf,
+    document: Dictionary,
+    nums: Array,
+    first: int,
+    next_key: int,
+    role: Name = Name.Art,
 ) -> int:
-    """The part's structure under the base's Document element, its pages' and
-    annotations' keys in the parent tree moved to start at `next_key`; the next free key."""
+    """The part's structure under the base's Document element (its own Document element
+    becoming a `role`: an Art for a unit's document, a Div for a piece of the base's),
+    its pages' and annotations' keys in the parent tree moved to start at `next_key`; the
+    next free key."""
     tree = part.Root.StructTreeRoot
     element = _document_element(tree)
     del element["/P"]  # else copying it would copy the part's whole tree root
     copied = _copy(pdf, element)
-    copied.S = Name.Art
+    copied.S = role
     copied.P = document
     kids = document.K
     if isinstance(kids, Array):
@@ -166,7 +273,7 @@ def _unit_bookmark(pdf: Pdf, part: Pdf, title: str, first: int) -> OutlineItem:
     return item
 
 
-def stamp(part: bytes, overlay: bytes, identifier: bytes) -> bytes:
+def stamp(part: bytes, overlay: list[tuple[bytes, int]], identifier: bytes) -> bytes:
     """One part published alone (a unit's own PDF): its pages with the overlay's."""
     pdf = Pdf.open(BytesIO(part))
     try:
@@ -199,23 +306,33 @@ def _save(pdf: Pdf, out: BytesIO) -> None:
     pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
-def _stamp(pdf: Pdf, overlay: bytes) -> None:
+def _stamp(pdf: Pdf, overlay: list[tuple[bytes, int]]) -> None:
     """Draw each overlay page over the same page of `pdf`, marked as an artifact (the
-    header and page numbers are not part of the structure, as WeasyPrint marks its own)."""
-    with Pdf.open(BytesIO(overlay)) as drawn:
-        if len(drawn.pages) != len(pdf.pages):
-            raise RuntimeError(
-                f"the header and page numbers have {len(drawn.pages)} pages for {len(pdf.pages)}"
-            )
-        _take_attachments(pdf, drawn)
-        for number, (page, source) in enumerate(zip(pdf.pages, drawn.pages, strict=True)):
-            form = _copy(pdf, source.as_form_xobject())
-            # named by the page's number, not at random: two builds give the same bytes
-            # (WeasyPrint's pages may share one resource dictionary)
-            name = page.add_resource(form, Name.XObject, Name(f"/Hf{number}"))
-            page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-            page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"), prepend=False)
-            page.contents_add(
-                pikepdf.Stream(pdf, b"/Artifact BMC q " + bytes(name) + b" Do Q EMC"),
-                prepend=False,
-            )
+    header and page numbers are not part of the structure, as WeasyPrint marks its own).
+    `overlay`: its chunks (overlay_chunks), each with the pages it leads with to skip; the
+    first carries the attachments."""
+    number = 0
+    for index, (data, skipped) in enumerate(overlay):
+        with Pdf.open(BytesIO(data)) as drawn:
+            if index == 0:
+                _take_attachments(pdf, drawn)
+            for source in list(drawn.pages)[skipped:]:
+                if number >= len(pdf.pages):
+                    break
+                _draw(pdf, pdf.pages[number], source, number)
+                number += 1
+    if number != len(pdf.pages):
+        raise RuntimeError(f"the header and page numbers have {number} pages for {len(pdf.pages)}")
+
+
+def _draw(pdf: Pdf, page, source, number: int) -> None:
+    form = _copy(pdf, source.as_form_xobject())
+    # named by the page's number, not at random: two builds give the same bytes
+    # (WeasyPrint's pages may share one resource dictionary)
+    name = page.add_resource(form, Name.XObject, Name(f"/Hf{number}"))
+    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"), prepend=False)
+    page.contents_add(
+        pikepdf.Stream(pdf, b"/Artifact BMC q " + bytes(name) + b" Do Q EMC"),
+        prepend=False,
+    )

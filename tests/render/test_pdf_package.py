@@ -4,7 +4,9 @@ The made-up Hebei department of tests/fixtures/departments.py (two units) is bui
 through the command line; its package must read as one document: PDF/A-3b, tagged, one
 structure tree covering every page, bookmarks for the department's sections and for every
 unit and its sections, page numbers counting through, the running header of each part,
-the year's attachments; each unit's pages are its own PDF's pages.
+the year's attachments; each unit's pages are its own PDF's pages. It is built with the
+department's part cut into small pieces and the header and numbers laid out in chunks of a
+few pages (as a department of many units is), and once whole to compare the bookmarks.
 """
 
 from __future__ import annotations
@@ -19,15 +21,14 @@ from fixtures.departments import hebei_department
 from render.test_pdf import outline, run, squash
 
 from compiler.cli import main
+from compiler.render import pdf_join, pdf_pieces
 
 pytestmark = pytest.mark.slow
 
 UNITS = (("01-office", "示例局机关"), ("02-centre", "示例局服务中心"))
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("package")
+def build(root: Path) -> Path:
     data = hebei_department(root)
     out = root / "out"
     result = CliRunner().invoke(
@@ -37,6 +38,21 @@ def built(tmp_path_factory) -> Path:
     )
     assert result.exit_code == 0, result.output
     return out / "2022"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """Pieces of about four pages, numbers laid out five pages at a time (the PDF
+    processes are forked from here, so they see the same)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_pieces, "PIECE_BUDGET", 20_000)
+        patch.setattr(pdf_join, "OVERLAY_CHUNK", 5)
+        return build(tmp_path_factory.mktemp("package"))
+
+
+@pytest.fixture(scope="module")
+def built_whole(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("whole"))
 
 
 def pages(path: Path) -> list[str]:
@@ -128,6 +144,28 @@ def test_bookmarks_for_every_section_and_unit(built):
     first_unit = [t for d, t in units[1 : 1 + len(own)]]
     assert first_unit == own  # the unit's sections under its title
     assert all(depth == 3 for depth, _ in units[1 : 1 + len(own)])
+
+
+def test_pieces_give_the_bookmarks_of_the_part_laid_out_whole(built, built_whole):
+    """The department's part was cut (its structure holds a Div per piece after the
+    first), and its bookmarks nest as those of the part laid out in one document."""
+    with pikepdf.open(built / "disclosure.pdf") as pdf:
+        tree = pdf.Root.StructTreeRoot
+        document = tree.K if isinstance(tree.K, pikepdf.Dictionary) else tree.K[0]
+        divs = [kid for kid in document.K if kid.get("/S") == pikepdf.Name.Div]
+        assert len(divs) >= 3
+    pieces = outline((built / "disclosure.pdf").read_bytes())
+    whole = outline((built_whole / "disclosure.pdf").read_bytes())
+    assert pieces == whole
+    assert any(depth == 3 for depth, _ in pieces[: pieces.index((1, "第二部分 所属单位预算"))])
+
+
+def test_a_table_continued_in_the_next_piece_repeats_its_header(built):
+    """The procurement table runs over several pages: each of its pages starts with its
+    column headings, as WeasyPrint repeats a table's header on a new page."""
+    found = [page for page in pages(built / "disclosure.pdf") if "政府采购目录序号" in squash(page)]
+    assert len(found) >= 2
+    assert sum("部门政府采购预算" in squash(page) for page in found) == 1  # the caption once
 
 
 def test_the_package_carries_the_years_files_and_each_unit_its_own(built):

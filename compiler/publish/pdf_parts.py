@@ -1,0 +1,177 @@
+"""A department's PDFs from parts laid out once each (issue 27; render/pdf_join.py).
+
+Every unit's document is laid out once, bare of its running header and page numbers, for
+both its own PDF and the package; the department's own part is laid out in pieces of a
+bounded size (render/pdf_pieces.py), so that no process holds more than a piece's pages
+whatever the number of units. Parts and pieces are laid out side by side in the PDF
+processes, remembered in the user's cache (a rebuild after one unit's change lays out
+only what changed), then joined: each unit's own PDF from its part, the package from the
+department's pieces and every unit's part, numbered through.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..cache import DiskCache
+from ..model.disclosure import Disclosure
+
+# Parts of a department's PDFs laid out before (about 1 MB a unit).
+PARTS = DiskCache("pdf-parts", packages=("weasyprint", "pydyf", "pikepdf"), limit=512)
+
+
+def submit(job) -> Callable:
+    """Start `job` (a PdfJob or JoinJob) in a PDF process when one is running, else give
+    the function that does it here when called."""
+    from ..render import pdf_process
+
+    if pdf_process.is_running():
+        return pdf_process.submit(job)
+
+    def wait():
+        # Imported here: WeasyPrint takes a while to import; html/md builds need none.
+        from ..render.pdf import render_job
+
+        return render_job(job)
+
+    return wait
+
+
+class Part:
+    """A document's PDF laid out bare, as a part of published PDFs (a department's own
+    part in pieces): what joining it needs. Calling it waits for its pieces' PDFs."""
+
+    def __init__(self, model: Disclosure, html: str, job) -> None:
+        from ..render.environment import css_text
+        from ..render.html import is_package
+        from ..render.pdf_job import bare, document_title, pdf_identifier, running_title
+        from ..render.pdf_pieces import pieces
+
+        texts = pieces(bare(html)) if is_package(model) else [bare(html)]
+        self.waits = [laid_out_once(replace(job, html=text, attached=False)) for text in texts]
+        self.running_title = running_title(html)
+        self.title = document_title(html)
+        self.css = css_text(True, model.layout)
+        self.identifier = pdf_identifier(model)
+        self.attached = (job.model_json, job.sources, job.source_date_epoch)
+
+    def __call__(self) -> list:
+        return [wait() for wait in self.waits]
+
+
+def laid_out_once(job) -> Callable:
+    """The function that gives a part's PDF: from the user's cache when the same part (the
+    same HTML, date and identifier, tool, libraries and fonts) was laid out before, so a
+    rebuild after one unit changed lays out that unit and the department's pieces that
+    changed, and joins; else laid out (see submit) and kept."""
+    from ..render.pdf_job import RenderedPdf
+
+    key = _part_key(job)
+    kept = PARTS.get(key) if key else None
+    if kept is not None:
+        head, _newline, data = kept.partition(b"\n")
+        found = json.loads(head)
+        fonts = [tuple(font) for font in found["fonts"]]
+        return lambda: RenderedPdf(data, fonts, tuple(found["levels"]))
+    wait = submit(job)
+
+    def keep() -> RenderedPdf:
+        pdf = wait()
+        if key:
+            head = {"fonts": pdf.fonts, "levels": pdf.bookmark_levels}
+            PARTS.put(key, json.dumps(head).encode() + b"\n" + pdf.data)
+        return pdf
+
+    return keep
+
+
+def _part_key(job) -> str | None:
+    """What a part's PDF depends on besides the tool and its libraries (see DiskCache): the
+    job, and the font files fontconfig serves (None when one cannot be read)."""
+    from ..render import fonts as font_check
+
+    faces = []
+    try:
+        for face in font_check.cjk_faces():
+            found = os.stat(face.file)
+            faces.append(f"{face.family}\t{face.style}\t{face.file}\t{face.index}\t"
+                         f"{found.st_size}\t{found.st_mtime_ns}")  # fmt: skip
+    except OSError:
+        return None
+    # a part carries no attachments (PdfJob.attached): the model and sources are not keys
+    return PARTS.key(
+        job.html.encode(),
+        job.identifier,
+        repr(job.source_date_epoch).encode(),
+        "\n".join(faces).encode(),
+    )
+
+
+def join_parts(documents: list) -> None:
+    """A department's PDFs from its parts (each document's `wait_for_pdf` a Part, the
+    department's first): every unit's own (its part with its header and page numbers) and
+    the package (the department's pieces, then every unit's part, numbered through). Waits
+    for the parts, then starts the joins; a part that failed fails its own document and
+    the package."""
+    from ..render.pdf_job import JoinJob, RenderedPdf
+
+    if not all(isinstance(d.wait_for_pdf, Part) for d in documents):
+        return  # a document failed before its PDF: its problems are reported
+    parts = [d.wait_for_pdf for d in documents]
+    laid_out, failure = [], None
+    for document, part in zip(documents, parts, strict=True):
+        try:
+            laid_out.append(part())
+        except Exception as e:
+            failure = failure or e
+            document.wait_for_pdf = functools.partial(_raise, e)
+            laid_out.append(None)
+    if failure is not None:
+        documents[0].wait_for_pdf = functools.partial(_raise, failure)
+        return
+
+    def joined(job: JoinJob, used: list) -> Callable:
+        wait = submit(job)
+
+        def finish() -> RenderedPdf:
+            pdf = wait()
+            return RenderedPdf(pdf.data, sorted({*pdf.fonts, *used}))
+
+        return finish
+
+    package, units = parts[0], parts[1:]
+    pieces = laid_out[0]
+    every = [*pieces, *(pdfs[0] for pdfs in laid_out[1:])]
+    documents[0].wait_for_pdf = joined(
+        JoinJob(
+            tuple(pdf.data for pdf in every),
+            (package.running_title,) * len(pieces) + tuple(u.running_title for u in units),
+            tuple(u.title for u in units),
+            package.css,
+            package.identifier,
+            *package.attached,
+            continued=len(pieces) - 1,
+            bookmark_levels=tuple(pdf.bookmark_levels for pdf in pieces),
+        ),
+        [font for pdf in every for font in pdf.fonts],
+    )
+    for document, part, (pdf,) in zip(documents[1:], units, laid_out[1:], strict=True):
+        document.wait_for_pdf = joined(
+            JoinJob(
+                (pdf.data,),
+                (part.running_title,),
+                (),
+                part.css,
+                part.identifier,
+                *part.attached,
+            ),
+            pdf.fonts,
+        )
+
+
+def _raise(error: Exception):
+    raise error
