@@ -81,14 +81,22 @@ class DiskCache:
     the tool's fingerprint, the installed versions of `packages`, and what the caller adds
     (`key(*parts)`)."""
 
-    def __init__(self, name: str, packages: tuple[str, ...] = (), limit: int = 4096) -> None:
+    def __init__(
+        self,
+        name: str,
+        packages: tuple[str, ...] = (),
+        limit: int = 4096,
+        folder: Path | None = None,
+    ) -> None:
         self.name = name
         self.packages = packages
         self.limit = limit
+        # a folder of its own (parts laid out by another job); else the user's cache
+        self._folder = folder
 
     @property
     def folder(self) -> Path | None:
-        return _folder(self.name)
+        return self._folder if self._folder is not None else _folder(self.name)
 
     def key(self, *parts: bytes) -> str:
         digest = hashlib.sha256(tool_fingerprint().encode())

@@ -24,7 +24,9 @@ from .common import (
     data_option,
     default_format,
     out_option,
+    parts_from_option,
     print_diagnostics,
+    taking_parts_from,
 )
 from .i18n import lang_option, translate
 
@@ -144,6 +146,7 @@ class _Commands(click.Group):
         "textconv": ("review", "textconv"),
         "import": ("workbook", "import_workbook"),
         "publish": ("publish", "publish"),
+        "parts": ("publish", "parts"),
         "correct": ("publish", "correct"),
         "init": ("datarepo", "init"),
         "schemas": ("datarepo", "schemas"),
@@ -326,6 +329,7 @@ def _parse_formats(value: str) -> tuple[str, ...]:
     is_flag=True,
     help=N_("Also name the font files embedded in each PDF."),
 )
+@parts_from_option
 def build(
     years: tuple[str, ...],
     data_dir: Path,
@@ -336,7 +340,13 @@ def build(
     force: bool,
     jobs: int | None,
     verbose: bool,
+    parts_from: Path | None,
 ) -> None:
+    with taking_parts_from(parts_from):
+        _build(years, data_dir, formats, out_dir, fmt, strict, force, jobs, verbose)
+
+
+def _build(years, data_dir, formats, out_dir, fmt, strict, force, jobs, verbose) -> None:
     from ..publish.orchestrate import build_many
 
     chosen = _parse_formats(formats)

@@ -7,6 +7,8 @@ without importing each other (command.py registers their commands).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -69,3 +71,36 @@ def print_diagnostics(diagnostics: list, fmt: str) -> None:
 def default_format() -> str:
     """Annotations on a GitHub runner, text elsewhere."""
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+parts_from_option = click.option(
+    "--parts-from",
+    "parts_from",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    metavar=N_("FOLDER"),
+    help=N_(
+        "A folder of a department's PDF parts laid out by `disclosure parts` (the jobs of a CI "
+        "matrix, their folders merged): parts found there are joined, not laid out again."
+    ),
+)
+
+
+@contextmanager
+def taking_parts_from(folder: Path | None) -> Iterator[None]:
+    """Within this block the build looks for parts in `folder` first (through the
+    environment, which the build's own processes inherit)."""
+    from ..publish.pdf_parts import PARTS_FROM
+
+    if folder is None:
+        yield
+        return
+    before = os.environ.get(PARTS_FROM)
+    os.environ[PARTS_FROM] = str(folder.resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[PARTS_FROM]
+        else:
+            os.environ[PARTS_FROM] = before

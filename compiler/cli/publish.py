@@ -7,6 +7,7 @@ would change; 2 trouble (a record edited by hand, a correction of a year never p
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from .common import (
     data_option,
     default_format,
     out_option,
+    parts_from_option,
     print_diagnostics,
+    taking_parts_from,
 )
 
 editions_option = click.option(
@@ -89,6 +92,7 @@ def _reason(value: str | None) -> str | None:
     is_flag=True,
     help=N_("Treat every warning as an error, as validate --strict does."),
 )
+@parts_from_option
 def publish(
     data_dir: Path,
     out_dir: Path,
@@ -97,7 +101,13 @@ def publish(
     reason: str | None,
     check: bool,
     strict: bool,
+    parts_from: Path | None,
 ) -> None:
+    with taking_parts_from(parts_from):
+        _publish(data_dir, out_dir, editions_dir, correct_year, reason, check, strict)
+
+
+def _publish(data_dir, out_dir, editions_dir, correct_year, reason, check, strict) -> None:
     editions_dir = _editions(editions_dir, data_dir)
     if (correct_year is None) != (reason is None):
         raise click.UsageError(_('--correct YEAR and --reason "…" go together'))
@@ -367,3 +377,55 @@ def correct(year: str, reason: str, data_dir: Path, editions_dir: Path | None) -
             corrects=record.current.number,
         )
     )
+
+
+@click.command(
+    "parts",
+    short_help=N_("Lay out one share of a department's PDF parts (one job of a CI matrix)"),
+    help=N_(
+        "Lay out the parts a department's PDFs are joined from (its own part in pieces, each "
+        "unit's document) that fall to share K of N, into OUT. N jobs, one per share, each "
+        "run this; the publish job merges their folders and passes the result to `build` or "
+        "`publish` with --parts-from, which joins the parts instead of laying them out. A "
+        "year that is no department's package has no parts."
+    ),
+)
+@click.argument("years", nargs=-1)
+@data_option
+@click.option(
+    "--shard",
+    required=True,
+    metavar="K/N",
+    help=N_("This job's share: K from 1 to N (e.g. 2/4 lays out the 2nd, 6th, 10th … part)."),
+)
+@out_option("parts", N_("Folder the parts are written to."))
+def parts(years: tuple[str, ...], data_dir: Path, shard: str, out_dir: Path) -> None:
+    from ..publish.build import part_jobs
+    from ..publish.pdf_parts import lay_out_shard
+    from ..render import pdf_process
+    from .command import compile_years
+
+    share, shares = _shard(shard)
+    results = compile_years(data_dir, years, default_format())
+    if any(not result.ok for result in results):
+        click.echo(_("no parts laid out: fix the errors above"), err=True)
+        sys.exit(DATA_ERRORS)
+    jobs = [job for result in results for job in part_jobs(result)]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with pdf_process.running():
+        count = lay_out_shard(jobs, share, shares, out_dir)
+    click.echo(
+        _("laid out {count} of {total} parts (share {shard}) into {folder}/").format(
+            count=count, total=len(jobs), shard=shard, folder=out_dir
+        )
+    )
+
+
+def _shard(value: str) -> tuple[int, int]:
+    found = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", value)
+    if not found or not 1 <= int(found.group(1)) <= int(found.group(2)):
+        raise click.BadParameter(
+            _("{value!r} is not K/N with K from 1 to N (e.g. 2/4)").format(value=value),
+            param_hint="--shard",
+        )
+    return int(found.group(1)), int(found.group(2))

@@ -128,7 +128,7 @@ def render_year(
         if has_errors(document.problems):
             break
     if in_parts:
-        pdf_parts.join_parts([document for _, document in started])
+        problems += pdf_parts.join_parts([document for _, document in started])
     for model, document in started:
         files, found, used = document.finish()
         rendered.update({(model.slug, fmt): data for fmt, data in files.items()})
@@ -280,21 +280,41 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction, bare: bool
     then never asked for (the process is stopped when the build ends). `bare`: the
     document as a part (pdf_parts.Part), its units left out."""
     from ..render import fonts as font_check
+
+    html, job = _pdf_job(model, documents, epoch, correction, bare)
+    wait = pdf_parts.Part(model, html, job) if bare else pdf_parts.submit(job)
+    problems = font_check.missing_glyphs(documents, _visible_text(html))
+    if has_errors(problems):
+        return None, problems
+    return wait, problems
+
+
+def _pdf_job(model: Disclosure, documents: dict, epoch, correction, bare: bool):
+    """The print HTML of the document (without its units when `bare`) and its PdfJob."""
     from ..render.pdf_job import SourceFile, pdf_job, print_html
 
-    html = print_html(model, epoch, correction, with_units=not bare)
+    html = print_html(model, _epoch(epoch), correction, with_units=not bare)
     prefix = f"units/{model.slug}/" if model.slug else ""
     sources = [
         SourceFile(name.removeprefix(prefix), doc.raw)
         for name, doc in sorted(documents.items())
         if name.startswith(prefix)
     ]
-    job = pdf_job(model, html, sources, epoch)
-    wait = pdf_parts.Part(model, html, job) if bare else pdf_parts.submit(job)
-    problems = font_check.missing_glyphs(documents, _visible_text(html))
-    if has_errors(problems):
-        return None, problems
-    return wait, problems
+    return html, pdf_job(model, html, sources, _epoch(epoch))
+
+
+def part_jobs(result: YearResult, epoch: Epoch = FROM_ENVIRONMENT) -> list:
+    """The PdfJobs of every part a department's PDFs are joined from (its own pieces, then
+    each unit's document), as `build` lays them out; none for a year that is no package."""
+    from ..render.html import is_package
+
+    if not is_package(result.model):
+        return []
+    jobs = []
+    for model in published_documents(result.model):
+        html, job = _pdf_job(model, result.documents, epoch, None, bare=True)
+        jobs += pdf_parts.part_jobs(model, html, job)
+    return jobs
 
 
 def _unit_file(documents: dict, model: Disclosure) -> str:

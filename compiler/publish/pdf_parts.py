@@ -7,6 +7,12 @@ whatever the number of units. Parts and pieces are laid out side by side in the 
 processes, remembered in the user's cache (a rebuild after one unit's change lays out
 only what changed), then joined: each unit's own PDF from its part, the package from the
 department's pieces and every unit's part, numbered through.
+
+Past one machine (a CI matrix, docs/publishing.md): `disclosure parts --shard K/N` lays out
+every N-th part into a folder; the publish job, given the jobs' folders merged in
+DISCLOSURE_PARTS_FROM (`build`/`publish --parts-from`), takes each part it finds there
+instead of laying it out, and lays out any it does not find (a part is found by the same
+key as in the user's cache: its HTML, date, tool, libraries and fonts).
 """
 
 from __future__ import annotations
@@ -16,12 +22,22 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from ..cache import DiskCache
+from ..diagnostics import Diagnostic, Location
+from ..i18n import _
 from ..model.disclosure import Disclosure
 
 # Parts of a department's PDFs laid out before (about 1 MB a unit).
 PARTS = DiskCache("pdf-parts", packages=("weasyprint", "pydyf", "pikepdf"), limit=512)
+# A folder of parts laid out elsewhere (by the jobs of a CI matrix), looked in first.
+PARTS_FROM = "DISCLOSURE_PARTS_FROM"
+
+
+def parts_folder(folder: Path) -> DiskCache:
+    """`folder` holding parts as the user's cache holds them (no limit: a bureau's all)."""
+    return DiskCache(PARTS.name, PARTS.packages, limit=1_000_000, folder=folder)
 
 
 def submit(job) -> Callable:
@@ -47,12 +63,11 @@ class Part:
 
     def __init__(self, model: Disclosure, html: str, job) -> None:
         from ..render.environment import css_text
-        from ..render.html import is_package
-        from ..render.pdf_job import bare, document_title, pdf_identifier, running_title
-        from ..render.pdf_pieces import pieces
+        from ..render.pdf_job import document_title, pdf_identifier, running_title
 
-        texts = pieces(bare(html)) if is_package(model) else [bare(html)]
-        self.waits = [laid_out_once(replace(job, html=text, attached=False)) for text in texts]
+        found = [laid_out_once(piece) for piece in part_jobs(model, html, job)]
+        self.waits = [wait for wait, _elsewhere in found]
+        self.taken = sum(elsewhere for _wait, elsewhere in found)  # from PARTS_FROM
         self.running_title = running_title(html)
         self.title = document_title(html)
         self.css = css_text(True, model.layout)
@@ -63,30 +78,57 @@ class Part:
         return [wait() for wait in self.waits]
 
 
-def laid_out_once(job) -> Callable:
+def part_jobs(model: Disclosure, html: str, job) -> list:
+    """The jobs laying out a document as a part: bare, without attachments; a department's
+    own part in pieces."""
+    from ..render.html import is_package
+    from ..render.pdf_job import bare
+    from ..render.pdf_pieces import pieces
+
+    texts = pieces(bare(html)) if is_package(model) else [bare(html)]
+    return [replace(job, html=text, attached=False) for text in texts]
+
+
+def lay_out_shard(jobs: list, shard: int, shards: int, folder: Path) -> int:
+    """Lay out the parts that fall to `shard` (1 to `shards`: every shards-th job, from the
+    shard-th) and keep them in `folder`; how many there were."""
+    store = parts_folder(folder)
+    waits = [laid_out_once(job, store)[0] for job in jobs[shard - 1 :: shards]]
+    for wait in waits:
+        wait()
+    return len(waits)
+
+
+def laid_out_once(job, keep_in: DiskCache = PARTS) -> tuple[Callable, bool]:
     """The function that gives a part's PDF: from the user's cache when the same part (the
     same HTML, date and identifier, tool, libraries and fonts) was laid out before, so a
     rebuild after one unit changed lays out that unit and the department's pieces that
-    changed, and joins; else laid out (see submit) and kept."""
+    changed, and joins; else laid out (see submit) and kept. A folder named by
+    DISCLOSURE_PARTS_FROM is looked in first; the second value says whether it was
+    found there."""
     from ..render.pdf_job import RenderedPdf
 
     key = _part_key(job)
-    kept = PARTS.get(key) if key else None
-    if kept is not None:
-        head, _newline, data = kept.partition(b"\n")
-        found = json.loads(head)
-        fonts = [tuple(font) for font in found["fonts"]]
-        return lambda: RenderedPdf(data, fonts, tuple(found["levels"]))
+    elsewhere = os.environ.get(PARTS_FROM)
+    stores = [parts_folder(Path(elsewhere))] if elsewhere else []
+    for number, store in enumerate([*stores, keep_in]):
+        kept = store.get(key) if key else None
+        if kept is not None:
+            head, _newline, data = kept.partition(b"\n")
+            found = json.loads(head)
+            fonts = [tuple(font) for font in found["fonts"]]
+            pdf = RenderedPdf(data, fonts, tuple(found["levels"]))
+            return functools.partial(_given, pdf), number < len(stores)
     wait = submit(job)
 
     def keep() -> RenderedPdf:
         pdf = wait()
         if key:
             head = {"fonts": pdf.fonts, "levels": pdf.bookmark_levels}
-            PARTS.put(key, json.dumps(head).encode() + b"\n" + pdf.data)
+            keep_in.put(key, json.dumps(head).encode() + b"\n" + pdf.data)
         return pdf
 
-    return keep
+    return keep, False
 
 
 def _part_key(job) -> str | None:
@@ -111,17 +153,18 @@ def _part_key(job) -> str | None:
     )
 
 
-def join_parts(documents: list) -> None:
+def join_parts(documents: list) -> list[Diagnostic]:
     """A department's PDFs from its parts (each document's `wait_for_pdf` a Part, the
     department's first): every unit's own (its part with its header and page numbers) and
     the package (the department's pieces, then every unit's part, numbered through). Waits
     for the parts, then starts the joins; a part that failed fails its own document and
-    the package."""
+    the package. Says how many parts were taken from DISCLOSURE_PARTS_FROM, if set."""
     from ..render.pdf_job import JoinJob, RenderedPdf
 
     if not all(isinstance(d.wait_for_pdf, Part) for d in documents):
-        return  # a document failed before its PDF: its problems are reported
+        return []  # a document failed before its PDF: its problems are reported
     parts = [d.wait_for_pdf for d in documents]
+    said = _taken(parts)
     laid_out, failure = [], None
     for document, part in zip(documents, parts, strict=True):
         try:
@@ -132,7 +175,7 @@ def join_parts(documents: list) -> None:
             laid_out.append(None)
     if failure is not None:
         documents[0].wait_for_pdf = functools.partial(_raise, failure)
-        return
+        return said
 
     def joined(job: JoinJob, used: list) -> Callable:
         wait = submit(job)
@@ -171,6 +214,26 @@ def join_parts(documents: list) -> None:
             ),
             pdf.fonts,
         )
+    return said
+
+
+def _taken(parts: list[Part]) -> list[Diagnostic]:
+    elsewhere = os.environ.get(PARTS_FROM)
+    if not elsewhere:
+        return []
+    message = _(
+        "{taken} of {total} parts of the department's PDFs taken from this folder (laid out "
+        "by other jobs); the others laid out here"
+    )
+    taken = sum(part.taken for part in parts)
+    total = sum(len(part.waits) for part in parts)
+    return [
+        Diagnostic(Location(elsewhere), message.format(taken=taken, total=total), severity="info")
+    ]
+
+
+def _given(value):
+    return value
 
 
 def _raise(error: Exception):
