@@ -90,6 +90,13 @@ def _overlay_html(shapes, numbers: range, running_titles: tuple[str, ...], css: 
     )
 
 
+# Parts appended before the joined PDF is written out and read back: qpdf keeps every
+# object it has read or copied, so a package joined in one go held each part's structure
+# tree twice (about 760 MB for 30 units); written out, the copies are read again only as
+# they are needed.
+JOIN_GROUP = 6
+
+
 def join(
     parts: tuple[bytes, ...],
     overlay: list[tuple[bytes, int]],
@@ -105,49 +112,59 @@ def join(
     bookmarks of all of them are nested by their levels as WeasyPrint nests one
     document's; the parts after those are units."""
     pdf = Pdf.open(BytesIO(parts[0]))
-    opened = [Pdf.open(BytesIO(data)) for data in parts[1:]]
-    pieces, units = opened[:continued], opened[continued:]
+    sources: list[Pdf] = []
     try:
-        tree = pdf.Root.StructTreeRoot
-        document = _document_element(tree)
-        nums = tree.ParentTree.Nums
-        next_key = _next_key(nums)
-        entries = _entries(pdf, pdf, 0)
-        for piece in pieces:
+        marks = _marks(pdf, 0)
+        units: list[tuple[str, int, list]] = []  # title, first page, its sections' marks
+        next_key = _next_key(pdf.Root.StructTreeRoot.ParentTree.Nums)
+        for number, data in enumerate(parts[1:]):
+            part = Pdf.open(BytesIO(data))
+            sources.append(part)
             first = len(pdf.pages)
-            pdf.pages.extend(piece.pages)
-            next_key = _append_structure(pdf, piece, document, nums, first, next_key, Name.Div)
-            entries += _entries(pdf, piece, first)
-        with pdf.open_outline() as outline:
-            if pieces:
-                levels = [level for part in bookmark_levels[: continued + 1] for level in part]
-                outline.root.clear()
-                outline.root.extend(_nested(entries, levels))
-            units_item = outline.root[-1] if outline.root else None
-            for part, title in zip(units, unit_titles, strict=True):
-                first = len(pdf.pages)
-                pdf.pages.extend(part.pages)
-                next_key = _append_structure(pdf, part, document, nums, first, next_key)
-                item = _unit_bookmark(pdf, part, title, first)
-                if units_item is not None:
-                    units_item.children.append(item)
-                else:
-                    outline.root.append(item)
-        tree.ParentTreeNextKey = next_key
+            pdf.pages.extend(part.pages)
+            if number < continued:
+                next_key = _append_structure(pdf, part, first, next_key, Name.Div)
+                marks += _marks(part, first)
+            else:
+                next_key = _append_structure(pdf, part, first, next_key, Name.Art)
+                sections = _marks(part, first, top_only=True)
+                units.append((unit_titles[number - continued], first, sections))
+            if len(sources) == JOIN_GROUP:
+                pdf = _written_and_read(pdf, sources)
+                sources = []
+        pdf.Root.StructTreeRoot.ParentTreeNextKey = next_key
+        levels = [level for part in bookmark_levels[: continued + 1] for level in part]
+        _outline(pdf, marks if continued else None, levels, units)
         _stamp(pdf, overlay)
         out = BytesIO()
         pdf.trailer.ID = Array([pikepdf.String(identifier), pikepdf.String(identifier)])
         _save(pdf, out)
         return out.getvalue()
     finally:
-        for part in opened:
+        for part in sources:
             part.close()
         pdf.close()
 
 
-def _entries(pdf: Pdf, part: Pdf, first: int) -> list[tuple[str, Array]]:
-    """Every bookmark of `part` in the outline's order (title, destination on the joined
-    PDF's page), its pages being the joined PDF's from `first` on."""
+def _written_and_read(pdf: Pdf, sources: list[Pdf]) -> Pdf:
+    """`pdf` written out and read back, `pdf` and the parts it copied from closed."""
+    buffer = BytesIO()
+    pdf.save(buffer)
+    for part in sources:
+        part.close()
+    pdf.close()
+    return Pdf.open(buffer)
+
+
+# A bookmark by the number of its page, not the page object: pages are other objects
+# once the joined PDF is read back.
+Mark = tuple[str, int, list]
+
+
+def _marks(part: Pdf, first: int, top_only: bool = False) -> list[Mark]:
+    """Every bookmark of `part` in the outline's order (or its top-level ones): title, the
+    number of its page in the joined PDF (its pages being the joined PDF's from `first`
+    on), and the rest of its destination."""
     index = {page.objgen: i for i, page in enumerate(part.pages)}
     found = []
     with part.open_outline() as theirs:
@@ -155,28 +172,53 @@ def _entries(pdf: Pdf, part: Pdf, first: int) -> list[tuple[str, Array]]:
         while stack:
             item = stack.pop()
             destination = item.destination
-            target = 0
             if isinstance(destination, Array) and len(destination):
                 target = index.get(destination[0].objgen, 0)
                 rest = list(destination)[1:]
             else:
-                rest = [Name.XYZ, 0, float(part.pages[0].mediabox[3]), 0]
-            found.append((item.title, Array([pdf.pages[first + target].obj, *rest])))
-            stack.extend(reversed(item.children))
+                target, rest = 0, [Name.XYZ, 0, float(part.pages[0].mediabox[3]), 0]
+            found.append((str(item.title), first + target, rest))
+            if not top_only:
+                stack.extend(reversed(item.children))
     return found
 
 
-def _nested(entries: list[tuple[str, Array]], levels: list[int]) -> list[OutlineItem]:
+def _outline(
+    pdf: Pdf, marks: list[Mark] | None, levels: list[int], units: list[tuple[str, int, list]]
+) -> None:
+    """The joined PDF's bookmarks: the first document's (from all its pieces' `marks`,
+    nested by `levels`; as the first part has them when None), then each unit's, its
+    sections under it, under the last of the first document's (第二部分 所属单位预算)."""
+
+    def item(title: str, page: int, rest: list) -> OutlineItem:
+        return OutlineItem(title, Array([pdf.pages[page].obj, *rest]))
+
+    with pdf.open_outline() as outline:
+        if marks is not None:
+            outline.root.clear()
+            outline.root.extend(_nested([item(*mark) for mark in marks], levels))
+        units_item = outline.root[-1] if outline.root else None
+        for title, first, sections in units:
+            top = float(pdf.pages[first].mediabox[3])
+            unit = item(title, first, [Name.XYZ, 0, top, 0])
+            unit.children.extend(item(*mark) for mark in sections)
+            if units_item is not None:
+                units_item.children.append(unit)
+            else:
+                outline.root.append(unit)
+
+
+def _nested(items: list[OutlineItem], levels: list[int]) -> list[OutlineItem]:
     """The bookmarks nested by their CSS bookmark-level, as WeasyPrint nests one
     document's (weasyprint/anchors.py, make_page_bookmark_tree): a level skipped under a
     bookmark does not make an empty one."""
-    if len(entries) != len(levels):
-        raise RuntimeError(f"{len(entries)} bookmarks for {len(levels)} bookmark levels")
+    if len(items) != len(levels):
+        raise RuntimeError(f"{len(items)} bookmarks for {len(levels)} bookmark levels")
     root: list[OutlineItem] = []
     skipped: list[int] = []
     last_by_depth: list[list[OutlineItem]] = [root]
     previous = 0
-    for (title, destination), level in zip(entries, levels, strict=True):
+    for item, level in zip(items, levels, strict=True):
         if level > previous:
             skipped.append(level - previous - 1)
         else:
@@ -187,7 +229,6 @@ def _nested(entries: list[tuple[str, Array]], levels: list[int]) -> list[Outline
                 skipped.append(temp - previous - 1)
         previous = level
         depth = level - sum(skipped)
-        item = OutlineItem(title, destination)
         last_by_depth[depth - 1].append(item)
         del last_by_depth[depth:]
         last_by_depth.append(item.children)
@@ -204,19 +245,14 @@ def _next_key(nums: Array) -> int:
     return max(keys, default=-1) + 1
 
 
-def _append_structure(
-    pdf: Pdf,
-    part: Pdf,
-    document: Dictionary,
-    nums: Array,
-    first: int,
-    next_key: int,
-    role: Name = Name.Art,
-) -> int:
-    """The part's structure under the base's Document element (its own Document element
-    becoming a `role`: an Art for a unit's document, a Div for a piece of the base's),
-    its pages' and annotations' keys in the parent tree moved to start at `next_key`; the
-    next free key."""
+def _append_structure(pdf: Pdf, part: Pdf, first: int, next_key: int, role: Name) -> int:
+    """The part's structure under the joined PDF's Document element (the part's own
+    Document element becoming a `role`: an Art for a unit's document, a Div for a piece
+    of the first's), its pages' and annotations' keys in the parent tree moved to start at
+    `next_key`; the next free key."""
+    joined = pdf.Root.StructTreeRoot
+    document = _document_element(joined)
+    nums = joined.ParentTree.Nums
     tree = part.Root.StructTreeRoot
     element = _document_element(tree)
     del element["/P"]  # else copying it would copy the part's whole tree root
@@ -252,25 +288,6 @@ def _copy(pdf: Pdf, value):
     if isinstance(value, Dictionary):
         return Dictionary({key: _copy(pdf, item) for key, item in value.items()})
     return value
-
-
-def _unit_bookmark(pdf: Pdf, part: Pdf, title: str, first: int) -> OutlineItem:
-    """The unit's bookmark (its first page) over its sections' (its top-level ones)."""
-    page = pdf.pages[first]
-    top = float(page.mediabox[3])
-    item = OutlineItem(title, Array([page.obj, Name.XYZ, 0, top, 0]))
-    index = {page.objgen: i for i, page in enumerate(part.pages)}
-    with part.open_outline() as theirs:
-        for section in theirs.root:
-            destination = section.destination
-            if not isinstance(destination, Array) or not len(destination):
-                continue
-            target = index.get(destination[0].objgen)
-            if target is None:
-                continue
-            moved = Array([pdf.pages[first + target].obj, *list(destination)[1:]])
-            item.children.append(OutlineItem(section.title, moved))
-    return item
 
 
 def stamp(part: bytes, overlay: list[tuple[bytes, int]], identifier: bytes) -> bytes:
