@@ -41,11 +41,22 @@ from .common import DATA_ERRORS
         "modelines set for it); without it data/ starts empty."
     ),
 )
-def init(target: Path, requirement: str | None, data_dir: Path | None) -> None:
+@click.option(
+    "--bureau",
+    "shards",
+    type=click.IntRange(2, 64),
+    metavar="JOBS",
+    help=N_(
+        "For a department with many units: its GitHub and GitLab pipelines lay out the "
+        "department's PDF parts in JOBS jobs at once (a CI matrix, `disclosure parts`), and the "
+        "publish job joins them (see docs/publishing.md)."
+    ),
+)
+def init(target: Path, requirement: str | None, data_dir: Path | None, shards: int | None) -> None:
     from ..publish.datarepo import default_requirement
     from ..publish.datarepo import init as write
 
-    created = write(target, requirement or default_requirement(), data_dir)
+    created = write(target, requirement or default_requirement(), data_dir, shards)
     if requirement is None:
         # The name alone installs whatever a package index offers under it: say where it
         # must come from before the repository's first CI run fails or fetches another one.

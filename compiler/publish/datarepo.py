@@ -39,6 +39,22 @@ FILES = {
     "github/workflows/publish.yml": ".github/workflows/publish.yml",
     "github/workflows/new-year.yml": ".github/workflows/new-year.yml",
 }
+# A bureau's (`init --bureau N`): a department's PDF parts laid out by a CI matrix of N jobs
+# before the publish job joins them (docs/publishing.md); the ordinary GitLab pipeline is
+# included by the bureau's, which adds the matrix.
+BUREAU_FILES = {
+    "bureau/publish.yml": ".github/workflows/publish.yml",
+    "bureau/gitlab-ci.yml": ".gitlab-ci.yml",
+    "gitlab-ci.yml": ".gitlab/disclosure-ci.yml",
+}
+# The matrix as the bureau's templates write it (4 jobs), and as `init --bureau N` writes it.
+_SHARDS = {
+    "shard: [1, 2, 3, 4]": lambda n: f"shard: [{', '.join(map(str, range(1, n + 1)))}]",
+    'SHARD: ["1", "2", "3", "4"]': lambda n: (
+        "SHARD: [" + ", ".join(f'"{k}"' for k in range(1, n + 1)) + "]"
+    ),
+    'SHARDS: "4"': lambda n: f'SHARDS: "{n}"',
+}
 PACKAGE = "disclosure-compiler"
 _MODELINE = re.compile(r"^(# yaml-language-server: \$schema=)\S+", re.M)
 
@@ -118,8 +134,11 @@ class Created:
     years: list[int]
 
 
-def init(target: Path, requirement: str, data: Path | None = None) -> Created:
-    """Write a new data repository into `target` (missing or empty)."""
+def init(
+    target: Path, requirement: str, data: Path | None = None, shards: int | None = None
+) -> Created:
+    """Write a new data repository into `target` (missing or empty); for a bureau, whose
+    department's PDFs are laid out by a CI matrix of `shards` jobs, with its workflows."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise DataRepoError(
             _("{target} is not an empty folder; init writes a new repository").format(target=target)
@@ -140,6 +159,9 @@ def init(target: Path, requirement: str, data: Path | None = None) -> Created:
     files: dict[Path, bytes] = {}
     for source, name in FILES.items():
         files[target / name] = (TEMPLATE / source).read_bytes()
+    for source, name in BUREAU_FILES.items() if shards else ():
+        text = (TEMPLATE / source).read_text(encoding="utf-8")
+        files[target / name] = with_shards(text, shards).encode("utf-8")
     files[target / "requirements.txt"] = requirements_text(requirement).encode("utf-8")
     files[target / "constraints.txt"] = constraints_text().encode("utf-8")
     files.update(schema_files(target / "schemas"))
@@ -153,6 +175,13 @@ def init(target: Path, requirement: str, data: Path | None = None) -> Created:
 
     write_all(files)
     return Created(target, sorted(files), years)
+
+
+def with_shards(text: str, shards: int) -> str:
+    """A bureau's workflow with a matrix of `shards` jobs instead of the template's 4."""
+    for written, wanted in _SHARDS.items():
+        text = text.replace(written, wanted(shards))
+    return text
 
 
 def schema_files(folder: Path) -> dict[Path, bytes]:
