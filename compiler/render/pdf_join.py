@@ -20,6 +20,13 @@ joined with pikepdf (qpdf), which keeps what WeasyPrint wrote for PDF/A-3b:
   title, under the base's last bookmark (第二部分 所属单位预算), as the package's CSS
   placed them before.
 
+The department's own part comes in pieces (pdf_pieces.py): their structure goes under the
+base's Document element (each piece's a Div), and their bookmarks are nested by their CSS
+levels across the pieces, as WeasyPrint nests one document's. Memory stays bounded by a
+piece, a chunk of the overlay (OVERLAY_CHUNK pages, numbers written rather than counted)
+and the joined PDF's own objects (qpdf holds them once: the PDF is written out and read
+back every JOIN_GROUP parts).
+
 Imports pikepdf only: WeasyPrint lays out the overlay in render/pdf.py.
 """
 

@@ -79,3 +79,18 @@ def test_a_share_that_is_not_k_of_n_is_a_usage_error(tmp_path, cli):
     result = cli("parts", "2022", "--data", str(data), "--shard", "3/2")
     assert result.exit_code == 2
     assert "--shard" in result.output and "3/2" in result.output
+
+
+def test_a_year_with_errors_lays_out_no_part(tmp_path, cli):
+    data = hebei_department(tmp_path)
+    budget = data / "2022" / "units" / "02-centre" / "budget.yaml"
+    budget.write_text(
+        budget.read_text("utf-8").replace("general_budget: 1000.00", "general_budget: 一千"),
+        "utf-8",
+    )
+    out = tmp_path / "parts"
+    result = cli("parts", "2022", "--data", str(data), "--shard", "1/2", "--out", str(out))
+    assert result.exit_code == 1
+    assert "units/02-centre/budget.yaml" in result.output
+    assert "no parts laid out: fix the errors above" in result.output
+    assert not out.exists()
