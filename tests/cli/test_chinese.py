@@ -38,7 +38,7 @@ def test_help_is_in_chinese_by_default(cli, chinese):
     assert "  validate  检查各年度的数据\n" in result.output
     assert "  build     检查数据并生成 PDF、网页和 Markdown\n" in result.output
     listed = result.output.split("命令:\n", 1)[1].splitlines()
-    assert len(listed) == len(main.list_commands(click.Context(main))) == 13
+    assert len(listed) == len(main.list_commands(click.Context(main))) == 14
     assert not [line for line in listed if line.endswith(("…", "..."))]  # each line whole
     assert "检查 YEARS 所列年度的数据" in cli("validate", "--help").output
     build = cli("build", "--help")
