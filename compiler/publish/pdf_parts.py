@@ -187,33 +187,39 @@ def join_parts(documents: list) -> list[Diagnostic]:
         return finish
 
     package, units = parts[0], parts[1:]
+    unit_joins = []
+    for document, part, (pdf,) in zip(documents[1:], units, laid_out[1:], strict=True):
+        job = JoinJob((pdf.data,), (part.running_title,), (), part.css, part.identifier,
+                      *part.attached)  # fmt: skip
+        document.wait_for_pdf = _once(joined(job, pdf.fonts))
+        unit_joins.append(document.wait_for_pdf)
     pieces = laid_out[0]
     every = [*pieces, *(pdfs[0] for pdfs in laid_out[1:])]
-    documents[0].wait_for_pdf = joined(
-        JoinJob(
-            tuple(pdf.data for pdf in every),
-            (package.running_title,) * len(pieces) + tuple(u.running_title for u in units),
-            tuple(u.title for u in units),
-            package.css,
-            package.identifier,
-            *package.attached,
-            continued=len(pieces) - 1,
-            bookmark_levels=tuple(pdf.bookmark_levels for pdf in pieces),
-        ),
-        [font for pdf in every for font in pdf.fonts],
+    package_job = JoinJob(
+        tuple(pdf.data for pdf in every),
+        (package.running_title,) * len(pieces) + tuple(u.running_title for u in units),
+        tuple(u.title for u in units),
+        package.css,
+        package.identifier,
+        *package.attached,
+        continued=len(pieces) - 1,
+        bookmark_levels=tuple(pdf.bookmark_levels for pdf in pieces),
     )
-    for document, part, (pdf,) in zip(documents[1:], units, laid_out[1:], strict=True):
-        document.wait_for_pdf = joined(
-            JoinJob(
-                (pdf.data,),
-                (part.running_title,),
-                (),
-                part.css,
-                part.identifier,
-                *part.attached,
-            ),
-            pdf.fonts,
-        )
+
+    def package_join():
+        # The package's join is the largest job (it holds the package's objects): started
+        # when the units' joins are done, in a new process, the idle ones ended first.
+        from ..render import pdf_process
+
+        for wait in unit_joins:
+            try:
+                wait()
+            except Exception:  # reported with its own document
+                pass
+        pdf_process.retire_idle()
+        return joined(package_job, [font for pdf in every for font in pdf.fonts])()
+
+    documents[0].wait_for_pdf = package_join
     return said
 
 
@@ -230,6 +236,24 @@ def _taken(parts: list[Part]) -> list[Diagnostic]:
     return [
         Diagnostic(Location(elsewhere), message.format(taken=taken, total=total), severity="info")
     ]
+
+
+def _once(wait: Callable) -> Callable:
+    """`wait`, whose answer (or error) is given again on every later call."""
+    found: list = []
+
+    def once():
+        if not found:
+            try:
+                found.append((True, wait()))
+            except Exception as e:
+                found.append((False, e))
+        ok, value = found[0]
+        if not ok:
+            raise value
+        return value
+
+    return once
 
 
 def _given(value):

@@ -154,6 +154,20 @@ def running(enabled: bool = True) -> Iterator[None]:
             process.close(done)
 
 
+def retire_idle() -> None:
+    """End the PDF processes with nothing left to do: a process keeps the most memory it
+    ever used, so a large job that follows (a department's package join) starts in a new
+    one, forked from the build, rather than on top of what an idle one holds. Answers
+    already sent stay readable."""
+    if _running is None:
+        return
+    for process in _running:
+        process.read_ready()
+    for process in [p for p in _running if p.waiting == 0]:
+        process.close(True)
+        _running.remove(process)
+
+
 def is_running() -> bool:
     return _running is not None
 

@@ -50,7 +50,8 @@ def test_a_build_lays_out_the_same_bytes_in_its_pdf_process(tmp_path):
 def test_a_departments_units_are_laid_out_side_by_side(tmp_path, monkeypatch):
     """A Hebei department publishes its package and each unit: their PDFs are started
     before any is waited for, in up to one process per core, with the bytes laid out
-    in-process."""
+    in-process; the package's join, the largest job, in a new process once the others
+    have ended."""
     data = hebei_department(tmp_path)
     started = []
     original = pdf_process.PdfProcess.__init__
@@ -63,7 +64,7 @@ def test_a_departments_units_are_laid_out_side_by_side(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     outcome = next(build_many(["2022"], data, tmp_path / "process", ("pdf",), force=True))
     assert outcome.ok, outcome.diagnostics
-    assert len(started) == 2
+    assert len(started) == 3
     monkeypatch.undo()
     here = build_year(parse_year_spec("2022", data), tmp_path / "here", ("pdf",))
     assert here.ok
