@@ -119,10 +119,11 @@ DEPARTMENT_MEMORY_MB = 600
 
 def run_once(
     args: list[str] | None, data: Path | None, out: Path, env: dict, tree: Path = ROOT
-) -> tuple[float, float]:
+) -> tuple[float, float, float, float]:
     """Wall seconds and peak memory (MB) of one fresh process of the tool in `tree`: the
     larger of its own (or any one child's) maximum resident set and the most that all its
-    processes held at once (see TreeMemory), since a build may lay out in several."""
+    processes held at once (see TreeMemory), since a build may lay out in several; then
+    those two apart (largest process, process tree)."""
     if args is None:
         cmd = [sys.executable, "-c", "pass"]
     else:
@@ -145,7 +146,8 @@ def run_once(
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr}")
     # ru_maxrss is in KiB on Linux, and the largest of the process and its waited-for children
-    return wall, max(usage.ru_maxrss / 1024, together.peak_mb)
+    largest = usage.ru_maxrss / 1024
+    return wall, max(largest, together.peak_mb), largest, together.peak_mb
 
 
 class TreeMemory:
@@ -376,12 +378,16 @@ def shim_savings(runs: int, root: Path) -> None:
         print(f"| {label} | {cells} | {keep} |")
 
 
-def department_table(rows: list, pages: dict, their_peaks: dict, against: str | None) -> None:
-    """The department scenarios: pages of the package, time and memory, and what one more
-    unit costs (from the smallest and the largest department measured)."""
+def department_table(
+    rows: list, pages: dict, their_peaks: dict, against: str | None, sizes: dict, apart: dict
+) -> None:
+    """The department scenarios: pages and size of the package, time and memory (also the
+    largest process's and the process tree's apart), and what one more unit costs (from the
+    smallest and the largest department measured)."""
     print(f"\ndepartments (package and every unit's PDF; memory over all processes, target "
           f"{DEPARTMENT_MEMORY_MB} MB):\n")  # fmt: skip
-    head = ["scenario", "units", "package pages", "median (s)", "peak memory (MB)"]
+    head = ["scenario", "units", "package pages", "package (MB)", "median (s)",
+            "largest process (MB)", "tree PSS (MB)", "peak memory (MB)"]  # fmt: skip
     if their_peaks:
         head.append(f"{against} peak memory (MB)")
     print("| " + " | ".join(head) + " | memory within target |")
@@ -393,7 +399,11 @@ def department_table(rows: list, pages: dict, their_peaks: dict, against: str | 
         units = int(re.search(r"(\d+) units", name).group(1))
         if name.endswith("full build"):  # growth from full builds only
             measured.append((units, median, peak, pages[name]))
-        cells = [name, str(units), str(pages[name] or "—"), f"{median:.2f}", f"{peak:.0f}"]
+        size = sizes.get(name)
+        largest, together = apart[name]
+        cells = [name, str(units), str(pages[name] or "—"),
+                 "—" if size is None else f"{size:.1f}", f"{median:.2f}",
+                 f"{largest:.0f}", f"{together:.0f}", f"{peak:.0f}"]  # fmt: skip
         if their_peaks:
             theirs = their_peaks.get(name)
             cells.append("—" if theirs is None else f"{theirs:.0f}")
@@ -451,6 +461,8 @@ def main() -> None:
         for key, units in DEPARTMENTS.items():
             folders[key] = department(root, units) if key in keys else None
         pages = {}  # scenario → pages of the PDF it built (a department's package)
+        sizes = {}  # scenario → that PDF's size (MB)
+        largest_of = {}  # scenario → (largest process, process tree) peak memory (MB)
         other = unpack_revision(options.against, root) if options.against else None
         for tree in (ROOT, other):
             if tree is not None:
@@ -480,24 +492,28 @@ def main() -> None:
                 )
                 if key not in DEPARTMENTS or change:
                     theirs_once()
-            walls, peaks, theirs, their_peaks_run = [], [], [], []
+            walls, peaks, theirs, their_peaks_run, apart = [], [], [], [], []
             for _ in range(options.runs):
                 if change:
                     change()
-                wall, peak = ours()
+                wall, peak, largest, together = ours()
                 walls.append(wall)
                 peaks.append(peak)
+                apart.append((largest, together))
                 if against:
                     if change:
                         change()
-                    their_wall, their_peak = theirs_once()
+                    their_wall, their_peak, *_ = theirs_once()
                     theirs.append(their_wall)
                     their_peaks_run.append(their_peak)
             rows.append(
                 (name, statistics.median(walls), min(walls), max(walls), max(peaks), target)
             )
             if key in DEPARTMENTS:
-                pages[name] = pdf_pages(out / "2022" / "disclosure.pdf")
+                package = out / "2022" / "disclosure.pdf"
+                pages[name] = pdf_pages(package)
+                sizes[name] = package.stat().st_size / 1e6 if package.is_file() else None
+                largest_of[name] = max(a[0] for a in apart), max(a[1] for a in apart)
             if against:
                 # each run of this tree against the run of the revision right after it: the
                 # median of those ratios, steadier than a ratio of medians when the machine's
@@ -544,7 +560,7 @@ def main() -> None:
             shown = "—" if goal is None else f"{goal:.2f}"
             print(f"| {name} | {ours:.2f} | {theirs:.2f} | {ratio:.2f} | {shown} | {within} |")
     if pages:
-        department_table(rows, pages, their_peaks, options.against)
+        department_table(rows, pages, their_peaks, options.against, sizes, largest_of)
     if options.shims:
         with tempfile.TemporaryDirectory() as tmp:
             shim_savings(options.runs, Path(tmp))
