@@ -9,6 +9,7 @@ attachment dates, so the same input gives the same bytes.
 from __future__ import annotations
 
 import logging
+from io import BytesIO
 from typing import TYPE_CHECKING
 
 from ..speedups.weasyprint_import import weasyprint
@@ -158,12 +159,15 @@ def join_job(job: JoinJob) -> RenderedPdf:
     if len(job.parts) == 1:
         data = pdf_join.stamp(job.parts[0], overlays, job.identifier)
     else:
-        data = pdf_join.join(
+        out = BytesIO()
+        pdf_join.join(
             job.parts,
             overlays,
             job.unit_titles,
             job.identifier,
+            out,
             continued=job.continued,
             bookmark_levels=job.bookmark_levels,
         )
+        data = out.getvalue()
     return RenderedPdf(data, sorted(fonts))

@@ -42,13 +42,11 @@ def build(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    """Pieces of about four pages, numbers laid out five pages at a time, the joined PDF
-    written out and read back after every two parts (the PDF processes are forked from
-    here, so they see the same)."""
+    """Pieces of about four pages, numbers laid out five pages at a time (the PDF
+    processes are forked from here, so they see the same)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf_pieces, "PIECE_BUDGET", 20_000)
         patch.setattr(pdf_join, "OVERLAY_CHUNK", 5)
-        patch.setattr(pdf_join, "JOIN_GROUP", 2)
         return build(tmp_path_factory.mktemp("package"))
 
 
