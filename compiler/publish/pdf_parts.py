@@ -17,9 +17,13 @@ key as in the user's cache: its HTML, date, tool, libraries and fonts).
 
 from __future__ import annotations
 
+import atexit
 import functools
+import itertools
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -109,26 +113,45 @@ def laid_out_once(job, keep_in: DiskCache = PARTS) -> tuple[Callable, bool]:
     from ..render.pdf_job import RenderedPdf
 
     key = _part_key(job)
+    spool = _spool_file()
     elsewhere = os.environ.get(PARTS_FROM)
     stores = [parts_folder(Path(elsewhere))] if elsewhere else []
     for number, store in enumerate([*stores, keep_in]):
         kept = store.get(key) if key else None
         if kept is not None:
             head, _newline, data = kept.partition(b"\n")
+            Path(spool).write_bytes(data)
             found = json.loads(head)
             fonts = [tuple(font) for font in found["fonts"]]
-            pdf = RenderedPdf(data, fonts, tuple(found["levels"]))
+            pdf = RenderedPdf(b"", fonts, tuple(found["levels"]), file=spool)
             return functools.partial(_given, pdf), number < len(stores)
-    wait = submit(job)
+    wait = submit(replace(job, spool=spool))
 
     def keep() -> RenderedPdf:
         pdf = wait()
         if key:
             head = {"fonts": pdf.fonts, "levels": pdf.bookmark_levels}
-            keep_in.put(key, json.dumps(head).encode() + b"\n" + pdf.data)
+            keep_in.put(key, json.dumps(head).encode() + b"\n" + Path(pdf.file).read_bytes())
         return pdf
 
     return keep, False
+
+
+_spooled = itertools.count()
+
+
+@functools.cache
+def _spool_folder() -> str:
+    """The folder this process's parts are written to until joined (removed at its end)."""
+    folder = tempfile.mkdtemp(prefix="disclosure-parts-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def _spool_file() -> str:
+    """A new file for a part (PdfJob.spool): the parts' bytes stay out of this process,
+    which only passes their names to the joins (a 60-unit department's parts are 100 MB)."""
+    return os.path.join(_spool_folder(), f"part-{next(_spooled)}.pdf")
 
 
 def _part_key(job) -> str | None:
@@ -182,21 +205,25 @@ def join_parts(documents: list) -> list[Diagnostic]:
 
         def finish() -> RenderedPdf:
             pdf = wait()
-            return RenderedPdf(pdf.data, sorted({*pdf.fonts, *used}))
+            data = pdf.data
+            if pdf.file is not None:  # written there by the join (JoinJob.spool)
+                data = Path(pdf.file).read_bytes()
+                os.unlink(pdf.file)
+            return RenderedPdf(data, sorted({*pdf.fonts, *used}))
 
         return finish
 
     package, units = parts[0], parts[1:]
     unit_joins = []
     for document, part, (pdf,) in zip(documents[1:], units, laid_out[1:], strict=True):
-        job = JoinJob((pdf.data,), (part.running_title,), (), part.css, part.identifier,
-                      *part.attached)  # fmt: skip
+        job = JoinJob((pdf.file,), (part.running_title,), (), part.css, part.identifier,
+                      *part.attached, spool=_spool_file())  # fmt: skip
         document.wait_for_pdf = _once(joined(job, pdf.fonts))
         unit_joins.append(document.wait_for_pdf)
     pieces = laid_out[0]
     every = [*pieces, *(pdfs[0] for pdfs in laid_out[1:])]
     package_job = JoinJob(
-        tuple(pdf.data for pdf in every),
+        tuple(pdf.file for pdf in every),
         (package.running_title,) * len(pieces) + tuple(u.running_title for u in units),
         tuple(u.title for u in units),
         package.css,
@@ -204,6 +231,7 @@ def join_parts(documents: list) -> list[Diagnostic]:
         *package.attached,
         continued=len(pieces) - 1,
         bookmark_levels=tuple(pdf.bookmark_levels for pdf in pieces),
+        spool=_spool_file(),
     )
 
     def package_join():

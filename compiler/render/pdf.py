@@ -95,6 +95,10 @@ def render_job(job: PdfJob | JoinJob) -> RenderedPdf:
     except ForbiddenFetch as refused:  # an ordinary error from here on, for the build to place
         raise OutsideResource(refused.url) from None
     levels = tuple(level for page in document.pages for level, *_ in page.bookmarks)
+    if job.spool is not None:
+        with open(job.spool, "wb") as file:
+            file.write(data)
+        return RenderedPdf(b"", _embedded(document), levels, file=job.spool)
     return RenderedPdf(data, _embedded(document), levels)
 
 
@@ -158,8 +162,12 @@ def join_job(job: JoinJob) -> RenderedPdf:
         del document
     if len(job.parts) == 1:
         data = pdf_join.stamp(job.parts[0], overlays, job.identifier)
-    else:
-        out = BytesIO()
+        if job.spool is None:
+            return RenderedPdf(data, sorted(fonts))
+        with open(job.spool, "wb") as out:
+            out.write(data)
+        return RenderedPdf(b"", sorted(fonts), file=job.spool)
+    with open(job.spool, "wb") if job.spool is not None else BytesIO() as out:
         pdf_join.join(
             job.parts,
             overlays,
@@ -169,5 +177,5 @@ def join_job(job: JoinJob) -> RenderedPdf:
             continued=job.continued,
             bookmark_levels=job.bookmark_levels,
         )
-        data = out.getvalue()
-    return RenderedPdf(data, sorted(fonts))
+        data = b"" if job.spool is not None else out.getvalue()
+    return RenderedPdf(data, sorted(fonts), file=job.spool)

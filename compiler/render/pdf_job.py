@@ -41,6 +41,9 @@ class PdfJob:
     # False: a part, laid out without its attachments (the published PDF made of it gets
     # them when joined, so a part does not change with a file it only carries)
     attached: bool = True
+    # a part's file: its PDF is written there and the answer carries the file's name, so
+    # the build does not hold every part's bytes until they are joined (pdf_parts.py)
+    spool: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class RenderedPdf:
     # the CSS bookmark-level of each bookmark, in the order of the outline (a part's
     # bookmarks are nested across the parts it is joined with as in one document)
     bookmark_levels: tuple[int, ...] = ()
+    # the file holding the PDF when it was written there (PdfJob.spool): `data` is empty
+    file: str | None = None
 
 
 def epoch_date(source_date_epoch: int | None) -> datetime:
@@ -131,7 +136,7 @@ class JoinJob:
     stylesheet whose @page rules draw the header and numbers; the model and sources are
     attached as a PdfJob's are."""
 
-    parts: tuple[bytes, ...]
+    parts: tuple[str, ...]  # the parts' files (PdfJob.spool)
     running_titles: tuple[str, ...]
     unit_titles: tuple[str, ...]
     css: str
@@ -143,3 +148,6 @@ class JoinJob:
     # pdf_pieces.py), with every part's bookmark levels (RenderedPdf.bookmark_levels)
     continued: int = 0
     bookmark_levels: tuple[tuple[int, ...], ...] = ()
+    # the file the published PDF is written to (a package is tens of MB: written as it is
+    # joined, and not sent back through the pipe), as PdfJob.spool
+    spool: str | None = None

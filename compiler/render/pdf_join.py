@@ -53,7 +53,7 @@ from pikepdf import Array, Dictionary, Name, Pdf
 from .pdf_outline import Mark, flattened, marks, nested, unit_mark, write_outline
 from .pdf_writer import Source, Writer
 
-Part = bytes | os.PathLike  # a part's PDF, or the file holding it
+Part = bytes | str | os.PathLike  # a part's PDF, or the file holding it
 
 
 def page_shapes(parts: Sequence[Part]) -> list[tuple[int, bool]]:
@@ -459,9 +459,9 @@ def _copy(pdf: Pdf, value):
     return value
 
 
-def stamp(part: bytes, overlay: list[tuple[bytes, int]], identifier: bytes) -> bytes:
+def stamp(part: Part, overlay: list[tuple[bytes, int]], identifier: bytes) -> bytes:
     """One part published alone (a unit's own PDF): its pages with the overlay's."""
-    pdf = Pdf.open(BytesIO(part))
+    pdf = _open(part)
     try:
         _stamp(pdf, overlay)
         out = BytesIO()

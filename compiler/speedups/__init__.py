@@ -12,8 +12,10 @@ command's time is removed rather than kept.
 | library_lookup        | `ctypes.util.find_library` while WeasyPrint imports | 0.35 s a PDF  |
 | deferred_fonttools    | fontTools' subsetter/instancer in `sys.modules`     | 0.15 s a PDF  |
 | collector             | the cycle collector paused and frozen (`gc`)        | 0.3-0.6 s a PDF |
+| font_data             | WeasyPrint's `Font.file_content`, read when needed  | 93 MB a PDF   |
 
-(Figures from bench/run.py on a 2-core machine; see bench/README.md for the latest run.)
+(Figures from bench/run.py on a 2-core machine; see bench/README.md for the latest run.
+`font_data` saves memory, not time: it is kept for the department builds' memory bound.)
 
 `DISCLOSURE_NO_SPEEDUPS=1` turns every shim off, and the outputs are byte-identical
 (tests/speedups/test_switch.py builds them both ways); `DISCLOSURE_NO_SPEEDUPS=quick_exit,
@@ -34,7 +36,14 @@ from __future__ import annotations
 import os
 
 SWITCH = "DISCLOSURE_NO_SPEEDUPS"
-SHIMS = ("dataclass_code", "quick_exit", "library_lookup", "deferred_fonttools", "collector")
+SHIMS = (
+    "dataclass_code",
+    "quick_exit",
+    "library_lookup",
+    "deferred_fonttools",
+    "collector",
+    "font_data",
+)
 
 
 def enabled(shim: str) -> bool:

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from . import enabled, quick_exit
 
 _kept: list[object] = []
+_keeping = True  # False in a process that lays out one document after another
 
 
 @contextmanager
@@ -40,12 +41,19 @@ def laying_out() -> Iterator[list[object]]:
     laid_out: list[object] = []
     try:
         yield laid_out
-        if laid_out and quick_exit.ends_after_command():
+        if laid_out and _keeping and quick_exit.ends_after_command():
             _kept.extend(laid_out)
             gc.freeze()
     finally:
         if was_enabled:
             gc.enable()
+
+
+def keep_none() -> None:
+    """Keep no document in this process: it lays out one after another (a PDF process,
+    pdf_process.py), and its memory between them counts (a department's build)."""
+    global _keeping
+    _keeping = False
 
 
 def _release_kept() -> None:

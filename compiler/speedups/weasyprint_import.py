@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
 
-from . import enabled, pdf_streams
+from . import enabled, font_data, pdf_streams
 
 LIBRARY_FOLDERS = (
     "/usr/lib/x86_64-linux-gnu",
@@ -126,6 +126,8 @@ def weasyprint():
     finally:
         ctypes.util.find_library = original
     pdf_streams.compress_at_level_1()
+    if enabled("font_data"):
+        font_data.read_when_needed()
     return module
 
 

@@ -15,6 +15,7 @@ MODULES = {
     "library_lookup": "weasyprint_import",
     "deferred_fonttools": "weasyprint_import",
     "collector": "collector",
+    "font_data": "font_data",
     "pdf_streams": "pdf_streams",
 }
 
