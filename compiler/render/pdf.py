@@ -176,6 +176,16 @@ def join_job(job: JoinJob) -> RenderedPdf:
             out,
             continued=job.continued,
             bookmark_levels=job.bookmark_levels,
+            faces=_faces(),
         )
         data = b"" if job.spool is not None else out.getvalue()
     return RenderedPdf(data, sorted(fonts), file=job.spool)
+
+
+def _faces() -> dict[str, tuple[str, int]]:
+    """The CJK faces whose programs a package shares across its parts (pdf_font_union.py),
+    as fontconfig serves them to WeasyPrint."""
+    from . import fonts
+    from .pdf_font_union import face_name
+
+    return {face_name(f.family, f.style): (str(f.file), f.index) for f in fonts.cjk_faces()}

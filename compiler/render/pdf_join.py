@@ -50,6 +50,7 @@ from typing import BinaryIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
+from .pdf_font_union import FontUnion
 from .pdf_outline import Mark, flattened, marks, nested, unit_mark, write_outline
 from .pdf_writer import Source, Writer
 
@@ -127,12 +128,14 @@ def join(
     *,
     continued: int = 0,
     bookmark_levels: tuple[tuple[int, ...], ...] = (),
+    faces: dict[str, tuple[str, int]] | None = None,
 ) -> None:
     """The parts joined into `out` (see the module's docstring), each page with its
     overlay page drawn over it as an artifact. The `continued` parts after the first are
     pieces of the same document (pdf_pieces.py): their structure goes under its Document
     element, and the bookmarks of all of them are nested by their levels as WeasyPrint
-    nests one document's; the parts after those are units.
+    nests one document's; the parts after those are units. The font programs of `faces`
+    (pdf_font_union.face_name → file and index) are shared across the parts.
 
     Streamed (pdf_writer.py): one part open at a time, its objects written as they are
     read; what spans the parts (page tree, structure tree root, parent tree, outline,
@@ -140,7 +143,8 @@ def join(
     with _open(parts[0]) as first:
         version = first.pdf_version
     writer = Writer(out, version)
-    joined = _Joined(writer, _Overlay(writer, overlay))
+    fonts = FontUnion(writer, dict(faces or {}))
+    joined = _Joined(writer, _Overlay(writer, overlay, fonts), fonts)
     for number, part in enumerate(parts):
         with _open(part) as pdf:
             if number == 0:
@@ -163,9 +167,10 @@ class _Joined:
     """The joined PDF as its parts are copied: what spans them, kept until `finish` as
     object numbers and PDF syntax, never as any part's objects."""
 
-    def __init__(self, writer: Writer, overlay: _Overlay) -> None:
+    def __init__(self, writer: Writer, overlay: _Overlay, fonts: FontUnion) -> None:
         self.writer = writer
         self.overlay = overlay
+        self.fonts = fonts
         self.pages: list[int] = []  # every page's object number, in order
         self.page_tree = writer.reserve()
         self.tree_root = writer.reserve()  # the StructTreeRoot
@@ -227,6 +232,7 @@ class _Joined:
         the parent tree moved past the parts' before), its parent tree, and every object
         they reach, written; the part may be closed after."""
         offset = self.next_key
+        self.fonts.take(pdf, source)
         opening = pdf.make_stream(b"q\n")
         for page in pdf.pages:
             number = len(self.pages)
@@ -282,6 +288,7 @@ class _Joined:
         structure tree, the outline (`department`: the first document's bookmarks, each
         unit's under its last, 第二部分 所属单位预算)."""
         self.overlay.close()
+        self.fonts.write()
         writer = self.writer
         kids = b" ".join(b"%d 0 R" % page for page in self.pages)
         writer.write(
@@ -344,8 +351,9 @@ class _Overlay:
     as a form to draw over a page of the joined PDF. The first chunk carries the
     attachments."""
 
-    def __init__(self, writer: Writer, chunks: list[tuple[bytes, int]]) -> None:
+    def __init__(self, writer: Writer, chunks: list[tuple[bytes, int]], fonts: FontUnion) -> None:
         self.writer = writer
+        self.fonts = fonts
         self.chunks = iter(chunks)
         self.pdf: Pdf | None = None
         self.source: Source | None = None
@@ -372,6 +380,7 @@ class _Overlay:
         data, skipped = chunk
         self.pdf = Pdf.open(BytesIO(data))
         self.source = Source(self.writer, self.pdf)
+        self.fonts.take(self.pdf, self.source)
         self.pages = list(self.pdf.pages)[skipped:]
         self.start, self.end = self.end, self.end + len(self.pages)
         if self.opened == 0:

@@ -5,7 +5,8 @@ pieces and three units, each page saying which part and page it is, each unit wi
 figure. Joined, the package must read as one document: qpdf finds nothing wrong, the pages
 in order, every unit's bookmark with its sections under 第二部分, one structure tree whose
 parent tree leads every page's marked content back to an element on that page, page
-numbers counting through. And the join holds one part at a time.
+numbers counting through, each face's subsets one program that draws the same pages. And
+the join holds one part at a time.
 """
 
 from __future__ import annotations
@@ -227,3 +228,41 @@ def test_the_join_holds_one_part_at_a_time(parts, monkeypatch):
     join(parts)
     assert most[0] == 1
     assert set(opened) == {path for path, _ in parts}
+
+
+def test_one_font_program_per_face(package, parts):
+    """The parts' subsets of a face are one program holding all their glyphs
+    (pdf_font_union.py): each face embedded once, every part's text still read."""
+
+    def programs(pdf) -> dict[str, set]:
+        found: dict[str, set] = {}
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                name = str(obj.FontName).split("+", 1)[-1]
+                found.setdefault(name, set()).add(obj.FontFile3.objgen)
+        return found
+
+    with pikepdf.open(package) as pdf:
+        shared = programs(pdf)
+    assert shared and all(len(files) == 1 for files in shared.values()), shared
+    with pikepdf.open(parts[2][0]) as part:
+        assert set(programs(part)) <= set(shared)
+    rows = run("pdffonts", str(package)).splitlines()[2:]
+    assert {row.split()[0].split("+", 1)[-1] for row in rows} == set(shared)
+    assert all(row.split()[-5:-3] == ["yes", "yes"] for row in rows)  # embedded subsets
+
+
+def test_the_shared_programs_draw_the_same_pages(parts, package, tmp_path, monkeypatch):
+    """Every page drawn the same with the parts' own subsets (the union left out)."""
+    from compiler.render import pdf
+
+    monkeypatch.setattr(pdf, "_faces", dict)
+    own = tmp_path / "own.pdf"
+    own.write_bytes(join(parts))
+    assert own.stat().st_size > package.stat().st_size
+    for name, path in (("own", own), ("shared", package)):
+        run("pdftoppm", "-r", "40", "-gray", str(path), str(tmp_path / name))
+    drawn = sorted(tmp_path.glob("own-*.pgm"))
+    assert len(drawn) == 10
+    for image in drawn:
+        assert image.read_bytes() == (tmp_path / image.name.replace("own", "shared")).read_bytes()
