@@ -425,6 +425,9 @@ def _section(raw: dict) -> SectionSpec:
             if "item" in raw.get("prints", {})
             else None
         ),
+        class_prints=(
+            tuple(raw["prints"]["class"]) if "class" in raw.get("prints", {}) else None
+        ),
     )
 
 

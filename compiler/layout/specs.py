@@ -107,6 +107,10 @@ class SectionSpec:
     # `prints: {item: [...]}`: the facts the form prints about each item of the section's
     # list (ITEM_FACTS); validate requires exactly those. None: DEFAULT_ITEM_FACTS.
     item_prints: tuple[str, ...] | None = None
+    # `prints: {class: [...]}`: the form explains the budget by 类 (a city unit's), each
+    # 类's 财政拨款 from the lines and, with `change`, its change against last year's lines.
+    # None: the form has no list by 类.
+    class_prints: tuple[str, ...] | None = None
 
     @property
     def item_facts(self) -> tuple[str, ...]:
@@ -159,6 +163,10 @@ class Layout:
             if kind in s.files:
                 return s.item_facts
         return None
+
+    def explains_classes(self) -> bool:
+        """Some section's form explains the budget by 类 (`prints: {class: …}`)."""
+        return any(s.class_prints is not None for s in self.all_sections())
 
     def all_sections(self) -> list[SectionSpec]:
         """Every section and subsection, in document order."""

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..diagnostics import Location
-from ..numbers import money_value
+from ..numbers import money_value, rounded
 
 
 class derived(property):
@@ -82,6 +82,11 @@ class Change:
     @derived
     def amount(self) -> Decimal:
         return self.printed_current - self.printed_previous
+
+    def amount_at(self, places: int) -> Decimal:
+        """The difference of the figures as a text printing `places` decimals prints them
+        (0: whole 万元, 1234 − 1222 = 12), by the same rule as `amount`."""
+        return rounded(self.current, places) - rounded(self.previous, places)
 
     @property
     def exact_amount(self) -> Decimal:

@@ -63,6 +63,9 @@ class Unit:
     type: str | None = None  # 行政单位 / 参照公务员法管理的事业单位 / 事业单位; None: a department
     city: str | None = None
     self_reference: str | None = None
+    # 简称 (市财政局): printed for 本单位 where the layout says so (options.unit_in_text);
+    # left out of the exported model when absent, as most units have none
+    short_name: str | None = field(default=None, metadata={"omit_empty": True})
     nature: str | None = None
     level: str | None = None
     funding_form: str | None = None
@@ -197,6 +200,24 @@ class ExplainedItem:
 
 
 @_model
+class ExplainedClass:
+    """One 类 of the text's explanation by 类 (a city unit's form): its 财政拨款 this year
+    and last year, both from the lines (last year's from last year's data in the
+    repository; None where that year is not in it)."""
+
+    code: str
+    name: str
+    amount: Decimal  # 万元, exact
+    previous: Decimal | None  # 万元, exact: last year's lines of the same 类 (0 if none)
+
+    @derived
+    def change(self) -> Change | None:
+        if self.previous is None:
+            return None  # last year is not in the repository: no comparison is printed
+        return Change(self.previous, self.amount)
+
+
+@_model
 class LineNote:
     """An entry of line-notes.yaml as written (the rules check it against the lines)."""
 
@@ -222,6 +243,8 @@ class Explanation:
     items: tuple[ExplainedItem, ...]
     change_reason: str | None
     previous_written: bool = True
+    # by 类, where the layout's form explains the budget so (left out of the model otherwise)
+    classes: tuple[ExplainedClass, ...] = field(default=(), metadata={"omit_empty": True})
     notes: tuple[LineNote, ...] = field(
         default=(), repr=False, compare=False, metadata={"origin": True}
     )

@@ -23,6 +23,7 @@ from ..model.disclosure import (
     Budget,
     Disclosure,
     Expenditure,
+    ExplainedClass,
     ExplainedItem,
     Explanation,
     FiscalTotals,
@@ -167,6 +168,7 @@ def _unit(u: dict) -> Unit:
         type=u.get("type"),
         city=u.get("city"),
         self_reference=u.get("self_reference"),
+        short_name=u.get("short_name"),
         nature=u.get("nature"),
         level=u.get("level"),
         funding_form=u.get("funding_form"),
@@ -479,6 +481,7 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
     return Explanation(
         current=current,
         previous=FiscalTotals(**previous),
+        classes=_classes(lines, ctx) if ctx.layout.explains_classes() else (),
         income={key: w(value) for key, value in lines.by_source.items()},
         total=w(lines.total),
         items=tuple(items),
@@ -496,6 +499,27 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
             for i, row in enumerate(d.get("items", ()))
         ),
         src=r.origin() if r is not None else None,
+    )
+
+
+def _classes(lines: BudgetLines, ctx: Context) -> tuple[ExplainedClass, ...]:
+    """Each 类's 财政拨款 this year, with last year's from last year's lines when that year
+    is in the repository (computed, never typed: a 类 total is last year's budget)."""
+    before = ctx.previous.lines if ctx.previous is not None else None
+    last = (
+        {r.code: before.wan(r.amounts.total) for r in before.function_rows("fiscal")}
+        if before is not None
+        else None
+    )
+    return tuple(
+        ExplainedClass(
+            code=row.code,
+            name=row.name,
+            amount=lines.wan(row.amounts.total),
+            previous=None if last is None else last.get(row.code, ZERO),
+        )
+        for row in lines.function_rows("fiscal")
+        if row.level == "类"
     )
 
 
