@@ -138,7 +138,7 @@ def changes_have_reasons(m: Disclosure) -> list[Diagnostic]:
 
 def _reason_for(change, reason, src, path, what) -> list[Diagnostic]:
     """`what`: the part's name (公务接待费, 基本支出)."""
-    if change.amount == 0:
+    if change is None or change.amount == 0:  # None: last year's figure is 未公开
         return []
     if not reason:
         return [

@@ -48,7 +48,8 @@ def amounts_in_the_wrong_unit(m: Disclosure) -> list[Diagnostic]:
         tp = m.three_public
         for part in ("overseas", "vehicle_purchase", "vehicle_operation", "reception"):
             where, name = tp.src.at("current", part), THREE_PUBLIC_NAMES[part]
-            checks.append((where, f"current.{part}", tp.changes[part], name))
+            if tp.changes[part] is not None:  # None: last year's figure is 未公开
+                checks.append((where, f"current.{part}", tp.changes[part], name))
     if m.budget is not None and m.budget.src is not None and not m.units:
         b = m.budget
         for part, change, what in (

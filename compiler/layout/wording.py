@@ -60,8 +60,13 @@ class TextStyle:
         """A change against `base` (2023年预算, 上年) in words: 比上年增加12万元, 比上年减少
         3.50万元, 比上年持平 or 与上年持平. The difference is that of the figures as printed
         (docs/data-format.md, “One arithmetic a reader can check”); `number` formats it
-        where a sentence prints amounts otherwise (the 三公 text's 25, 21.56)."""
-        difference = change.amount_at(self.decimals)
+        where a sentence prints amounts otherwise (the 三公 text's 25, 21.56, to the fen, so
+        its difference is that of the figures to the fen). No change
+        (None: last year's figure is 未公开) prints as the form prints a figure it does not
+        give: 2024年预算数未公开."""
+        if change is None:
+            return f"{base}数{self.not_published}"
+        difference = change.amount_at(self.decimals if number is None else 2)
         if difference == 0:
             return f"{self.unchanged}{base}持平"
         direction = "增加" if difference > 0 else "减少"

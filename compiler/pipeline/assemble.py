@@ -17,6 +17,7 @@ from ..input.catalogue import Catalogue, split_code
 from ..input.loader import Document, dotted
 from ..layout.specs import Layout
 from ..model.disclosure import (
+    THREE_PUBLIC_ITEMS,
     AnnualRequest,
     AssetCategory,
     Assets,
@@ -619,7 +620,7 @@ def _three_public(r: _Reader | None, ctx: Context, rollup) -> ThreePublic | None
     current = ThreePublicItems(**d["current"])
     previous, written = _baseline(
         r.origin(),
-        d.get("previous"),
+        _published_items(d.get("previous"), THREE_PUBLIC_ITEMS),
         ("overseas", "vehicle_purchase", "vehicle_operation", "reception"),
         ctx,
         lambda prev: (
@@ -635,6 +636,16 @@ def _three_public(r: _Reader | None, ctx: Context, rollup) -> ThreePublic | None
     return ThreePublic(
         current, ThreePublicItems(**previous), reasons, previous_written=written, src=r.origin()
     )
+
+
+def _published_items(written, keys) -> dict | None:
+    """Last year's figures as a first year writes them: each figure, or 未公开 (NOT_PUBLISHED)
+    for one the document did not give, or 未公开 for them all."""
+    if written is None:
+        return None
+    if not isinstance(written, dict):  # the whole block 未公开 (the schema allows no other)
+        return {k: published(written) for k in keys}
+    return {k: published(v) for k, v in written.items()}
 
 
 # Performance ----------------------------------------------------------------------------

@@ -63,6 +63,8 @@ def change_words(context, change: Change) -> str:
     """增加448.20万元 / 减少1882.92万元 / 持平 — direction in words, never a minus sign;
     the amount as the layout's texts print amounts (layout/wording.py)."""
     style = TextStyle.of(context["m"].layout)
+    if change is None:  # last year's figure is 未公开: no change is computed
+        return style.not_published
     difference = change.amount_at(style.decimals)
     if difference == 0:
         return "持平"
