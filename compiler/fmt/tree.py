@@ -20,6 +20,7 @@ from ruamel.yaml.scalarstring import (
 
 from ..i18n import _
 from ..input.halfwidth import code_text, has_full_width_digits, number_text
+from ..input.loader import parse_scalar
 from ..input.pasted_text import clean
 from .facts import grouped_number
 from .order import reorder
@@ -76,6 +77,8 @@ def _fix(container, key, value, place: Place, line: int, changes: list[Change]) 
         text, repairs = clean(str(value))  # what Word and input methods leave in text
         if repairs:
             new = text if type(value) is str else type(value)(text)  # its style kept
+            if type(value) is str and not isinstance(parse_scalar(text, None), str):
+                new = DoubleQuotedScalarString(text)  # `0　` stays text, not the number 0
             base.__setitem__(container, key, new)
             block = isinstance(value, _BLOCK)  # its text starts on the line below
             for repair in repairs:
