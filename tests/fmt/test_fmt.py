@@ -506,7 +506,9 @@ def test_a_text_whose_repair_looks_like_a_number_stays_text(data_copy, cli, chin
     assert '\nincome: "0"\n' in budget.read_text(encoding="utf-8")
     checked = cli("validate", "--data", str(data_copy))
     assert checked.exit_code == 1
-    assert f"budget.yaml:{line}:9: 错误: 收入（万元）: 应填一组字段，实际是文字“0”" in checked.stderr
+    assert (
+        f"budget.yaml:{line}:9: 错误: 收入（万元）: 应填一组字段，实际是文字“0”" in checked.stderr
+    )
 
 
 def test_digits_repaired_where_the_schema_wants_text_are_an_internal_problem(
