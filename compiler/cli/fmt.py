@@ -33,9 +33,11 @@ from .common import DATA_ERRORS, TROUBLE, Trouble, data_option
         "form, without changing a fact, and say what changed, file by file and line by "
         "line.\n\nRepairs what a Chinese input method types: full-width digits in a number "
         "(１２０.４５), a full-width colon after a field name, tabs or full-width spaces as "
-        "indentation, a code typed as a number; writes codes in quotes, indents 2 spaces a "
-        "level and puts fields in the schema's order. Comments and the text of every value "
-        "are kept."
+        "indentation, a code typed as a number; and what Word leaves in text: full-width "
+        "spaces at the end or between Chinese characters, a doubled 。。, double quotes not "
+        "in the style of the year's layout (“” or 「」). Writes codes in quotes, indents 2 "
+        "spaces a level and puts fields in the schema's order. Comments are kept, and the "
+        "text of every value but for these repairs."
     ),
 )
 @click.argument("years", nargs=-1)
