@@ -13,6 +13,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Location
 from ..errors import Trouble
+from ..input.pasted_text import DEFAULT_QUOTES
 from ..input.projectlayouts import ProjectLayouts
 from . import placeholders
 from .placeholders import YEAR_ONLY
@@ -135,6 +136,7 @@ class Layout:
     package: str = "department"  # department: the package is the department's own document;
     # department+units: the department's document, then each unit's, in one package
     requires: tuple[str, ...] = ()  # model fields the document's frame prints (title, opening)
+    quotes: str = DEFAULT_QUOTES  # the documents' double quotes (“” or 「」): fmt writes these
     # The folders of template_dirs that are a project's (its layouts/<name>/): untrusted, so
     # their files are read only as plain files and the layout renders in the sandbox.
     project_dirs: tuple[Path, ...] = ()

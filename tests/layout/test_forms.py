@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, edit
 from fixtures.years import invoke
 
 from compiler import compile_year, parse_year_spec
@@ -62,6 +62,12 @@ def _year_2025(tmp_path: Path, layout: str, notes: str = NOTES_2025) -> Path:
     text = text.replace("project: 426000}", "project: 430000}")  # 群众团体事务: 42.60 → 43.00
     lines.write_text(text, encoding="utf-8")
     (data / "2025" / "line-notes.yaml").write_text(notes, encoding="utf-8")
+    # the made-up year's own 实施周期, without 2024's printed spaces between the quarters
+    edit(
+        data / "2025" / "project-funding.yaml",
+        "第一季度审价、审计 第二季度审价、审计 第三季度支付尾款 第四季度支付尾款。",
+        "第一季度审价、审计；第二季度审价、审计；第三季度支付尾款；第四季度支付尾款。",
+    )
     return data
 
 
