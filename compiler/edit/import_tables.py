@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Diagnostic, Location
+from ..errors import Trouble
 from ..i18n import _
 from ..model.lines import SOURCE_KEYS
 
@@ -76,6 +77,13 @@ FIGURE_WORDS = {
     "vehicle_purchase": "公务用车购置费",
     "vehicle_operation": "公务用车运行费",
     "operating_costs": "机关运行经费",
+    # the columns of the 决算 tables (edit.final_tables)
+    "superior_income": "上级补助收入",
+    "operating_income": "经营收入",
+    "affiliated_income": "附属单位上缴收入",
+    "superior_spending": "上缴上级支出",
+    "operating_spending": "经营支出",
+    "affiliated_spending": "对附属单位补助支出",
 }
 # The income lines of an overview, from their label (after its number 一、 or 1、).
 INCOME_LABELS = (
@@ -133,6 +141,22 @@ class Table:
         return cell_name(self.sheet, row, self.fields[figure])
 
 
+class WorkbookError(Trouble):
+    """The workbook cannot be opened at all (not an .xlsx file)."""
+
+
+def open_workbook(path):
+    """The workbook at `path`, its formulas' cached values read (what Excel shows)."""
+    try:
+        from openpyxl import load_workbook
+
+        return load_workbook(path, data_only=True, read_only=False)
+    except Exception as e:  # openpyxl raises several kinds for a file that is not .xlsx
+        raise WorkbookError(
+            _("cannot open {file} as an Excel workbook (.xlsx): {error}").format(file=path, error=e)
+        ) from e
+
+
 def cell_name(sheet: str, row: int, column: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -143,11 +167,12 @@ def problem(where: str, message: str, severity: str = "error") -> Diagnostic:
     return Diagnostic(Location(where), message, severity=severity)
 
 
-def read_tables(book, problems: list[Diagnostic]) -> dict[str, Table]:
-    """Every recognised table of the workbook by its kind; problems are appended."""
+def read_tables(book, problems: list[Diagnostic], kinds=KINDS, read=None) -> dict[str, Table]:
+    """Every recognised table of the workbook by its kind (`kinds`: patterns of titles;
+    `read`: the reader of a sheet, the budget's by default); problems are appended."""
     tables: dict[str, Table] = {}
     for ws in book.worksheets:
-        kind = recognise(ws)
+        kind = recognise(ws, kinds)
         if kind is None:
             continue
         if kind in tables:
@@ -161,13 +186,13 @@ def read_tables(book, problems: list[Diagnostic]) -> dict[str, Table]:
                 )
             )
             continue
-        table = _read(ws, kind, problems)
+        table = (read or _read)(ws, kind, problems)
         if table is not None:
             tables[kind] = table
     return tables
 
 
-def recognise(ws) -> str | None:
+def recognise(ws, kinds=KINDS) -> str | None:
     """The kind of table a sheet holds, from a title in its first rows (a long text, such
     as a section's words that mention 三公经费, is not a title)."""
     titles = [
@@ -176,7 +201,12 @@ def recognise(ws) -> str | None:
         for c in row
         if c.value not in (None, "") and len(str(c.value)) <= 60
     ]
-    return next((k for k, pattern in KINDS if any(pattern.search(t) for t in titles)), None)
+    return next((k for k, pattern in kinds if any(pattern.search(t) for t in titles)), None)
+
+
+def titles_match(book, pattern: re.Pattern) -> bool:
+    """Whether a title of any sheet (its first rows' short texts) matches `pattern`."""
+    return any(recognise(ws, (("", pattern),)) is not None for ws in book.worksheets)
 
 
 def _unit(ws) -> str:
@@ -243,26 +273,38 @@ def _is_body(ws, r: int) -> bool:
     return False
 
 
+def code_header_row(ws, problems: list[Diagnostic]) -> int | None:
+    """The header row that names the code columns 类 and 款 (a problem where none does)."""
+    code_row = next(
+        (
+            r
+            for r in range(1, min(ws.max_row, 20) + 1)
+            if {"类", "款"} <= {_text(c.value) for c in ws[r]}
+        ),
+        None,
+    )
+    if code_row is None:
+        problems.append(
+            problem(f"{ws.title}!A1", _("no header row with 类 / 款 (the code columns) found"))
+        )
+    return code_row
+
+
+def read_code_table(ws, kind: str, problems: list[Diagnostic], words=WORDS) -> Table | None:
+    """A table of 类/款/项 rows, its columns named by their headers' `words`."""
+    code_row = code_header_row(ws, problems)
+    if code_row is None:
+        return None
+    paths = _paths(ws, _header_top(ws, code_row), code_row)
+    table = Table(ws.title, kind, _unit(ws), _code_fields(paths, words))
+    _code_rows(ws, table, code_row + 1, problems)
+    return table
+
+
 def _read(ws, kind: str, problems: list[Diagnostic]) -> Table | None:
     unit = _unit(ws)
     if kind in CODE_KINDS:
-        code_row = next(
-            (
-                r
-                for r in range(1, min(ws.max_row, 20) + 1)
-                if {"类", "款"} <= {_text(c.value) for c in ws[r]}
-            ),
-            None,
-        )
-        if code_row is None:
-            problems.append(
-                problem(f"{ws.title}!A1", _("no header row with 类 / 款 (the code columns) found"))
-            )
-            return None
-        paths = _paths(ws, _header_top(ws, code_row), code_row)
-        table = Table(ws.title, kind, unit, _code_fields(paths))
-        _code_rows(ws, table, code_row + 1, problems)
-        return table
+        return read_code_table(ws, kind, problems)
     first_body = next((r for r in range(4, ws.max_row + 1) if _is_body(ws, r)), None)
     if first_body is None:
         problems.append(problem(f"{ws.title}!A1", _("the table has no rows of figures")))
@@ -282,7 +324,7 @@ def _figure_word(path: list[str]) -> str:
     return path[-2] if path[-1] == "小计" and len(path) > 1 else path[-1]
 
 
-def _code_fields(paths: dict[int, list[str]]) -> dict[str, int]:
+def _code_fields(paths: dict[int, list[str]], words=WORDS) -> dict[str, int]:
     fields: dict[str, int] = {}
     for c, path in paths.items():
         word = path[-1]
@@ -290,7 +332,7 @@ def _code_fields(paths: dict[int, list[str]]) -> dict[str, int]:
             fields.setdefault(word, c)
         elif "名称" in word:
             fields.setdefault("name", c)
-        elif (figure := WORDS.get(_figure_word(path))) is not None:
+        elif (figure := words.get(_figure_word(path))) is not None:
             fields.setdefault(figure, c)
     return fields
 
@@ -311,27 +353,33 @@ def _overview_fields(paths: dict[int, list[str]]) -> dict[str, int]:
     return fields
 
 
+def three_public_item(word: str) -> str | None:
+    """The 三公 figure a header word names (合计, 小计 of the vehicles, 出国, 接待 …)."""
+    if word == "合计":
+        return "total"
+    if word == "小计":
+        return "vehicles"
+    for part, figure in (
+        ("出国", "overseas"),
+        ("接待", "reception"),
+        ("购置", "vehicle_purchase"),
+        ("运行", "vehicle_operation"),
+        ("运维", "vehicle_operation"),
+    ):
+        if part in word:
+            return figure
+    return None
+
+
 def _three_public_fields(paths: dict[int, list[str]]) -> dict[str, int]:
     fields: dict[str, int] = {}
     for c, path in paths.items():
-        word = path[-1]
         if any("机关运行" in w for w in path):
             figure = "operating_costs"
-        elif word == "合计":
-            figure = "total"
-        elif word == "小计":
-            figure = "vehicles"
-        elif "出国" in word:
-            figure = "overseas"
-        elif "接待" in word:
-            figure = "reception"
-        elif "购置" in word:
-            figure = "vehicle_purchase"
-        elif "运行" in word or "运维" in word:
-            figure = "vehicle_operation"
         else:
-            continue
-        fields.setdefault(figure, c)
+            figure = three_public_item(path[-1])
+        if figure is not None:
+            fields.setdefault(figure, c)
     return fields
 
 
@@ -401,7 +449,9 @@ def _code_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> None
         if head.startswith(("合计", "总计")) or label in ("合计", "总计"):
             table.total_cell = cell_name(table.sheet, r, 1)
             table.total = _figures(ws, table.sheet, r, money, problems)
-            return
+            if table.rows:
+                return
+            continue  # the 决算 tables print the 合计 row above the rows it totals
         if head.startswith("注"):
             return
         code = _code(ws, table.sheet, r, code_columns, digits, problems)

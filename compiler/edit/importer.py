@@ -25,11 +25,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Location
-from ..errors import Trouble
 from ..i18n import _
 from ..input.catalogue import catalogue_for
 from .import_checks import check, unsplit
-from .import_tables import FIGURE_WORDS, Table, read_tables
+from .import_tables import FIGURE_WORDS, Table, WorkbookError, open_workbook, read_tables
+
+__all__ = ["Imported", "WorkbookError", "read_budget_book", "read_workbook", "to_yaml"]
 
 GENERAL, FUND, CAPITAL = "一般公共预算", "政府性基金预算", "国有资本经营预算"
 _FUNCTION_SOURCE = {
@@ -45,10 +46,6 @@ OTHER_SOURCES = {
     "other": "其他收入",
     "carried_over": "上年结转",
 }
-
-
-class WorkbookError(Trouble):
-    """The workbook cannot be opened at all (not an .xlsx file)."""
 
 
 @dataclass
@@ -68,14 +65,11 @@ def _problem(where: str, message: str, severity: str = "error") -> Diagnostic:
 def read_workbook(path: Path, year: int | None = None) -> Imported:
     """Read the lines from a workbook, after checking that its tables add up and agree
     (import_checks); problems are located by sheet and cell."""
-    try:
-        from openpyxl import load_workbook
+    return read_budget_book(open_workbook(path), path, year)
 
-        book = load_workbook(path, data_only=True, read_only=False)
-    except Exception as e:  # openpyxl raises several kinds for a file that is not .xlsx
-        raise WorkbookError(
-            _("cannot open {file} as an Excel workbook (.xlsx): {error}").format(file=path, error=e)
-        ) from e
+
+def read_budget_book(book, path: Path, year: int | None = None) -> Imported:
+    """read_workbook of a workbook already open."""
     result = Imported()
     tables = read_tables(book, result.problems)
     result.sheets = {kind: table.sheet for kind, table in tables.items()}
