@@ -85,6 +85,19 @@ FIGURE_WORDS = {
     "operating_spending": "经营支出",
     "affiliated_spending": "对附属单位补助支出",
 }
+FIGURE_WORDS.update(  # the 三公 决算表's 预算数 beside each 决算数
+    {
+        f"budget_{k}": f"{FIGURE_WORDS[k]}·预算数"
+        for k in (
+            "total",
+            "overseas",
+            "reception",
+            "vehicles",
+            "vehicle_purchase",
+            "vehicle_operation",
+        )
+    }
+)
 # The income lines of an overview, from their label (after its number 一、 or 1、).
 INCOME_LABELS = (
     ("fiscal", re.compile(r"^财政拨款")),
@@ -192,6 +205,22 @@ def read_tables(book, problems: list[Diagnostic], kinds=KINDS, read=None) -> dic
     return tables
 
 
+def common_unit(tables: dict, where, problems: list[Diagnostic], besides=()) -> str:
+    """The one unit (元 or 万元) the tables print, but those of the kinds `besides`; tables
+    in different units are a problem."""
+    units = {t.unit for t in tables.values() if t.kind not in besides}
+    if len(units) > 1:
+        problems.append(
+            problem(
+                str(where),
+                _("the tables use different units ({units})").format(
+                    units="、".join(sorted(units))
+                ),
+            )
+        )
+    return next(iter(sorted(units)), "元")
+
+
 def recognise(ws, kinds=KINDS) -> str | None:
     """The kind of table a sheet holds, from a title in its first rows (a long text, such
     as a section's words that mention 三公经费, is not a title)."""
@@ -209,7 +238,7 @@ def titles_match(book, pattern: re.Pattern) -> bool:
     return any(recognise(ws, (("", pattern),)) is not None for ws in book.worksheets)
 
 
-def _unit(ws) -> str:
+def unit_of(ws) -> str:
     for row in ws.iter_rows(min_row=1, max_row=8):
         for c in row:
             m = re.search(r"单位[:：]\s*(万元|元)", str(c.value or ""))
@@ -218,7 +247,7 @@ def _unit(ws) -> str:
     return "元"
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -237,7 +266,7 @@ def _merged_values(ws) -> dict[tuple[int, int], object]:
     return values
 
 
-def _paths(ws, top: int, bottom: int) -> dict[int, list[str]]:
+def header_paths(ws, top: int, bottom: int) -> dict[int, list[str]]:
     """Each column's header path: the words from the top header row down (merged cells
     repeated), consecutive repeats once."""
     merged = _merged_values(ws)
@@ -245,7 +274,7 @@ def _paths(ws, top: int, bottom: int) -> dict[int, list[str]]:
     for c in range(1, ws.max_column + 1):
         path: list[str] = []
         for r in range(top, bottom + 1):
-            word = _text(merged.get((r, c), ws.cell(r, c).value))
+            word = cell_text(merged.get((r, c), ws.cell(r, c).value))
             if word and (not path or path[-1] != word):
                 path.append(word)
         if path:
@@ -253,7 +282,7 @@ def _paths(ws, top: int, bottom: int) -> dict[int, list[str]]:
     return paths
 
 
-def _header_top(ws, below: int) -> int:
+def header_top(ws, below: int) -> int:
     """The first header row: the row after 编制单位 … 单位：元, else the one after the title."""
     for r in range(1, min(ws.max_row, 10) + 1):
         if any(re.search(r"单位[:：]", str(c.value or "")) for c in ws[r]):
@@ -267,7 +296,7 @@ def _is_body(ws, r: int) -> bool:
         v = c.value
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             return True
-        text = _text(v)
+        text = cell_text(v)
         if text and (NUMBERED.match(text) or text in ("收入总计", "支出总计")):
             return True
     return False
@@ -279,7 +308,7 @@ def code_header_row(ws, problems: list[Diagnostic]) -> int | None:
         (
             r
             for r in range(1, min(ws.max_row, 20) + 1)
-            if {"类", "款"} <= {_text(c.value) for c in ws[r]}
+            if {"类", "款"} <= {cell_text(c.value) for c in ws[r]}
         ),
         None,
     )
@@ -295,21 +324,21 @@ def read_code_table(ws, kind: str, problems: list[Diagnostic], words=WORDS) -> T
     code_row = code_header_row(ws, problems)
     if code_row is None:
         return None
-    paths = _paths(ws, _header_top(ws, code_row), code_row)
-    table = Table(ws.title, kind, _unit(ws), _code_fields(paths, words))
+    paths = header_paths(ws, header_top(ws, code_row), code_row)
+    table = Table(ws.title, kind, unit_of(ws), _code_fields(paths, words))
     _code_rows(ws, table, code_row + 1, problems)
     return table
 
 
 def _read(ws, kind: str, problems: list[Diagnostic]) -> Table | None:
-    unit = _unit(ws)
+    unit = unit_of(ws)
     if kind in CODE_KINDS:
         return read_code_table(ws, kind, problems)
     first_body = next((r for r in range(4, ws.max_row + 1) if _is_body(ws, r)), None)
     if first_body is None:
         problems.append(problem(f"{ws.title}!A1", _("the table has no rows of figures")))
         return None
-    paths = _paths(ws, _header_top(ws, first_body - 1), first_body - 1)
+    paths = header_paths(ws, header_top(ws, first_body - 1), first_body - 1)
     if kind == "three_public":
         table = Table(ws.title, kind, unit, _three_public_fields(paths))
         _three_public_row(ws, table, first_body, problems)
@@ -319,7 +348,7 @@ def _read(ws, kind: str, problems: list[Diagnostic]) -> Table | None:
     return table
 
 
-def _figure_word(path: list[str]) -> str:
+def figure_word(path: list[str]) -> str:
     """The word naming a column's figure: the deepest, or the one above a 小计."""
     return path[-2] if path[-1] == "小计" and len(path) > 1 else path[-1]
 
@@ -332,7 +361,7 @@ def _code_fields(paths: dict[int, list[str]], words=WORDS) -> dict[str, int]:
             fields.setdefault(word, c)
         elif "名称" in word:
             fields.setdefault("name", c)
-        elif (figure := words.get(_figure_word(path))) is not None:
+        elif (figure := words.get(figure_word(path))) is not None:
             fields.setdefault(figure, c)
     return fields
 
@@ -341,7 +370,7 @@ def _overview_fields(paths: dict[int, list[str]]) -> dict[str, int]:
     fields: dict[str, int] = {}
     for c, path in paths.items():
         side = "spending" if "支出" in path[0] else "income"
-        word = _figure_word(path)
+        word = figure_word(path)
         if word == "项目":
             fields.setdefault(f"{side}_label", c)
         elif side == "income":
@@ -444,18 +473,18 @@ def _code_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> None
     money = {f: c for f, c in table.fields.items() if f not in ("类", "款", "项", "name")}
     name_column = table.fields.get("name")
     for r in range(first, ws.max_row + 1):
-        head = _text(ws.cell(r, 1).value)
-        label = _text(ws.cell(r, name_column).value) if name_column else ""
+        head = cell_text(ws.cell(r, 1).value)
+        label = cell_text(ws.cell(r, name_column).value) if name_column else ""
         if head.startswith(("合计", "总计")) or label in ("合计", "总计"):
             table.total_cell = cell_name(table.sheet, r, 1)
-            table.total = _figures(ws, table.sheet, r, money, problems)
+            table.total = row_figures(ws, table.sheet, r, money, problems)
             if table.rows:
                 return
             continue  # the 决算 tables print the 合计 row above the rows it totals
         if head.startswith("注"):
             return
-        code = _code(ws, table.sheet, r, code_columns, digits, problems)
-        figures = _figures(ws, table.sheet, r, money, problems)
+        code = row_code(ws, table.sheet, r, code_columns, digits, problems)
+        figures = row_figures(ws, table.sheet, r, money, problems)
         if code is None:
             if any(f.value for f in figures.values()):
                 problems.append(
@@ -480,14 +509,14 @@ def _code_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> None
         )
 
 
-def _code(ws, sheet, r, columns, digits, problems) -> str | None:
+def row_code(ws, sheet, r, columns, digits, problems) -> str | None:
     """The row's code, None for a row without one, "" when a code cell is not digits."""
     parts = []
     for column, width in zip(columns, digits, strict=True):
         if column is None:
             break
         value = ws.cell(r, column).value
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             break
         if not text.isdigit() or len(text) > width:
@@ -504,7 +533,7 @@ def _code(ws, sheet, r, columns, digits, problems) -> str | None:
     return "".join(parts) or None
 
 
-def _figures(ws, sheet, r, columns: dict[str, int], problems) -> dict[str, Figure]:
+def row_figures(ws, sheet, r, columns: dict[str, int], problems) -> dict[str, Figure]:
     out = {}
     for figure, column in columns.items():
         where = cell_name(sheet, r, column)
@@ -523,8 +552,8 @@ def _overview_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> 
     spending = {f: c for f, c in table.fields.items() if f not in ("income_label", "income_amount")}
     spending.pop("spending_label", None)
     for r in range(first, ws.max_row + 1):
-        left = _text(ws.cell(r, income_label).value) if income_label else ""
-        right = _text(ws.cell(r, spending_label).value) if spending_label else ""
+        left = cell_text(ws.cell(r, income_label).value) if income_label else ""
+        right = cell_text(ws.cell(r, spending_label).value) if spending_label else ""
         if left.startswith("注") and not right:
             break
         total = left.endswith("总计") or right.endswith("总计") or left == "合计"
@@ -554,7 +583,7 @@ def _overview_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> 
                     )
                 else:
                     table.income[key] = Figure(value, where)
-        figures = _figures(ws, table.sheet, r, spending, problems)
+        figures = row_figures(ws, table.sheet, r, spending, problems)
         if total:
             table.total = figures
             table.total_cell = cell_name(table.sheet, r, spending_label or 1)
@@ -573,5 +602,5 @@ def _overview_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> 
 
 
 def _three_public_row(ws, table: Table, first: int, problems: list[Diagnostic]) -> None:
-    figures = _figures(ws, table.sheet, first, table.fields, problems)
+    figures = row_figures(ws, table.sheet, first, table.fields, problems)
     table.rows.append(Row(first, None, "", cell_name(table.sheet, first, 1), "", figures))

@@ -28,7 +28,14 @@ from ..diagnostics import Diagnostic, Location
 from ..i18n import _
 from ..input.catalogue import catalogue_for
 from .import_checks import check, unsplit
-from .import_tables import FIGURE_WORDS, Table, WorkbookError, open_workbook, read_tables
+from .import_tables import (
+    FIGURE_WORDS,
+    Table,
+    WorkbookError,
+    common_unit,
+    open_workbook,
+    read_tables,
+)
 
 __all__ = ["Imported", "WorkbookError", "read_budget_book", "read_workbook", "to_yaml"]
 
@@ -73,17 +80,7 @@ def read_budget_book(book, path: Path, year: int | None = None) -> Imported:
     result = Imported()
     tables = read_tables(book, result.problems)
     result.sheets = {kind: table.sheet for kind, table in tables.items()}
-    units = {t.unit for t in tables.values() if t.kind != "three_public"}
-    if len(units) > 1:
-        result.problems.append(
-            _problem(
-                str(path),
-                _("the tables use different units ({units})").format(
-                    units="、".join(sorted(units))
-                ),
-            )
-        )
-    result.amount_unit = next(iter(units), "元")
+    result.amount_unit = common_unit(tables, path, result.problems, ("three_public",))
     words = {
         "general_function": "一般公共预算支出功能分类预算表",
         "economic": "一般公共预算基本支出经济分类预算表",
