@@ -270,8 +270,11 @@ def _three_public(ws, problems: list[Diagnostic]) -> FinalTable | None:
         item = three_public_item(path[-2]) if len(path) > 1 else None
         if item is not None and path[-1] in ("预算数", "决算数"):
             fields.setdefault(("budget_" if path[-1] == "预算数" else "") + item, c)
-    table = FinalTable(ws.title, "three_public", unit_of(ws), fields)
     first = last + 1  # the one row of figures, right under the header
+    for name, c in list(fields.items()):  # 预算数 未公开: no 年初预算 of the 三公 is known
+        if name.startswith("budget_") and cell_text(ws.cell(first, c).value) == "未公开":
+            del fields[name]
+    table = FinalTable(ws.title, "three_public", unit_of(ws), fields)
     figures = row_figures(ws, ws.title, first, fields, problems)
     table.rows.append(Row(first, None, "", cell_name(ws.title, first, 1), "", figures))
     return table

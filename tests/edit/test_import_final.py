@@ -1,0 +1,325 @@
+"""`disclosure import` of a 决算 workbook (issue 25): what `build --format xlsx` writes for
+both Putuo 2024 final accounts imports back to the same outturn facts; each defect an
+office's workbook can carry, made by changing one figure (or one table, consistently) of the
+finance bureau's workbook, is refused with exit 1 at its cell with both figures, and nothing
+is written; the 三公 预算数 agree with the year's budget where the repository holds it."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+from fixtures.final_budget import budget_and_final
+
+from compiler import compile_year, parse_year_spec
+from compiler.publish.build import build_year
+
+FINANCE = ROOT / "examples" / "putuo-finance-bureau" / "data"
+PLANNING = ROOT / "examples" / "putuo-planning-bureau" / "data"
+OVERVIEW = "收入支出决算总表"
+INCOME = "收入决算表"
+EXPENDITURE = "支出决算表"
+FISCAL = "财政拨款收入支出决算总表"
+GENERAL = "一般公共预算财政拨款支出决算表"
+ECONOMIC = "一般公共预算财政拨款基本支出决算表"
+THREE_PUBLIC = "财政拨款“三公”经费支出决算表"
+
+
+def workbook_of(data: Path, out: Path, spec: str = "2024") -> Path:
+    assert build_year(parse_year_spec(spec, data), out, ("xlsx",)).ok
+    return out / "2024" / "final" / "disclosure.xlsx"
+
+
+@pytest.fixture(scope="module")
+def finance_workbook(tmp_path_factory) -> Path:
+    return workbook_of(FINANCE, tmp_path_factory.mktemp("finance"))
+
+
+@pytest.fixture(scope="module")
+def planning_workbook(tmp_path_factory) -> Path:
+    return workbook_of(PLANNING, tmp_path_factory.mktemp("planning"))
+
+
+def facts(final: Path) -> dict:
+    """The outturn facts of a final/ folder, every amount a Decimal, zeros left out: what
+    the model is built from (its comments and layout aside)."""
+
+    def load(name):
+        path = final / name
+        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+    def amounts(entry, *keys):
+        return {k: Decimal(str(v)) for k, v in entry.items() if k not in keys and Decimal(str(v))}
+
+    d = load("outturn.yaml")
+    return {
+        "unit": d["amount_unit"],
+        "income": {e["code"]: amounts(e, "code") for e in d.get("income", ())},
+        "spending": {
+            (e["code"], e["source"]): amounts(e, "code", "source") for e in d.get("spending", ())
+        },
+        "economic": {e["code"]: Decimal(str(e["amount"])) for e in d.get("economic", ())},
+        "opening": amounts(d.get("opening", {})),
+        "balances": amounts(d, "amount_unit", "income", "spending", "economic", "opening"),
+        "three_public": amounts((load("final-notes.yaml").get("three_public") or {})["outturn"]),
+        "three_public_budget": amounts(load("initial-budget.yaml").get("three_public") or {}),
+        "initial_budget": load("initial-budget.yaml").get("general"),
+    }
+
+
+@pytest.mark.parametrize("example", ["finance", "planning"])
+def test_the_example_s_workbook_imports_to_the_same_outturn(
+    example, finance_workbook, planning_workbook, tmp_path, cli
+):
+    data, workbook = {
+        "finance": (FINANCE, finance_workbook),
+        "planning": (PLANNING, planning_workbook),
+    }[example]
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    result = cli("import", str(workbook), "--year", "2024", "--data", str(copy), "--replace")
+    assert result.exit_code == 0, result.output
+    assert facts(copy / "2024" / "final") == facts(data / "2024" / "final")
+    # the unit's words stay as written: only a figure that changed is set
+    notes = "final-notes.yaml"
+    text = (copy / "2024" / "final" / notes).read_text(encoding="utf-8")
+    assert text == (data / "2024" / "final" / notes).read_text(encoding="utf-8")
+    imported = compile_year(parse_year_spec("2024", copy))
+    assert not [d for d in imported.diagnostics if d.is_error]
+    original = compile_year(parse_year_spec("2024", data)).model.final
+    assert imported.model.final.grand_total == original.grand_total
+    assert imported.model.final.closing_all == original.closing_all
+
+
+def test_the_two_published_marginals_of_basic_spending_are_a_warning(
+    finance_workbook, tmp_path, cli
+):
+    """The finance bureau's 基本支出 is 2,336.92 by function 项 and 2,336.94 by economic 款
+    (as published): both are facts of the data, so the import keeps them and says so."""
+    result = cli("import", str(finance_workbook), "--year", "2024", "--data", str(tmp_path))
+    assert result.exit_code == 0
+    assert (
+        f"{GENERAL}!F28: warning: 一般公共预算财政拨款基本支出 is 2336.92 by function 项 "
+        f"({GENERAL}!F28) but 2336.94 by economic 款 ({ECONOMIC}!D23 + {ECONOMIC}!H23)"
+        in result.stderr
+    )
+
+
+def test_a_first_year_keeps_the_three_public_budget_as_published(finance_workbook, tmp_path, cli):
+    result = cli("import", str(finance_workbook), "--year", "2024", "--data", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    final = tmp_path / "2024" / "final"
+    assert (final / "initial-budget.yaml").read_text(encoding="utf-8").endswith(
+        "amount_unit: 万元\nthree_public: {overseas: 0.00, vehicle_purchase: 0.00, "
+        "vehicle_operation: 0.00, reception: 0.95}\n"
+    )
+    assert "three_public:\n  outturn: {overseas: 0.00" in (final / "final-notes.yaml").read_text(
+        encoding="utf-8"
+    )
+    outturn = (final / "outturn.yaml").read_text(encoding="utf-8")
+    assert '  - {code: "2010601", general: 1511.89, other: 0.01}' in outturn
+    assert '  - {code: "2010601", source: general, basic: 1503.52, project: 8.37}' in outturn
+    assert "opening:\n  all: 49.14\n  general: 21.63\n" in outturn
+    assert "2940.06" not in outturn and "55.34" not in outturn  # totals, 年末: computed
+
+
+def test_the_other_source_spending_is_what_the_fiscal_tables_leave(
+    planning_workbook, tmp_path, cli
+):
+    """行政运行 (2120101): 1,096.91 of 基本支出 in the 支出决算表, 1,084.02 from 财政拨款."""
+    result = cli("import", str(planning_workbook), "--year", "2024", "--data", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    outturn = (tmp_path / "2024" / "final" / "outturn.yaml").read_text(encoding="utf-8")
+    assert '  - {code: "2120101", source: other, basic: 12.89}' in outturn
+
+
+# --- each defect refused at its cell ---------------------------------------------------------
+
+
+def altered(workbook: Path, tmp_path: Path, changes: dict[str, dict[str, object]]) -> Path:
+    from openpyxl import load_workbook
+
+    book = load_workbook(workbook)
+    for sheet, cells in changes.items():
+        for cell, value in cells.items():
+            book[sheet][cell] = value
+    path = tmp_path / "altered.xlsx"
+    book.save(path)
+    return path
+
+
+def refused(cli, workbook: Path, tmp_path: Path, data: Path | None = None) -> str:
+    data = data or tmp_path / "data"
+    before = sorted(p.relative_to(data) for p in data.rglob("*")) if data.exists() else []
+    result = cli("import", str(workbook), "--year", "2024", "--data", str(data))
+    assert result.exit_code == 1, result.output
+    assert "nothing written" in result.stderr
+    assert "Traceback" not in result.output
+    after = sorted(p.relative_to(data) for p in data.rglob("*")) if data.exists() else []
+    assert after == before
+    return result.stderr
+
+
+def test_a_row_whose_total_is_not_its_sources(finance_workbook, tmp_path, cli):
+    broken = altered(finance_workbook, tmp_path, {INCOME: {"E12": 1511.91}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{INCOME}!E12: error: 合计 is 1511.91, but 财政拨款 1511.89 + 上级补助收入 0 + 事业收入 0 "
+        "+ 经营收入 0 + 附属单位上缴收入 0 + 其他收入 0.01 add up to 1511.90 (difference 0.01)"
+        in err
+    )
+
+
+def test_a_class_row_that_is_not_its_rows(finance_workbook, tmp_path, cli):
+    """201's 基本支出 one fen up, its 合计 too (the row adds up in itself)."""
+    broken = altered(finance_workbook, tmp_path, {EXPENDITURE: {"F10": 1503.53, "E10": 2106.67}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{EXPENDITURE}!F10: error: 基本支出 is 1503.53, but the rows under 201 add up to "
+        "1503.52 (difference 0.01)" in err
+    )
+
+
+def test_a_total_row_that_lost_a_fen(finance_workbook, tmp_path, cli):
+    broken = altered(finance_workbook, tmp_path, {EXPENDITURE: {"E9": 2940.05, "F9": 2336.91}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{EXPENDITURE}!E9: error: 合计 is 2940.05, but the rows of the table add up to 2940.06"
+        in err
+    )
+    assert f"{EXPENDITURE}!E9 gives 2940.05" in err or f"{OVERVIEW}!D34 2940.06" in err
+
+
+def test_the_income_table_disagreeing_with_both_overviews(finance_workbook, tmp_path, cli):
+    """行政运行's 财政拨款收入 0.10 up, its 款, 类 and 合计 rows with it: the table adds up
+    in itself, but the overviews agree on the 财政拨款收入 it should show."""
+    changes = {
+        "F12": 1511.99, "E12": 1512.00, "F11": 2106.76, "E11": 2112.96,
+        "F10": 2106.76, "E10": 2112.96, "F9": 2940.16, "E9": 2946.36,
+    }  # fmt: skip
+    broken = altered(finance_workbook, tmp_path, {INCOME: changes})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{INCOME}!F9: error: 财政拨款收入: {INCOME}!F9 gives 2940.16, but {FISCAL}!B34、"
+        f"{OVERVIEW}!B8 agree on 2940.06: correct {INCOME}!F9" in err
+    )
+    assert f"本年收入合计: the tables disagree ({OVERVIEW}!B34 2946.26、{INCOME}!E9 2946.36)" in err
+
+
+def test_a_closing_balance_that_is_not_opening_plus_income_less_spending(
+    finance_workbook, tmp_path, cli
+):
+    broken = altered(finance_workbook, tmp_path, {OVERVIEW: {"D36": 55.35, "D37": 2995.41}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{OVERVIEW}!D36: error: 55.35 is not what 年初结转和结余 49.14 + 本年收入合计 2946.26 + "
+        "使用非财政拨款结余 0 − 本年支出合计 2940.06 − 结余分配 0 gives: 55.34 (difference 0.01)"
+        in err
+    )
+
+
+def test_a_fund_s_closing_balance_in_the_fiscal_overview(finance_workbook, tmp_path, cli):
+    changes = {"E35": 21.64, "D35": 21.64, "E39": 2961.70, "D39": 2961.70}
+    broken = altered(finance_workbook, tmp_path, {FISCAL: changes})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{FISCAL}!E35: error: 21.64 is not what 年初结转和结余（一般公共预算财政拨款） 21.63 + "
+        "一般公共预算财政拨款 2940.06 − 本年支出合计 2940.06 gives: 21.63" in err
+    )
+
+
+def test_a_code_typed_twice(finance_workbook, tmp_path, cli):
+    """信息化建设 2010607 typed as 2010602: the code of the row above it."""
+    broken = altered(finance_workbook, tmp_path, {INCOME: {"C14": "02"}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{INCOME}!C14: error: 2010602 is written twice in this table (first at {INCOME}!C13)"
+        in err
+    )
+
+
+def test_a_code_that_does_not_exist(finance_workbook, tmp_path, cli):
+    broken = altered(finance_workbook, tmp_path, {EXPENDITURE: {"C15": "98"}})
+    err = refused(cli, broken, tmp_path)
+    assert f"{EXPENDITURE}!C15: error: 2010698 is not a code of the 2024 catalogue" in err
+
+
+def test_a_wrong_name_beside_a_code(finance_workbook, tmp_path, cli):
+    broken = altered(finance_workbook, tmp_path, {EXPENDITURE: {"D12": "一般行政管理事务"}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{EXPENDITURE}!D12: error: the name beside 2010601 is 一般行政管理事务, but the 2024 "
+        "catalogue names 2010601 行政运行" in err
+    )
+
+
+def test_a_personnel_total_that_is_not_its_classes(finance_workbook, tmp_path, cli):
+    broken = altered(finance_workbook, tmp_path, {ECONOMIC: {"D23": 2152.28}})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{ECONOMIC}!D23: error: 2152.28 is not what 301 工资福利支出 2082.86 + 303 对个人和家庭的"
+        "补助 69.41 gives: 2152.27" in err
+    )
+
+
+def test_a_three_public_budget_that_does_not_add_up(finance_workbook, tmp_path, cli):
+    broken = altered(finance_workbook, tmp_path, {THREE_PUBLIC: {"A9": 0.96}})
+    err = refused(cli, broken, tmp_path)
+    assert f"{THREE_PUBLIC}!A9: error: 合计·预算数 is 0.96, but " in err
+    assert "add up to 0.95 (difference 0.01)" in err
+
+
+def test_an_amount_with_more_than_two_decimals(finance_workbook, tmp_path, cli):
+    broken = altered(finance_workbook, tmp_path, {GENERAL: {"G13": 135.255}})
+    err = refused(cli, broken, tmp_path)
+    assert f"{GENERAL}!G13: error: 135.255 has more than two decimals" in err
+
+
+def test_an_existing_outturn_is_kept_without_replace(finance_workbook, tmp_path, cli):
+    copy = tmp_path / "data"
+    shutil.copytree(FINANCE, copy)
+    outturn = copy / "2024" / "final" / "outturn.yaml"
+    before = outturn.read_bytes()
+    result = cli("import", str(finance_workbook), "--year", "2024", "--data", str(copy))
+    assert result.exit_code == 2
+    assert "--replace" in result.stderr
+    assert outturn.read_bytes() == before
+
+
+# --- beside the year's budget ---------------------------------------------------------------
+
+
+@pytest.fixture()
+def budget_repository(tmp_path) -> tuple[Path, Path]:
+    data = budget_and_final(tmp_path)
+    return data, workbook_of(data, tmp_path / "build", "2024/final")
+
+
+def test_beside_the_budget_the_three_public_budget_is_checked_not_written(
+    budget_repository, tmp_path, cli
+):
+    data, workbook = budget_repository
+    result = cli("import", str(workbook), "--year", "2024", "--data", str(data), "--replace")
+    assert result.exit_code == 0, result.output
+    assert not (data / "2024" / "final" / "initial-budget.yaml").exists()
+    assert compile_year(parse_year_spec("2024/final", data)).ok
+
+
+def test_a_three_public_budget_other_than_the_budget_s(budget_repository, tmp_path, cli):
+    """公务接待费 预算数 one 万元 up (and the 合计 with it): the budget's figure is named."""
+    data, workbook = budget_repository
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(workbook)[THREE_PUBLIC]
+    changes = {"K9": sheet["K9"].value + 1, "A9": sheet["A9"].value + 1}
+    broken = altered(workbook, tmp_path, {THREE_PUBLIC: changes})
+    err = refused(cli, broken, tmp_path, data)
+    assert (
+        f"{THREE_PUBLIC}!K9: error: 公务接待费 预算数 is {Decimal(str(changes['K9']))} 万元, but "
+        "this year's budget (" in err
+    )
+    assert f"gives {Decimal(str(sheet['K9'].value))} 万元" in err
