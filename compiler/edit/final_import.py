@@ -196,7 +196,7 @@ def _spending(tables: dict[str, FinalTable], result: ImportedFinal) -> None:
 
 def _balances(tables: dict[str, FinalTable], result: ImportedFinal) -> None:
     overview, fiscal_overview = tables["overview"], tables["fiscal_overview"]
-    if "opening" in overview.left:
+    if "opening" in overview.left and overview.left["opening"].value:
         result.opening["all"] = overview.left["opening"].value
     for fund in FUNDS:
         figure = fiscal_overview.left.get(f"opening_{fund}")
