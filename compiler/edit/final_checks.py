@@ -136,8 +136,11 @@ def _word(name: str) -> str:
     return LINE_WORDS.get(name, name)
 
 
-def _identity(whole: Figure, plus: list[tuple[str, Figure]], minus=()) -> list[Diagnostic]:
-    """`whole` against what its parts give: a sum, or a balance (年初 + 收入 − 支出)."""
+def _identity(
+    what: str, whole: Figure, plus: list[tuple[str, Figure]], minus=()
+) -> list[Diagnostic]:
+    """`whole` (the line `what`) against what its parts give: a sum, or a balance
+    (年初 + 收入 − 支出)."""
     computed = sum((f.value for _n, f in plus), Decimal(0)) - sum(
         (f.value for _n, f in minus), Decimal(0)
     )
@@ -149,9 +152,10 @@ def _identity(whole: Figure, plus: list[tuple[str, Figure]], minus=()) -> list[D
         problem(
             whole.cell,
             _(
-                "{amount} is not what {formula} gives: {computed} (difference {difference}); "
-                "correct the figure that is wrong"
+                "{what} is {amount}, but {formula} gives {computed} (difference "
+                "{difference}): correct the figure that is wrong"
             ).format(
+                what=what,
                 amount=money(whole.value),
                 formula=formula,
                 computed=money(computed),
@@ -181,11 +185,13 @@ def balances(tables: dict[str, FinalTable], catalogue: Catalogue) -> list[Diagno
             )
         if "grand_total" in left:
             problems += _identity(
+                "总计",
                 left["grand_total"],
                 _lines(left, ("income_total", "non_fiscal_balance_used", "opening")),
             )
         if "closing" in right:
             problems += _identity(
+                "年末结转和结余",
                 right["closing"],
                 [
                     *_lines(left, ("opening", "income_total", "non_fiscal_balance_used")),
@@ -194,6 +200,7 @@ def balances(tables: dict[str, FinalTable], catalogue: Catalogue) -> list[Diagno
             )
         if "grand_total" in right:
             problems += _identity(
+                "总计",
                 right["grand_total"],
                 _lines(right, ("spending_total", "surplus_distributed", "closing")),
             )
@@ -203,6 +210,7 @@ def balances(tables: dict[str, FinalTable], catalogue: Catalogue) -> list[Diagno
         if table is not None and {"opening", "income", "closing"} <= table.balances.keys():
             spent = table.total.get("total")
             problems += _identity(
+                "年末结转和结余",
                 table.balances["closing"],
                 _lines(table.balances, ("opening", "income")),
                 [("本年支出", spent)] if spent is not None else [],
@@ -214,6 +222,7 @@ def balances(tables: dict[str, FinalTable], catalogue: Catalogue) -> list[Diagno
             if name in economic.balances:
                 parts = [r for r in classes if (r.code in ("301", "303")) == personnel]
                 problems += _identity(
+                    "人员经费合计" if personnel else "公用经费合计",
                     economic.balances[name],
                     [(f"{r.code} {r.name}", r.amounts["total"]) for r in parts],
                 )
@@ -226,15 +235,19 @@ def _fiscal_balances(table: FinalTable | None) -> list[Diagnostic]:
     problems = []
     left, right = table.left, table.right
     if "income_total" in left:
-        problems += _identity(left["income_total"], _lines(left, FUNDS))
+        problems += _identity("本年收入合计", left["income_total"], _lines(left, FUNDS))
     if "opening" in left:
-        problems += _identity(left["opening"], _lines(left, [f"opening_{f}" for f in FUNDS]))
+        parts = _lines(left, [f"opening_{f}" for f in FUNDS])
+        problems += _identity("年初财政拨款结转和结余", left["opening"], parts)
     if "grand_total" in left:
-        problems += _identity(left["grand_total"], _lines(left, ("income_total", "opening")))
+        problems += _identity(
+            "总计", left["grand_total"], _lines(left, ("income_total", "opening"))
+        )
     spent, closing = right.get("spending_total", {}), right.get("closing", {})
     for fund in FUNDS:
         if fund in closing and fund in spent:
             problems += _identity(
+                f"年末结转和结余（{LINE_WORDS[fund]}）",
                 closing[fund],
                 _lines(left, (f"opening_{fund}", fund)),
                 [("spending_total", spent[fund])],
@@ -242,7 +255,7 @@ def _fiscal_balances(table: FinalTable | None) -> list[Diagnostic]:
     for column, figure in right.get("grand_total", {}).items():
         parts = [("spending_total", spent[column])] if column in spent else []
         parts += [("closing", closing[column])] if column in closing else []
-        problems += _identity(figure, parts)
+        problems += _identity("总计", figure, parts)
     return problems
 
 

@@ -220,8 +220,8 @@ def test_a_closing_balance_that_is_not_opening_plus_income_less_spending(
     broken = altered(finance_workbook, tmp_path, {OVERVIEW: {"D36": 55.35, "D37": 2995.41}})
     err = refused(cli, broken, tmp_path)
     assert (
-        f"{OVERVIEW}!D36: error: 55.35 is not what 年初结转和结余 49.14 + 本年收入合计 2946.26 + "
-        "使用非财政拨款结余 0 − 本年支出合计 2940.06 − 结余分配 0 gives: 55.34 (difference 0.01)"
+        f"{OVERVIEW}!D36: error: 年末结转和结余 is 55.35, but 年初结转和结余 49.14 + 本年收入合计 2946.26 + "
+        "使用非财政拨款结余 0 − 本年支出合计 2940.06 − 结余分配 0 gives 55.34 (difference 0.01)"
         in err
     )
 
@@ -231,8 +231,9 @@ def test_a_fund_s_closing_balance_in_the_fiscal_overview(finance_workbook, tmp_p
     broken = altered(finance_workbook, tmp_path, {FISCAL: changes})
     err = refused(cli, broken, tmp_path)
     assert (
-        f"{FISCAL}!E35: error: 21.64 is not what 年初结转和结余（一般公共预算财政拨款） 21.63 + "
-        "一般公共预算财政拨款 2940.06 − 本年支出合计 2940.06 gives: 21.63" in err
+        f"{FISCAL}!E35: error: 年末结转和结余（一般公共预算财政拨款） is 21.64, but "
+        "年初结转和结余（一般公共预算财政拨款） 21.63 + 一般公共预算财政拨款 2940.06 − "
+        "本年支出合计 2940.06 gives 21.63" in err
     )
 
 
@@ -265,8 +266,8 @@ def test_a_personnel_total_that_is_not_its_classes(finance_workbook, tmp_path, c
     broken = altered(finance_workbook, tmp_path, {ECONOMIC: {"D23": 2152.28}})
     err = refused(cli, broken, tmp_path)
     assert (
-        f"{ECONOMIC}!D23: error: 2152.28 is not what 301 工资福利支出 2082.86 + 303 对个人和家庭的"
-        "补助 69.41 gives: 2152.27" in err
+        f"{ECONOMIC}!D23: error: 人员经费合计 is 2152.28, but 301 工资福利支出 2082.86 + 303 "
+        "对个人和家庭的补助 69.41 gives 2152.27" in err
     )
 
 
@@ -423,3 +424,16 @@ def test_importing_what_the_final_workbook_writer_wrote_gives_the_same_lines(lin
         assert imported.three_public == {"overseas": 0, "vehicle_purchase": Decimal("25"),
                                          "vehicle_operation": 20, "reception": 1}  # fmt: skip
         assert imported.three_public_budget is None  # 未公开: no 年初预算 in the data
+
+
+def test_the_clerk_reads_the_problem_in_chinese(finance_workbook, tmp_path, cli, chinese):
+    broken = altered(finance_workbook, tmp_path, {OVERVIEW: {"D36": 55.35, "D37": 2995.41}})
+    data = tmp_path / "data"
+    result = cli("import", str(broken), "--year", "2024", "--data", str(data))
+    assert result.exit_code == 1
+    assert (
+        f"{OVERVIEW}!D36: 错误: 年末结转和结余为 55.35，但 年初结转和结余 49.14 + 本年收入合计 "
+        "2946.26 + 使用非财政拨款结余 0 − 本年支出合计 2940.06 − 结余分配 0 算得 55.34（相差 "
+        "0.01）：请改正有误的数字" in result.stderr
+    )
+    assert "未写入任何文件" in result.stderr and not data.exists()
