@@ -342,8 +342,9 @@ cents = st.integers(min_value=0, max_value=500_000_00).map(lambda n: Decimal(n) 
 @st.composite
 def outturn_lines(draw):
     """Lines a unit's final accounts can hold: 一般公共预算 income and spending by 项, other
-    income (上级补助, 事业, 其他) and spending from other sources beside them, two economic
-    款, and balances carried in large enough that nothing closes below zero."""
+    income (上级补助, 事业, 其他) and spending from other sources beside them, perhaps a
+    政府性基金 项, two economic 款, and balances carried in large enough that nothing closes
+    below zero."""
     income, spending = [], []
     for code in draw(st.lists(st.sampled_from(CODES), min_size=1, max_size=4, unique=True)):
         entry = {"code": code, "general": draw(cents)}
@@ -356,6 +357,14 @@ def outturn_lines(draw):
         if draw(st.booleans()):
             spending.append({"code": code, "source": "other", "basic": draw(cents)})
     economic = [{"code": "30101", "amount": draw(cents)}, {"code": "30201", "amount": draw(cents)}]
+    opening_fund = Decimal(0)
+    if draw(st.booleans()):  # a 政府性基金 项 beside them: each 项 spends from one fund only
+        for line in spending:
+            line["project"] = max(line.get("project", Decimal(0)), Decimal("0.01"))
+        fund_in, fund_out = draw(cents), draw(cents) + Decimal("0.01")
+        income.append({"code": "2120803", "fund": fund_in})
+        spending.append({"code": "2120803", "source": "fund", "project": fund_out})
+        opening_fund = max(Decimal(0), fund_out - fund_in) + draw(cents)
 
     def total(entries, keys):
         return sum((e.get(k, Decimal(0)) for e in entries for k in keys), Decimal(0))
@@ -365,8 +374,9 @@ def outturn_lines(draw):
     general_out = total([e for e in spending if e["source"] == "general"], ("basic", "project"))
     other_out = total([e for e in spending if e["source"] == "other"], ("basic",))
     opening_general = max(Decimal(0), general_out - general_in) + draw(cents)
-    opening_all = opening_general + max(Decimal(0), other_out - other_in) + draw(cents)
-    return income, spending, economic, {"all": opening_all, "general": opening_general}
+    opening = opening_general + opening_fund + max(Decimal(0), other_out - other_in) + draw(cents)
+    opening = {"all": opening, "general": opening_general, "fund": opening_fund}
+    return income, spending, economic, opening
 
 
 def outturn_text(income, spending, economic, opening) -> str:
@@ -415,7 +425,7 @@ def test_importing_what_the_final_workbook_writer_wrote_gives_the_same_lines(lin
         imported = read_final_book(open_workbook(workbook), workbook, 2024)
         assert [p.format_text() for p in imported.problems if p.is_error] == []
         assert imported.income == sorted(without_zeros(income, ("code",)), key=lambda e: e["code"])
-        order = {"general": 0, "other": 1}
+        order = {"general": 0, "fund": 1, "other": 2}
         assert imported.spending == sorted(
             without_zeros(spending), key=lambda e: (e["code"], order[e["source"]])
         )
