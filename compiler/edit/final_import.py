@@ -27,7 +27,7 @@ from ..diagnostics import Diagnostic
 from ..i18n import _
 from ..input.catalogue import catalogue_for
 from .final_checks import FUND_TABLES, FUNDS, check
-from .final_tables import FINAL, KINDS, TITLES, FinalTable, read_sheet
+from .final_tables import FINAL, FUND_TITLES, KINDS, TITLES, FinalTable, read_sheet
 from .import_tables import FIGURE_WORDS, Figure, common_unit, problem, read_tables, titles_match
 
 THREE_PUBLIC = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
@@ -81,6 +81,7 @@ def read_final_book(book, path: Path, year: int | None = None) -> ImportedFinal:
                     _("no sheet holds the {table} (recognised by its title)").format(table=title),
                 )
             )
+    result.problems += _fund_tables(tables, path)
     catalogue = catalogue_for(year if year is not None else date.today().year)
     result.problems += check(tables, catalogue)
     if any(p.is_error for p in result.problems):
@@ -95,6 +96,29 @@ def read_final_book(book, path: Path, year: int | None = None) -> ImportedFinal:
     _balances(tables, result)
     _three_public(tables.get("three_public"), result)
     return result
+
+
+def _fund_tables(tables: dict[str, FinalTable], path: Path) -> list[Diagnostic]:
+    """The 政府性基金 and 国有资本经营 tables, where the fiscal overview shows their fund's
+    figures: without them its spending could not be told from other sources'."""
+    overview = tables.get("fiscal_overview")
+    if overview is None:
+        return []
+    problems = []
+    for fund, (kind, title) in FUND_TITLES.items():
+        shown = [
+            overview.left.get(fund),
+            overview.left.get(f"opening_{fund}"),
+            overview.right.get("spending_total", {}).get(fund),
+        ]
+        if kind not in tables and any(f is not None and f.value for f in shown):
+            problems.append(
+                problem(
+                    str(path),
+                    _("no sheet holds the {table} (recognised by its title)").format(table=title),
+                )
+            )
+    return problems
 
 
 def _leaves(table: FinalTable | None) -> list:
@@ -164,6 +188,19 @@ def _spending(tables: dict[str, FinalTable], result: ImportedFinal) -> None:
                     part[name] += value
             if len(entry) > 2:
                 lines.append(entry)
+    listed = {row.code for row in _leaves(tables["expenditure"])}
+    for kind in FUND_TABLES.values():
+        for row in _leaves(tables.get(kind)):
+            if row.code not in listed and any(f.value for f in row.amounts.values()):
+                result.problems.append(
+                    problem(
+                        row.code_cell,
+                        _(
+                            "{code} has spending in this table but no row in the {table}: "
+                            "add the row there, or correct the code"
+                        ).format(code=row.code, table=TITLES["expenditure"]),
+                    )
+                )
     for row in _leaves(tables["expenditure"]):
         entry = {"code": row.code, "source": "other"}
         for name in ("basic", "project", *OTHER_SPENDING):

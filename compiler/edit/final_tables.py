@@ -56,6 +56,10 @@ TITLES = {  # how messages name a table that is missing
     "general_function": "一般公共预算财政拨款支出决算表",
     "economic": "一般公共预算财政拨款基本支出决算表",
 }
+FUND_TITLES = {  # needed where the 财政拨款收入支出决算总表 shows the fund's figures
+    "fund": ("fund_function", "政府性基金预算财政拨款收入支出决算表"),
+    "capital": ("capital_function", "国有资本经营预算财政拨款收入支出决算表"),
+}
 # A code table's header word → the figure its column holds.
 WORDS = {
     "合计": "total",

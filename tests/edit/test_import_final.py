@@ -447,3 +447,44 @@ def test_the_clerk_reads_the_problem_in_chinese(finance_workbook, tmp_path, cli,
         "0.01）：请改正有误的数字" in result.stderr
     )
     assert "未写入任何文件" in result.stderr and not data.exists()
+
+
+def test_a_fiscal_item_missing_from_the_expenditure_table(finance_workbook, tmp_path, cli):
+    """财政委托业务支出 2010608 typed as 其他财政事务支出 2010699 in the 一般公共预算 table
+    (code and name): every sum still holds, but the 支出决算表 has no such 项."""
+    changes = {"C14": "99", "D14": "其他财政事务支出"}
+    broken = altered(finance_workbook, tmp_path, {GENERAL: changes})
+    err = refused(cli, broken, tmp_path)
+    assert (
+        f"{GENERAL}!C14: error: 2010699 has spending in this table but no row in the 支出决算表"
+        in err
+    )
+
+
+def test_the_fund_table_is_needed_where_the_fund_has_figures(tmp_path, cli):
+    """A unit with 政府性基金 spending: its workbook without the fund's table is refused (its
+    spending could not be told from other sources')."""
+    from fixtures.final_budget import FINAL
+    from openpyxl import load_workbook
+
+    income = [{"code": "2120101", "general": Decimal("100.00")},
+              {"code": "2120803", "fund": Decimal("30.00")}]  # fmt: skip
+    spending = [{"code": "2120101", "source": "general", "basic": Decimal("100.00")},
+                {"code": "2120803", "source": "fund", "project": Decimal("30.00")}]  # fmt: skip
+    economic = [{"code": "30101", "amount": Decimal("100.00")}]
+    final = tmp_path / "data" / "2024" / "final"
+    final.mkdir(parents=True)
+    for name, text in FINAL.items():
+        (final / name).write_text(text, encoding="utf-8")
+    text = outturn_text(income, spending, economic, {"all": Decimal("5.00")})
+    (final / "outturn.yaml").write_text(text, encoding="utf-8")
+    workbook = workbook_of(tmp_path / "data", tmp_path / "build")
+    whole = cli("import", str(workbook), "--year", "2024", "--data", str(tmp_path / "again"))
+    assert whole.exit_code == 0, whole.output
+    again = (tmp_path / "again" / "2024" / "final" / "outturn.yaml").read_text(encoding="utf-8")
+    assert '  - {code: "2120803", source: fund, project: 30.00}' in again
+    book = load_workbook(workbook)
+    del book["政府性基金预算财政拨款收入支出决算表"]
+    book.save(tmp_path / "without.xlsx")
+    err = refused(cli, tmp_path / "without.xlsx", tmp_path)
+    assert "no sheet holds the 政府性基金预算财政拨款收入支出决算表" in err
