@@ -25,6 +25,7 @@ from .import_tables import (
     cell_name,
     cell_text,
     code_header_row,
+    header_bottom,
     header_paths,
     header_top,
     problem,
@@ -33,6 +34,7 @@ from .import_tables import (
     row_figures,
     three_public_item,
     unit_of,
+    whole_code,
 )
 
 FINAL = re.compile(r"决算(总)?表")  # a workbook with such a title holds final accounts
@@ -219,26 +221,33 @@ def _overview(ws, kind: str, problems: list[Diagnostic]) -> FinalTable | None:
 
 
 def _economic(ws, problems: list[Diagnostic]) -> FinalTable | None:
-    """Two tables side by side (人员经费 left, 公用经费 right), each 类 (款) 名称 决算数; the
-    last row gives 人员经费合计 and 公用经费合计."""
+    """Two tables side by side (人员经费 left, 公用经费 right), each its code (类 and 款
+    columns, or the whole code in one), 科目名称, 决算数; the last row gives 人员经费合计 and
+    公用经费合计."""
     code_row = code_header_row(ws, problems)
     if code_row is None:
         return None
-    sides = [c.column for c in ws[code_row] if cell_text(c.value) == "类"]
-    table = FinalTable(ws.title, "economic", unit_of(ws), {"total": sides[0] + 3})
-    for r in range(code_row + 1, ws.max_row + 1):
-        head = cell_text(ws.cell(r, 1).value)
-        if head.startswith("注"):
+    texts = [(c.column, cell_text(c.value)) for c in ws[code_row]]
+    split = any(t == "类" for _c, t in texts)
+    sides = [c for c, t in texts if (t == "类" if split else t.endswith("科目编码"))]
+    width = 1 if split else 0  # the 款 column beside the 类 column
+    table = FinalTable(ws.title, "economic", unit_of(ws), {"total": sides[0] + 2 + width})
+    for r in range(header_bottom(ws, code_row) + 1, ws.max_row + 1):
+        heads = [cell_text(c.value) for c in ws[r]]
+        if heads and heads[0].startswith(("注", "说明")):
             break
-        if head.startswith("人员经费"):
+        if any(h.startswith("人员经费") for h in heads):
             for name, side in zip(("personnel", "public"), sides, strict=False):
-                where = cell_name(ws.title, r, side + 3)
-                value = amount(ws.cell(r, side + 3).value, where, problems, "决算数")
+                where = cell_name(ws.title, r, side + 2 + width)
+                value = amount(ws.cell(r, side + 2 + width).value, where, problems, "决算数")
                 table.balances[name] = Figure(value, where)
             break
         for side in sides:
-            code = row_code(ws, ws.title, r, [side, side + 1], (3, 2), problems)
-            figures = row_figures(ws, ws.title, r, {"total": side + 3}, problems)
+            if split:
+                code = row_code(ws, ws.title, r, [side, side + 1], (3, 2), problems)
+            else:
+                code = whole_code(ws, ws.title, r, side, (3, 5), problems)
+            figures = row_figures(ws, ws.title, r, {"total": side + 2 + width}, problems)
             if code is None:
                 if figures["total"].value:
                     problems.append(
@@ -249,14 +258,14 @@ def _economic(ws, problems: list[Diagnostic]) -> FinalTable | None:
                     )
                 continue
             if code:
-                deepest = side if len(code) == 3 else side + 1
+                deepest = side + 1 if split and len(code) == 5 else side
                 table.rows.append(
                     Row(
                         r,
                         code,
-                        cell_text(ws.cell(r, side + 2).value),
+                        cell_text(ws.cell(r, side + 1 + width).value),
                         cell_name(ws.title, r, deepest),
-                        cell_name(ws.title, r, side + 2),
+                        cell_name(ws.title, r, side + 1 + width),
                         figures,
                     )
                 )

@@ -303,19 +303,36 @@ def _is_body(ws, r: int) -> bool:
 
 
 def code_header_row(ws, problems: list[Diagnostic]) -> int | None:
-    """The header row that names the code columns 类 and 款 (a problem where none does)."""
-    code_row = next(
-        (
-            r
-            for r in range(1, min(ws.max_row, 20) + 1)
-            if {"类", "款"} <= {cell_text(c.value) for c in ws[r]}
-        ),
-        None,
-    )
+    """The header row that names the code columns: 类 and 款 (a code split in columns), else
+    the one that reads …科目编码 (the 决算 template's one column of whole codes); a problem
+    where none does."""
+    rows = range(1, min(ws.max_row, 20) + 1)
+    texts = {r: {cell_text(c.value) for c in ws[r]} for r in rows}
+    code_row = next((r for r in rows if {"类", "款"} <= texts[r]), None)
+    if code_row is None:
+        code_row = next((r for r in rows if any(t.endswith("科目编码") for t in texts[r])), None)
     if code_row is None:
         problems.append(
             problem(f"{ws.title}!A1", _("no header row with 类 / 款 (the code columns) found"))
         )
+    return code_row
+
+
+def header_bottom(ws, code_row: int) -> int:
+    """The last header row: the code row where the codes are split (类, 款 under it), else
+    the row above the first with a figure, or a code or 合计 under a code column or beside
+    it (a 合计 further right heads a column: the fund tables' 本年支出·合计)."""
+    if {"类", "款"} <= {cell_text(c.value) for c in ws[code_row]}:
+        return code_row
+    coded = {c.column for c in ws[code_row] if cell_text(c.value).endswith("科目编码")}
+    labels = coded | {c + 1 for c in coded}
+    for r in range(code_row + 1, ws.max_row + 1):
+        for c in ws[r]:
+            text = cell_text(c.value)
+            if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                return r - 1
+            if c.column in labels and (text in ("合计", "总计") or text.isdigit()):
+                return r - 1
     return code_row
 
 
@@ -324,9 +341,10 @@ def read_code_table(ws, kind: str, problems: list[Diagnostic], words=WORDS) -> T
     code_row = code_header_row(ws, problems)
     if code_row is None:
         return None
-    paths = header_paths(ws, header_top(ws, code_row), code_row)
+    bottom = header_bottom(ws, code_row)
+    paths = header_paths(ws, header_top(ws, code_row), bottom)
     table = Table(ws.title, kind, unit_of(ws), _code_fields(paths, words))
-    _code_rows(ws, table, code_row + 1, problems)
+    _code_rows(ws, table, bottom + 1, problems)
     return table
 
 
@@ -359,6 +377,8 @@ def _code_fields(paths: dict[int, list[str]], words=WORDS) -> dict[str, int]:
         word = path[-1]
         if word in ("类", "款", "项"):
             fields.setdefault(word, c)
+        elif word.endswith("科目编码"):
+            fields.setdefault("code", c)  # whole codes in one column
         elif "名称" in word:
             fields.setdefault("name", c)
         elif (figure := words.get(figure_word(path))) is not None:
@@ -470,7 +490,9 @@ def _code_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> None
     """The 类/款/项 rows up to the 合计 row (a note may follow it)."""
     digits = (3, 2, 2) if "项" in table.fields else (3, 2)
     code_columns = [table.fields.get(w) for w in ("类", "款", "项")[: len(digits)]]
-    money = {f: c for f, c in table.fields.items() if f not in ("类", "款", "项", "name")}
+    whole = table.fields.get("code") if "类" not in table.fields else None
+    lengths = (3, 5) if table.kind == "economic" else (3, 5, 7)
+    money = {f: c for f, c in table.fields.items() if f not in ("类", "款", "项", "name", "code")}
     name_column = table.fields.get("name")
     for r in range(first, ws.max_row + 1):
         head = cell_text(ws.cell(r, 1).value)
@@ -481,9 +503,13 @@ def _code_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> None
             if table.rows:
                 return
             continue  # the 决算 tables print the 合计 row above the rows it totals
-        if head.startswith("注"):
+        if head.startswith(("注", "说明")):
             return
-        code = row_code(ws, table.sheet, r, code_columns, digits, problems)
+        if whole is not None:
+            code = whole_code(ws, table.sheet, r, whole, lengths, problems)
+            code_columns = [whole] * 3
+        else:
+            code = row_code(ws, table.sheet, r, code_columns, digits, problems)
         figures = row_figures(ws, table.sheet, r, money, problems)
         if code is None:
             if any(f.value for f in figures.values()):
@@ -507,6 +533,25 @@ def _code_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> None
                 amounts=figures,
             )
         )
+
+
+def whole_code(ws, sheet, r, column, lengths, problems) -> str | None:
+    """A code written whole in one cell (2010601): None for none, "" when not a code."""
+    value = ws.cell(r, column).value
+    text = cell_text(value)
+    if not text:
+        return None
+    if text.isdigit() and len(text) in lengths:
+        return text
+    problems.append(
+        problem(
+            cell_name(sheet, r, column),
+            _("'{value}' is not a code: write {width} digits").format(
+                value=value, width="/".join(map(str, lengths))
+            ),
+        )
+    )
+    return ""
 
 
 def row_code(ws, sheet, r, columns, digits, problems) -> str | None:

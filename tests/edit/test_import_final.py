@@ -488,3 +488,75 @@ def test_the_fund_table_is_needed_where_the_fund_has_figures(tmp_path, cli):
     book.save(tmp_path / "without.xlsx")
     err = refused(cli, tmp_path / "without.xlsx", tmp_path)
     assert "no sheet holds the 政府性基金预算财政拨款收入支出决算表" in err
+
+
+# --- the official template's layout ----------------------------------------------------------
+
+FUND = "政府性基金预算财政拨款收入支出决算表"
+CAPITAL = "国有资本经营预算财政拨款收入支出决算表"
+
+
+def as_template(workbook: Path, path: Path) -> Path:
+    """The workbook laid out as the official template prints its tables (shanghai-2024-
+    department-final-template): a code table's 类/款/项 as one column of whole codes headed
+    功能分类科目编码 (the 基本支出 table's 经济分类科目编码), the fund tables' 本年支出 over
+    合计/基本支出/项目支出, the title in the first row and no merged cells in those tables."""
+    from openpyxl import Workbook, load_workbook
+
+    source, out = load_workbook(workbook), Workbook()
+    out.remove(out.active)
+    for ws in source.worksheets:
+        new = out.create_sheet(ws.title)
+        if ws.title in (INCOME, EXPENDITURE, GENERAL, FUND, CAPITAL):
+            width = ws.max_column
+            new.append([ws["A2"].value])
+            new.append([None] * (width - 3) + ["单位：万元"])
+            new.append(["功能分类科目编码", "科目名称", *(c.value for c in ws[6][4:])])
+            new.append([None, None, *("合计" if c.value == "小计" else c.value for c in ws[7][4:])])
+            for row in ws.iter_rows(min_row=9):
+                code = "".join(str(c.value or "") for c in row[:3]) or None
+                new.append([code, *(c.value for c in row[3:])])
+        elif ws.title == ECONOMIC:
+            new.append([ws["A2"].value])
+            new.append([None] * 5 + ["单位：万元"])
+            new.append(["经济分类科目编码", "科目名称", "决算数"] * 2)
+            for row in ws.iter_rows(min_row=8):
+                v = [c.value for c in row]
+                if v[0] == "人员经费合计":
+                    new.append(["人员经费合计", None, v[3], "公用经费合计", None, v[7]])
+                    continue
+                left, right = (v[0] or "") + (v[1] or ""), (v[4] or "") + (v[5] or "")
+                new.append([left or None, v[2], v[3], right or None, v[6], v[7]])
+        else:
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.value is not None:
+                        new[c.coordinate] = c.value
+            for merged in ws.merged_cells.ranges:
+                new.merge_cells(str(merged))
+    out.save(path)
+    return path
+
+
+@pytest.mark.parametrize("example", ["finance", "planning"])
+def test_a_workbook_laid_out_as_the_template_imports_alike(
+    example, finance_workbook, planning_workbook, tmp_path, cli
+):
+    data, workbook = {
+        "finance": (FINANCE, finance_workbook),
+        "planning": (PLANNING, planning_workbook),
+    }[example]
+    template = as_template(workbook, tmp_path / "template.xlsx")
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    result = cli("import", str(template), "--year", "2024", "--data", str(copy), "--replace")
+    assert result.exit_code == 0, result.output
+    assert facts(copy / "2024" / "final") == facts(data / "2024" / "final")
+
+
+def test_a_wrong_whole_code_in_the_template_layout(finance_workbook, tmp_path, cli):
+    """The template's one code column: 行政运行 2010601 typed 2010698, at its cell."""
+    template = as_template(finance_workbook, tmp_path / "template.xlsx")
+    broken = altered(template, tmp_path, {EXPENDITURE: {"A8": "2010698"}})
+    err = refused(cli, broken, tmp_path)
+    assert f"{EXPENDITURE}!A8: error: 2010698 is not a code of the 2024 catalogue" in err
