@@ -6,8 +6,10 @@ fiscal sources, the economic table of basic expenditure and the 三公/机关运
 sheet is recognised by its title, its columns by the words of their headers (合计, 基本支出,
 人员经费, 事业收入 …), so the official blank workbook, the budget system's export and what
 `build --format xlsx` writes are all read alike. Every amount is a Decimal to the fen with
-the cell it came from (单位支出总表!E12); a cell that is not an amount, or has more than two
-decimals, is a problem at that cell. What the figures must satisfy is import_checks' job.
+the cell it came from (单位支出总表!E12); a code is read from its 类/款/项 columns or, as
+the 决算 template prints it, whole from one 科目编码 column; a cell that is not an amount,
+or has more than two decimals, is a problem at that cell. What the figures must satisfy is
+import_checks' job.
 """
 
 from __future__ import annotations
