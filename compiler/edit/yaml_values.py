@@ -22,7 +22,7 @@ def set_values(text: str, keys: tuple[str, ...], values: dict[str, str], where: 
     is missing is added with them (at the end of the file, or before the first entry of the
     mapping above it)."""
     try:
-        node = yaml.compose(text) if text.strip() else None
+        node = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
     except yaml.YAMLError as e:
         raise Trouble(
             _("{file} cannot be read as YAML ({error}); correct it, then import again").format(
