@@ -560,3 +560,31 @@ def test_a_wrong_whole_code_in_the_template_layout(finance_workbook, tmp_path, c
     broken = altered(template, tmp_path, {EXPENDITURE: {"A8": "2010698"}})
     err = refused(cli, broken, tmp_path)
     assert f"{EXPENDITURE}!A8: error: 2010698 is not a code of the 2024 catalogue" in err
+
+
+def test_a_budget_with_errors_is_reported_not_passed_over(budget_repository, tmp_path, cli):
+    """The 三公 预算数 are set against the year's budget: a budget that does not validate is
+    named, and nothing is written."""
+    data, workbook = budget_repository
+    lines = data / "2024" / "lines.yaml"
+    text = lines.read_text(encoding="utf-8").replace("amount_unit: 元", "amount_unit: 斤")
+    lines.write_text(text, encoding="utf-8")
+    err = refused(cli, workbook, tmp_path, data)
+    assert "the budget has errors; run `disclosure validate 2024`" in err
+
+
+def test_told_that_the_workbook_is_final(finance_workbook, tmp_path, cli):
+    """--final with a workbook whose titles say nothing of 决算: it is read as final accounts
+    (and what it lacks is named), not as a budget."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(finance_workbook)
+    for ws in book.worksheets:
+        ws["A2"] = ws["A2"].value.replace("决算", "")  # 收入支出总表 …
+    book.save(tmp_path / "untitled.xlsx")
+    data = tmp_path / "data"
+    result = cli("import", str(tmp_path / "untitled.xlsx"), "--year", "2024", "--data",
+                 str(data), "--final")  # fmt: skip
+    assert result.exit_code == 1
+    assert "no sheet holds the 收入支出决算总表" in result.stderr
+    assert not data.exists()
