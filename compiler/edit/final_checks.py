@@ -172,38 +172,7 @@ def _lines(figures: dict[str, Figure], names) -> list[tuple[str, Figure]]:
 def balances(tables: dict[str, FinalTable], catalogue: Catalogue) -> list[Diagnostic]:
     """年初结转和结余 + 收入 = 支出 + 结余分配 + 年末结转和结余, for all funds and each fiscal
     fund; each 总计 and 本年收入合计 against its lines; 人员/公用经费合计 against their 类."""
-    problems = []
-    overview = tables.get("overview")
-    if overview is not None:
-        left, right = overview.left, {k: v.get("total") for k, v in overview.right.items()}
-        right = {k: v for k, v in right.items() if v is not None}
-        if "income_total" in left:
-            problems += sum_problem(
-                left["income_total"],
-                [left[n] for n in INCOME_LINES if n in left],
-                [_word(n) if n in LINE_WORDS else n for n in INCOME_LINES if n in left],
-            )
-        if "grand_total" in left:
-            problems += _identity(
-                "总计",
-                left["grand_total"],
-                _lines(left, ("income_total", "non_fiscal_balance_used", "opening")),
-            )
-        if "closing" in right:
-            problems += _identity(
-                "年末结转和结余",
-                right["closing"],
-                [
-                    *_lines(left, ("opening", "income_total", "non_fiscal_balance_used")),
-                ],
-                _lines(right, ("spending_total", "surplus_distributed")),
-            )
-        if "grand_total" in right:
-            problems += _identity(
-                "总计",
-                right["grand_total"],
-                _lines(right, ("spending_total", "surplus_distributed", "closing")),
-            )
+    problems = _overview_balances(tables.get("overview"))
     problems += _fiscal_balances(tables.get("fiscal_overview"))
     for kind in ("fund_function", "capital_function"):
         table = tables.get(kind)
@@ -226,6 +195,42 @@ def balances(tables: dict[str, FinalTable], catalogue: Catalogue) -> list[Diagno
                     economic.balances[name],
                     [(f"{r.code} {r.name}", r.amounts["total"]) for r in parts],
                 )
+    return problems
+
+
+def _overview_balances(overview: FinalTable | None) -> list[Diagnostic]:
+    """收入支出决算总表: 本年收入合计 and both 总计 against their lines, and 年末结转和结余 =
+    年初 + 本年收入 + 使用非财政拨款结余 − 本年支出 − 结余分配."""
+    problems: list[Diagnostic] = []
+    if overview is None:
+        return problems
+    left, right = overview.left, {k: v.get("total") for k, v in overview.right.items()}
+    right = {k: v for k, v in right.items() if v is not None}
+    if "income_total" in left:
+        problems += sum_problem(
+            left["income_total"],
+            [left[n] for n in INCOME_LINES if n in left],
+            [_word(n) for n in INCOME_LINES if n in left],
+        )
+    if "grand_total" in left:
+        problems += _identity(
+            "总计",
+            left["grand_total"],
+            _lines(left, ("income_total", "non_fiscal_balance_used", "opening")),
+        )
+    if "closing" in right:
+        problems += _identity(
+            "年末结转和结余",
+            right["closing"],
+            _lines(left, ("opening", "income_total", "non_fiscal_balance_used")),
+            _lines(right, ("spending_total", "surplus_distributed")),
+        )
+    if "grand_total" in right:
+        problems += _identity(
+            "总计",
+            right["grand_total"],
+            _lines(right, ("spending_total", "surplus_distributed", "closing")),
+        )
     return problems
 
 
