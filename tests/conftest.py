@@ -105,6 +105,17 @@ def pytest_configure(config):
     os.environ["DISCLOSURE_LANG"] = "en"
 
 
+@pytest.fixture(autouse=True)
+def _language_as_the_environment_says():
+    """A test that runs the CLI with `--lang zh` leaves the process in Chinese; the next
+    test on the same worker would then read Chinese where it asserts English msgids."""
+    yield
+    from compiler import i18n
+
+    if i18n.language() != i18n.language_from_environment():
+        i18n.set_language()
+
+
 @pytest.fixture
 def chinese(monkeypatch):
     """Messages as a clerk reads them: the default language, Chinese."""
