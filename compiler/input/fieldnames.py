@@ -84,7 +84,7 @@ def describe(kind: str, path: tuple, data: Any) -> str:
             words.append(f"{listed}“{name}”" if name else f"第{part + 1}个{listed}")
             node, value = items, entry
         else:
-            properties = _properties(node, part)
+            properties = _properties(node, part, file)
             child = properties.get(part)
             if child is None and isinstance(node, dict):
                 child = (
@@ -99,13 +99,15 @@ def describe(kind: str, path: tuple, data: Any) -> str:
     return " › ".join(w for w in words if w)
 
 
-def _properties(node: Any, part: str) -> dict:
-    """The properties of an object schema, or of the oneOf branch that has `part`."""
+def _properties(node: Any, part: str, file: str) -> dict:
+    """The properties of an object schema, or of the oneOf branch that has `part` (a
+    branch may be a $ref: 三公's previous is a mapping or 未公开)."""
     if not isinstance(node, dict):
         return {}
     if part in node.get("properties", {}):
         return node["properties"]
     for branch in node.get("oneOf", []):
+        branch, _file = _resolve(branch, file)
         if isinstance(branch, dict) and part in branch.get("properties", {}):
             return branch["properties"]
     return node.get("properties", {})
