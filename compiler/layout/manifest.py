@@ -393,6 +393,7 @@ def _assemble_layout(name: str, project: ProjectLayouts | None) -> Layout:
         unit_layout=merged.get("unit_layout"),
         package=merged.get("package", "department"),
         requires=tuple(merged.get("requires", ())),
+        reads=tuple(merged.get("reads", ())),
         project_dirs=project_dirs,
         project=project if project_dirs else None,
         manifest=project.shown(first.folder / MANIFEST) if first.in_project else "",

@@ -90,7 +90,9 @@ def test_an_existing_final_is_never_overwritten(finance, chinese):
     (finance / "2025" / "final" / "outturn.yaml").write_text("amount_unit: 万元\n", "utf-8")
     done = run("new-year", "2025/final", "--data", str(finance))
     assert done.exit_code == 1
-    assert "data/2025/final 已存在" in done.output.replace("\n", "") and "2025年度决算" in done.output
+    assert (
+        "data/2025/final 已存在" in done.output.replace("\n", "") and "2025年度决算" in done.output
+    )
     assert (finance / "2025" / "final" / "outturn.yaml").read_text("utf-8") == "amount_unit: 万元\n"
 
 
