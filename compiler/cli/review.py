@@ -15,7 +15,7 @@ import click
 from ..diagnostics import Diagnostic
 from ..edit.newyear import NewYearError, default_from_year, start_year, summary
 from ..edit.newyear_final import final_summary, start_final_year
-from ..i18n import N_, _
+from ..i18n import N_, _, document_name
 from ..input.sources import WorkingTreeYear, parse_year_spec
 from ..model.disclosure import Disclosure
 from ..pipeline.year import YearResult, compile_year
@@ -156,7 +156,11 @@ def _earlier_year_if_new(old: str, new: str, data_dir: Path) -> str:
                 _(
                     "{missing} does not exist ({year} is new on this branch): comparing "
                     "with {earlier} instead"
-                ).format(missing=source.label, year=source.year, earlier=earlier.label),
+                ).format(
+                    missing=source.label,
+                    year=document_name(source.label.split("@")[0]),
+                    earlier=earlier.label,
+                ),
                 err=True,
             )
             return earlier.label

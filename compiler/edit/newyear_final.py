@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..checks.carried import FILE as CARRIED_FILE
 from ..checks.carried import carried_texts
-from ..i18n import _, ngettext
+from ..i18n import _, document_name, ngettext
 from ..input.loader import dotted, leaves
 from ..input.sources import WorkingTreeYear, YearSource, available_years
 from ..model.final import THREE_PUBLIC
@@ -70,7 +70,7 @@ class FinalYearReport:
 
 def final_name(year: int) -> str:
     """A year's final accounts as prose names them (2024年度决算), never the address 2024/final."""
-    return _("{year} final accounts").format(year=year)
+    return document_name(f"{year}/{FINAL_DIR}")
 
 
 def default_final_source(data_dir: Path, year: int) -> WorkingTreeYear:
