@@ -46,7 +46,9 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
     if not result.ok:
         _print_problems([d for d in result.diagnostics if d.is_error])
         raise Trouble(
-            _("{year} has data errors (above); fix them before comparing").format(year=source.label)
+            _("{year} has data errors (above); fix them before comparing").format(
+                year=document_name(source.label)
+            )
         )
     return result
 

@@ -268,9 +268,8 @@ def final_summary(report: FinalYearReport) -> list[str]:
         lines.append(
             _(
                 "The repository holds no budget of {year} ({folder} has none): fill the "
-                "年初预算 as published in final/{file}, or add the year's budget to {folder} "
-                "(`disclosure new-year {year}`) and delete final/{file}, so that the 年初预算 "
-                "are computed from it."
+                "年初预算 as published in final/{file}, or add the year's budget files to "
+                "{folder} and delete final/{file}, so that the 年初预算 are computed from it."
             ).format(year=year, folder=report.budget_hint, file=INITIAL_BUDGET)
         )
     if report.dropped_comments:

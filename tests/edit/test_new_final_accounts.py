@@ -14,13 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fixtures.final_budget import budget_and_final
+from fixtures.final_next_year import filled_2025, finance_copy
 
 from compiler.cli import main
-from compiler.edit.newyear_text import rewrite
 from compiler.input.loader import leaves, load_text
-
-ROOT = Path(__file__).resolve().parents[2]
-FINANCE = ROOT / "examples" / "putuo-finance-bureau" / "data"
 
 
 def run(*args: str):
@@ -29,9 +26,7 @@ def run(*args: str):
 
 @pytest.fixture
 def finance(tmp_path: Path) -> Path:
-    """A copy of the finance bureau's data (2024/final only) in tmp_path/data."""
-    shutil.copytree(FINANCE, tmp_path / "data")
-    return tmp_path / "data"
+    return finance_copy(tmp_path)
 
 
 def figures(path: Path) -> list:
@@ -114,41 +109,12 @@ def test_a_budget_is_not_final_accounts_to_start_from(tmp_path, chinese):
     assert not (data / "2025").exists()
 
 
-def fill_from(new: Path, old: Path, rel: str, adjust: dict | None = None) -> None:
-    """Fill every blank of new/rel with old/rel's value at the same place (plus `adjust`)."""
-    adjust = adjust or {}
-    old_doc, _p = load_text(rel, (old / rel).read_text("utf-8"))
-    new_text = (new / rel).read_text("utf-8")
-    new_doc, _p = load_text(rel, new_text)
-    old_values = dict(leaves(old_doc.data))
-    edits = {}
-    for path, value in leaves(new_doc.data):
-        if value is None:
-            was = old_values[path]
-            edits[path] = str(was + adjust.get(path, 0)) if isinstance(was, Decimal) else was
-    (new / rel).write_text(rewrite(new_text, edits), encoding="utf-8")
-
-
 def test_a_filled_skeleton_builds_with_its_own_figures(finance):
     """The clerk fills 2025 with 2024's figures but 10.00 万元 more 行政运行 basic spending:
     every total moves, and the text compares with 2024 computed from its final accounts."""
-    assert run("new-year", "2025/final", "--data", str(finance)).exit_code == 0
-    old, new = finance / "2024" / "final", finance / "2025" / "final"
-    more = Decimal("10.00")
-    fill_from(
-        new,
-        old,
-        "outturn.yaml",
-        {
-            ("income", 0, "general"): more,
-            ("spending", 0, "basic"): more,
-            ("economic", 0, "amount"): more,  # 30101 基本工资
-        },
-    )
-    fill_from(new, old, "final-notes.yaml")
-    fill_from(new, old, "initial-budget.yaml")
+    filled_2025(finance)
     checked = run("validate", "2025", "--data", str(finance))
-    assert "error" not in checked.output, checked.output
+    assert checked.exit_code == 0 and "error" not in checked.output, checked.output
     out = finance.parent / "build"
     built = run("build", "2025", "--data", str(finance), "--format", "html,md", "--out", str(out))
     assert built.exit_code == 0, built.output
