@@ -312,6 +312,10 @@ class YearOrFinal(click.ParamType):
 def new_year(year: tuple, from_spec: str | None, keep_targets: bool, data_dir: Path) -> None:
     year, final = year
     if final:
+        if keep_targets:
+            raise click.UsageError(
+                _("--keep-targets keeps a budget's indicator targets; final accounts have none")
+            )
         _new_final_year(year, from_spec, data_dir)
         return
     try:

@@ -122,3 +122,10 @@ def test_a_filled_skeleton_builds_with_its_own_figures(finance):
     # 2024's computed 收入支出总计 is 2995.40 (its document prints 2995.39: README.md)
     assert "上海市普陀区财政局2025年度收入支出总计3005.40万元" in md
     assert "与2024年度相比，收入支出总计增加10.00万元，增长0.33%" in md
+
+
+def test_keep_targets_is_for_a_budget(finance):
+    done = run("new-year", "2025/final", "--keep-targets", "--data", str(finance))
+    assert done.exit_code == 2
+    assert "final accounts have none" in done.output
+    assert not (finance / "2025").exists()
