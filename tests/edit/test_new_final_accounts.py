@@ -34,9 +34,15 @@ def figures(path: Path) -> list:
     return [(p, v) for p, v in leaves(doc.data) if isinstance(v, Decimal)]
 
 
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_last_years_final_accounts_give_texts_and_layout_never_figures(finance):
+    last_year = snapshot(finance / "2024")
     done = run("new-year", "2025/final", "--data", str(finance))
     assert done.exit_code == 0, done.output
+    assert snapshot(finance / "2024") == last_year, "last year's files are left as they were"
     new = finance / "2025" / "final"
     assert sorted(p.name for p in new.iterdir()) == [
         "carried-over.yaml",
@@ -128,4 +134,16 @@ def test_keep_targets_is_for_a_budget(finance):
     done = run("new-year", "2025/final", "--keep-targets", "--data", str(finance))
     assert done.exit_code == 2
     assert "final accounts have none" in done.output
+    assert not (finance / "2025").exists()
+
+
+def test_last_years_errors_come_first_and_nothing_is_written(finance, chinese):
+    outturn = finance / "2024" / "final" / "outturn.yaml"
+    outturn.write_text(
+        outturn.read_text("utf-8").replace("  all: 49.14", "  all: 49.1x"), encoding="utf-8"
+    )
+    done = run("new-year", "2025/final", "--data", str(finance))
+    assert done.exit_code == 1
+    assert "data/2024/final/outturn.yaml:54:" in done.output  # the error at its line
+    assert "2024年度决算的数据有错误，请先改正" in done.output
     assert not (finance / "2025").exists()
