@@ -89,8 +89,8 @@ def check_files(
                 field="layout",
             )
         )
-    used = {SECTION_FILES[UNIT_FILE]} | {"project"} | REVIEW_KINDS
-    applicable = {SECTION_FILES[UNIT_FILE]} | {"project"} | REVIEW_KINDS
+    used = {SECTION_FILES[UNIT_FILE]} | {"project"} | REVIEW_KINDS | set(layout.reads)
+    applicable = {SECTION_FILES[UNIT_FILE]} | {"project"} | REVIEW_KINDS | set(layout.reads)
     needed = set()
     for section in layout.all_sections():
         used.update(section.files)

@@ -14,7 +14,7 @@ import click
 
 from ..diagnostics import Diagnostic, Location
 from ..fmt.formatter import Formatted, format_file
-from ..i18n import N_, _
+from ..i18n import N_, _, document_name
 from ..input.loader import load_bytes
 from ..input.pasted_text import DEFAULT_QUOTES
 from ..input.sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
@@ -88,7 +88,7 @@ def _year(spec: str, data_dir: Path) -> WorkingTreeYear:
     if not source.exists():
         raise SourceError(
             _("no data for {year} (looked in {folder})").format(
-                year=source.label, folder=source.display_path("")
+                year=document_name(source.label), folder=source.display_path("")
             )
         )
     return source

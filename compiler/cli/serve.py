@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, document_name
 from ..input.sources import available_years
 from ..input.yearnames import check_year_folders
 from ..paths import YEAR_DIR
@@ -55,7 +55,10 @@ def serve(year: str | None, data_dir: Path, port: int) -> None:
     first, seconds = server.preview.snapshot, time.perf_counter() - started
     click.echo(
         _("serving {year} at {url} ({state}; ready in {seconds} s)").format(
-            year=chosen, url=server.url, state=_state(first), seconds=f"{seconds:.2f}"
+            year=document_name(str(chosen)),
+            url=server.url,
+            state=_state(first),
+            seconds=f"{seconds:.2f}",
         )
     )
     click.echo(_("open it in a browser; each saved file rebuilds the page; Ctrl+C stops"))

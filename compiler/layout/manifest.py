@@ -395,6 +395,7 @@ def _assemble_layout(name: str, project: ProjectLayouts | None) -> Layout:
         package=merged.get("package", "department"),
         requires=tuple(merged.get("requires", ())),
         quotes=merged.get("quotes", DEFAULT_QUOTES),
+        reads=tuple(merged.get("reads", ())),
         project_dirs=project_dirs,
         project=project if project_dirs else None,
         manifest=project.shown(first.folder / MANIFEST) if first.in_project else "",

@@ -137,6 +137,9 @@ class Layout:
     # department+units: the department's document, then each unit's, in one package
     requires: tuple[str, ...] = ()  # model fields the document's frame prints (title, opening)
     quotes: str = DEFAULT_QUOTES  # the documents' double quotes (“” or 「」): fmt writes these
+    # Data kinds the model reads besides the sections' (optional, printed by no section of
+    # their own): figures it takes only where the repository cannot compute them.
+    reads: tuple[str, ...] = ()
     # The folders of template_dirs that are a project's (its layouts/<name>/): untrusted, so
     # their files are read only as plain files and the layout renders in the sandbox.
     project_dirs: tuple[Path, ...] = ()
