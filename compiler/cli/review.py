@@ -280,8 +280,24 @@ def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) ->
         "Copy the indicator target values (they are left blank by default, like every figure)."
     ),
 )
+@click.option(
+    "--layout",
+    "layout_name",
+    metavar=N_("NAME"),
+    help=N_(
+        "Start YEAR from nothing, when there is no earlier year: every file the layout NAME "
+        "reads, every field empty under a comment saying what goes in it."
+    ),
+)
 @data_option
-def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Path) -> None:
+def new_year(
+    year: int, from_spec: str | None, keep_targets: bool, data_dir: Path, layout_name: str | None
+) -> None:
+    if layout_name is not None:
+        from .skeleton import first_year
+
+        first_year(year, layout_name, data_dir)
+        return
     try:
         if from_spec is None:
             source = WorkingTreeYear(data_dir, default_from_year(data_dir, year))

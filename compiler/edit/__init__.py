@@ -2,8 +2,10 @@
 
 `newyear` starts next year's data from the last one (`disclosure new-year`), editing the
 files as text where PyYAML says each value is (`newyear_text`), so comments and layout
-survive; `importer` reads the statutory tables of a workbook into the year's lines.yaml
-(`disclosure import`). What they write is then checked like any data.
+survive; `skeleton` writes a first year from nothing, every file and field of a layout
+left empty under its comment (`disclosure new-year YEAR --layout NAME`); `importer` reads
+the statutory tables of a workbook into the year's lines.yaml (`disclosure import`). What
+they write is then checked like any data.
 
 May import: input, model, checks, pipeline.
 """

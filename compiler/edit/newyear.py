@@ -125,11 +125,8 @@ def default_from_year(data_dir: Path, year: int) -> int:
     return earlier[-1]
 
 
-def start_year(
-    data_dir: Path, year: int, source: YearSource, *, keep_targets: bool = False
-) -> NewYearReport:
-    """Write data_dir/<year> from `source`; raises NewYearError (nothing written) on trouble."""
-    target = WorkingTreeYear(data_dir, year)
+def refuse_existing(target: WorkingTreeYear) -> None:
+    """new-year never overwrites a year."""
     if target.root.exists():
         raise NewYearError(
             _(
@@ -137,6 +134,14 @@ def start_year(
                 "(delete or rename it first if you really mean to start again)"
             ).format(folder=target.display_path(""))
         )
+
+
+def start_year(
+    data_dir: Path, year: int, source: YearSource, *, keep_targets: bool = False
+) -> NewYearReport:
+    """Write data_dir/<year> from `source`; raises NewYearError (nothing written) on trouble."""
+    target = WorkingTreeYear(data_dir, year)
+    refuse_existing(target)
     if getattr(source, "document", ""):
         raise NewYearError(
             _(
