@@ -51,20 +51,22 @@ OPTIONAL = {
     # a category's "of which" rows, the date of the figures (by default the last year's
     # end) and what the year buys: only where the unit has them
     # the amounts a year with budget lines (lines.yaml, in every skeleton of a layout that
-    # reads it) has computed: typed as well, they would be an error (so in operating-costs)
+    # reads it) has computed: typed as well, they would be an error
     "budget": {
         ("income",),
         ("expenditure", "personnel"),
         ("expenditure", "public_operating"),
         ("expenditure", "project"),
     },
-    "operating-costs": {("amount",)},
     "assets": {("categories", "of_which"), ("as_of",), ("planned",)},
 }
 # A unit layout's unit.yaml also names the unit's code when the layout prints it
 # (layout.requires: unit.code); elsewhere the code is optional.
 CODE = ("unit", "code")
 TYPE = ("unit", "type")
+# An explained item's fields that are facts a form may print or not (layout `prints`).
+ITEM_FIELDS = ("use", "previous_outturn", "reason")
+AMOUNT = ("amount",)
 RECURSIVE = "(recursive)"
 
 
@@ -116,11 +118,17 @@ def skeleton_text(name: str, layout, path: Path) -> str:
     out = [f"# yaml-language-server: $schema={schema_hint(kind, path, name)}"]
     out += _comment(schema.get("title", name), schema.get("description", ""), "")
     out += _only_for(kind, layout)
-    optional = set(OPTIONAL.get(kind, ()))
-    if kind == "unit" and CODE not in _layout_requires(layout):
+    required = _layout_requires(layout)  # what the layout prints is never left out
+    optional = {path for path in OPTIONAL.get(kind, ()) if path not in required}
+    if kind == "unit" and CODE not in required:
         optional.add(CODE)
+    if kind == "line-notes":  # an item's facts the form does not print are not asked for
+        printed = layout.item_facts(kind) or ()
+        optional |= {("items", fact) for fact in ITEM_FIELDS if fact not in printed}
     if kind == "unit" and layout.kind == "department":
         optional.add(TYPE)  # a department has no unit type
+    if kind == "operating-costs" and layout.kind == "unit":
+        optional.add(AMOUNT)  # a unit's is computed from its lines (a department's is not)
     preset = {("layout",): layout.name, ("amount_unit",): layout.amount_unit}
     out += _fields(schema, (), "", optional, preset)
     return "\n".join(out) + "\n"

@@ -132,6 +132,61 @@ def test_filling_one_file_shrinks_the_list(tmp_path):
     assert f"/{YEAR}/budget.yaml:" not in result.stderr
 
 
+# Made-up values a clerk might write into a skeleton, by field name: every amount 1 万元
+# (10000 in a lines.yaml in 元) but 三公 nothing, so no part exceeds its whole.
+_WORDS = '"测试文字"'
+_BY_NAME = {
+    "type": "行政单位",
+    "level1": "单位产出",
+    "level2": "数量",
+    "target": "{value: 1}",
+    "catalogue_code": '"A01"',
+    "funding": "一般公共预算拨款",
+    "sme_reserved": "false",
+    "quantity": "1",
+    "unit_price": "1",
+    "budget": "1",
+    "value": "1",
+    "funds": "1",
+    "units": "1",
+    "projects": "1",
+    "previous_outturn": "1",
+    "amount": "1",
+}
+
+
+def _made_up(rel: str, path: tuple, layout: str) -> str:
+    key = path[-1]
+    if isinstance(key, int):  # a list entry: 分季度用款计划 holds amounts, the others text
+        return " 1" if "quarterly" in path else f" {_WORDS}"
+    if rel == "unit.yaml" and key == "code":
+        return '"100001"'
+    if rel == "lines.yaml":
+        amount = "10000" if layout.startswith("shanghai") else "1"  # the layout's unit
+        return {"code": '"2010101"' if path[0] == "function" else '"30201"'}.get(key, amount)
+    if rel == "line-notes.yaml" and key == "code":
+        return '"2010101"'
+    if rel == "three-public.yaml" and path[0] in ("current", "previous"):
+        return "0"
+    if path[0] == "previous_year":
+        return "1"
+    return _BY_NAME.get(key, _WORDS)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_skeleton_filled_in_is_a_valid_year(tmp_path, layout):
+    """Once every empty value is written, the year validates: the skeleton asks for all a
+    layout prints and nothing it does not (no second wave of errors)."""
+    data = skeleton(tmp_path, layout)
+    for rel, paths in blank_paths(data / YEAR).items():
+        file = data / YEAR / rel
+        edits = {path: _made_up(rel, path, layout) for path in paths}
+        file.write_text(rewrite(file.read_text(encoding="utf-8"), edits), encoding="utf-8")
+    result = validate(data)
+    assert result.exit_code == 0, result.stderr
+    assert re.search(rf"^{YEAR}: valid", result.stderr, re.M)
+
+
 def test_the_list_is_in_chinese_for_a_clerk(tmp_path, chinese):
     data = skeleton(tmp_path, "shanghai-putuo-unit")
     err = validate(data).stderr
