@@ -226,3 +226,23 @@ def test_a_final_accounts_layout_is_refused(tmp_path):
     assert result.exit_code == 2
     assert "is for final accounts (决算)" in result.stderr
     assert list(data.iterdir()) == []
+
+
+def test_a_data_repository_from_init_starts_its_first_year_from_a_layout(tmp_path):
+    """`disclosure init` says how to start the first year; the skeleton's modelines are then
+    right for the repository's schemas/ (no warning, the editor finds each schema)."""
+    repo = tmp_path / "unit"
+    made = invoke("init", str(repo))
+    assert made.exit_code == 0, made.output
+    assert "disclosure new-year" in made.stdout and "--layout hebei-unit" in made.stdout
+    data = repo / "data"
+    assert invoke("new-year", YEAR, "--layout", "hebei-unit", "--data", str(data)).exit_code == 0
+    for path in (data / YEAR).iterdir():
+        schema = path.read_text(encoding="utf-8").splitlines()[0].split("$schema=")[1]
+        assert (path.parent / schema).resolve().is_file(), path.name
+    result = validate(data)
+    assert re.search(
+        rf"^{YEAR}: \d+ value\(s\) still to fill, 0 other error\(s\), 0 warning",
+        result.stderr,
+        re.M,
+    )
