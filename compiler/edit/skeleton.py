@@ -43,8 +43,6 @@ OPTIONAL = {
         ("organisation", "headquarters"),
         ("organisation", "counts"),
     },
-    # an item's previous figure under its former name
-    "line-notes": {("items", "previous")},
     # a line's source of funds is 一般公共预算 unless it says otherwise; the split of basic
     # spending by 类 goes with a basic written alone, which the skeleton does not
     "lines": {("function", "source"), ("economic", "source"), ("class_split",)},
@@ -60,6 +58,8 @@ OPTIONAL = {
     },
     "assets": {("categories", "of_which"), ("as_of",), ("planned",)},
 }
+# Former names the schema still reads, so that old files validate: never written anew.
+FORMER = {"line-notes": {("items", "previous")}}
 # A unit layout's unit.yaml also names the unit's code when the layout prints it
 # (layout.requires: unit.code); elsewhere the code is optional.
 CODE = ("unit", "code")
@@ -130,7 +130,7 @@ def skeleton_text(name: str, layout, path: Path) -> str:
     if kind == "operating-costs" and layout.kind == "unit":
         optional.add(AMOUNT)  # a unit's is computed from its lines (a department's is not)
     preset = {("layout",): layout.name, ("amount_unit",): layout.amount_unit}
-    out += _fields(schema, (), "", optional, preset)
+    out += _fields(schema, (), "", _Plan(optional, preset, FORMER.get(kind, set())))
     return "\n".join(out) + "\n"
 
 
@@ -163,23 +163,29 @@ def _layout_requires(layout) -> set[tuple[str, ...]]:
     return paths
 
 
-def _fields(
-    schema: dict, path: tuple, indent: str, optional: set, preset: dict[tuple, str]
-) -> list[str]:
+@dataclass(frozen=True)
+class _Plan:
+    """What a file's fields get, by field path: a comment in place of a value (optional),
+    a value (preset: the layout's name, its unit), or nothing at all (former names)."""
+
+    optional: set[tuple]
+    preset: dict[tuple, str]
+    former: set[tuple]
+
+
+def _fields(schema: dict, path: tuple, indent: str, plan: _Plan) -> list[str]:
     """An object's fields, in the schema's order; `indent` before each key."""
     out: list[str] = []
     left_out = _alternatives(schema)
     for key, sub in schema.get("properties", {}).items():
         here = path + (key,)
+        if here in plan.former:
+            continue
         words = _comment(sub.get("title", key), _what(sub), indent)
-        if key in left_out or here in optional or _recursive(sub):
+        if key in left_out or here in plan.optional or _recursive(sub):
             out += words
             out.append(f"{indent}# （不适用时不写；需要时去掉下面各行行首的“# ”再填写）")
-            body = (
-                [f"{indent}{key}:"]
-                if _recursive(sub)
-                else _value(key, sub, here, indent, optional, preset)
-            )
+            body = [f"{indent}{key}:"] if _recursive(sub) else _value(key, sub, here, indent, plan)
             n = len(indent)
             out += [
                 line if line.lstrip().startswith("#") else f"{line[:n]}# {line[n:]}"
@@ -187,25 +193,23 @@ def _fields(
             ]
             continue
         out += words
-        if here in preset:
-            out.append(f"{indent}{key}: {preset[here]}")
+        if here in plan.preset:
+            out.append(f"{indent}{key}: {plan.preset[here]}")
         else:
-            out += _value(key, sub, here, indent, optional, preset)
+            out += _value(key, sub, here, indent, plan)
     return out
 
 
-def _value(
-    key: str, schema: dict, path: tuple, indent: str, optional: set, preset: dict
-) -> list[str]:
+def _value(key: str, schema: dict, path: tuple, indent: str, plan: _Plan) -> list[str]:
     """`key:` and what goes under it: nothing (to fill), its fields, or one list entry."""
     inner = indent + "  "
     if schema.get("type") == "object" and "properties" in schema:
-        return [f"{indent}{key}:", *_fields(schema, path, inner, optional, preset)]
+        return [f"{indent}{key}:", *_fields(schema, path, inner, plan)]
     if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
         item = schema["items"]
         entries = max(1, schema.get("minItems", 1))  # four quarters: four entries
         if item.get("type") == "object" and "properties" in item:
-            fields = _fields(item, path, inner + "  ", optional, preset)
+            fields = _fields(item, path, inner + "  ", plan)
             first = next(i for i, line in enumerate(fields) if not line.lstrip().startswith("#"))
             fields[first] = f"{inner}- {fields[first].lstrip()}"
             return [f"{indent}{key}:", *fields * entries]
