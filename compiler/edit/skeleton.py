@@ -35,7 +35,8 @@ NOT_A_FILE = {"project"}
 # The kinds of a year's final accounts (决算), a document of its own with its own start.
 FINAL_KINDS = {"outturn", "initial-budget", "final-notes", "previous-final"}
 # Fields written as comments although the schema has them: the clerk adds them only when
-# they apply. (Alternatives the schema declares `exclusive` are found in the schema.)
+# they apply; unless the layout prints them (its `requires`). (Alternatives the schema
+# declares `exclusive` are found in the schema.)
 OPTIONAL = {
     "unit": {
         ("not_published",),  # says what a published edition left out: not for a new year
@@ -46,8 +47,6 @@ OPTIONAL = {
     # a line's source of funds is 一般公共预算 unless it says otherwise; the split of basic
     # spending by 类 goes with a basic written alone, which the skeleton does not
     "lines": {("function", "source"), ("economic", "source"), ("class_split",)},
-    # a category's "of which" rows, the date of the figures (by default the last year's
-    # end) and what the year buys: only where the unit has them
     # the amounts a year with budget lines (lines.yaml, in every skeleton of a layout that
     # reads it) has computed: typed as well, they would be an error
     "budget": {
@@ -56,6 +55,8 @@ OPTIONAL = {
         ("expenditure", "public_operating"),
         ("expenditure", "project"),
     },
+    # a category's "of which" rows, the date of the figures (by default the last year's
+    # end) and what the year buys: only where the unit has them
     "assets": {("categories", "of_which"), ("as_of",), ("planned",)},
 }
 # Former names the schema still reads, so that old files validate: never written anew.
