@@ -296,6 +296,10 @@ def new_year(
     if layout_name is not None:
         from .skeleton import first_year
 
+        if from_spec is not None:
+            raise click.UsageError(
+                _("--layout starts a year from nothing, --from from another year: give one")
+            )
         first_year(year, layout_name, data_dir)
         return
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..edit.newyear import NewYearError
+from ..edit.newyear import NewYearError, earlier_budget_years
 from ..edit.skeleton import FINAL_KINDS, start_from_layout
 from ..i18n import _
 from ..input.sources import WorkingTreeYear
@@ -16,6 +16,14 @@ from ..layout.specs import Layout
 
 
 def first_year(year: int, name: str, data_dir: Path) -> None:
+    earlier = earlier_budget_years(data_dir, year)
+    if earlier:  # its figures are the new year's baseline: typed again, they would clash
+        raise NewYearError(
+            _(
+                "{folder} already holds {earlier}: start {year} from it with `disclosure "
+                "new-year {year}` (--layout is for a first year, with no year before it)"
+            ).format(folder=data_dir, earlier=earlier[-1], year=year)
+        )
     project = WorkingTreeYear(data_dir, year).project_layouts()
     own = project.names() if project is not None else []
     if name not in available_layouts() + own:

@@ -246,3 +246,21 @@ def test_a_data_repository_from_init_starts_its_first_year_from_a_layout(tmp_pat
         result.stderr,
         re.M,
     )
+
+
+def test_a_year_with_one_before_it_starts_from_that_one(tmp_path, chinese):
+    """Its figures are the new year's 上年 baseline, computed: a skeleton would ask for them
+    typed again, and typed they would be an error."""
+    data = skeleton(tmp_path, "hebei-unit")
+    result = invoke("new-year", "2032", "--layout", "hebei-unit", "--data", str(data))
+    assert result.exit_code == 2
+    assert f"中已有 {YEAR} 年度：请以它为基础运行 `disclosure new-year 2032`" in result.stderr
+    assert sorted(p.name for p in data.iterdir()) == [YEAR]
+
+
+def test_layout_and_from_together_is_a_usage_error(tmp_path):
+    result = invoke(
+        "new-year", YEAR, "--layout", "hebei-unit", "--from", "2022", "--data", str(tmp_path)
+    )
+    assert result.exit_code == 2 and "give one" in result.stderr
+    assert list(tmp_path.iterdir()) == []
