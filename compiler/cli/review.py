@@ -308,15 +308,39 @@ class YearOrFinal(click.ParamType):
         "Copy the indicator target values (they are left blank by default, like every figure)."
     ),
 )
+@click.option(
+    "--layout",
+    "layout_name",
+    metavar=N_("NAME"),
+    help=N_(
+        "Start YEAR from nothing, when there is no earlier year: every file the layout NAME "
+        "reads, every field empty under a comment saying what goes in it."
+    ),
+)
 @data_option
-def new_year(year: tuple, from_spec: str | None, keep_targets: bool, data_dir: Path) -> None:
+def new_year(
+    year: tuple, from_spec: str | None, keep_targets: bool, data_dir: Path, layout_name: str | None
+) -> None:
     year, final = year
     if final:
         if keep_targets:
             raise click.UsageError(
                 _("--keep-targets keeps a budget's indicator targets; final accounts have none")
             )
+        if layout_name is not None:
+            raise click.UsageError(
+                _("--layout starts a budget from nothing; final accounts start from last year's")
+            )
         _new_final_year(year, from_spec, data_dir)
+        return
+    if layout_name is not None:
+        from .skeleton import first_year
+
+        if from_spec is not None:
+            raise click.UsageError(
+                _("--layout starts a year from nothing, --from from another year: give one")
+            )
+        first_year(year, layout_name, data_dir)
         return
     try:
         if from_spec is None:

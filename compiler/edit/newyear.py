@@ -110,12 +110,17 @@ class NewYearReport:
     has_lines: bool = False  # the year has budget lines, which `disclosure import` reads
 
 
-def default_from_year(data_dir: Path, year: int) -> int:
-    """The latest year before `year` with a budget (a year holding only final accounts,
+def earlier_budget_years(data_dir: Path, year: int) -> list[int]:
+    """The years before `year` with a budget (a year holding only final accounts,
     data/<year>/final/, is passed over: a new year's budget starts from the last budget)."""
-    earlier = [
+    return [
         y for y in available_years(data_dir) if y < year and WorkingTreeYear(data_dir, y).files()
     ]
+
+
+def default_from_year(data_dir: Path, year: int) -> int:
+    """The latest year before `year` with a budget."""
+    earlier = earlier_budget_years(data_dir, year)
     if not earlier:
         raise NewYearError(
             _("no year before {year} under {folder}/ to start from; name one with --from").format(
@@ -125,11 +130,8 @@ def default_from_year(data_dir: Path, year: int) -> int:
     return earlier[-1]
 
 
-def start_year(
-    data_dir: Path, year: int, source: YearSource, *, keep_targets: bool = False
-) -> NewYearReport:
-    """Write data_dir/<year> from `source`; raises NewYearError (nothing written) on trouble."""
-    target = WorkingTreeYear(data_dir, year)
+def refuse_existing(target: WorkingTreeYear) -> None:
+    """new-year never overwrites a year."""
     if target.root.exists():
         raise NewYearError(
             _(
@@ -137,6 +139,14 @@ def start_year(
                 "(delete or rename it first if you really mean to start again)"
             ).format(folder=target.display_path(""))
         )
+
+
+def start_year(
+    data_dir: Path, year: int, source: YearSource, *, keep_targets: bool = False
+) -> NewYearReport:
+    """Write data_dir/<year> from `source`; raises NewYearError (nothing written) on trouble."""
+    target = WorkingTreeYear(data_dir, year)
+    refuse_existing(target)
     if getattr(source, "document", ""):
         raise NewYearError(
             _(

@@ -401,7 +401,9 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         )
     else:
         message = error.message
-    return [Diagnostic(doc.locate(path), message, field=field)]
+    # A value left empty (a new year's blank) is still to fill, not a mistake.
+    to_fill = value is None and bool(path)
+    return [Diagnostic(doc.locate(path), message, field=field, to_fill=to_fill)]
 
 
 def _unknown_field(key: str, allowed: list[str]) -> str:
@@ -455,6 +457,7 @@ def _describe_one_of(error: ValidationError, doc: Document, kind: str) -> list[D
                 "found {found}"
             ).format(found=_found(value)),
             field=dotted(path),
+            to_fill=value is None and bool(path),
         )
     ]
 

@@ -44,7 +44,13 @@ def validate_document(doc: Document, kind: str) -> list[Diagnostic]:
 
 def _load(d: dict) -> Diagnostic:
     location = Location(d["file"], d["line"], d["column"])
-    return Diagnostic(location, d["message"], field=d["field"], severity=d["severity"])
+    return Diagnostic(
+        location,
+        d["message"],
+        field=d["field"],
+        severity=d["severity"],
+        to_fill=d.get("to_fill", False),
+    )
 
 
 def _dump(problems: list[Diagnostic]) -> bytes:
@@ -56,6 +62,7 @@ def _dump(problems: list[Diagnostic]) -> bytes:
             "message": p.message,
             "field": p.field,
             "severity": p.severity,
+            "to_fill": p.to_fill,
         }
         for p in problems
     ]

@@ -137,6 +137,20 @@ def test_keep_targets_is_for_a_budget(finance):
     assert not (finance / "2025").exists()
 
 
+def test_a_layout_is_for_a_budget_from_nothing(finance):
+    done = run(
+        "new-year",
+        "2025/final",
+        "--layout",
+        "shanghai-putuo-department-final",
+        "--data",
+        str(finance),
+    )
+    assert done.exit_code == 2
+    assert "final accounts start from last year's" in done.output
+    assert not (finance / "2025").exists()
+
+
 def test_last_years_errors_come_first_and_nothing_is_written(finance, chinese):
     outturn = finance / "2024" / "final" / "outturn.yaml"
     outturn.write_text(

@@ -132,7 +132,8 @@ def test_validate_after_new_year_lists_each_blank_at_its_line(data_copy):
     assert new_year(data_copy, "2023").exit_code == 0
     result = invoke("validate", "--data", str(data_copy), "2023")
     assert result.exit_code == 1
-    errors = [ln for ln in result.stderr.splitlines() if ": error: " in ln]
+    assert ": error: " not in result.stderr  # blanks are still to fill, not mistakes
+    errors = [ln for ln in result.stderr.splitlines() if ": to fill: " in ln]
     expected = set()
     for rel, paths in blank_paths(data_copy / "2023").items():
         text = (data_copy / "2023" / rel).read_text(encoding="utf-8")
@@ -142,7 +143,7 @@ def test_validate_after_new_year_lists_each_blank_at_its_line(data_copy):
             expected.add((rel, doc.locate(path).line, field))
     found = set()
     for line in errors:
-        m = re.match(r".*/2023/(.+?):(\d+):\d+: error: (\S+): (.*)$", line)
+        m = re.match(r".*/2023/(.+?):(\d+):\d+: to fill: (\S+): (.*)$", line)
         assert m, line
         assert re.fullmatch(
             r"expected (a number|a whole number|text) \(.+\), found nothing", m[4]
@@ -151,12 +152,16 @@ def test_validate_after_new_year_lists_each_blank_at_its_line(data_copy):
     assert len(errors) == len(expected) == 146  # one error per blank, nothing else
     assert found == expected
     assert re.search(
-        r"/2023/budget\.yaml:3:18: error: income\.general_budget: expected a number "
+        r"/2023/budget\.yaml:3:18: to fill: income\.general_budget: expected a number "
         r"\(.+\), found nothing$",
         result.stderr,
         re.M,
     )
-    assert "2023: 146 error(s)" in result.stderr
+    assert re.search(
+        r"^2023: 146 value\(s\) still to fill, 0 other error\(s\)", result.stderr, re.M
+    )
+    budget = len(blank_paths(data_copy / "2023")["budget.yaml"])
+    assert re.search(rf"^  \S+/2023/budget\.yaml: {budget} value\(s\)$", result.stderr, re.M)
 
 
 def test_each_blank_is_named_by_its_own_title(data_copy):
@@ -173,7 +178,7 @@ def test_each_blank_is_named_by_its_own_title(data_copy):
         ),
         ("assets.yaml:5:14", "categories[0].quantity: expected a number (数量)"),
     ):
-        assert f"{where}: error: {message}, found nothing" in err
+        assert f"{where}: to fill: {message}, found nothing" in err
 
 
 def test_a_filled_in_year_validates(data_copy):
@@ -232,7 +237,7 @@ def test_starting_from_a_year_with_errors_prints_them_and_is_trouble(data_copy):
     result = new_year(data_copy, "2024")
     assert result.exit_code == 2
     assert "2023 has data errors; fix them first" in result.stderr
-    assert re.search(r"2023/budget\.yaml:3:18: error: income\.general_budget", result.stderr)
+    assert re.search(r"2023/budget\.yaml:3:18: to fill: income\.general_budget", result.stderr)
     assert not (data_copy / "2024").exists()
 
 
