@@ -204,6 +204,7 @@ def _fields(schema: dict, path: tuple, indent: str, plan: _Plan) -> list[str]:
 def _value(key: str, schema: dict, path: tuple, indent: str, plan: _Plan) -> list[str]:
     """`key:` and what goes under it: nothing (to fill), its fields, or one list entry."""
     inner = indent + "  "
+    schema = _mapping_form(schema)
     if schema.get("type") == "object" and "properties" in schema:
         return [f"{indent}{key}:", *_fields(schema, path, inner, plan)]
     if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
@@ -216,6 +217,14 @@ def _value(key: str, schema: dict, path: tuple, indent: str, plan: _Plan) -> lis
             return [f"{indent}{key}:", *fields * entries]
         return [f"{indent}{key}:", *[f"{inner}-"] * entries]
     return [f"{indent}{key}:"]
+
+
+def _mapping_form(schema: dict) -> dict:
+    """Of a field that is a mapping or one word (三公's previous: its items, or 未公开 for
+    all), the mapping, whose fields the clerk fills; the comment names the word."""
+    branches = schema.get("oneOf", []) + schema.get("anyOf", [])
+    objects = [b for b in branches if b.get("type") == "object" and "properties" in b]
+    return objects[0] if len(objects) == 1 else schema
 
 
 def _recursive(schema: dict) -> bool:

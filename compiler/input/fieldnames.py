@@ -100,13 +100,13 @@ def describe(kind: str, path: tuple, data: Any) -> str:
 
 
 def _properties(node: Any, part: str, file: str) -> dict:
-    """The properties of an object schema, or of the oneOf branch that has `part` (a
+    """The properties of an object schema, or of the oneOf/anyOf branch that has `part` (a
     branch may be a $ref: 三公's previous is a mapping or 未公开)."""
     if not isinstance(node, dict):
         return {}
     if part in node.get("properties", {}):
         return node["properties"]
-    for branch in node.get("oneOf", []):
+    for branch in node.get("oneOf", []) + node.get("anyOf", []):
         branch, _file = _resolve(branch, file)
         if isinstance(branch, dict) and part in branch.get("properties", {}):
             return branch["properties"]
