@@ -5,7 +5,8 @@ never summed (the 上年支出合计 with a part not published is not published)
 computed from it; null and listed under not_published in model.json; validate gives one
 information line; typing it where last year is in the repository is an error.
 
-Made-up data only: a copy of data/2022 under tmp_path, with the figure replaced.
+Made-up data only: a copy of data/2022 under tmp_path, with the figure replaced, and
+fixtures.departments' made-up Hebei department.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import shutil
 from pathlib import Path
 
 from conftest import DATA, copy_as_next_year, edit, line_of
+from fixtures.departments import hebei_department
 from fixtures.years import invoke
 
 from compiler import compile_year, parse_year_spec
+from compiler.numbers import NOT_PUBLISHED
 from compiler.publish.build import render_document
 from compiler.render.opendata import model_json
 
@@ -96,3 +99,19 @@ def test_typing_it_where_last_year_is_in_the_repository_is_an_error(tmp_path):
     assert result.exit_code == 1, result.output
     assert "2023/budget.yaml:" in result.output
     assert "基本支出 is typed as 未公开" in result.output, result.output
+
+
+def test_a_department_s_figure_is_not_published_when_a_unit_s_is(tmp_path):
+    data = hebei_department(tmp_path)
+    edit(
+        data / "2022" / "units" / "02-centre" / "budget.yaml", "project: 7742.83", "project: 未公开"
+    )
+    model, files = _built(data)
+    assert model.budget.previous_project is NOT_PUBLISHED
+    assert model.budget.project_change is None
+    assert model.units[0].budget.project_change is not None  # the other unit still compares
+    # the department's own reason for 项目支出 is printed with the figure not published
+    assert (
+        "2021年项目支出预算数未公开，主要为业务经费调整；与2021年预算相比，基本支出减少2561.77万元"
+        in (files["md"])
+    )
