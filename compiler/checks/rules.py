@@ -14,7 +14,16 @@ from ..input.loader import dotted
 from ..model.disclosure import Disclosure, next_year_baseline, previous_year_figures
 from ..model.lines import FISCAL, SOURCE_KEYS
 from ..numbers import is_published, money
-from . import arithmetic, plausibility, rules_lines, rules_split, rules_whole, slips, unpublished
+from . import (
+    arithmetic,
+    plausibility,
+    rules_lines,
+    rules_split,
+    rules_whole,
+    slips,
+    unprinted,
+    unpublished,
+)
 
 Rule = Callable[[Disclosure], list[Diagnostic]]
 
@@ -291,6 +300,7 @@ RULES: tuple[Rule, ...] = (
     *plausibility.RULES,
     *arithmetic.RULES,
     *unpublished.RULES,
+    *unprinted.RULES,
 )
 
 

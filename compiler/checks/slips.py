@@ -60,7 +60,8 @@ def amounts_in_the_wrong_unit(m: Disclosure) -> list[Diagnostic]:
                 where, field = m.lines.src.at("amount_unit"), "amount_unit"
             else:
                 where, field = b.src.at("expenditure", part), f"expenditure.{part}"
-            checks.append((where, field, change, what))
+            if change is not None:  # None: last year's figure is 未公开
+                checks.append((where, field, change, what))
     if m.explanation is not None and any(f in item_facts(m) for f in NEEDS_PREVIOUS):
         for item in m.explanation.items:
             if item.src is not None and item.change is not None:  # None: 未公开

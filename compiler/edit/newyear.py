@@ -40,7 +40,7 @@ from ..input.loader import Document, dotted, leaves, load_text
 from ..input.sources import WorkingTreeYear, YearSource, available_years
 from ..input.yearfolder import split_unit
 from ..model.disclosure import Disclosure, next_year_baseline
-from ..numbers import money
+from ..numbers import NOT_PUBLISHED_WORD, money
 from ..paths import UNITS_DIR
 from ..pipeline.year import compile_year
 from .newyear_text import drop_block, drop_comments, rewrite, stale_comment
@@ -278,8 +278,12 @@ def plan_edits(
     """field path → new text of its value (None: leave blank) for one file of the old year;
     nothing under the top-level key `skip` (a block that is dropped)."""
     edits: dict[tuple, str | None] = {}
+    block = BASELINE.get(split_unit(rel)[1])
     for path, value in leaves(doc.data):
-        if isinstance(value, Decimal) and path[0] != skip:
+        # a first year's 未公开 in its baseline block is a figure of last year like the
+        # others: the new year's baseline is the old year's own (published) figure
+        not_published = path[0] == block and value == NOT_PUBLISHED_WORD
+        if (isinstance(value, Decimal) or not_published) and path[0] != skip:
             if keep_targets and "target" in path:
                 report.kept_targets += 1
                 continue
@@ -287,10 +291,28 @@ def plan_edits(
     reasons = REASONS.get(split_unit(rel)[1])
     if reasons and isinstance(doc.data.get(reasons), dict):
         edits.update({(reasons, key): None for key in doc.data[reasons]})
-    for (file, path), value in next_year_baseline(model).items():
-        if file == rel and path in edits:
+    baseline = {path: v for (file, path), v in next_year_baseline(model).items() if file == rel}
+    for path, value in baseline.items():
+        if path in edits:
             edits[path] = money(value)
+    if (block,) in edits:  # the whole block written 未公开: the old year's figures, all of them
+        edits[(block,)] = _flow_mapping({p[-1]: v for p, v in baseline.items() if p[0] == block})
     return edits
+
+
+def _flow_mapping(figures: dict[str, Decimal]) -> str:
+    """{basic: 4158.17, project: 5411.71}: a block of figures written in one line."""
+    return "{" + ", ".join(f"{key}: {money(value)}" for key, value in figures.items()) + "}"
+
+
+def _expected(value: str | None):
+    """What an edited value reads back as: nothing, a figure, or a block of figures."""
+    if value is None:
+        return None
+    if value.startswith("{"):
+        pairs = (item.split(": ") for item in value[1:-1].split(", "))
+        return {key: Decimal(figure) for key, figure in pairs}
+    return Decimal(value)
 
 
 def _check(shown: str, text: str, edits: dict[tuple, str | None], dropped: list[str]) -> Document:
@@ -305,7 +327,7 @@ def _check(shown: str, text: str, edits: dict[tuple, str | None], dropped: list[
         )
     for path, value in edits.items():
         got = _get(doc.data, path)
-        if got != (None if value is None else Decimal(value)):
+        if got != _expected(value):
             raise NewYearError(
                 _(
                     "internal error: {file} {field} reads {value} after editing; nothing written"

@@ -431,6 +431,9 @@ def _section(raw: dict) -> SectionSpec:
         class_prints=(
             tuple(raw["prints"]["class"]) if "class" in raw.get("prints", {}) else None
         ),
+        reason_prints=(
+            tuple(raw["prints"]["reason"]) if "reason" in raw.get("prints", {}) else None
+        ),
     )
 
 

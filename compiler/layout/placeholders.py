@@ -1,4 +1,7 @@
-"""The placeholders of a layout's texts: {year}, {previous_year}, {unit} — and nothing else.
+"""The placeholders of a layout's texts: {year}, {previous_year}, {unit}, {unit_ref} — and
+nothing else. {unit_ref} is how the layout's fixed sentences name the unit (本单位, 本部门,
+or the unit's short name: layout/wording.py), so a statement written in a layout.yaml
+follows the layout's wording options as the templates' sentences do.
 
 A layout's headings, statements, table titles and file title are filled in with these
 values. Python's str.format would also follow `{unit.__class__}` or `{year[0]}` into the
@@ -15,7 +18,8 @@ import string
 from ..errors import DataError
 from ..i18n import _
 
-TEXT = ("year", "previous_year", "unit")  # headings, statements, table titles and headers
+# headings, statements, table titles and headers
+TEXT = ("year", "previous_year", "unit", "unit_ref")
 YEAR_ONLY = ("year",)  # document_title, options.file_title
 
 _PARSER = string.Formatter()

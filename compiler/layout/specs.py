@@ -112,6 +112,9 @@ class SectionSpec:
     # 类's 财政拨款 from the lines and, with `change`, its change against last year's lines.
     # None: the form has no list by 类.
     class_prints: tuple[str, ...] | None = None
+    # `prints: {reason: [...]}`: the 三公 reasons (three-public.yaml reasons) the form's text
+    # prints; a reason given under another key would not be printed. None: not declared.
+    reason_prints: tuple[str, ...] | None = None
 
     @property
     def item_facts(self) -> tuple[str, ...]:
@@ -167,6 +170,14 @@ class Layout:
         for s in self.all_sections():
             if kind in s.files:
                 return s.item_facts
+        return None
+
+    def reasons_printed(self, kind: str) -> tuple[str, ...] | None:
+        """The reasons the form prints of the data file `kind` (three-public): those the
+        first section that reads it declares; None if it declares none."""
+        for s in self.all_sections():
+            if kind in s.files:
+                return s.reason_prints
         return None
 
     def explains_classes(self) -> bool:

@@ -56,21 +56,30 @@ class TextStyle:
             return self.zero
         return f"{figure:,}" if self.thousands else str(figure)
 
-    def change(self, change: Any, base: str, number=None) -> str:
+    def trimmed(self, value: Decimal | NotPublished) -> str:
+        """An amount as the 三公 texts print it: rounded as the text's amounts are, with
+        its trailing zeros dropped (25, 21.56, 0) and thousands separators where the layout
+        says (1,234.5)."""
+        if isinstance(value, NotPublished):
+            return self.not_published
+        figure = rounded(value, self.decimals)
+        text = f"{figure:,}" if self.thousands else str(figure)
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    def change(self, change: Any, base: str, trim: bool = False) -> str:
         """A change against `base` (2023年预算, 上年) in words: 比上年增加12万元, 比上年减少
         3.50万元, 比上年持平 or 与上年持平. The difference is that of the figures as printed
-        (docs/data-format.md, “One arithmetic a reader can check”); `number` formats it
-        where a sentence prints amounts otherwise (the 三公 text's 25, 21.56, to the fen, so
-        its difference is that of the figures to the fen). No change
+        (docs/data-format.md, “One arithmetic a reader can check”); `trim` prints it as the
+        三公 texts print amounts (25, 21.56: `trimmed`). No change
         (None: last year's figure is 未公开) prints as the form prints a figure it does not
         give: 2024年预算数未公开."""
         if change is None:
             return f"{base}数{self.not_published}"
-        difference = change.amount_at(self.decimals if number is None else 2)
+        difference = change.amount_at(self.decimals)
         if difference == 0:
             return f"{self.unchanged}{base}持平"
         direction = "增加" if difference > 0 else "减少"
-        shown = (number or self.amount)(abs(difference))
+        shown = (self.trimmed if trim else self.amount)(abs(difference))
         return f"比{base}{direction}{shown}万元"
 
     def unit_reference(self, unit: Any) -> str:

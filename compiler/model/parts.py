@@ -10,8 +10,8 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
-from ..numbers import NOT_PUBLISHED, ZERO, NotPublished, is_published
-from .base import Change, Origin, Prose, _model, derived, src_field
+from ..numbers import ZERO, NotPublished
+from .base import Change, Origin, Prose, _model, change_from, derived, published_sum, src_field
 
 
 @_model
@@ -26,23 +26,17 @@ class ThreePublicItems:
     @derived
     def vehicles(self) -> Decimal | NotPublished:
         """公务用车购置及运行（运维）费."""
-        return _sum_published((self.vehicle_purchase, self.vehicle_operation))
+        return published_sum((self.vehicle_purchase, self.vehicle_operation))
 
     @derived
     def total(self) -> Decimal | NotPublished:
-        return _sum_published((self.overseas, self.vehicles, self.reception))
+        return published_sum((self.overseas, self.vehicles, self.reception))
 
     @staticmethod
     def add(items: list[ThreePublicItems]) -> ThreePublicItems:
         return ThreePublicItems(
-            *(_sum_published([getattr(i, f) for i in items]) for f in THREE_PUBLIC_ITEMS)
+            *(published_sum(getattr(i, f) for i in items) for f in THREE_PUBLIC_ITEMS)
         )
-
-
-def _sum_published(values) -> Decimal | NotPublished:
-    if any(not is_published(v) for v in values):
-        return NOT_PUBLISHED
-    return sum(values, ZERO)
 
 
 # The four items staff enter, and with the derived ones, every part the disclosure reports.
@@ -80,11 +74,7 @@ class ThreePublic:
         """Each part's change; None where last year's figure is not published (未公开):
         no change is computed from a figure the document did not give."""
         return {
-            part: (
-                Change(getattr(self.previous, part), getattr(self.current, part))
-                if is_published(getattr(self.previous, part))
-                else None
-            )
+            part: change_from(getattr(self.previous, part), getattr(self.current, part))
             for part in THREE_PUBLIC_PARTS
         }
 

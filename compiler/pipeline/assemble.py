@@ -296,7 +296,7 @@ def _budget(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup) 
         )
     previous, written = _baseline(
         r.origin() if r is not None else None,
-        d.get("previous_year"),
+        _published_items(d.get("previous_year"), ("basic", "project")),
         ("basic", "project"),
         ctx,
         lambda prev: (
@@ -360,7 +360,7 @@ def _baseline(origin, written, keys, ctx: Context, from_previous, file, key, fro
                     "is wrong; then leave {key} out here"
                 ).format(
                     key=key,
-                    figures=", ".join(f"{k} {money(v)}" for k, v in from_units().items()),
+                    figures=", ".join(f"{k} {_money_or_word(v)}" for k, v in from_units().items()),
                 ),
             )
         return from_units(), False
@@ -404,7 +404,7 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
     keys = ("general_budget", "fund_budget", "capital_budget")
     previous, written = _baseline(
         r.origin() if r is not None else None,
-        d.get("previous_year"),
+        _published_items(d.get("previous_year"), keys),
         keys,
         ctx,
         lambda prev: prev.explanation and {k: getattr(prev.explanation.current, k) for k in keys},
@@ -528,6 +528,11 @@ def _outturn_key(row: dict) -> str:
     """The key an item's 上年执行数 is written under: previous_outturn, or `previous`, its
     former name (read, with a warning asking for the new one)."""
     return "previous" if "previous" in row and "previous_outturn" not in row else "previous_outturn"
+
+
+def _money_or_word(value) -> str:
+    """A figure in a message: its amount, or 未公开."""
+    return money(value) if is_published(value) else str(value)
 
 
 def _money_or_dash(value) -> str:

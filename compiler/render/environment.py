@@ -76,7 +76,23 @@ def _versus(context, change: Change, base: str, trim: bool = False) -> str:
     """比2023年预算增加12.00万元 / 与上年持平: a change against `base` in the layout's
     wording; `trim` prints the amount as the 三公 texts do (25, 21.56)."""
     style = TextStyle.of(context["m"].layout)
-    return style.change(change, base, money_trim if trim else None)
+    return style.change(change, base, trim)
+
+
+@pass_context
+def _money_or_not_published(context, value) -> str:
+    """A table's figure: its amount to the fen, or, for a figure the data gives as 未公开,
+    the word the layout prints for it."""
+    if is_published(value):
+        return money(value)
+    return TextStyle.of(context["m"].layout).not_published
+
+
+@pass_context
+def _wan_trim(context, value) -> str:
+    """An amount in 万元 as the 三公 texts print it (25, 21.56), in the layout's number
+    format (layout/wording.py)."""
+    return TextStyle.of(context["m"].layout).trimmed(value)
 
 
 @pass_context
@@ -214,6 +230,8 @@ def _environment(
     env.filters["pct_final"] = lambda v: "—" if v is None else f"{v}%"
     env.filters["wan"] = _wan
     env.filters["versus"] = _versus
+    env.filters["wan_trim"] = _wan_trim
+    env.filters["money_or_not_published"] = _money_or_not_published
     env.globals["unit_ref"] = _unit_ref
     # `{% if it.previous is published %}`: a figure given, not 未公开 (numbers.NotPublished)
     env.tests["published"] = is_published

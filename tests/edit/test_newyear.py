@@ -232,6 +232,24 @@ def test_skipping_a_year_is_allowed_with_a_note(data_copy):
     )
 
 
+def test_a_skipped_year_s_baseline_replaces_the_old_year_s_not_published(data_copy):
+    """A first year gives last year's figures as 未公开; a year started from it two years on
+    gets the first year's own figures, which are published — never 未公开 carried on."""
+    edit(
+        data_copy / "2022" / "budget.yaml",
+        "previous_year:\n  basic: 3709.97\n  project: 7742.83\n",
+        "previous_year: 未公开\n",
+    )
+    edit(data_copy / "2022" / "three-public.yaml", "reception: 21.67}", "reception: 未公开}")
+    result = new_year(data_copy, "2024")
+    assert result.exit_code == 0, result.output
+    budget = load(data_copy / "2024" / "budget.yaml")
+    assert budget["previous_year"] == {"basic": Decimal("4158.17"), "project": Decimal("5411.71")}
+    three = load(data_copy / "2024" / "three-public.yaml")
+    assert three["previous"]["reception"] == Decimal("20.67")
+    assert "未公开" not in (data_copy / "2024" / "budget.yaml").read_text(encoding="utf-8")
+
+
 def test_starting_from_a_year_with_errors_prints_them_and_is_trouble(data_copy):
     new_year(data_copy, "2023")  # blank, so not valid yet
     result = new_year(data_copy, "2024")

@@ -7,9 +7,10 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import yaml
+from conftest import edit
 from hypothesis import given
 from hypothesis import strategies as st
-from test_project_layouts import errors, manifest, project
+from test_project_layouts import errors, manifest, project, rendered
 
 from compiler.layout.wording import TextStyle
 from compiler.model.base import Change
@@ -87,3 +88,44 @@ def test_an_option_value_the_schema_does_not_know_is_a_located_error(tmp_path):
         found,
         path.read_text(encoding="utf-8"),
     )
+
+
+def test_the_three_public_amounts_follow_the_number_format():
+    assert style().trimmed(Decimal("21.560")) == "21.56"  # as every layout printed them
+    assert style().trimmed(Decimal("25.00")) == "25"
+    assert style().trimmed(Decimal("0")) == "0"
+    assert style(text_thousands=True).trimmed(Decimal("1234.50")) == "1,234.5"
+    assert style(text_decimals=0).trimmed(Decimal("1.5")) == "2"
+    assert (
+        style(text_decimals=0).change(
+            Change(Decimal("15.4"), Decimal("12.4")), "2023年预算", trim=True
+        )
+        == "比2023年预算减少3万元"
+    )
+
+
+def test_the_hebei_sentences_and_statements_follow_the_layout_s_options(tmp_path):
+    """A project layout extending hebei-unit with thousands separators and the short name:
+    every amount of the Hebei sentences is printed by the option, and the statement of an
+    empty part written in layout.yaml ({unit_ref}) names the unit by its short name."""
+    data = project(tmp_path, "langfang-unit", without_procurement=True)
+    manifest(
+        tmp_path,
+        "langfang-unit",
+        {
+            "extends": "hebei-unit",
+            "options": {"text_thousands": True, "unit_in_text": "short_name"},
+        },
+    )
+    edit(
+        data / "2022" / "unit.yaml",
+        "  name: 廊坊市人民政府办公室\n",
+        "  name: 廊坊市人民政府办公室\n  short_name: 市政府办\n",
+    )
+    text = rendered(data)["md"]
+    assert "2022年支出预算9,569.88万元，其中基本支出4,158.17万元" in text
+    assert "2022年预算收支安排9,569.88万元，较2021年预算减少1,882.92万元" in text
+    assert "机关运行经费共计安排851.12万元" in text
+    assert "财政拨款“三公”经费预算安排80.32万元" in text
+    assert "2022年，市政府办未安排政府采购预算。" in text  # when_empty: {unit_ref}
+    assert "本单位未安排" not in text
