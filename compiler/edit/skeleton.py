@@ -130,8 +130,13 @@ def skeleton_text(name: str, layout, path: Path) -> str:
         optional.add(TYPE)  # a department has no unit type
     if kind == "operating-costs" and layout.kind == "unit":
         optional.add(AMOUNT)  # a unit's is computed from its lines (a department's is not)
+    left_out = set(FORMER.get(kind, set()))
+    reasons = layout.reasons_printed(kind)
+    if reasons is not None:  # a reason the form does not print is not asked for (an error)
+        written = schema.get("properties", {}).get("reasons", {}).get("properties", {})
+        left_out |= {("reasons", key) for key in written if key not in reasons}
     preset = {("layout",): layout.name, ("amount_unit",): layout.amount_unit}
-    out += _fields(schema, (), "", _Plan(optional, preset, FORMER.get(kind, set())))
+    out += _fields(schema, (), "", _Plan(optional, preset, left_out))
     return "\n".join(out) + "\n"
 
 
@@ -167,11 +172,12 @@ def _layout_requires(layout) -> set[tuple[str, ...]]:
 @dataclass(frozen=True)
 class _Plan:
     """What a file's fields get, by field path: a comment in place of a value (optional),
-    a value (preset: the layout's name, its unit), or nothing at all (former names)."""
+    a value (preset: the layout's name, its unit), or nothing at all (absent: former
+    names, reasons the form does not print)."""
 
     optional: set[tuple]
     preset: dict[tuple, str]
-    former: set[tuple]
+    absent: set[tuple]
 
 
 def _fields(schema: dict, path: tuple, indent: str, plan: _Plan) -> list[str]:
@@ -180,7 +186,7 @@ def _fields(schema: dict, path: tuple, indent: str, plan: _Plan) -> list[str]:
     left_out = _alternatives(schema)
     for key, sub in schema.get("properties", {}).items():
         here = path + (key,)
-        if here in plan.former:
+        if here in plan.absent:
             continue
         words = _comment(sub.get("title", key), _what(sub), indent)
         if key in left_out or here in plan.optional or _recursive(sub):
