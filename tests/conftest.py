@@ -63,7 +63,8 @@ def pytest_report_header(config):
 # "slow" is every test that lays out a PDF or drives a browser (make test-fast leaves them
 # out): a test module of pages, or a test asking for a fixture that builds a PDF. When the
 # slow tests are left out, laying out a PDF fails the test that does it, so the marker stays
-# honest as tests are added.
+# honest as tests are added. The guard does not reach a PDF laid out by another process (the
+# command run with subprocess): mark such a test @pytest.mark.slow by hand.
 SLOW_MODULES = {
     "test_pdf",
     "test_pdf_text",
