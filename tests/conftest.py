@@ -102,12 +102,18 @@ def _no_pdf_in_fast_tests(request):
 
 
 @pytest.fixture(scope="session")
-def pdf_layouts(tmp_path_factory, worker_id) -> PdfLayouts:
-    """This run's shared PDF layouts (see pdf_layouts.py): in a fixture of any scope,
-    `with pdf_layouts.shared():` around the build. The folder is the run's, which both
-    xdist workers share (their own temporary folders are in it)."""
+def run_folder(tmp_path_factory, worker_id) -> Path:
+    """A folder of this run that both xdist workers share (their own temporary folders are
+    in it): for what is made once a run, under a file lock (see pdf_layouts.py)."""
     base = tmp_path_factory.getbasetemp()
-    return PdfLayouts((base if worker_id == "master" else base.parent) / "pdf-layouts")
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def pdf_layouts(run_folder) -> PdfLayouts:
+    """This run's shared PDF layouts (see pdf_layouts.py): in a fixture of any scope,
+    `with pdf_layouts.shared():` around the build."""
+    return PdfLayouts(run_folder / "pdf-layouts")
 
 
 @pytest.fixture
