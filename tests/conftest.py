@@ -13,6 +13,7 @@ import debian_versions
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
+from pdf_layouts import PdfLayouts
 
 # The tool's caches (compiled templates, schema checks, the model's methods) in a folder of
 # this test run: the tests never read what an earlier run or the user's own work left
@@ -62,7 +63,8 @@ def pytest_report_header(config):
 # "slow" is every test that lays out a PDF or drives a browser (make test-fast leaves them
 # out): a test module of pages, or a test asking for a fixture that builds a PDF. When the
 # slow tests are left out, laying out a PDF fails the test that does it, so the marker stays
-# honest as tests are added.
+# honest as tests are added. The guard does not reach a PDF laid out by another process (the
+# command run with subprocess): mark such a test @pytest.mark.slow by hand.
 SLOW_MODULES = {
     "test_pdf",
     "test_pdf_text",
@@ -97,6 +99,28 @@ def _no_pdf_in_fast_tests(request):
     real, HTML.render = HTML.render, refuse
     yield
     HTML.render = real
+
+
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory, worker_id) -> Path:
+    """A folder of this run that both xdist workers share (their own temporary folders are
+    in it): for what is made once a run, under a file lock (see pdf_layouts.py)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def pdf_layouts(run_folder) -> PdfLayouts:
+    """This run's shared PDF layouts (see pdf_layouts.py): in a fixture of any scope,
+    `with pdf_layouts.shared():` around the build."""
+    return PdfLayouts(run_folder / "pdf-layouts")
+
+
+@pytest.fixture
+def shared_pdf_layouts(pdf_layouts):
+    """A test that reads documents others build too: their PDFs are laid out once a run."""
+    with pdf_layouts.shared():
+        yield
 
 
 def pytest_configure(config):
@@ -229,12 +253,13 @@ def cli():
 
 
 @pytest.fixture(scope="session")
-def pdf_2022() -> bytes:
+def pdf_2022(pdf_layouts) -> bytes:
     """The 2022 PDF, built once in memory (the visual diff and browser tests compare with it)."""
     from compiler.publish.build import render_document
 
     result = compile_year(parse_year_spec("2022", DATA))
-    rendered, problems, _ = render_document(result.model, result.documents, ("pdf",))
+    with pdf_layouts.shared():
+        rendered, problems, _ = render_document(result.model, result.documents, ("pdf",))
     assert "pdf" in rendered, [d.format_text() for d in problems]
     return rendered["pdf"]
 
@@ -249,14 +274,18 @@ def pdf_page_texts(pdf: bytes, folder: Path) -> list[str]:
     return out.split("\f")[:-1]
 
 
-def built_final_accounts(data: Path, out: Path, year: str = "2024") -> dict[str, str]:
-    """A year's final accounts built into `out` as HTML, Markdown and PDF: each output's
-    text (the PDF's as pdftotext -layout reads it, and without white space)."""
+def built_final_accounts(
+    data: Path, out: Path, layouts: PdfLayouts, year: str = "2024"
+) -> dict[str, str]:
+    """A year's final accounts built into `out` as HTML, Markdown and PDF (laid out once a
+    run: `layouts` is the pdf_layouts fixture): each output's text (the PDF's as
+    pdftotext -layout reads it, and without white space)."""
     import re
 
     from compiler.publish.build import build_year
 
-    result = build_year(parse_year_spec(year, data), out, ("html", "md", "pdf"))
+    with layouts.shared():
+        result = build_year(parse_year_spec(year, data), out, ("html", "md", "pdf"))
     assert result.ok, [str(d) for d in result.diagnostics]
     folder = out / year / "final"
     pdf = subprocess.run(

@@ -638,7 +638,9 @@ def test_serve_watches_the_project_layouts_and_reads_a_saved_one_again(tmp_path)
 
 
 @pytest.mark.slow
-def test_publish_check_reports_a_project_layout_change(tmp_path, cli, monkeypatch):
+def test_publish_check_reports_a_project_layout_change(
+    tmp_path, cli, monkeypatch, shared_pdf_layouts
+):
     data = project(tmp_path, "langfang-unit", without_procurement=True)
     path = langfang(tmp_path)
     monkeypatch.chdir(tmp_path)

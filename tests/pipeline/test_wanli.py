@@ -16,10 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import ROOT, edit
 
 from compiler import compile_year, parse_year_spec
 from compiler.checks.plausibility import said_direction
+from compiler.cli import main
 from compiler.layout.tables import build
 from compiler.numbers import money, percent2
 
@@ -270,14 +272,18 @@ def test_the_readme_lists_every_contradiction():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, pdf_layouts):
+    """Both years built by the command, in this process (their PDFs laid out once a run:
+    test_pdf_text.py and the browser's site read the same documents)."""
     out = tmp_path_factory.mktemp("wanli")
-    result = subprocess.run(
-        ["python3", "-m", "compiler", "build", "2023", "2024", "--data", str(DATA),
-         "--out", str(out), "--format", "html,md,pdf,xlsx"],
-        capture_output=True, text=True, cwd=ROOT,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    with pdf_layouts.shared():
+        result = CliRunner().invoke(
+            main,
+            ["build", "2023", "2024", "--data", str(DATA), "--out", str(out),
+             "--format", "html,md,pdf,xlsx"],
+            catch_exceptions=False,
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
     return out
 
 

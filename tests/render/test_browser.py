@@ -214,13 +214,14 @@ def web_hebei_lines(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def site_index(tmp_path_factory) -> str:
+def site_index(tmp_path_factory, pdf_layouts) -> str:
     """The index page of the site `disclosure publish` makes of examples/wanli (2023 and
     2024, every format and the open data); its file:// address."""
     from compiler.publish.site import publish
 
     out = tmp_path_factory.mktemp("site")
-    result = publish(WANLI, out / "site", editions_dir=out / "published")
+    with pdf_layouts.shared():
+        result = publish(WANLI, out / "site", editions_dir=out / "published")
     assert result.ok and result.index is not None
     return result.index.as_uri()
 

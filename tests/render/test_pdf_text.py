@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -82,19 +83,23 @@ def examples(tmp_path_factory) -> dict[str, list[Built]]:
 
 
 @pytest.fixture(params=list(EXAMPLES))
-def built(request, examples, tmp_path_factory) -> Built:
+def built(request, examples, tmp_path_factory, pdf_layouts) -> Built:
     name = request.param.split("/")[0]
     if name not in examples:
         root = tmp_path_factory.mktemp(name)
-        if name.startswith("wanli"):
-            examples[name] = _build(name, WANLI, name[-4:], root / "out")
-        elif name == "hebei-unit":
-            examples[name] = _build(name, hebei_unit_with_lines(root), "2022", root / "out")
-        else:
-            data = root / "data"
-            shutil.copytree(DEPARTMENT, data)
-            examples[name] = _build(name, data, "2025", root / "out")
+        with pdf_layouts.shared():
+            examples[name] = _built_example(name, root)
     return examples[name][EXAMPLES[request.param]]
+
+
+def _built_example(name: str, root: Path) -> list[Built]:
+    if name.startswith("wanli"):
+        return _build(name, WANLI, name[-4:], root / "out")
+    if name == "hebei-unit":
+        return _build(name, hebei_unit_with_lines(root), "2022", root / "out")
+    data = root / "data"
+    shutil.copytree(DEPARTMENT, data)
+    return _build(name, data, "2025", root / "out")
 
 
 def _plain(text: str | None) -> str | None:
@@ -103,16 +108,50 @@ def _plain(text: str | None) -> str | None:
     return None if text is None else re.sub(r"\s+", "", text)
 
 
+@dataclass
+class PageRead:
+    """What pdfplumber reads on a page: each table's rows (as extract_tables gives them)
+    and cells, every character and rectangle with its box."""
+
+    number: int
+    width: float
+    height: float
+    tables: list[list[list[str | None]]]
+    cells: list[list[tuple[float, float, float, float]]]
+    chars: list[dict]
+    rects: list[dict]
+
+
+@cache
+def _read(pdf: Path) -> list[PageRead]:
+    """The PDF read once for every test of it (reading a long one takes seconds)."""
+    pages = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            found = page.find_tables()
+            pages.append(
+                PageRead(
+                    page.page_number,
+                    page.width,
+                    page.height,
+                    [table.extract() for table in found],  # what page.extract_tables() does
+                    [table.cells for table in found],
+                    page.chars,
+                    page.rects,
+                )
+            )
+    return pages
+
+
 def _rows(pdf: Path) -> list[tuple[int, tuple[str, ...]]]:
     """Every table row pdfplumber finds, page by page: (page number, its cells' texts)
     without the cells a merged cell covers."""
-    rows = []
-    with pdfplumber.open(pdf) as document:
-        for page in document.pages:
-            for table in page.extract_tables():
-                for row in table:
-                    rows.append((page.page_number, tuple(_plain(c) for c in row if c is not None)))
-    return rows
+    return [
+        (page.number, tuple(_plain(c) for c in row if c is not None))
+        for page in _read(pdf)
+        for table in page.tables
+        for row in table
+    ]
 
 
 def _expected(table: Table) -> list[tuple[str, ...]]:
@@ -134,6 +173,7 @@ def test_every_statutory_table_reads_back_as_printed(built):
             at = following[0] + 1
 
 
+@cache
 def _page_texts(pdf: Path) -> list[str]:
     out = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -169,8 +209,7 @@ def test_the_three_public_table_reads_its_figures_under_its_header(built):
     assert table.title not in below
     total = table.body[0].cells[0].text
     assert re.search(rf"^\s*{re.escape(total)}\s", below, re.M), below
-    with pdfplumber.open(built.pdf) as document:
-        read = [r for p in document.pages for t in p.extract_tables() for r in t]
+    read = [r for page in _read(built.pdf) for t in page.tables for r in t]
     assert [total] in [[_plain(c) for c in r[:1]] for r in read]
 
 
@@ -191,31 +230,29 @@ def test_no_hidden_heading_is_in_the_text(built):
 
 def test_no_page_size_rectangle_is_drawn(built):
     """A table extractor takes a filled rectangle for a border: none covers the page."""
-    with pdfplumber.open(built.pdf) as document:
-        for page in document.pages:
-            area = page.width * page.height
-            big = [r for r in page.rects if r["width"] * r["height"] > area / 3]
-            assert big == [], (
-                f"{built.name}: page {page.page_number} draws {big[0]['width']:.0f}×{big[0]['height']:.0f} pt"
-            )
+    for page in _read(built.pdf):
+        area = page.width * page.height
+        big = [r for r in page.rects if r["width"] * r["height"] > area / 3]
+        assert big == [], (
+            f"{built.name}: page {page.number} draws {big[0]['width']:.0f}×{big[0]['height']:.0f} pt"
+        )
 
 
 def test_no_text_crosses_a_cell_border(built):
     """Every character of every table cell lies within the cell: a code such as 201 does
     not spill into the next column (measured on the PDF's own boxes)."""
     crossing = []
-    with pdfplumber.open(built.pdf) as document:
-        for page in document.pages:
-            chars = [c for c in page.chars if c["text"].strip()]
-            for table in page.find_tables():
-                for x0, top, x1, bottom in (c for c in table.cells if c):
-                    for ch in chars:
-                        middle = (ch["top"] + ch["bottom"]) / 2
-                        if not top < middle < bottom:
-                            continue
-                        inside = x0 < (ch["x0"] + ch["x1"]) / 2 < x1
-                        if inside and (ch["x0"] < x0 - 0.5 or ch["x1"] > x1 + 0.5):
-                            crossing.append((page.page_number, ch["text"], round(ch["x1"] - x1, 1)))
+    for page in _read(built.pdf):
+        chars = [c for c in page.chars if c["text"].strip()]
+        for cells in page.cells:
+            for x0, top, x1, bottom in (c for c in cells if c):
+                for ch in chars:
+                    middle = (ch["top"] + ch["bottom"]) / 2
+                    if not top < middle < bottom:
+                        continue
+                    inside = x0 < (ch["x0"] + ch["x1"]) / 2 < x1
+                    if inside and (ch["x0"] < x0 - 0.5 or ch["x1"] > x1 + 0.5):
+                        crossing.append((page.number, ch["text"], round(ch["x1"] - x1, 1)))
     assert crossing == [], f"{built.name}: {crossing[:10]}"
 
 

@@ -189,7 +189,9 @@ def test_a_template_error_is_located_in_its_template(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_pdf_is_built_on_request_and_refused_while_the_data_has_errors(server, data_copy):
+def test_the_pdf_is_built_on_request_and_refused_while_the_data_has_errors(
+    server, data_copy, shared_pdf_layouts
+):
     status, kind, body = get(server.url + "disclosure.pdf", timeout=120)
     assert status == 200 and kind == "application/pdf" and body.startswith(b"%PDF-")
     _, _, page = get(server.url)
