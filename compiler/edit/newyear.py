@@ -41,7 +41,7 @@ from ..input.sources import WorkingTreeYear, YearSource, available_years
 from ..input.yearfolder import split_unit
 from ..model.disclosure import Disclosure, next_year_baseline
 from ..numbers import NOT_PUBLISHED_WORD, money
-from ..paths import UNITS_DIR
+from ..paths import FINAL_DIR, UNITS_DIR
 from ..pipeline.year import compile_year
 from .newyear_text import drop_block, drop_comments, rewrite, stale_comment
 
@@ -131,14 +131,39 @@ def default_from_year(data_dir: Path, year: int) -> int:
 
 
 def refuse_existing(target: WorkingTreeYear) -> None:
-    """new-year never overwrites a year."""
-    if target.root.exists():
+    """new-year never overwrites a year. A folder holding only the year's final accounts
+    (made first with `new-year YEAR/final`) has no budget yet: the budget is written
+    beside them (`place_year`)."""
+    if target.root.exists() and not _only_final_accounts(target.root):
         raise NewYearError(
             _(
                 "{folder} already exists: new-year never overwrites a year "
                 "(delete or rename it first if you really mean to start again)"
             ).format(folder=target.display_path(""))
         )
+
+
+def _only_final_accounts(root: Path) -> bool:
+    return [p.name for p in root.iterdir()] == [FINAL_DIR]
+
+
+def place_year(staging: Path, root: Path) -> None:
+    """Move the staged year into place in one rename. Final accounts already in the
+    folder go into the staged year first (and back if the rename fails), so a reader sees
+    the year whole or as it was."""
+    if not root.exists():
+        os.rename(staging, root)  # fails rather than merge if the year appeared meanwhile
+        return
+    if not _only_final_accounts(root):
+        raise FileExistsError(root)
+    os.rename(root / FINAL_DIR, staging / FINAL_DIR)
+    try:
+        os.rmdir(root)
+        os.rename(staging, root)
+    except OSError:
+        root.mkdir(exist_ok=True)
+        os.rename(staging / FINAL_DIR, root / FINAL_DIR)
+        raise
 
 
 def start_year(
@@ -204,7 +229,7 @@ def start_year(
             _check(target.display_path(rel), text, {}, [])
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             (staging / rel).write_text(text, encoding="utf-8")
-        os.rename(staging, target.root)  # fails rather than merge if the year appeared meanwhile
+        place_year(staging, target.root)
     except OSError as e:
         raise NewYearError(
             _("cannot write {folder}: {error}").format(folder=report.target, error=e)

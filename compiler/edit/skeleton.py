@@ -16,7 +16,6 @@ to a temporary folder and renamed into place: never half a year, never over an e
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from ..i18n import _
 from ..input.schema import resolve_ref, schema_of
 from ..input.sources import WorkingTreeYear
 from ..paths import REVIEW_KINDS, SECTION_FILES, schema_hint
-from .newyear import NewYearError, refuse_existing
+from .newyear import NewYearError, place_year, refuse_existing
 
 # The kinds a budget's layout may read that are not files of the year itself (one file per
 # project in projects/: as many as the unit has, none to begin with).
@@ -102,7 +101,7 @@ def start_from_layout(data_dir: Path, year: int, layout) -> Skeleton:
         for name in names:
             text = skeleton_text(name, layout, target.root / name)
             (staging / name).write_text(text, encoding="utf-8")
-        os.rename(staging, target.root)  # fails rather than merge if the year appeared meanwhile
+        place_year(staging, target.root)
     except OSError as e:
         raise NewYearError(
             _("cannot write {folder}: {error}").format(folder=target.display_path(""), error=e)

@@ -86,6 +86,18 @@ def test_beside_the_years_budget_no_initial_budget_is_written(tmp_path):
     assert (data / "2025" / "lines.yaml").is_file(), "the budget is left as it was"
 
 
+def test_the_years_budget_started_after_its_final_accounts_goes_beside_them(tmp_path):
+    data = budget_and_final(tmp_path)
+    assert run("new-year", "2025/final", "--data", str(data)).exit_code == 0
+    final = snapshot(data / "2025" / "final")
+    done = run("new-year", "2025", "--data", str(data))  # the 2025 budget, second
+    assert done.exit_code == 0, done.output
+    assert (data / "2025" / "lines.yaml").is_file()
+    assert snapshot(data / "2025" / "final") == final, "the final accounts are left as they were"
+    again = run("new-year", "2025", "--data", str(data))
+    assert again.exit_code == 2 and "already exists" in again.output  # never overwritten
+
+
 def test_an_existing_final_is_never_overwritten(finance, chinese):
     (finance / "2025" / "final").mkdir(parents=True)
     (finance / "2025" / "final" / "outturn.yaml").write_text("amount_unit: 万元\n", "utf-8")
