@@ -268,8 +268,9 @@ def final_summary(report: FinalYearReport) -> list[str]:
         lines.append(
             _(
                 "The repository holds no budget of {year} ({folder} has none): fill the "
-                "年初预算 as published in final/{file}, or add the year's budget files to "
-                "{folder} and delete final/{file}, so that the 年初预算 are computed from it."
+                "年初预算 as published in final/{file}, or start the year's budget "
+                "(`disclosure new-year {year}` writes it beside the final accounts) and delete "
+                "final/{file}, so that the 年初预算 are computed from it."
             ).format(year=year, folder=report.budget_hint, file=INITIAL_BUDGET)
         )
     if report.dropped_comments:
