@@ -112,8 +112,9 @@ def evaluate(layout: Layout, source: str, model, section: str = "") -> bool:
 
 
 def fill(text: str, model) -> str:
-    """A layout's statement or title with {year}, {previous_year}, {unit} and {unit_ref}
-    filled in (only these, by name: see placeholders)."""
+    """A layout's statement or title with {year}, {previous_year}, {unit}, {unit_ref} and
+    {self_name} filled in (only these, by name: see placeholders)."""
+    style = TextStyle.of(model.layout)
     try:
         return fill_in(
             text,
@@ -121,7 +122,8 @@ def fill(text: str, model) -> str:
             year=model.year,
             previous_year=model.year - 1,
             unit=model.unit.name,
-            unit_ref=TextStyle.of(model.layout).unit_reference(model.unit),
+            unit_ref=style.unit_reference(model.unit),
+            self_name=style.self_name,
         )
     except PlaceholderError as e:
         raise LayoutError(
