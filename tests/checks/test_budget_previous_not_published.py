@@ -87,6 +87,21 @@ def test_validate_lists_them_as_information_at_the_block(tmp_path):
     assert "项目支出 changed" not in result.output
 
 
+def test_a_wrong_figure_in_the_block_says_how_to_write_not_published_once(tmp_path):
+    """The block and each figure in it may be 未公开: a wrong figure is explained once (the
+    block's anyOf repeated its figure's hint)."""
+    data = _year(tmp_path, TYPED.replace("7742.83", "-7742.83"))
+    result = invoke("--lang", "en", "validate", "2022", "--data", str(data))
+    assert result.exit_code == 1, result.output
+    line = line_of(data / "2022" / "budget.yaml", "project: -7742.83")
+    assert f"2022/budget.yaml:{line}:" in result.output, result.output
+    assert result.output.count("未公开 if the document does not give it") == 1, result.output
+    whole = _year(tmp_path / "whole", "previous_year: 12\n")
+    result = invoke("--lang", "en", "validate", "2022", "--data", str(whole))
+    assert result.exit_code == 1, result.output
+    assert result.output.count("未公开 if the document does not give it") == 1, result.output
+
+
 def test_typing_it_where_last_year_is_in_the_repository_is_an_error(tmp_path):
     data = _year(tmp_path, TYPED)
     target = copy_as_next_year(data)
