@@ -12,7 +12,7 @@ from ..edit.final_budget import against_budget, year_budget
 from ..edit.final_import import read_final_book
 from ..edit.final_write import final_files
 from ..i18n import _
-from ..publish.output import write_atomic
+from ..publish.output import replace_together
 from .common import DATA_ERRORS, Trouble
 
 
@@ -53,8 +53,7 @@ def import_final(book, workbook: Path, year: int, data_dir: Path, replace: bool)
                 file=_("、").join(str(p) for p in changed)
             )
         )
-    for path, text in files.items():
-        write_atomic(path, text.encode("utf-8"))
+    replace_together({path: text.encode("utf-8") for path, text in files.items()})
     click.echo(
         _(
             "wrote {files}: {income} income lines, {spending} spending lines, {economic} "

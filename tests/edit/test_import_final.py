@@ -295,6 +295,32 @@ def test_an_existing_outturn_is_kept_without_replace(finance_workbook, tmp_path,
     assert outturn.read_bytes() == before
 
 
+def test_a_file_that_cannot_be_written_leaves_every_file_as_it_was(
+    finance_workbook, tmp_path, cli, monkeypatch
+):
+    """outturn.yaml, final-notes.yaml and initial-budget.yaml are written as one set: a
+    full disk while writing the second leaves the first unwritten too (each was renamed into
+    place as soon as it was written before)."""
+    import errno
+    import os
+
+    calls = []
+    fsync = os.fsync
+
+    def full_disk(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    result = cli("import", str(finance_workbook), "--year", "2024", "--data", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    final = tmp_path / "2024" / "final"
+    assert not final.exists() or list(final.iterdir()) == []
+
+
 # --- beside the year's budget ---------------------------------------------------------------
 
 
