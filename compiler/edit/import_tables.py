@@ -161,15 +161,30 @@ class WorkbookError(Trouble):
 
 
 def open_workbook(path):
-    """The workbook at `path`, its formulas' cached values read (what Excel shows)."""
+    """The workbook at `path`, its formulas' cached values read (what Excel shows). A
+    formula the workbook holds no value of (written by a program, never opened and saved
+    in Excel) reads as an empty cell: those cells are listed by sheet in the book's
+    `uncomputed` for read_tables to refuse, never read as 0."""
     try:
         from openpyxl import load_workbook
 
-        return load_workbook(path, data_only=True, read_only=False)
+        book = load_workbook(path, data_only=True, read_only=False)
+        formulas = load_workbook(path, data_only=False, read_only=True)
     except Exception as e:  # openpyxl raises several kinds for a file that is not .xlsx
         raise WorkbookError(
             _("cannot open {file} as an Excel workbook (.xlsx): {error}").format(file=path, error=e)
         ) from e
+    book.uncomputed = {}
+    try:
+        for ws in formulas.worksheets:
+            values = book[ws.title]
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.data_type == "f" and values.cell(c.row, c.column).value is None:
+                        book.uncomputed.setdefault(ws.title, []).append((c.row, c.column))
+    finally:
+        formulas.close()
+    return book
 
 
 def cell_name(sheet: str, row: int, column: int) -> str:
@@ -201,6 +216,17 @@ def read_tables(book, problems: list[Diagnostic], kinds=KINDS, read=None) -> dic
                 )
             )
             continue
+        for r, c in getattr(book, "uncomputed", {}).get(ws.title, ()):
+            problems.append(
+                problem(
+                    cell_name(ws.title, r, c),
+                    _(
+                        "this cell is a formula whose result the workbook does not hold (it "
+                        "was never opened and saved in Excel or WPS), so its figure cannot be "
+                        "read: open the workbook in Excel or WPS, save it, and import it again"
+                    ),
+                )
+            )
         table = (read or _read)(ws, kind, problems)
         if table is not None:
             tables[kind] = table

@@ -237,6 +237,36 @@ def test_a_fund_s_closing_balance_in_the_fiscal_overview(finance_workbook, tmp_p
     )
 
 
+def with_formula(workbook: Path, tmp_path: Path, result: bool) -> Path:
+    """The workbook with 收入决算表!F12 (行政运行's 财政拨款, 1511.89) a formula: with its
+    result saved, as Excel saves it, or without (as a program writes one)."""
+    import zipfile
+
+    path = tmp_path / ("computed.xlsx" if result else "uncomputed.xlsx")
+    cell = '<c r="F12" s="7" t="n"><v>1511.89</v></c>'
+    formula = '<c r="F12" s="7"><f>1511.89</f>' + ("<v>1511.89</v>" if result else "") + "</c>"
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(path, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                assert cell.encode() in data
+                data = data.replace(cell.encode(), formula.encode())
+            out.writestr(item, data)
+    return path
+
+
+def test_a_formula_without_its_result_is_refused_at_its_cell(finance_workbook, tmp_path, cli):
+    """A formula's figure is what Excel saved with it; a formula saved without one (a
+    program wrote it) read as an empty cell, and its figure was lost without a word."""
+    err = refused(cli, with_formula(finance_workbook, tmp_path, result=False), tmp_path)
+    assert f"{INCOME}!F12: error: this cell is a formula whose result the workbook" in err
+    computed = with_formula(finance_workbook, tmp_path, result=True)
+    result = cli("import", str(computed), "--year", "2024", "--data", str(tmp_path / "data"))
+    assert result.exit_code == 0, result.output
+    outturn = tmp_path / "data" / "2024" / "final" / "outturn.yaml"
+    assert '{code: "2010601", general: 1511.89, other: 0.01}' in outturn.read_text("utf-8")
+
+
 def test_a_code_typed_twice(finance_workbook, tmp_path, cli):
     """信息化建设 2010607 typed as 2010602: the code of the row above it."""
     broken = altered(finance_workbook, tmp_path, {INCOME: {"C14": "02"}})
