@@ -16,12 +16,11 @@ import shutil
 from pathlib import Path
 
 from conftest import DATA, copy_as_next_year, edit, line_of
+from fixtures.built import built
 from fixtures.departments import hebei_department
 from fixtures.years import invoke
 
-from compiler import compile_year, parse_year_spec
 from compiler.numbers import NOT_PUBLISHED
-from compiler.publish.build import render_document
 from compiler.render.opendata import model_json
 
 TYPED = "previous_year:\n  basic: 3709.97\n  project: 7742.83\n"
@@ -34,17 +33,9 @@ def _year(tmp_path: Path, previous_year: str) -> Path:
     return data
 
 
-def _built(data: Path, year: str = "2022"):
-    result = compile_year(parse_year_spec(year, data))
-    assert result.ok, [d.format_text() for d in result.diagnostics if d.is_error]
-    files, problems, _fonts = render_document(result.model, result.documents, ("html", "md"))
-    assert not [p for p in problems if p.is_error]
-    return result.model, {f: body.decode("utf-8") for f, body in files.items()}
-
-
 def test_a_figure_not_published_is_printed_as_absent_with_its_reason(tmp_path):
     data = _year(tmp_path, TYPED.replace("7742.83", "未公开"))
-    model, files = _built(data)
+    model, files = built(data, "2022")
     for text in files.values():
         # no total compared; the part not published named once, its reason printed
         assert (
@@ -67,7 +58,7 @@ def test_a_figure_not_published_is_printed_as_absent_with_its_reason(tmp_path):
 
 def test_the_whole_block_may_be_not_published(tmp_path):
     data = _year(tmp_path, "previous_year: 未公开\n")
-    model, files = _built(data)
+    model, files = built(data, "2022")
     assert model.budget.basic_change is None and model.budget.total_change is None
     assert (
         "2022年预算收支安排9569.88万元，2021年基本支出、项目支出预算数未公开；基本支出，"
@@ -121,7 +112,7 @@ def test_a_department_s_figure_is_not_published_when_a_unit_s_is(tmp_path):
     edit(
         data / "2022" / "units" / "02-centre" / "budget.yaml", "project: 7742.83", "project: 未公开"
     )
-    model, files = _built(data)
+    model, files = built(data, "2022")
     assert model.budget.previous_project is NOT_PUBLISHED
     assert model.budget.project_change is None
     assert model.units[0].budget.project_change is not None  # the other unit still compares

@@ -12,47 +12,26 @@ Made-up units only: tests/data/city-unit and tests/data/department, copied under
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from conftest import ROOT, edit
+from conftest import edit
+from fixtures.built import CITY, DEPARTMENT, built, copy_data
 from fixtures.years import invoke
 
-from compiler import compile_year, parse_year_spec
-from compiler.publish.build import render_document
 from compiler.render.opendata import model_json
 
-CITY = ROOT / "tests" / "data" / "city-unit"
-DEPARTMENT = ROOT / "tests" / "data" / "department"
 TYPED = "previous_year: {general_budget: 1250.00, fund_budget: 0, capital_budget: 0}"
 
 
-def _copy(tmp_path: Path, source: Path, depth_from: str, depth_to: str) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(source, data)
-    for path in data.rglob("*.yaml"):  # the schemas sit fewer folders up here
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(depth_from, depth_to), encoding="utf-8")
-    return data
-
-
 def _city(tmp_path: Path, previous_year: str) -> Path:
-    data = _copy(tmp_path, CITY, "../../../../schemas/", "../../schemas/")
+    data = copy_data(tmp_path, CITY)
     edit(data / "2024" / "line-notes.yaml", TYPED, previous_year)
     return data
 
 
-def _built(data: Path, year: str):
-    result = compile_year(parse_year_spec(year, data))
-    assert result.ok, [d.format_text() for d in result.diagnostics if d.is_error]
-    files, problems, _fonts = render_document(result.model, result.documents, ("html", "md"))
-    assert not [p for p in problems if p.is_error]
-    return result.model, {f: body.decode("utf-8") for f, body in files.items()}
-
-
 def test_a_figure_not_published_is_printed_as_absent_and_never_summed(tmp_path):
     data = _city(tmp_path, TYPED.replace("1250.00", "未公开"))
-    model, files = _built(data, "2024")
+    model, files = built(data, "2024")
     for text in files.values():
         # the 财政拨款 total has a part not published: no change, in both sentences
         assert "财政拨款收入1,254万元，2023年预算数未公开；" in text
@@ -72,13 +51,13 @@ def test_a_figure_not_published_is_printed_as_absent_and_never_summed(tmp_path):
         tree["not_published"]
     )
     # the next year compares with this year's own figures, which are published
-    _model, next_files = _built(data, "2025")
+    _model, next_files = built(data, "2025")
     assert "财政拨款收入1,266万元，比2024年预算增加12万元" in next_files["md"]
 
 
 def test_the_whole_block_may_be_not_published(tmp_path):
     data = _city(tmp_path, "previous_year: 未公开")
-    model, files = _built(data, "2024")
+    model, files = built(data, "2024")
     assert model.explanation.fiscal_change is None
     assert all(change is None for change in model.explanation.changes.values())
     assert "政府性基金拨款支出预算0万元，2023年预算数未公开；" in files["md"]
@@ -107,13 +86,13 @@ def test_typing_it_where_last_year_is_in_the_repository_is_an_error(tmp_path):
 
 
 def test_a_department_s_figure_is_not_published_when_a_unit_s_is(tmp_path):
-    data = _copy(tmp_path, DEPARTMENT, "../../../../", "../../")  # units' too: 6 → 4
+    data = copy_data(tmp_path, DEPARTMENT)  # units' too: 6 → 4
     edit(
         data / "2025" / "units" / "02-centre" / "line-notes.yaml",
         "general_budget: 100.00",
         "general_budget: 未公开",
     )
-    model, files = _built(data, "2025")
+    model, files = built(data, "2025")
     assert model.explanation.fiscal_change is None
     unit_office = model.units[0].explanation
     assert unit_office.fiscal_change is not None  # the other unit still compares

@@ -12,37 +12,24 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import DATA, ROOT, edit
+from conftest import DATA, edit
+from fixtures.built import CITY, built, copy_data
 from fixtures.years import invoke
 
-from compiler import compile_year, parse_year_spec
-from compiler.publish.build import render_document
 from compiler.render.opendata import model_json
 
-CITY = ROOT / "tests" / "data" / "city-unit"
 PREVIOUS = "previous: {overseas: 0, vehicle_purchase: 0, vehicle_operation: 15.00, reception: 1.50}"
 
 
 def _city(tmp_path: Path, previous: str) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(CITY, data)
-    for path in data.rglob("*.yaml"):  # the schemas sit two folders up here, not four
-        edit(path, "../../../../schemas/", "../../schemas/")
+    data = copy_data(tmp_path, CITY)
     edit(data / "2024" / "three-public.yaml", PREVIOUS, previous)
     return data
 
 
-def _built(data: Path, year: str):
-    result = compile_year(parse_year_spec(year, data))
-    assert result.ok, [d.format_text() for d in result.diagnostics if d.is_error]
-    files, problems, _fonts = render_document(result.model, result.documents, ("html", "md"))
-    assert not [p for p in problems if p.is_error]
-    return result.model, {f: body.decode("utf-8") for f, body in files.items()}
-
-
 def test_one_item_not_published_is_printed_as_absent_and_never_summed(tmp_path):
     data = _city(tmp_path, PREVIOUS.replace("reception: 1.50", "reception: 未公开"))
-    model, files = _built(data, "2024")
+    model, files = built(data, "2024")
     for text in files.values():
         # no total; whole 万元 as the city layout prints its text (1.5 → 2)
         assert "2024年“三公”经费预算数为14万元，2023年预算数未公开。" in text
@@ -68,11 +55,11 @@ def test_validate_lists_them_as_information_and_strict_passes(tmp_path):
 
 def test_the_whole_previous_block_may_be_not_published(tmp_path):
     data = _city(tmp_path, "previous: 未公开")
-    model, files = _built(data, "2024")
+    model, files = built(data, "2024")
     assert "（一）因公出国（境）费0万元，2023年预算数未公开。" in files["md"]
     assert all(change is None for change in model.three_public.changes.values())
     # the next year compares with this year's own figures, which are published
-    _model, next_files = _built(data, "2025")
+    _model, next_files = built(data, "2025")
     assert "公务接待费2万元。与2024年预算持平。" in next_files["md"]
 
 
@@ -90,7 +77,7 @@ def test_the_hebei_table_prints_the_figure_as_not_published(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA / "2022", data / "2022")
     edit(data / "2022" / "three-public.yaml", "reception: 21.67}", "reception: 未公开}")
-    _model, files = _built(data, "2022")
+    _model, files = built(data, "2022")
     assert "| 公务接待费 | 20.67 | 未公开 | — | — |" in files["md"]
     assert "| **合计** | 80.32 | 未公开 | — | — |" in files["md"]
     assert "| 公务用车运维费 | 59.65 | 85.15 | -25.50 | -29.9% |" in files["md"]
@@ -114,7 +101,7 @@ def test_the_hebei_sentence_names_every_part_not_published_with_its_reason(tmp_p
         "previous:  {overseas: 0, vehicle_purchase: 0, vehicle_operation: 85.15, reception: 21.67}",
         "previous: 未公开",
     )
-    _model, files = _built(data, "2022")
+    _model, files = built(data, "2022")
     assert (
         "公务接待费20.67万元。2021年因公出国（境）费、公务用车购置及运维费、公务接待费预算数未公开；"
         "公务用车购置及运维费，主要原因是我单位切实落实勤俭节约各项规定，压减公车运行经费支出；"

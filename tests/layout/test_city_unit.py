@@ -8,34 +8,18 @@ repository, 2025 compares each 类 with 2024's lines.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, edit
+from conftest import edit
+from fixtures.built import CITY, built, copy_data
 from fixtures.years import invoke
 
-from compiler import compile_year, parse_year_spec
 from compiler.layout.manifest import check_manifest
-from compiler.publish.build import render_document
-
-CITY = ROOT / "tests" / "data" / "city-unit"
 
 
-def _copy(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(CITY, data)
-    for path in data.rglob("*.yaml"):  # the schemas sit two folders up here, not four
-        edit(path, "../../../../schemas/", "../../schemas/")
-    return data
-
-
-def _rendered(data: Path, year: str, formats=("html", "md")) -> dict[str, str]:
-    result = compile_year(parse_year_spec(year, data))
-    assert result.ok, [d.format_text() for d in result.diagnostics if d.is_error]
-    files, problems, _fonts = render_document(result.model, result.documents, formats)
-    assert not [p for p in problems if p.is_error], [p.format_text() for p in problems]
-    return {f: body.decode("utf-8") if f != "pdf" else body for f, body in files.items()}
+def _rendered(data: Path, year: str, formats=("html", "md")) -> dict:
+    return built(data, year, formats)[1]
 
 
 def test_the_layout_is_a_valid_tool_layout():
@@ -96,7 +80,7 @@ def test_the_three_public_sentences_print_whole_wan_as_the_layout_says():
 
 
 def test_a_changed_line_moves_the_sentence(tmp_path):
-    data = _copy(tmp_path)
+    data = copy_data(tmp_path, CITY)
     edit(data / "2025" / "lines.yaml", "project: 2000000}", "project: 2500000}")
     text = _rendered(data, "2025")["html"]
     assert "一般公共服务支出1,284万元，比2024年预算增加62万元。" in text
@@ -116,7 +100,7 @@ def test_the_pdf_prints_the_class_lines():
 
 
 def test_a_layout_that_names_the_unit_by_its_short_name_requires_it(tmp_path):
-    data = _copy(tmp_path)
+    data = copy_data(tmp_path, CITY)
     edit(data / "2025" / "unit.yaml", "  short_name: 市示例局\n", "")
     result = invoke("--lang", "en", "validate", "2025", "--data", str(data))
     assert result.exit_code == 1, result.output
