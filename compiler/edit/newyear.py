@@ -393,6 +393,17 @@ def _what(rel: str, path: tuple) -> str:
     return _WHAT.get(path[-1], "amount")
 
 
+def mention_lines(mentions: list[Mention], from_year: int, year: int) -> list[str]:
+    """The summary's lines for the texts that name the source year or the one before (none
+    when there are none): a budget's and a final accounts' new year print them alike."""
+    if not mentions:
+        return []
+    heading = _(
+        "Texts that mention {year} or {previous} (kept as written; review them for {new_year}):"
+    ).format(year=from_year, previous=from_year - 1, new_year=year)
+    return [heading] + [f"  {m.file}:{m.line}: {m.excerpt}" for m in mentions]
+
+
 def year_mentions(doc: Document, year: int, shown: str) -> list[Mention]:
     """Texts that name `year` or the year before it (e.g. 2022年, 2021年度), with their line."""
     pattern = re.compile(rf"(?<![0-9])(?:{year}|{year - 1})(?![0-9])")
@@ -461,14 +472,7 @@ def summary(report: NewYearReport) -> list[str]:
                 "file, until each is edited or confirmed (its entry deleted there)."
             ).format(count=copied, source=source, file=CARRIED_FILE, year=year)
         )
-    if report.mentions:
-        lines.append(
-            _(
-                "Texts that mention {year} or {previous} (kept as written; review them for "
-                "{new_year}):"
-            ).format(year=report.from_year, previous=report.from_year - 1, new_year=year)
-        )
-        lines += [f"  {m.file}:{m.line}: {m.excerpt}" for m in report.mentions]
+    lines += mention_lines(report.mentions, report.from_year, year)
     return lines + _next_steps(report)
 
 

@@ -41,6 +41,7 @@ from .newyear import (
     _carried_file,
     _check,
     _decode,
+    mention_lines,
     year_mentions,
 )
 from .newyear_text import drop_comments, rewrite, stale_comment
@@ -303,14 +304,7 @@ def final_summary(report: FinalYearReport) -> list[str]:
                 "each is edited or confirmed (its entry deleted there)."
             ).format(count=copied, source=report.source, file=CARRIED_FILE, year=year)
         )
-    if report.mentions:
-        lines.append(
-            _(
-                "Texts that mention {year} or {previous} (kept as written; review them for "
-                "{new_year}):"
-            ).format(year=report.from_year, previous=report.from_year - 1, new_year=year)
-        )
-        lines += [f"  {m.file}:{m.line}: {m.excerpt}" for m in report.mentions]
+    lines += mention_lines(report.mentions, report.from_year, year)
     return lines
 
 
