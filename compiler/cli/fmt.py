@@ -16,7 +16,6 @@ from ..diagnostics import Diagnostic, Location
 from ..fmt.formatter import Formatted, format_file
 from ..i18n import N_, _, document_name
 from ..input.loader import load_bytes
-from ..input.pasted_text import DEFAULT_QUOTES
 from ..input.sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
 from ..layout.manifest import load_layout
 from ..layout.specs import LayoutError
@@ -97,7 +96,7 @@ def _year(spec: str, data_dir: Path) -> WorkingTreeYear:
 def _format_year(source: WorkingTreeYear) -> list[Formatted]:
     """Format every data file of the year in memory; a link or special file is refused."""
     results = []
-    styles: dict[str, str] = {}  # a group's folder prefix → its layout's quotes
+    styles: dict[str, str | None] = {}  # a group's folder prefix → its layout's quotes
     for rel in source.files():
         shown = source.display_path(rel)
         try:
@@ -127,9 +126,11 @@ def _group(rel: str) -> str:
     return f"{parts[0]}/{parts[1]}/" if len(parts) == 3 and parts[0] == UNITS_DIR else ""
 
 
-def _quotes(source: WorkingTreeYear, prefix: str) -> str:
+def _quotes(source: WorkingTreeYear, prefix: str) -> str | None:
     """The double quotes of the layout the group's unit.yaml names. Where that cannot be
-    read (validate says why), the style of every document the tool's layouts reproduce."""
+    read (validate says why), None: quotes are then left as typed, never brought to a style
+    the layout may not have (a project's 「」 layout with one mistake turned every 「」 into
+    “”)."""
     try:
         doc, _problems = load_bytes(prefix + UNIT_FILE, source.read(prefix + UNIT_FILE))
         name = doc.data.get("layout") if doc is not None and isinstance(doc.data, dict) else None
@@ -137,7 +138,7 @@ def _quotes(source: WorkingTreeYear, prefix: str) -> str:
             return load_layout(name, source.project_layouts()).quotes
     except (OSError, SourceError, LayoutError):
         pass
-    return DEFAULT_QUOTES
+    return None
 
 
 def _kind(rel: str) -> str | None:

@@ -16,7 +16,7 @@ from .spans import Scalars
 
 
 def fact_difference(
-    old: Any, new: Any, place: Place, path: tuple = (), quotes: str = DEFAULT_QUOTES
+    old: Any, new: Any, place: Place, path: tuple = (), quotes: str | None = DEFAULT_QUOTES
 ) -> str | None:
     """Where the data `new` says something `old` does not (None: the same facts). Allowed,
     where the schema (`place`) says so: text that meant a number become the number
@@ -44,7 +44,7 @@ def fact_difference(
     return dotted(path) or "the file"
 
 
-def _same(old: Any, new: Any, place: Place, quotes: str) -> bool:
+def _same(old: Any, new: Any, place: Place, quotes: str | None) -> bool:
     if isinstance(old, Decimal) and isinstance(new, Decimal):
         return str(old) == str(new)  # 0.70 and 0.7 are different figures as written
     if type(old) is type(new) and old == new:

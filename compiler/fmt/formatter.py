@@ -55,7 +55,7 @@ class Formatted:
         return self.text is not None
 
 
-def format_file(file: str, raw: bytes, kind: str, quotes: str = DEFAULT_QUOTES) -> Formatted:
+def format_file(file: str, raw: bytes, kind: str, quotes: str | None = DEFAULT_QUOTES) -> Formatted:
     """Format one data file of schema `kind`; text's double quotes are brought to the
     year's layout's style `quotes` (“” or 「」)."""
     result = Formatted(file)
@@ -179,7 +179,9 @@ def _inside_scalars(text: str, repairs: list[Repair]) -> list[Repair]:
 # --- steps 2 and 3: the tree, the layout, the proof --------------------------------------
 
 
-def _canonical(file: str, text: str, doc: Document, kind: str, result: Formatted, quotes: str):
+def _canonical(
+    file: str, text: str, doc: Document, kind: str, result: Formatted, quotes: str | None
+):
     try:
         tree = fmt_yaml.load(text)
     except Exception as e:  # the strict loader read it: a limit of ruamel, not the clerk's

@@ -36,7 +36,7 @@ class Change:
     message: str
 
 
-def fix_tree(data, place: Place, quotes: str = DEFAULT_QUOTES) -> list[Change]:
+def fix_tree(data, place: Place, quotes: str | None = DEFAULT_QUOTES) -> list[Change]:
     """Repair `data` (the round-trip tree of a whole file) in place; double quotes in text
     are written in the layout's style `quotes`."""
     changes: list[Change] = []
@@ -44,7 +44,7 @@ def fix_tree(data, place: Place, quotes: str = DEFAULT_QUOTES) -> list[Change]:
     return sorted(changes, key=lambda c: c.line)
 
 
-def _walk(node, place: Place, changes: list[Change], item_of, quotes: str) -> None:
+def _walk(node, place: Place, changes: list[Change], item_of, quotes: str | None) -> None:
     if isinstance(node, CommentedMap):
         for key in list(node):
             value = node[key]
@@ -64,7 +64,7 @@ def _walk(node, place: Place, changes: list[Change], item_of, quotes: str) -> No
 
 
 def _fix(
-    container, key, value, place: Place, line: int, changes: list[Change], quotes: str
+    container, key, value, place: Place, line: int, changes: list[Change], quotes: str | None
 ) -> None:
     # in brackets [...] a comma also separates the items: no thousands separator is read
     in_brackets = isinstance(container, CommentedSeq) and container.fa.flow_style()

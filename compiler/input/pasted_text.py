@@ -62,10 +62,10 @@ def _space_name(spaces: str) -> str:
     return _("a space")
 
 
-def clean(value: str, quotes: str = DEFAULT_QUOTES) -> tuple[str, list[Repair]]:
+def clean(value: str, quotes: str | None = DEFAULT_QUOTES) -> tuple[str, list[Repair]]:
     """The text with every unambiguous paste slip repaired, and each repair (its place in
     `value` and what was done, in the words fmt prints); double quotes in the layout's
-    style `quotes`."""
+    style `quotes`, or left as typed where the layout's style is not known (None)."""
     edits: list[tuple[int, int, str, str]] = []  # start, end, new text, message
     taken: set[int] = set()
 
@@ -115,9 +115,12 @@ def _short(text: str) -> str:
     return text if len(text) <= 14 else text[:6] + "…" + text[-6:]
 
 
-def _quote_pairs(value: str, quotes: str) -> list[tuple[int, int, str]]:
+def _quote_pairs(value: str, quotes: str | None) -> list[tuple[int, int, str]]:
     """(start, end, text with the style's quotes) of each pair of double quotes not in the
-    style `quotes`; none when fmt cannot decide (`problems_in` names why)."""
+    style `quotes`; none when fmt cannot decide (`problems_in` names why) or the style is
+    not known."""
+    if quotes is None:
+        return []
     found = [m.start() for m in _QUOTES.finditer(value)]
     if _undecided_quotes(value, found):
         return []

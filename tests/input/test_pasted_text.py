@@ -187,6 +187,25 @@ def test_fmt_writes_the_quotes_of_the_year_s_layout(data_copy, cli):
     assert budget.read_text(encoding="utf-8") == typed.replace('"市民服务中心"', "「市民服务中心」")
 
 
+def test_fmt_leaves_quotes_as_typed_when_the_layout_cannot_be_read(data_copy, cli):
+    """A project's 「」 layout with a mistake in it (validate names it): fmt cannot know the
+    style, so it brings no quotes to one (it wrote every 「」 as “” before), and repairs the
+    rest as ever."""
+    budget = data_copy / "2022" / "budget.yaml"
+    edit(budget, REASON, "  project: 主要减少「市民服务中心」运维经费。。\n")
+    layouts = data_copy.parent / "layouts" / "corner"
+    layouts.mkdir(parents=True)
+    (layouts / "layout.yaml").write_text(
+        'extends: hebei-unit\nquotes: "「」"\nmistake: 1\n', encoding="utf-8"
+    )
+    edit(data_copy / "2022" / "unit.yaml", "layout: hebei-unit", "layout: corner")
+    result = cli("fmt", "--data", str(data_copy), "2022")
+    assert result.exit_code == 0, result.stderr
+    assert "「市民服务中心」" in budget.read_text(encoding="utf-8")
+    assert "运维经费。\n" in budget.read_text(encoding="utf-8")
+    assert "written as “市民服务中心”" not in result.stdout
+
+
 def test_validate_names_quotes_fmt_cannot_decide_at_their_column(data_copy, cli):
     budget = data_copy / "2022" / "budget.yaml"
     edit(budget, REASON, '  project: 主要减少"市民服务中心运维经费\n')
