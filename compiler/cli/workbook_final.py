@@ -10,7 +10,7 @@ import click
 
 from ..edit.final_budget import against_budget, year_budget
 from ..edit.final_import import read_final_book
-from ..edit.final_write import final_files
+from ..edit.final_write import existing_problems, final_files
 from ..i18n import _
 from ..publish.output import replace_together
 from .common import DATA_ERRORS, Trouble
@@ -40,6 +40,8 @@ def import_final(book, workbook: Path, year: int, data_dir: Path, replace: bool)
         if budget is not None:
             where = str(data_dir / str(year) / "three-public.yaml")
             imported.problems += against_budget(imported, budget, where)
+    if not any(p.is_error for p in imported.problems):
+        imported.problems += existing_problems(imported, data_dir, year, has_budget)
     report(imported.problems, workbook)
     files = final_files(imported, data_dir, year, has_budget)
     changed = [

@@ -11,6 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from ..diagnostics import Diagnostic
+from ..i18n import _
+from ..input.loader import load_text
 from ..paths import schema_hint
 from .final_import import THREE_PUBLIC, ImportedFinal
 from .yaml_values import set_values
@@ -95,15 +98,16 @@ def final_notes_yaml(old: str | None, imported: ImportedFinal, target: Path) -> 
 
 
 def initial_budget_yaml(old: str | None, imported: ImportedFinal, target: Path) -> str:
-    """initial-budget.yaml with the 三公 预算数, in the file's own unit."""
-    import yaml
-
+    """initial-budget.yaml with the 三公 预算数, in the file's own unit (an existing file
+    passed existing_problems first)."""
     unit = imported.amount_unit
     if old is None:
         hint = schema_hint("initial-budget", target, "final/initial-budget.yaml")
         old = f"# yaml-language-server: $schema={hint}\namount_unit: {unit}\n"
     else:
-        unit = (yaml.safe_load(old) or {}).get("amount_unit", unit)
+        doc, _problems = load_text(str(target), old)
+        if doc is not None and isinstance(doc.data, dict):
+            unit = doc.data.get("amount_unit", unit)
     budget = imported.three_public_budget or {}
     values = {
         k: number(_in(budget[k].value, imported.amount_unit, unit), unit) for k in THREE_PUBLIC
@@ -111,21 +115,74 @@ def initial_budget_yaml(old: str | None, imported: ImportedFinal, target: Path) 
     return set_values(old, ("three_public",), values, str(target))
 
 
+def _edited(imported: ImportedFinal, folder: Path, has_budget: bool) -> list[Path]:
+    """The files the import sets figures in, beside the outturn.yaml it writes whole:
+    final-notes.yaml when the workbook has a 三公 table; initial-budget.yaml when it has
+    预算数 and the repository no budget of the year (beside a budget they were checked
+    against it, not kept)."""
+    edited = []
+    if imported.three_public is not None:
+        edited.append(folder / "final-notes.yaml")
+    if imported.three_public_budget is not None and not has_budget:
+        edited.append(folder / "initial-budget.yaml")
+    return edited
+
+
+def _old(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def existing_problems(
+    imported: ImportedFinal, data_dir: Path, year: int, has_budget: bool
+) -> list[Diagnostic]:
+    """The errors, at their lines, of the existing files the import would set figures in:
+    one the loader refuses (a YAML slip, a key written twice, an alias) cannot be edited as
+    the clerk wrote it, and an initial-budget.yaml whose amount_unit is not 元 or 万元 gives
+    no unit to convert the 预算数 to (a typo such as 万 wrote 0.95 万元 as 9500.00)."""
+    problems: list[Diagnostic] = []
+    for path in _edited(imported, data_dir / str(year) / "final", has_budget):
+        text = _old(path)
+        if text is None:
+            continue
+        doc, found = load_text(str(path), text)
+        errors = [d for d in found if d.is_error]
+        problems += errors
+        if doc is None or errors or doc.data is None:
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(
+                Diagnostic(
+                    doc.locate(()),
+                    _(
+                        "this file holds no fields (name: value) for the imported figures to "
+                        "be set among; correct it, then import again"
+                    ),
+                )
+            )
+            continue
+        unit = doc.data.get("amount_unit") if path.name == "initial-budget.yaml" else None
+        if unit not in (None, "元", "万元"):
+            problems.append(
+                Diagnostic(
+                    doc.locate(("amount_unit",)),
+                    _(
+                        "amount_unit is {unit}, neither 元 nor 万元: the 三公 预算数 cannot be "
+                        "written in it; correct it, then import again"
+                    ).format(unit=unit),
+                )
+            )
+    return problems
+
+
 def final_files(imported: ImportedFinal, data_dir: Path, year: int, has_budget: bool):
-    """Each file the import writes → its new text: outturn.yaml; final-notes.yaml when the
-    workbook has a 三公 table; initial-budget.yaml when it has 预算数 and the repository
-    no budget of the year (beside a budget they were checked against it, not kept)."""
+    """Each file the import writes → its new text: outturn.yaml whole, and the figures set
+    in the files `_edited` names."""
     folder = data_dir / str(year) / "final"
-
-    def old(path: Path) -> str | None:
-        return path.read_text(encoding="utf-8") if path.exists() else None
-
     target = folder / "outturn.yaml"
     files = {target: outturn_yaml(imported, schema_hint("outturn", target, "final/outturn.yaml"))}
-    if imported.three_public is not None:
-        target = folder / "final-notes.yaml"
-        files[target] = final_notes_yaml(old(target), imported, target)
-    if imported.three_public_budget is not None and not has_budget:
-        target = folder / "initial-budget.yaml"
-        files[target] = initial_budget_yaml(old(target), imported, target)
+    for target in _edited(imported, folder, has_budget):
+        if target.name == "final-notes.yaml":
+            files[target] = final_notes_yaml(_old(target), imported, target)
+        else:
+            files[target] = initial_budget_yaml(_old(target), imported, target)
     return files

@@ -351,6 +351,41 @@ def test_a_file_that_cannot_be_written_leaves_every_file_as_it_was(
     assert not final.exists() or list(final.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "file, change, message",
+    [
+        ("final-notes.yaml", ("\nthree_public:", "\nthree_public: ["), "indented"),
+        ("final-notes.yaml", ("\nthree_public:", "\nthree_public: &a"), "&a"),
+        ("initial-budget.yaml", ("amount_unit: 万元", "amount_unit: 万"), "amount_unit is 万"),
+        ("initial-budget.yaml", None, "this file holds no fields"),
+    ],
+)
+def test_a_file_whose_figures_are_set_must_be_readable_first(
+    finance_workbook, tmp_path, cli, file, change, message
+):
+    """The import sets the 三公 figures among the clerk's own words in final-notes.yaml and
+    initial-budget.yaml: one it cannot read as the clerk wrote it is an error at its line,
+    nothing written (a YAML slip was an internal error, exit 2; amount_unit 万 turned the
+    0.95 万元 预算数 into 9500.00, exit 0)."""
+    copy = tmp_path / "data"
+    shutil.copytree(FINANCE, copy)
+    path = copy / "2024" / "final" / file
+    if change is None:
+        path.write_text("- 1\n", encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+        assert change[0] in text
+        path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    before = {p: p.read_bytes() for p in (copy / "2024" / "final").iterdir()}
+    result = cli(
+        "import", str(finance_workbook), "--year", "2024", "--data", str(copy), "--replace"
+    )
+    assert result.exit_code == 1, result.output
+    assert f"{file}:" in result.stderr and message in result.stderr, result.stderr
+    assert "nothing written" in result.stderr
+    assert {p: p.read_bytes() for p in (copy / "2024" / "final").iterdir()} == before
+
+
 # --- beside the year's budget ---------------------------------------------------------------
 
 
