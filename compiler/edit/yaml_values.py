@@ -12,8 +12,19 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
-from ..errors import Trouble
+from ..diagnostics import Diagnostic, Location
+from ..errors import DataError
 from ..i18n import _
+
+
+class UnsetError(DataError):
+    """A place of the clerk's file the imported figures cannot be set in: a problem of the
+    data (exit 1), at its line."""
+
+    def __init__(self, where: str, mark, message: str):
+        super().__init__(message)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        self.diagnostics = [Diagnostic(Location(where, line, column), message)]
 
 
 def set_values(text: str, keys: tuple[str, ...], values: dict[str, str], where: str) -> str:
@@ -24,23 +35,27 @@ def set_values(text: str, keys: tuple[str, ...], values: dict[str, str], where: 
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
     except yaml.YAMLError as e:
-        raise Trouble(
-            _("{file} cannot be read as YAML ({error}); correct it, then import again").format(
-                file=where, error=e
-            )
+        raise UnsetError(
+            where,
+            getattr(e, "problem_mark", None),
+            _("this file cannot be read as YAML ({error}); correct it, then import again").format(
+                error=e
+            ),
         ) from e
     flow = "{" + ", ".join(f"{k}: {v}" for k, v in values.items()) + "}"
     for depth, key in enumerate(keys):
         if not isinstance(node, yaml.MappingNode):
-            return _append(text, keys[depth:], flow) if depth == 0 else _unreadable(where, keys)
+            if depth == 0:
+                return _append(text, keys[depth:], flow)
+            return _unreadable(where, keys, node)
         found = next((v for k, v in node.value if k.value == key), None)
         if found is None:
             if depth == 0:
                 return _append(text, keys, flow)
-            return _insert(text, node, keys[depth:], flow)
+            return _insert(text, node, keys[depth:], flow, where)
         node = found
     if not isinstance(node, yaml.MappingNode):
-        return _unreadable(where, keys)
+        return _unreadable(where, keys, node)
     edits: list[tuple[int, int, str]] = []
     present = {k.value: v for k, v in node.value}
     for key, value in values.items():
@@ -80,17 +95,25 @@ def _append(text: str, keys: tuple[str, ...], flow: str) -> str:
     return text + _nested(keys, flow, 0)
 
 
-def _insert(text: str, node: yaml.MappingNode, keys: tuple[str, ...], flow: str) -> str:
+def _insert(text: str, node: yaml.MappingNode, keys: tuple[str, ...], flow: str, where: str) -> str:
     if node.flow_style or not node.value:
-        raise Trouble(_("{keys} cannot be added to this file as text").format(keys=".".join(keys)))
+        raise UnsetError(
+            where,
+            node.start_mark,
+            _("{keys} cannot be added to this file as text").format(keys=".".join(keys)),
+        )
     start = node.value[0][0].start_mark
     block = _nested(keys, flow, start.column)[start.column :] + " " * start.column
     return text[: start.index] + block + text[start.index :]
 
 
-def _unreadable(where: str, keys: tuple[str, ...]) -> str:
-    raise Trouble(
-        _("{file}: {keys} is not a mapping; correct it, then import again").format(
-            file=where, keys=".".join(keys)
-        )
+def _unreadable(where: str, keys: tuple[str, ...], node: yaml.Node) -> str:
+    """A value the figures cannot be set in: a problem of the clerk's file, at its line."""
+    raise UnsetError(
+        where,
+        node.start_mark,
+        _(
+            "{keys} is not a mapping (name: value) the imported figures can be set in; "
+            "correct it, then import again"
+        ).format(keys=".".join(keys)),
     )

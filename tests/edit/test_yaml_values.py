@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.edit.yaml_values import set_values
-from compiler.errors import Trouble
+from compiler.edit.yaml_values import UnsetError, set_values
 
 NOTES = """\
 change_reason: 人员变化。   # 一、
@@ -51,6 +50,22 @@ def test_a_missing_mapping_is_added_under_its_parent_or_at_the_end():
                          "vehicle_purchase: 2.00, vehicle_operation: 0.00, reception: 0.30}\n")  # fmt: skip
 
 
-def test_a_file_that_is_not_yaml_is_trouble_not_a_traceback():
-    with pytest.raises(Trouble, match="final-notes.yaml"):
+def test_a_file_that_is_not_yaml_is_a_data_error_at_its_line_not_a_traceback():
+    with pytest.raises(UnsetError) as raised:
         set_values("three_public: [\n", ("three_public", "outturn"), VALUES, "final-notes.yaml")
+    [problem] = raised.value.diagnostics
+    assert problem.format_text().startswith("final-notes.yaml:2:1: error: this file cannot be read")
+
+
+def test_a_value_that_is_not_a_mapping_is_a_data_error_at_its_line():
+    """三公 figures 未公开 (not a mapping) cannot take the imported ones: exit 1 at its line,
+    where it was trouble (exit 2) naming only the file."""
+    text = "change_reason: 人员变化。\nthree_public:\n  outturn: 未公开\n"
+    with pytest.raises(UnsetError) as raised:
+        set_values(text, ("three_public", "outturn"), VALUES, "final-notes.yaml")
+    assert raised.value.exit_code == 1
+    [problem] = raised.value.diagnostics
+    assert problem.format_text() == (
+        "final-notes.yaml:3:12: error: three_public.outturn is not a mapping (name: value) the "
+        "imported figures can be set in; correct it, then import again"
+    )
