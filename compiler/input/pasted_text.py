@@ -39,8 +39,8 @@ _DOUBLED_STOP = re.compile(r"(?<!。)。。(?!。)")
 _STOPS = re.compile(r"。{3,}")
 _ASCII_SPACE = re.compile(rf"(?<=[{_HAN}]) +(?=[{_HAN}])")
 
-# Double quotes: each mark's kind, and the styles a layout may declare (opening, closing).
-QUOTE_STYLES = ("“”", "「」")
+# Double quotes: each mark's kind; the styles a layout may declare (opening, closing) are
+# listed once, in schemas/layout.schema.json (quotes).
 DEFAULT_QUOTES = "“”"  # the style of every document the tool's layouts reproduce
 _KIND = {"“": "curly", "”": "curly", "「": "corner", "」": "corner", '"': "straight"}
 _QUOTES = re.compile('["“”「」]')

@@ -17,10 +17,8 @@ from typing import Any
 
 from ..numbers import NOT_PUBLISHED_WORD, NotPublished, rounded
 
-# options.unchanged_wording: how a sentence says a figure did not change.
-UNCHANGED_WORDINGS = ("比…持平", "与…持平")
-# options.unit_in_text: how the fixed sentences name the unit.
-UNIT_IN_TEXT = ("self_name", "short_name")
+# The options' values are listed once, in schemas/layout.schema.json (options), which
+# checks every layout; here only the defaults.
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,7 @@ class TextStyle:
     @classmethod
     def of(cls, layout: Any) -> TextStyle:
         options = getattr(layout, "options", None) or {}
-        wording = options.get("unchanged_wording", UNCHANGED_WORDINGS[0])
+        wording = options.get("unchanged_wording", "比…持平")
         return cls(
             decimals=int(options.get("text_decimals", 2)),
             thousands=bool(options.get("text_thousands", False)),
