@@ -3,6 +3,7 @@ command itself is in review.py, beside new-year from an earlier year)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -12,7 +13,8 @@ from ..edit.skeleton import FINAL_KINDS, start_from_layout
 from ..i18n import _
 from ..input.sources import WorkingTreeYear
 from ..layout.manifest import available_layouts, load_layout
-from ..layout.specs import Layout
+from ..layout.specs import Layout, ProjectLayoutError
+from .common import DATA_ERRORS, default_format, print_diagnostics
 
 
 def first_year(year: int, name: str, data_dir: Path) -> None:
@@ -33,7 +35,11 @@ def first_year(year: int, name: str, data_dir: Path) -> None:
                 "there is no layout named {name}; the layouts a year can start from are: {known}"
             ).format(name=name, known="、".join(known))
         )
-    layout = load_layout(name, project)
+    try:
+        layout = load_layout(name, project)
+    except ProjectLayoutError as e:  # the project's own layout is data: each problem at its line
+        print_diagnostics(e.diagnostics, default_format())
+        sys.exit(DATA_ERRORS)
     if is_final(layout):
         raise NewYearError(
             _(

@@ -228,6 +228,22 @@ def test_a_final_accounts_layout_is_refused(tmp_path):
     assert list(data.iterdir()) == []
 
 
+def test_a_project_layout_with_a_mistake_is_a_data_error_at_its_line(tmp_path):
+    """A project's layout comes from a pull request like the data: its problems are shown
+    at their lines, exit 1, nothing written (it was one line of trouble, exit 2)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    own = tmp_path / "layouts" / "own"
+    own.mkdir(parents=True)
+    (own / "layout.yaml").write_text(
+        "extends: hebei-unit\ndescription: 本单位\nmistake: 1\n", encoding="utf-8"
+    )
+    result = invoke("--lang", "en", "new-year", YEAR, "--layout", "own", "--data", str(data))
+    assert result.exit_code == 1, result.output
+    assert "layouts/own/layout.yaml:3:1: error: mistake:" in result.stderr, result.stderr
+    assert list(data.iterdir()) == []
+
+
 def test_a_data_repository_from_init_starts_its_first_year_from_a_layout(tmp_path):
     """`disclosure init` says how to start the first year; the skeleton's modelines are then
     right for the repository's schemas/ (no warning, the editor finds each schema)."""
