@@ -14,6 +14,7 @@ import pytest
 import yaml
 from conftest import ROOT
 from fixtures.final_budget import budget_and_final
+from fixtures.workbooks import altered
 
 from compiler import compile_year, parse_year_spec
 from compiler.publish.build import build_year
@@ -142,18 +143,6 @@ def test_the_other_source_spending_is_what_the_fiscal_tables_leave(
 
 
 # --- each defect refused at its cell ---------------------------------------------------------
-
-
-def altered(workbook: Path, tmp_path: Path, changes: dict[str, dict[str, object]]) -> Path:
-    from openpyxl import load_workbook
-
-    book = load_workbook(workbook)
-    for sheet, cells in changes.items():
-        for cell, value in cells.items():
-            book[sheet][cell] = value
-    path = tmp_path / "altered.xlsx"
-    book.save(path)
-    return path
 
 
 def refused(cli, workbook: Path, tmp_path: Path, data: Path | None = None) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, edit
+from fixtures.workbooks import altered
 
 from compiler import compile_year, parse_year_spec
 from compiler.publish.build import build_year
@@ -43,18 +44,6 @@ def office_workbook(tmp_path_factory) -> Path:
         edit(path, "../../../../../../schemas/", "../../schemas/")
     assert build_year(parse_year_spec("2025", data), root / "out", ("xlsx",)).ok
     return root / "out" / "2025" / "disclosure.xlsx"
-
-
-def altered(workbook: Path, tmp_path: Path, changes: dict[str, dict[str, object]]) -> Path:
-    from openpyxl import load_workbook
-
-    book = load_workbook(workbook)
-    for sheet, cells in changes.items():
-        for cell, value in cells.items():
-            book[sheet][cell] = value
-    path = tmp_path / "altered.xlsx"
-    book.save(path)
-    return path
 
 
 def refused(cli, workbook: Path, tmp_path: Path, year: str = "2024") -> str:
