@@ -14,25 +14,16 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from ..i18n import _
 from ..input.loader import load_text
+from ..model.final import INCOME_SOURCES
 from ..paths import schema_hint
 from .final_import import THREE_PUBLIC, ImportedFinal
 from .yaml_values import set_values
 
 CENT = Decimal("0.01")
 WAN = Decimal(10000)
-_ENTRY_KEYS = (
-    "general",
-    "fund",
-    "capital",
-    "superior",
-    "business",
-    "operating",
-    "affiliated",
-    "other",
-    "basic",
-    "project",
-    "amount",
-)
+# An entry's figures in the order the examples type them: its income by source, then its
+# spending by kind, or the one amount of an economic 款.
+_ENTRY_KEYS = (*INCOME_SOURCES, "basic", "project", "amount")
 
 
 def number(value: Decimal, unit: str) -> str:
