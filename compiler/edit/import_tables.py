@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Diagnostic, Location
-from ..errors import Trouble
+from ..errors import DataError
 from ..i18n import _
 from ..model.lines import SOURCE_KEYS
 
@@ -156,8 +156,13 @@ class Table:
         return cell_name(self.sheet, row, self.fields[figure])
 
 
-class WorkbookError(Trouble):
-    """The workbook cannot be opened at all (not an .xlsx file)."""
+class WorkbookError(DataError):
+    """The workbook cannot be opened at all (not an .xlsx file): a bad input like a wrong
+    figure in it (exit 1), named by its file."""
+
+    def __init__(self, path, message: str):
+        super().__init__(message)
+        self.diagnostics = [Diagnostic(Location(str(path)), message)]
 
 
 def open_workbook(path):
@@ -172,7 +177,8 @@ def open_workbook(path):
         formulas = load_workbook(path, data_only=False, read_only=True)
     except Exception as e:  # openpyxl raises several kinds for a file that is not .xlsx
         raise WorkbookError(
-            _("cannot open {file} as an Excel workbook (.xlsx): {error}").format(file=path, error=e)
+            path,
+            _("cannot be opened as an Excel workbook (.xlsx): {error}").format(error=e),
         ) from e
     book.uncomputed = {}
     try:

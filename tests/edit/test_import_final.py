@@ -256,6 +256,18 @@ def test_a_formula_without_its_result_is_refused_at_its_cell(finance_workbook, t
     assert '{code: "2010601", general: 1511.89, other: 0.01}' in outturn.read_text("utf-8")
 
 
+def test_a_file_that_is_no_workbook_is_a_data_error_at_its_name(tmp_path, cli):
+    """A clerk who picks the wrong file (a PDF, a .xls renamed) gets exit 1 like any bad
+    input, the file named (it was trouble, exit 2)."""
+    wrong = tmp_path / "决算.xlsx"
+    wrong.write_bytes(b"%PDF-1.7 not a workbook")
+    result = cli("import", str(wrong), "--year", "2024", "--data", str(tmp_path / "data"))
+    assert result.exit_code == 1, result.output
+    assert f"{wrong}: error: cannot be opened as an Excel workbook (.xlsx)" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "data").exists()
+
+
 def test_a_code_typed_twice(finance_workbook, tmp_path, cli):
     """信息化建设 2010607 typed as 2010602: the code of the row above it."""
     broken = altered(finance_workbook, tmp_path, {INCOME: {"C14": "02"}})
