@@ -198,7 +198,7 @@ def start_year(
     if target.previous().exists():  # the compiler takes the baseline from it
         report.baseline_from = target.previous().display_path("").rstrip("/")
     texts = {
-        rel: _decode(source.read(rel))
+        rel: decoded(source.read(rel))
         for rel in source.files()
         if rel in result.documents and split_unit(rel)[1] not in NOT_CARRIED
     }
@@ -210,7 +210,7 @@ def start_year(
             new_text, edits, dropped = _new_text(rel, text, result, keep_targets, report)
             new_text, comments = drop_comments(new_text, stale_comment(source.year))
             # Read back as written: lines in the report are the new file's lines.
-            doc = _check(shown, new_text, edits, dropped)
+            doc = read_back(shown, new_text, edits, dropped)
             _note(report, rel, doc, edits, shown)
             slug, inner = split_unit(rel)
             texts_copied = carried_texts(doc)
@@ -225,8 +225,8 @@ def start_year(
             report.has_lines = report.has_lines or split_unit(rel)[1] == "lines.yaml"
         for slug, files in report.carried.items():
             rel = f"{UNITS_DIR}/{slug}/{CARRIED_FILE}" if slug else CARRIED_FILE
-            text = _carried_file(files, source.year, rel)
-            _check(target.display_path(rel), text, {}, [])
+            text = carried_file(files, source.year, rel)
+            read_back(target.display_path(rel), text, {}, [])
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             (staging / rel).write_text(text, encoding="utf-8")
         place_year(staging, target.root)
@@ -239,7 +239,7 @@ def start_year(
     return report
 
 
-def _carried_file(files: dict[str, list[tuple[tuple, str]]], year: int, rel: str) -> str:
+def carried_file(files: dict[str, list[tuple[tuple, str]]], year: int, rel: str) -> str:
     """carried-over.yaml: each text copied, by file, as validate compares it."""
     schema = "../" * (rel.count("/") + 2) + "schemas/carried-over.schema.json"
     out = [
@@ -340,7 +340,9 @@ def _expected(value: str | None):
     return Decimal(value)
 
 
-def _check(shown: str, text: str, edits: dict[tuple, str | None], dropped: list[str]) -> Document:
+def read_back(
+    shown: str, text: str, edits: dict[tuple, str | None], dropped: list[str]
+) -> Document:
     """Read the edited file back; it must load, hold exactly the intended values and
     none of the dropped blocks."""
     doc, problems = load_text(shown, text)
@@ -421,7 +423,8 @@ def year_mentions(doc: Document, year: int, shown: str) -> list[Mention]:
     return found
 
 
-def _decode(raw: bytes) -> str:
+def decoded(raw: bytes) -> str:
+    """A data file's text, without the byte-order mark some editors write."""
     text = raw.decode("utf-8")
     return text[1:] if text.startswith("\ufeff") else text
 

@@ -38,10 +38,10 @@ from .newyear import (
     Blank,
     Mention,
     NewYearError,
-    _carried_file,
-    _check,
-    _decode,
+    carried_file,
+    decoded,
     mention_lines,
+    read_back,
     year_mentions,
 )
 from .newyear_text import drop_comments, rewrite, stale_comment
@@ -136,7 +136,7 @@ def start_final_year(data_dir: Path, year: int, source: YearSource | None) -> Fi
     if target.previous().exists():
         report.previous_final = target.previous().where
     texts = {
-        rel: _decode(source.read(rel))
+        rel: decoded(source.read(rel))
         for rel in source.files()
         if rel in result.documents and rel not in NOT_CARRIED | COMPUTED
     }
@@ -151,8 +151,8 @@ def start_final_year(data_dir: Path, year: int, source: YearSource | None) -> Fi
             _write(staging, INITIAL_BUDGET, _initial_budget(result.model.final, target, report))
         if report.carried:
             rel = f"{FINAL_DIR}/{CARRIED_FILE}"  # its schema path counts the final/ folder
-            text = _carried_file(report.carried, source.year, rel)
-            _check(target.display_path(CARRIED_FILE), text, {}, [])
+            text = carried_file(report.carried, source.year, rel)
+            read_back(target.display_path(CARRIED_FILE), text, {}, [])
             _write(staging, CARRIED_FILE, text)
         os.rename(staging, target.root)  # fails rather than merge if the folder appeared
     except OSError as e:
@@ -190,7 +190,7 @@ def _blanked(rel: str, text: str, doc, target: WorkingTreeYear, report) -> str:
     # The schema's path from the new folder (last year's may sit elsewhere: --from, a copy).
     hint = schema_hint(kind_of(rel), target.checkout_path(rel), f"{FINAL_DIR}/{rel}")
     new_text = MODELINE.sub(lambda m: m.group(1) + hint, new_text, count=1)
-    new_doc = _check(shown, new_text, edits, [])  # read back: it says what was meant
+    new_doc = read_back(shown, new_text, edits, [])  # read back: it says what was meant
     report.blanks += [
         Blank(shown, new_doc.locate(path).line, dotted(path), _what(path)) for path in edits
     ]
@@ -231,7 +231,7 @@ def _initial_budget(final, target: WorkingTreeYear, report: FinalYearReport) -> 
     shown = target.display_path(INITIAL_BUDGET)
     edits = {("general", i, "amount"): None for i in range(len(codes))}
     edits |= {("three_public", key): None for key in THREE_PUBLIC}
-    doc = _check(shown, text, edits, [])
+    doc = read_back(shown, text, edits, [])
     report.blanks += [Blank(shown, doc.locate(p).line, dotted(p), "figure") for p in edits]
     report.files += 1
     return text
