@@ -70,7 +70,7 @@ def read_final_book(book, path: Path, year: int | None = None) -> ImportedFinal:
     """The final accounts' facts from an open workbook, after checking that its tables add
     up and agree; problems are located by sheet and cell."""
     result = ImportedFinal()
-    tables: dict[str, FinalTable] = read_tables(book, result.problems, KINDS, read_sheet)
+    tables: dict[str, FinalTable] = read_tables(book, result.problems, KINDS, read_sheet, year)
     result.sheets = {kind: table.sheet for kind, table in tables.items()}
     result.amount_unit = common_unit(tables, path, result.problems)
     for kind, title in TITLES.items():

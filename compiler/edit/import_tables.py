@@ -203,9 +203,12 @@ def problem(where: str, message: str, severity: str = "error") -> Diagnostic:
     return Diagnostic(Location(where), message, severity=severity)
 
 
-def read_tables(book, problems: list[Diagnostic], kinds=KINDS, read=None) -> dict[str, Table]:
+def read_tables(
+    book, problems: list[Diagnostic], kinds=KINDS, read=None, year: int | None = None
+) -> dict[str, Table]:
     """Every recognised table of the workbook by its kind (`kinds`: patterns of titles;
-    `read`: the reader of a sheet, the budget's by default); problems are appended."""
+    `read`: the reader of a sheet, the budget's by default); problems are appended, among
+    them a title naming a year other than `year` (the year the figures are written to)."""
     tables: dict[str, Table] = {}
     for ws in book.worksheets:
         kind = recognise(ws, kinds)
@@ -222,6 +225,8 @@ def read_tables(book, problems: list[Diagnostic], kinds=KINDS, read=None) -> dic
                 )
             )
             continue
+        if year is not None:
+            problems += _other_year(ws, year)
         for r, c in getattr(book, "uncomputed", {}).get(ws.title, ()):
             problems.append(
                 problem(
@@ -265,6 +270,30 @@ def recognise(ws, kinds=KINDS) -> str | None:
         if c.value not in (None, "") and len(str(c.value)) <= 60
     ]
     return next((k for k, pattern in kinds if any(pattern.search(t) for t in titles)), None)
+
+
+_TITLE_YEAR = re.compile(r"(?<![0-9])([0-9]{4})\s*年")
+
+
+def _other_year(ws, year: int) -> list[Diagnostic]:
+    """A title in the sheet's first rows that names another year than `year`: a workbook
+    of another year, whose figures would replace this year's (--replace) without a word."""
+    for row in ws.iter_rows(min_row=1, max_row=3):
+        for c in row:
+            text = str(c.value or "")
+            m = _TITLE_YEAR.search(text) if len(text) <= 60 else None
+            if m and int(m.group(1)) != year:
+                return [
+                    problem(
+                        cell_name(ws.title, c.row, c.column),
+                        _(
+                            "the title is of {found} ({title}), but the figures would be "
+                            "written to {year} (--year {year}): import {year}'s workbook, "
+                            "or give --year {found}"
+                        ).format(found=m.group(1), title=text.strip(), year=year),
+                    )
+                ]
+    return []
 
 
 def titles_match(book, pattern: re.Pattern) -> bool:

@@ -78,7 +78,7 @@ def read_workbook(path: Path, year: int | None = None) -> Imported:
 def read_budget_book(book, path: Path, year: int | None = None) -> Imported:
     """read_workbook of a workbook already open."""
     result = Imported()
-    tables = read_tables(book, result.problems)
+    tables = read_tables(book, result.problems, year=year)
     result.sheets = {kind: table.sheet for kind, table in tables.items()}
     result.amount_unit = common_unit(tables, path, result.problems, ("three_public",))
     words = {

@@ -108,6 +108,16 @@ def test_a_class_row_off_by_one_yuan_is_an_error(wanli_workbook, tmp_path, cli):
     )
 
 
+def test_a_workbook_of_another_year_is_refused(wanli_workbook, tmp_path, cli):
+    """2024's workbook imported with --year 2023 (with --replace it overwrote 2023's lines
+    without a word): each title that names 2024 is an error at its cell, nothing written."""
+    err = refused(cli, wanli_workbook, tmp_path, year="2023")
+    assert (
+        f"{GENERAL}!A2: error: the title is of 2024 (2024年部门一般公共预算支出功能分类预算表), "
+        "but the figures would be written to 2023 (--year 2023)" in err
+    ), err
+
+
 def test_a_code_typed_twice(wanli_workbook, tmp_path, cli):
     """城管执法 2120104 typed as 2120199: the row after it is the same code."""
     broken = altered(wanli_workbook, tmp_path, {GENERAL: {"C61": "99"}})
