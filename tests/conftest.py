@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import difflib
 import os
 import shutil
@@ -19,6 +20,7 @@ from pdf_layouts import PdfLayouts
 # this test run: the tests never read what an earlier run or the user's own work left
 # there. Set before the tool is imported: its first class definitions use the cache.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="disclosure-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)  # not left in /tmp
 
 from compiler import compile_year, parse_year_spec  # noqa: E402
 from compiler.cli import main  # noqa: E402
