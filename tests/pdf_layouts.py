@@ -8,6 +8,9 @@ bytes; this cache keys each layout by the job's content, on disk, so both xdist 
 and the forked PDF processes share it, and a file lock makes the second asker wait for
 the first layout instead of making its own.
 
+What a test reads back from a PDF (pdfplumber's tables and characters, seconds for a long
+document) is kept the same way, by the PDF's bytes: `PdfLayouts.read`.
+
 Only tests that read a document use it (conftest's `shared_pdf_layouts`, or
 `with pdf_layouts.shared():` in a fixture). A test of laying out itself (reproducible
 bytes, the PDF process, the fetcher, a failure) must not: it would read the first
@@ -20,9 +23,12 @@ import fcntl
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class PdfLayouts:
@@ -30,6 +36,7 @@ class PdfLayouts:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._read: dict[str, object] = {}  # this process's reads, by file
         folder.mkdir(parents=True, exist_ok=True)
 
     @contextmanager
@@ -51,16 +58,31 @@ class PdfLayouts:
             pdf.render_job = real
 
     def _get(self, job, lay_out):
-        path = self.folder / f"{key(job)}.pickle"
-        with open(path.with_suffix(".lock"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
-            if path.exists():
-                return pickle.loads(path.read_bytes())
-            rendered = lay_out(job)  # an error is raised, never kept
-            partial = path.with_suffix(f".{os.getpid()}.part")
-            partial.write_bytes(pickle.dumps(rendered))
-            partial.replace(path)
-            return rendered
+        return once(self.folder / f"{key(job)}.pickle", lambda: lay_out(job))
+
+    def read(self, pdf: Path, reader: Callable[[Path], T]) -> T:
+        """What `reader` reads from the PDF, read once a run for every worker: the same
+        bytes read by the same reader (reading a long PDF with pdfplumber takes seconds)."""
+        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+        name = f"{reader.__module__}.{reader.__qualname__}-{digest}"
+        if name not in self._read:
+            self._read[name] = once(self.folder / "reads" / f"{name}.pickle", lambda: reader(pdf))
+        return self._read[name]
+
+
+def once(path: Path, make: Callable[[], T]) -> T:
+    """The value pickled at `path`, made by the first process to ask while the others
+    wait on a file lock; an error is raised, never kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        value = make()
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(value))
+        partial.replace(path)
+        return value
 
 
 def key(job) -> str:

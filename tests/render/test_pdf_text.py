@@ -26,6 +26,7 @@ import pytest
 from conftest import ROOT
 from fixtures.departments import hebei_department_with_lines, hebei_unit_with_lines
 from fixtures.wanli_2025 import wanli_2025
+from pdf_layouts import PdfLayouts
 
 from compiler import compile_year, parse_year_spec
 from compiler.layout.final_tables import final_tables
@@ -54,6 +55,11 @@ class Built:
     pdf: Path
     html: Path
     tables: list[Printed]  # every statutory table the PDF prints, in order
+    layouts: PdfLayouts | None = None  # the run's, which reads the PDF once for every test
+
+    def pages(self) -> list[PageRead]:
+        """The PDF as pdfplumber reads it, read once a run (a long one takes seconds)."""
+        return self.layouts.read(self.pdf, _read)
 
 
 def _tables(model) -> list[Printed]:
@@ -152,7 +158,9 @@ def built(request, examples, tmp_path_factory, pdf_layouts) -> Built:
         root = tmp_path_factory.mktemp(name)
         with pdf_layouts.shared():
             examples[name] = _build(name, *_data(name, root), root / "out")
-    return examples[name][EXAMPLES[request.param]]
+    found = examples[name][EXAMPLES[request.param]]
+    found.layouts = pdf_layouts
+    return found
 
 
 def _plain(text: str | None) -> str | None:
@@ -175,9 +183,13 @@ class PageRead:
     rects: list[dict]
 
 
-@cache
+def _box(found: dict, *keys: str) -> dict:
+    """Of what pdfplumber gives for a character or rectangle, the fields the tests read."""
+    return {key: found[key] for key in keys}
+
+
 def _read(pdf: Path) -> list[PageRead]:
-    """The PDF read once for every test of it (reading a long one takes seconds)."""
+    """What the tests read from a PDF, page by page (Built.pages reads it once a run)."""
     pages = []
     with pdfplumber.open(pdf) as document:
         for page in document.pages:
@@ -189,19 +201,19 @@ def _read(pdf: Path) -> list[PageRead]:
                     page.height,
                     [table.extract() for table in found],  # what page.extract_tables() does
                     [table.cells for table in found],
-                    page.chars,
-                    page.rects,
+                    [_box(c, "text", "x0", "x1", "top", "bottom") for c in page.chars],
+                    [_box(r, "width", "height") for r in page.rects],
                 )
             )
     return pages
 
 
-def _rows(pdf: Path) -> list[tuple[int, tuple[str, ...]]]:
+def _rows(built: Built) -> list[tuple[int, tuple[str, ...]]]:
     """Every table row pdfplumber finds, page by page: (page number, its cells' texts)
     without the cells a merged cell covers."""
     return [
         (page.number, tuple(_plain(c) for c in row if c is not None))
-        for page in _read(pdf)
+        for page in built.pages()
         for table in page.tables
         for row in table
     ]
@@ -214,7 +226,7 @@ def _expected(table: Printed) -> list[tuple[str, ...]]:
 def test_every_statutory_table_reads_back_as_printed(built):
     """Each row of each table, figures in their cells, in order: what the model's grid says."""
     assert built.tables, built.name
-    read = _rows(built.pdf)
+    read = _rows(built)
     at = 0
     for table in built.tables:
         for row in _expected(table):
@@ -262,7 +274,7 @@ def test_the_three_public_table_reads_its_figures_under_its_header(built):
     assert table.title not in below
     total = table.rows[0][0]
     assert re.search(rf"^\s*{re.escape(total)}\s", below, re.M), below
-    assert (_plain(total),) in [row[:1] for _, row in _rows(built.pdf)]
+    assert (_plain(total),) in [row[:1] for _, row in _rows(built)]
 
 
 def _strip(page: str) -> str:
@@ -282,7 +294,7 @@ def test_no_hidden_heading_is_in_the_text(built):
 
 def test_no_page_size_rectangle_is_drawn(built):
     """A table extractor takes a filled rectangle for a border: none covers the page."""
-    for page in _read(built.pdf):
+    for page in built.pages():
         area = page.width * page.height
         big = [r for r in page.rects if r["width"] * r["height"] > area / 3]
         assert big == [], (
@@ -294,7 +306,7 @@ def test_no_text_crosses_a_cell_border(built):
     """Every character of every table cell lies within the cell: a code such as 201 does
     not spill into the next column (measured on the PDF's own boxes)."""
     crossing = []
-    for page in _read(built.pdf):
+    for page in built.pages():
         chars = [c for c in page.chars if c["text"].strip()]
         for cells in page.cells:
             for x0, top, x1, bottom in (c for c in cells if c):
@@ -311,7 +323,7 @@ def test_no_text_crosses_a_cell_border(built):
 def test_a_table_s_title_does_not_end_a_page_alone(built):
     """On the page where a table's title is printed, its header and its first rows (three,
     or all it has) are printed too."""
-    read = _rows(built.pdf)
+    read = _rows(built)
     pages = _page_texts(built.pdf)
     printed: dict[str, list[int]] = {}  # each line, the page of each time it is printed
     for n, page in list(enumerate(pages, 1))[_contents_pages(pages) :]:

@@ -231,6 +231,38 @@ def test_the_command_serves_on_127_0_0_1_and_stops_on_ctrl_c(data_copy):
     assert out.strip().endswith("stopped")
 
 
+@pytest.mark.parametrize("moment", ["first build", "first line", "second line"])
+def test_ctrl_c_while_starting_stops_cleanly(data_copy, cli, monkeypatch, moment):
+    """Ctrl+C pressed while the server starts (a race the command above can only hit by
+    chance): the server stops, says so and exits 0; nothing is left listening."""
+    from compiler.cli import serve as command
+    from compiler.serve import server as served
+
+    started = []
+    real_start, real_echo = served.PreviewServer.start, command.click.echo
+
+    def start(self):
+        started.append(self)
+        real_start(self)
+        if moment == "first build":
+            raise KeyboardInterrupt
+
+    def echo(message=None, **kwargs):
+        said = str(message)
+        if (moment == "first line" and said.startswith("serving")) or (
+            moment == "second line" and "Ctrl+C" in said
+        ):
+            raise KeyboardInterrupt
+        real_echo(message, **kwargs)
+
+    monkeypatch.setattr(served.PreviewServer, "start", start)
+    monkeypatch.setattr(command.click, "echo", echo)
+    result = cli("serve", "2022", "--data", str(data_copy), "--port", "0")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("stopped")
+    assert _listening(started[0].httpd.server_address[1]) == []
+
+
 def _listening(port: int) -> list[str]:
     """The addresses a socket listens on at `port`, read from the kernel's tables (no
     connection is made to any address but 127.0.0.1)."""
