@@ -16,7 +16,11 @@ EPOCH = "1767225600"  # 2026-01-01 UTC
 
 
 @pytest.mark.slow
-def test_a_filled_new_final_year_is_published_and_corrected(tmp_path: Path, cli, monkeypatch):
+def test_a_filled_new_final_year_is_published_and_corrected(
+    tmp_path: Path, cli, monkeypatch, shared_pdf_layouts
+):
+    # PDFs laid out once a run: `publish --check` reads the first layout back (that two
+    # layouts are byte-identical is test_build.py's to prove).
     data = finance_copy(tmp_path)
     new = filled_2025(data)
     monkeypatch.chdir(tmp_path)
