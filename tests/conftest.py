@@ -82,10 +82,25 @@ SLOW_FIXTURES = {
 }  # fmt: skip
 
 
+# Modules whose tests share costly module fixtures (a browser, every format of an example
+# built): each runs in one xdist worker (make test's --dist loadgroup), so that the other
+# worker neither builds them again nor waits for the same PDF layout.
+SHARED_MODULES = {
+    "test_browser",
+    "test_build",
+    "test_wanli",
+    "test_putuo_final",
+    "test_putuo_planning_final",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.stem in SLOW_MODULES or SLOW_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
+        if item.path.stem in SHARED_MODULES:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 @pytest.fixture(autouse=True, scope="session")

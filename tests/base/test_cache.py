@@ -45,6 +45,18 @@ def test_the_oldest_entries_go_past_the_limit(monkeypatch, tmp_path):
     assert store.get("k5") == b"y" and store.get("k0") is None
 
 
+def test_a_full_cache_drops_its_oldest_quarter_at_once(monkeypatch, tmp_path):
+    """Not one entry at each put: the times of every entry are read once in a while."""
+    store = _fresh(monkeypatch, tmp_path, limit=8)
+    for i in range(9):
+        store.put(f"k{i}", b"x")
+        os.utime(store.folder / f"k{i}", ns=(i * 10**9, i * 10**9))
+    assert sorted(p.name for p in store.folder.iterdir()) == [f"k{i}" for i in range(3, 9)]
+    store.put("k9", b"x")
+    store.put("k10", b"x")
+    assert len(list(store.folder.iterdir())) == 8, "within the limit: nothing dropped"
+
+
 def test_schema_checks_are_remembered_by_content_under_any_name(monkeypatch, tmp_path):
     """The same bytes under another name (a copy, a git revision) are answered from the
     cache, each problem placed in the file asked about; changed bytes are checked again."""

@@ -151,7 +151,13 @@ def examples(tmp_path_factory) -> dict[str, list[Built]]:
     return {}
 
 
-@pytest.fixture(params=list(EXAMPLES))
+# Each example's tests run in one xdist worker (make test's --dist loadgroup): the other
+# worker never waits for an example being built, and a PDF is read once.
+@pytest.fixture(
+    params=[
+        pytest.param(name, marks=pytest.mark.xdist_group(name.split("/")[0])) for name in EXAMPLES
+    ]
+)
 def built(request, examples, tmp_path_factory, pdf_layouts) -> Built:
     name = request.param.split("/")[0]
     if name not in examples:
