@@ -5,8 +5,9 @@
 VENV := .venv/bin
 # The tools the tests start by name (disclosure, pre-commit, actionlint…) are those of .venv.
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
-# Every core; Hypothesis derandomised, its examples database ignored (the "ci" profile).
-PYTEST := $(VENV)/python -m pytest -n auto -p no:cacheprovider --hypothesis-profile=ci
+# Every core; tests marked xdist_group(name) kept in one worker (they share what is costly
+# to make); Hypothesis derandomised, its examples database ignored (the "ci" profile).
+PYTEST := $(VENV)/python -m pytest -n auto --dist loadgroup -p no:cacheprovider --hypothesis-profile=ci
 
 setup:
 	@scripts/setup.sh

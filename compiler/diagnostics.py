@@ -47,6 +47,9 @@ class Diagnostic:
     published: bool = dataclasses.field(default=False, compare=False)
     # The acknowledgement's reason, once acknowledged (the severity is then "info").
     acknowledged: str = dataclasses.field(default="", compare=False)
+    # An error that is a value left empty (a year from `new-year` or a layout's skeleton):
+    # still an error (nothing is built), shown as what is still to fill, not as a mistake.
+    to_fill: bool = dataclasses.field(default=False, compare=False)
     sort_key: tuple = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -70,6 +73,8 @@ class Diagnostic:
             return _("acknowledged")
         if self.severity == "info":
             return _("info")
+        if self.to_fill and self.is_error:
+            return _("to fill")
         return _("error") if self.is_error else _("warning")
 
     def format_text(self) -> str:
@@ -114,6 +119,15 @@ def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return [
         d if d.severity == "info" else dataclasses.replace(d, severity="error") for d in diagnostics
     ]
+
+
+def to_fill_by_file(diagnostics: list[Diagnostic]) -> dict[str, int]:
+    """How many values each file still leaves empty, in the order the files are listed."""
+    counts: dict[str, int] = {}
+    for d in diagnostics:
+        if d.to_fill and d.is_error:
+            counts[d.location.file] = counts.get(d.location.file, 0) + 1
+    return counts
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:

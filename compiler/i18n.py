@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 from pathlib import Path
 
 DOMAIN = "disclosure"
@@ -98,6 +99,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a message for extraction where it is translated later (a table of labels)."""
     return message
+
+
+_ADDRESS = re.compile(r"([0-9]{4})(/final)?(?:@(.+))?")
+
+
+def document_name(label: str) -> str:
+    """How a sentence names the document a label addresses, never the address itself:
+    2024/final is 2024年度决算, 2024 is 2024年度预算, 2024/final@main 2024年度决算（main版本）.
+    English keeps the address (2024/final), which is also how commands take it."""
+    m = _ADDRESS.fullmatch(str(label))
+    if not m:
+        return str(label)
+    year, final, revision = m.groups()
+    name = (_("{year}/final") if final else _("{year}")).format(year=year)
+    return _("{name}@{revision}").format(name=name, revision=revision) if revision else name
 
 
 def page_language() -> str:

@@ -52,6 +52,12 @@ def money_value(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def rounded(value: Decimal, places: int = 2) -> Decimal:
+    """An amount rounded half up to `places` decimals: 2 (the fen), or 0 for a text that
+    prints whole 万元 (layout option text_decimals)."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def money(value: Decimal) -> str:
     """An amount in 万元 as published: two decimals, no thousands separator (9569.88, 0.00)."""
     return str(money_value(value))

@@ -230,10 +230,14 @@ def _shadowed_underscores() -> list[str]:
 
 
 def merge(base: Path, ours: Path, theirs: Path) -> int:
-    """A git merge driver: every message of either side; where both translated one
-    differently, ours is kept and the conflict is named."""
+    """A git merge driver: every message of either side, each translation merged three
+    ways (a side that left a message as the base had it takes the other side's change).
+    Where both changed one differently, ours is kept, the message is named and the exit
+    status is 1, so git reports the file as conflicted."""
+    before = {m.id: m.string for m in read(base) if m.id} if base.exists() else {}
     mine, other = read(ours), read(theirs)
     merged = _new_catalog()
+    conflicts = 0
     for catalog in (mine, other):
         for message in catalog:
             if not message.id:
@@ -241,12 +245,15 @@ def merge(base: Path, ours: Path, theirs: Path) -> int:
             existing = merged.get(message.id)
             if existing is None:
                 merged.add(message.id, message.string, locations=message.locations)
-            elif not existing.string:
-                existing.string = message.string
-            elif message.string and message.string != existing.string:
+            elif message.string == existing.string or not message.string:
+                continue
+            elif not existing.string or existing.string == before.get(message.id):
+                existing.string = message.string  # only theirs changed it
+            elif message.string != before.get(message.id):
                 print(f"both sides translated {message.id!r}; kept {existing.string!r}")
+                conflicts += 1
     write(merged, ours)
-    return 0
+    return 1 if conflicts else 0
 
 
 def main(argv: list[str]) -> int:

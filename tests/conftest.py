@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import difflib
 import os
 import shutil
@@ -13,11 +14,13 @@ import debian_versions
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
+from pdf_layouts import PdfLayouts
 
 # The tool's caches (compiled templates, schema checks, the model's methods) in a folder of
 # this test run: the tests never read what an earlier run or the user's own work left
 # there. Set before the tool is imported: its first class definitions use the cache.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="disclosure-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)  # not left in /tmp
 
 from compiler import compile_year, parse_year_spec  # noqa: E402
 from compiler.cli import main  # noqa: E402
@@ -62,7 +65,8 @@ def pytest_report_header(config):
 # "slow" is every test that lays out a PDF or drives a browser (make test-fast leaves them
 # out): a test module of pages, or a test asking for a fixture that builds a PDF. When the
 # slow tests are left out, laying out a PDF fails the test that does it, so the marker stays
-# honest as tests are added.
+# honest as tests are added. The guard does not reach a PDF laid out by another process (the
+# command run with subprocess): mark such a test @pytest.mark.slow by hand.
 SLOW_MODULES = {
     "test_pdf",
     "test_pdf_text",
@@ -78,10 +82,25 @@ SLOW_FIXTURES = {
 }  # fmt: skip
 
 
+# Modules whose tests share costly module fixtures (a browser, every format of an example
+# built): each runs in one xdist worker (make test's --dist loadgroup), so that the other
+# worker neither builds them again nor waits for the same PDF layout.
+SHARED_MODULES = {
+    "test_browser",
+    "test_build",
+    "test_wanli",
+    "test_putuo_final",
+    "test_putuo_planning_final",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.stem in SLOW_MODULES or SLOW_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
+        if item.path.stem in SHARED_MODULES:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -99,10 +118,43 @@ def _no_pdf_in_fast_tests(request):
     HTML.render = real
 
 
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory, worker_id) -> Path:
+    """A folder of this run that both xdist workers share (their own temporary folders are
+    in it): for what is made once a run, under a file lock (see pdf_layouts.py)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def pdf_layouts(run_folder) -> PdfLayouts:
+    """This run's shared PDF layouts (see pdf_layouts.py): in a fixture of any scope,
+    `with pdf_layouts.shared():` around the build."""
+    return PdfLayouts(run_folder / "pdf-layouts")
+
+
+@pytest.fixture
+def shared_pdf_layouts(pdf_layouts):
+    """A test that reads documents others build too: their PDFs are laid out once a run."""
+    with pdf_layouts.shared():
+        yield
+
+
 def pytest_configure(config):
     # Messages are Chinese by default. Most tests assert the English msgids (the words the
     # code is written in); the tests named test_chinese*.py ask for Chinese with the `chinese` fixture.
     os.environ["DISCLOSURE_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _language_as_the_environment_says():
+    """A test that runs the CLI with `--lang zh` leaves the process in Chinese; the next
+    test on the same worker would then read Chinese where it asserts English msgids."""
+    yield
+    from compiler import i18n
+
+    if i18n.language() != i18n.language_from_environment():
+        i18n.set_language()
 
 
 @pytest.fixture
@@ -218,12 +270,13 @@ def cli():
 
 
 @pytest.fixture(scope="session")
-def pdf_2022() -> bytes:
+def pdf_2022(pdf_layouts) -> bytes:
     """The 2022 PDF, built once in memory (the visual diff and browser tests compare with it)."""
     from compiler.publish.build import render_document
 
     result = compile_year(parse_year_spec("2022", DATA))
-    rendered, problems, _ = render_document(result.model, result.documents, ("pdf",))
+    with pdf_layouts.shared():
+        rendered, problems, _ = render_document(result.model, result.documents, ("pdf",))
     assert "pdf" in rendered, [d.format_text() for d in problems]
     return rendered["pdf"]
 
@@ -238,14 +291,18 @@ def pdf_page_texts(pdf: bytes, folder: Path) -> list[str]:
     return out.split("\f")[:-1]
 
 
-def built_final_accounts(data: Path, out: Path, year: str = "2024") -> dict[str, str]:
-    """A year's final accounts built into `out` as HTML, Markdown and PDF: each output's
-    text (the PDF's as pdftotext -layout reads it, and without white space)."""
+def built_final_accounts(
+    data: Path, out: Path, layouts: PdfLayouts, year: str = "2024"
+) -> dict[str, str]:
+    """A year's final accounts built into `out` as HTML, Markdown and PDF (laid out once a
+    run: `layouts` is the pdf_layouts fixture): each output's text (the PDF's as
+    pdftotext -layout reads it, and without white space)."""
     import re
 
     from compiler.publish.build import build_year
 
-    result = build_year(parse_year_spec(year, data), out, ("html", "md", "pdf"))
+    with layouts.shared():
+        result = build_year(parse_year_spec(year, data), out, ("html", "md", "pdf"))
     assert result.ok, [str(d) for d in result.diagnostics]
     folder = out / year / "final"
     pdf = subprocess.run(

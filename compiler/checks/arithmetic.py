@@ -27,7 +27,8 @@ def changes_as_printed(m: Disclosure) -> list[Diagnostic]:
     differing = [
         (what, change)
         for what, change in found
-        if money_value(change.exact_amount) != change.amount
+        # None: last year's figure is 未公开, and no change is printed
+        if change is not None and money_value(change.exact_amount) != change.amount
     ]
     src = (e.src if e is not None else None) or (m.lines.src if m.lines is not None else None)
     if not differing or src is None:

@@ -40,6 +40,7 @@ NAMES = frozenset(
         "city",
         "scope",
         "self_reference",
+        "short_name",
         "nature",
         "level",
         "funding_form",

@@ -12,6 +12,7 @@ from ..diagnostics import Diagnostic, Location
 from ..i18n import _
 from ..input.loader import Document, dotted
 from ..layout.sections import plan, shown_tables, walk
+from ..layout.wording import TextStyle
 from ..model.disclosure import Disclosure
 
 # The first part of a model path → the file it is written in, and the path inside it.
@@ -234,6 +235,8 @@ def _empty_without_statement(model: Disclosure, docs) -> list[Diagnostic]:
 def _required_fields(model: Disclosure, docs) -> list[Diagnostic]:
     layout = model.layout
     wanted = list(layout.requires)
+    if TextStyle.of(layout).short_name:  # its sentences name the unit by it
+        wanted.append("unit.short_name")
     for section in walk(plan(model)):
         if section.shown:
             wanted += section.spec.requires

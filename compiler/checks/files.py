@@ -69,9 +69,11 @@ def check_files(
 ) -> list[Diagnostic]:
     """Files the layout needs and does not have, and files it would not publish."""
     prefix = f"{UNITS_DIR}/{slug}/" if slug else ""
-    unit_type = ((docs[UNIT_FILE].data or {}).get("unit") or {}).get("type")
+    unit = (docs[UNIT_FILE].data or {}).get("unit") or {}
+    unit_type = unit.get("type") if isinstance(unit, dict) else None
     problems = []
-    if layout.kind == "unit" and unit_type is None:
+    # `type:` written and left empty (a new year's skeleton) is still to fill: the schema says so
+    if layout.kind == "unit" and unit_type is None and "type" not in unit:
         problems.append(
             Diagnostic(
                 docs[UNIT_FILE].locate_key(("unit",)),
@@ -89,8 +91,8 @@ def check_files(
                 field="layout",
             )
         )
-    used = {SECTION_FILES[UNIT_FILE]} | {"project"} | REVIEW_KINDS
-    applicable = {SECTION_FILES[UNIT_FILE]} | {"project"} | REVIEW_KINDS
+    used = {SECTION_FILES[UNIT_FILE]} | {"project"} | REVIEW_KINDS | set(layout.reads)
+    applicable = {SECTION_FILES[UNIT_FILE]} | {"project"} | REVIEW_KINDS | set(layout.reads)
     needed = set()
     for section in layout.all_sections():
         used.update(section.files)

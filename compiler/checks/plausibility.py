@@ -62,7 +62,8 @@ def reasons_agree_with_changes(m: Disclosure) -> list[Diagnostic]:
 
 def item_facts(m: Disclosure) -> tuple[str, ...]:
     """What the layout's form prints about each explained item."""
-    return m.layout.item_facts("line-notes") or DEFAULT_ITEM_FACTS
+    facts = m.layout.item_facts("line-notes")  # () is a form that prints no items
+    return DEFAULT_ITEM_FACTS if facts is None else facts
 
 
 def project_funds_plausible(m: Disclosure) -> list[Diagnostic]:
@@ -137,7 +138,7 @@ def changes_have_reasons(m: Disclosure) -> list[Diagnostic]:
 
 def _reason_for(change, reason, src, path, what) -> list[Diagnostic]:
     """`what`: the part's name (公务接待费, 基本支出)."""
-    if change.amount == 0:
+    if change is None or change.amount == 0:  # None: last year's figure is 未公开
         return []
     if not reason:
         return [

@@ -13,8 +13,17 @@ from ..i18n import _
 from ..input.loader import dotted
 from ..model.disclosure import Disclosure, next_year_baseline, previous_year_figures
 from ..model.lines import FISCAL, SOURCE_KEYS
-from ..numbers import money, money_value
-from . import arithmetic, plausibility, rules_lines, rules_split, rules_whole, slips
+from ..numbers import is_published, money
+from . import (
+    arithmetic,
+    plausibility,
+    rules_lines,
+    rules_split,
+    rules_whole,
+    slips,
+    unprinted,
+    unpublished,
+)
 
 Rule = Callable[[Disclosure], list[Diagnostic]]
 
@@ -290,6 +299,8 @@ RULES: tuple[Rule, ...] = (
     *slips.RULES,
     *plausibility.RULES,
     *arithmetic.RULES,
+    *unpublished.RULES,
+    *unprinted.RULES,
 )
 
 
@@ -311,11 +322,12 @@ def previous_year_agrees(m: Disclosure, prev: Disclosure, prev_label: str) -> li
                 continue
             listed.append(f"{figure.label} {money(actual)}")
             # compared as printed: 15621.11 typed for a year whose lines give 15621.1123
-            if money_value(figure.written) != money_value(actual):
+            # (or typed 未公开, which is no figure)
+            written = figure.written
+            typed = money(written) if is_published(written) else str(written)
+            if typed != money(actual):
                 differing.append(
-                    _("{figure} is typed as {written}").format(
-                        figure=figure.label, written=money(figure.written)
-                    )
+                    _("{figure} is typed as {written}").format(figure=figure.label, written=typed)
                 )
         if not listed:
             continue

@@ -7,9 +7,10 @@ from __future__ import annotations
 from ..diagnostics import Diagnostic, Location
 from ..i18n import _
 from ..input.loader import dotted
-from ..layout.specs import DEFAULT_ITEM_FACTS, NEEDS_PREVIOUS
+from ..layout.specs import NEEDS_PREVIOUS
 from ..model.disclosure import Disclosure
 from ..numbers import NotPublished, is_published, money
+from .plausibility import item_facts
 
 
 def line_codes_in_catalogue(m: Disclosure) -> list[Diagnostic]:
@@ -229,7 +230,7 @@ def notes_match_lines(m: Disclosure) -> list[Diagnostic]:
                 )
             )
         seen.add(note.code)
-    facts = m.layout.item_facts("line-notes") or DEFAULT_ITEM_FACTS
+    facts = item_facts(m)
     needs_previous = any(f in facts for f in NEEDS_PREVIOUS) and not m.units
     needs_reason = "reason" in facts
     catalogue = m.lines.catalogue if m.lines is not None else None

@@ -48,7 +48,8 @@ def amounts_in_the_wrong_unit(m: Disclosure) -> list[Diagnostic]:
         tp = m.three_public
         for part in ("overseas", "vehicle_purchase", "vehicle_operation", "reception"):
             where, name = tp.src.at("current", part), THREE_PUBLIC_NAMES[part]
-            checks.append((where, f"current.{part}", tp.changes[part], name))
+            if tp.changes[part] is not None:  # None: last year's figure is 未公开
+                checks.append((where, f"current.{part}", tp.changes[part], name))
     if m.budget is not None and m.budget.src is not None and not m.units:
         b = m.budget
         for part, change, what in (
@@ -59,7 +60,8 @@ def amounts_in_the_wrong_unit(m: Disclosure) -> list[Diagnostic]:
                 where, field = m.lines.src.at("amount_unit"), "amount_unit"
             else:
                 where, field = b.src.at("expenditure", part), f"expenditure.{part}"
-            checks.append((where, field, change, what))
+            if change is not None:  # None: last year's figure is 未公开
+                checks.append((where, field, change, what))
     if m.explanation is not None and any(f in item_facts(m) for f in NEEDS_PREVIOUS):
         for item in m.explanation.items:
             if item.src is not None and item.change is not None:  # None: 未公开

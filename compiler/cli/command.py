@@ -61,20 +61,40 @@ def compile_years(data_dir: Path, years: tuple[str, ...], fmt: str, strict: bool
 
 
 def _summary(results: list) -> str:
-    """The last line; warnings counted as printed, one per cause (`grouped`)."""
-    from ..diagnostics import grouped
+    """The last line; warnings counted as printed, one per cause (`grouped`). A year with
+    values still to fill (new-year, a skeleton) first lists them by file."""
+    from ..diagnostics import grouped, to_fill_by_file
 
-    errors = sum(1 for r in results for d in r.diagnostics if d.is_error)
+    lines = []
+    for r in results:
+        counts = to_fill_by_file(r.diagnostics)
+        if counts:
+            lines.append(
+                _("{year}: still to fill, by file ({count} value(s)):").format(
+                    year=r.source.label, count=sum(counts.values())
+                )
+            )
+            lines += [
+                "  " + _("{file}: {count} value(s)").format(file=file, count=count)
+                for file, count in counts.items()
+            ]
+    to_fill = sum(1 for r in results for d in r.diagnostics if d.is_error and d.to_fill)
+    errors = sum(1 for r in results for d in r.diagnostics if d.is_error) - to_fill
     warnings = sum(1 for r in results for d in grouped(r.diagnostics) if d.severity == "warning")
     kept = sum(1 for r in results for d in r.diagnostics if d.acknowledged)
     labels = ", ".join(r.source.label for r in results)
-    line = _summary_line(errors, warnings, labels)
+    line = _summary_line(errors, warnings, labels, to_fill)
     if kept:
         line += _("; {count} warning(s) acknowledged as published").format(count=kept)
-    return line
+    return "\n".join([*lines, line])
 
 
-def _summary_line(errors: int, warnings: int, labels: str) -> str:
+def _summary_line(errors: int, warnings: int, labels: str, to_fill: int = 0) -> str:
+    if to_fill:
+        return _(
+            "{years}: {to_fill} value(s) still to fill, {errors} other error(s), "
+            "{warnings} warning(s)"
+        ).format(years=labels, to_fill=to_fill, errors=errors, warnings=warnings)
     if errors:
         return _("{years}: {errors} error(s), {warnings} warning(s)").format(
             years=labels, errors=errors, warnings=warnings
@@ -229,7 +249,12 @@ strict_option = click.option(
 
 @main.command(
     short_help=N_("Check the data of years"),
-    help=N_("Check YEARS (default: every year under --data). YEAR@REV reads a git revision."),
+    help=N_(
+        "Check YEARS (default: every year under --data). YEAR@REV reads a git revision.\n\n"
+        "A year with values still empty (started by new-year, or from a layout's skeleton) "
+        "lists each at its line as still to fill, then how many each file has, and exits 1 "
+        "like any year with errors: nothing is built from it until every value is filled."
+    ),
 )
 @click.argument("years", nargs=-1)
 @data_option

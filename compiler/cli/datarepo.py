@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -82,6 +83,15 @@ def init(target: Path, requirement: str | None, data_dir: Path | None, shards: i
             commands=f"cd {target} && git init && git add . && git commit -m 初始化"
         )
     )
+    if not created.years:  # nothing to start the next year from: a layout's skeleton
+        from .skeleton import budget_layouts
+
+        click.echo(
+            _(
+                "then start the first year in the layout the unit publishes in, e.g. "
+                "`disclosure new-year {year} --layout hebei-unit` (the layouts: {layouts})"
+            ).format(year=date.today().year, layouts="、".join(budget_layouts()))
+        )
 
 
 @click.command(

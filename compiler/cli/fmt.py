@@ -14,9 +14,12 @@ import click
 
 from ..diagnostics import Diagnostic, Location
 from ..fmt.formatter import Formatted, format_file
-from ..i18n import N_, _
+from ..i18n import N_, _, document_name
+from ..input.loader import load_bytes
 from ..input.sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
-from ..paths import UNIT_SLUG, UNITS_DIR, kind_of
+from ..layout.manifest import load_layout
+from ..layout.specs import LayoutError
+from ..paths import UNIT_FILE, UNIT_SLUG, UNITS_DIR, kind_of
 from ..publish.output import write_atomic
 from .common import DATA_ERRORS, TROUBLE, Trouble, data_option
 
@@ -29,9 +32,11 @@ from .common import DATA_ERRORS, TROUBLE, Trouble, data_option
         "form, without changing a fact, and say what changed, file by file and line by "
         "line.\n\nRepairs what a Chinese input method types: full-width digits in a number "
         "(１２０.４５), a full-width colon after a field name, tabs or full-width spaces as "
-        "indentation, a code typed as a number; writes codes in quotes, indents 2 spaces a "
-        "level and puts fields in the schema's order. Comments and the text of every value "
-        "are kept."
+        "indentation, a code typed as a number; and what Word leaves in text: full-width "
+        "spaces at the end or between Chinese characters, a doubled 。。, double quotes not "
+        "in the style of the year's layout (“” or 「」). Writes codes in quotes, indents 2 "
+        "spaces a level and puts fields in the schema's order. Comments are kept, and the "
+        "text of every value but for these repairs."
     ),
 )
 @click.argument("years", nargs=-1)
@@ -82,7 +87,7 @@ def _year(spec: str, data_dir: Path) -> WorkingTreeYear:
     if not source.exists():
         raise SourceError(
             _("no data for {year} (looked in {folder})").format(
-                year=source.label, folder=source.display_path("")
+                year=document_name(source.label), folder=source.display_path("")
             )
         )
     return source
@@ -91,6 +96,7 @@ def _year(spec: str, data_dir: Path) -> WorkingTreeYear:
 def _format_year(source: WorkingTreeYear) -> list[Formatted]:
     """Format every data file of the year in memory; a link or special file is refused."""
     results = []
+    styles: dict[str, str | None] = {}  # a group's folder prefix → its layout's quotes
     for rel in source.files():
         shown = source.display_path(rel)
         try:
@@ -104,10 +110,35 @@ def _format_year(source: WorkingTreeYear) -> list[Formatted]:
         kind = _kind(rel)
         if kind is None:
             continue  # not a data file: validate names it
-        result = format_file(shown, raw, kind)
+        prefix = _group(rel)
+        if prefix not in styles:
+            styles[prefix] = _quotes(source, prefix)
+        result = format_file(shown, raw, kind, styles[prefix])
         result.path = source.checkout_path(rel)
         results.append(result)
     return results
+
+
+def _group(rel: str) -> str:
+    """The folder prefix of the group a file belongs to: '' for the year's own files,
+    'units/<slug>/' for a department's unit's."""
+    parts = rel.split("/", 2)
+    return f"{parts[0]}/{parts[1]}/" if len(parts) == 3 and parts[0] == UNITS_DIR else ""
+
+
+def _quotes(source: WorkingTreeYear, prefix: str) -> str | None:
+    """The double quotes of the layout the group's unit.yaml names. Where that cannot be
+    read (validate says why), None: quotes are then left as typed, never brought to a style
+    the layout may not have (a project's 「」 layout with one mistake turned every 「」 into
+    “”)."""
+    try:
+        doc, _problems = load_bytes(prefix + UNIT_FILE, source.read(prefix + UNIT_FILE))
+        name = doc.data.get("layout") if doc is not None and isinstance(doc.data, dict) else None
+        if isinstance(name, str):
+            return load_layout(name, source.project_layouts()).quotes
+    except (OSError, SourceError, LayoutError):
+        pass
+    return None
 
 
 def _kind(rel: str) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import Diagnostic, Location
-from ..i18n import N_, _
+from ..i18n import N_, _, document_name
 from ..publish.editions import REQUEST, YearCheck, check_reason, relative_to_cwd
 from .common import (
     DATA_ERRORS,
@@ -243,7 +243,8 @@ def _findings(checked: YearCheck, editions_dir: Path) -> list[Diagnostic]:
     )
     out = []
     for files, message in kinds:
-        text = message.format(year=checked.label, edition=edition.number, date=edition.published)
+        name = document_name(checked.label)
+        text = message.format(year=name, edition=edition.number, date=edition.published)
         for rel in files:
             out.append(
                 Diagnostic(Location(f"{folder}/{edition.number}/{rel}"), text, severity=severity)
@@ -350,7 +351,7 @@ def correct(year: str, reason: str, data_dir: Path, editions_dir: Path | None) -
     if not editions.data_folder(data_dir, number, document).is_dir():
         raise Trouble(
             _("cannot correct {year}: there is no {folder}").format(
-                year=year, folder=editions.data_folder(data_dir, number, document)
+                year=document_name(year), folder=editions.data_folder(data_dir, number, document)
             )
         )
     record = editions.load(editions_dir, number, document)
@@ -360,7 +361,7 @@ def correct(year: str, reason: str, data_dir: Path, editions_dir: Path | None) -
                 "{year} was never published (no {manifest}), so there is nothing to correct: "
                 "publish it first"
             ).format(
-                year=year,
+                year=document_name(year),
                 manifest=f"{relative_to_cwd(editions_dir / year)}/{editions.MANIFEST}",
             )
         )
@@ -373,7 +374,7 @@ def correct(year: str, reason: str, data_dir: Path, editions_dir: Path | None) -
         ).format(
             path=relative_to_cwd(path),
             edition=record.current.number + 1,
-            year=year,
+            year=document_name(year),
             corrects=record.current.number,
         )
     )

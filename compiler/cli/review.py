@@ -14,7 +14,8 @@ import click
 
 from ..diagnostics import Diagnostic
 from ..edit.newyear import NewYearError, default_from_year, start_year, summary
-from ..i18n import N_, _
+from ..edit.newyear_final import final_summary, start_final_year
+from ..i18n import N_, _, document_name
 from ..input.sources import WorkingTreeYear, parse_year_spec
 from ..model.disclosure import Disclosure
 from ..pipeline.year import YearResult, compile_year
@@ -45,7 +46,9 @@ def _compiled(spec: str, data_dir: Path) -> YearResult:
     if not result.ok:
         _print_problems([d for d in result.diagnostics if d.is_error])
         raise Trouble(
-            _("{year} has data errors (above); fix them before comparing").format(year=source.label)
+            _("{year} has data errors (above); fix them before comparing").format(
+                year=document_name(source.label)
+            )
         )
     return result
 
@@ -155,7 +158,11 @@ def _earlier_year_if_new(old: str, new: str, data_dir: Path) -> str:
                 _(
                     "{missing} does not exist ({year} is new on this branch): comparing "
                     "with {earlier} instead"
-                ).format(missing=source.label, year=source.year, earlier=earlier.label),
+                ).format(
+                    missing=source.label,
+                    year=document_name(source.label.split("@")[0]),
+                    earlier=earlier.label,
+                ),
                 err=True,
             )
             return earlier.label
@@ -252,6 +259,24 @@ def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) ->
     sys.exit(SAME if result.same else DIFFERENT)
 
 
+class YearOrFinal(click.ParamType):
+    """new-year's YEAR: 2025 (a budget) or 2025/final (the year's final accounts)."""
+
+    name = "year"
+
+    def convert(self, value, param, ctx) -> tuple[int, bool]:
+        year, final = str(value).removesuffix("/final"), str(value).endswith("/final")
+        if not (year.isascii() and year.isdigit() and 1000 <= int(year) <= 9999):
+            self.fail(
+                _("'{value}' is not a year: expected YEAR or YEAR/final, e.g. 2025/final").format(
+                    value=value
+                ),
+                param,
+                ctx,
+            )
+        return int(year), final
+
+
 @click.command(
     "new-year",
     short_help=N_("Start a new year from the last one"),
@@ -263,10 +288,13 @@ def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) ->
         "three-public.yaml previous) are deleted; otherwise they are set to the last year's "
         "computed figures. Every other figure is left empty for staff to enter, so "
         "`disclosure validate YEAR` lists what is still to fill in. Comments about the last "
-        "year's figures are deleted. Never overwrites an existing year."
+        "year's figures are deleted. Never overwrites an existing year.\n\n"
+        "YEAR/final (2025/final) starts the year's final accounts from the last final "
+        "accounts: texts and layout copied, every figure and reason left blank; last year's "
+        "figures and, where the year's budget is in --data, the 年初预算 are computed."
     ),
 )
-@click.argument("year", type=click.IntRange(1000, 9999))
+@click.argument("year", type=YearOrFinal())
 @click.option(
     "--from",
     "from_spec",
@@ -280,8 +308,40 @@ def _page_diff(old: str, new: str, data_dir: Path, fmt: str, pages_dir: Path) ->
         "Copy the indicator target values (they are left blank by default, like every figure)."
     ),
 )
+@click.option(
+    "--layout",
+    "layout_name",
+    metavar=N_("NAME"),
+    help=N_(
+        "Start YEAR from nothing, when there is no earlier year: every file the layout NAME "
+        "reads, every field empty under a comment saying what goes in it."
+    ),
+)
 @data_option
-def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Path) -> None:
+def new_year(
+    year: tuple, from_spec: str | None, keep_targets: bool, data_dir: Path, layout_name: str | None
+) -> None:
+    year, final = year
+    if final:
+        if keep_targets:
+            raise click.UsageError(
+                _("--keep-targets keeps a budget's indicator targets; final accounts have none")
+            )
+        if layout_name is not None:
+            raise click.UsageError(
+                _("--layout starts a budget from nothing; final accounts start from last year's")
+            )
+        _new_final_year(year, from_spec, data_dir)
+        return
+    if layout_name is not None:
+        from .skeleton import first_year
+
+        if from_spec is not None:
+            raise click.UsageError(
+                _("--layout starts a year from nothing, --from from another year: give one")
+            )
+        first_year(year, layout_name, data_dir)
+        return
     try:
         if from_spec is None:
             source = WorkingTreeYear(data_dir, default_from_year(data_dir, year))
@@ -292,6 +352,18 @@ def new_year(year: int, from_spec: str | None, keep_targets: bool, data_dir: Pat
         _print_problems(e.diagnostics)
         raise
     click.echo("\n".join(summary(report)))
+
+
+def _new_final_year(year: int, from_spec: str | None, data_dir: Path) -> None:
+    """new-year YEAR/final. A refusal is about the data (exit 1), as the clerk must add or
+    move a folder."""
+    try:
+        source = None if from_spec is None else parse_year_spec(from_spec, data_dir)
+        report = start_final_year(data_dir, year, source)
+    except NewYearError as e:
+        _print_problems(e.diagnostics)
+        raise click.ClickException(str(e)) from e
+    click.echo("\n".join(final_summary(report)))
 
 
 # --- textconv -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, document_name
 from ..input.sources import available_years
 from ..input.yearnames import check_year_folders
 from ..paths import YEAR_DIR
@@ -51,15 +51,20 @@ def serve(year: str | None, data_dir: Path, port: int) -> None:
             ) from e
         raise
     server.on_build = _report
-    server.start()
-    first, seconds = server.preview.snapshot, time.perf_counter() - started
-    click.echo(
-        _("serving {year} at {url} ({state}; ready in {seconds} s)").format(
-            year=chosen, url=server.url, state=_state(first), seconds=f"{seconds:.2f}"
-        )
-    )
-    click.echo(_("open it in a browser; each saved file rebuilds the page; Ctrl+C stops"))
+    # Ctrl+C stops the server cleanly at any moment, the first build included (a user may
+    # press it while the first lines are still being written).
     try:
+        server.start()
+        first, seconds = server.preview.snapshot, time.perf_counter() - started
+        click.echo(
+            _("serving {year} at {url} ({state}; ready in {seconds} s)").format(
+                year=document_name(str(chosen)),
+                url=server.url,
+                state=_state(first),
+                seconds=f"{seconds:.2f}",
+            )
+        )
+        click.echo(_("open it in a browser; each saved file rebuilds the page; Ctrl+C stops"))
         while not server.stopping.wait(1):
             if server.watch_error is not None:
                 raise Trouble(

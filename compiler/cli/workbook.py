@@ -5,16 +5,18 @@ Kept apart from cli.py so that `validate` and `build` never import the workbook 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from ..edit.importer import read_workbook, to_yaml
+from ..edit.final_import import is_final
+from ..edit.import_tables import open_workbook
+from ..edit.importer import read_budget_book, to_yaml
 from ..i18n import N_, _
 from ..paths import schema_hint
 from ..publish.output import write_atomic
-from .common import DATA_ERRORS, Trouble, data_option
+from .common import Trouble, data_option
+from .workbook_final import import_final, report
 
 
 @click.command(
@@ -26,7 +28,11 @@ from .common import DATA_ERRORS, Trouble, data_option
         "Every table is checked: each row against its columns, each 类, 款 and 合计 row "
         "against the rows under it, codes and names against the year's catalogue, and every "
         "figure two tables show against each other. Problems are listed by sheet and cell "
-        "(表5!C12) with both figures; nothing is written unless there is none."
+        "(表5!C12) with both figures; nothing is written unless there is none.\n\n"
+        "A workbook of the nine 决算 tables (final accounts) writes DATA/YEAR/final/"
+        "outturn.yaml, and the “三公” 决算数 into final-notes.yaml; its 预算数 must agree "
+        "with the year's budget, or go into initial-budget.yaml where the repository has "
+        "none."
     ),
 )
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -37,20 +43,24 @@ from .common import DATA_ERRORS, Trouble, data_option
     help=N_("The year the lines are for."),
 )
 @data_option
-@click.option("--replace", is_flag=True, help=N_("Overwrite an existing lines.yaml."))
-def import_workbook(workbook: Path, year: int, data_dir: Path, replace: bool) -> None:
-    imported = read_workbook(workbook, year)
-    for problem in imported.problems:
-        click.echo(problem.format_text(), err=True)
-    errors = sum(1 for p in imported.problems if p.is_error)
-    if errors:
-        click.echo(
-            _("{workbook}: {errors} error(s); nothing written").format(
-                workbook=workbook, errors=errors
-            ),
-            err=True,
-        )
-        sys.exit(DATA_ERRORS)
+@click.option(
+    "--final",
+    is_flag=True,
+    help=N_(
+        "The workbook holds final accounts (决算) and writes DATA/YEAR/final/; found from "
+        "the sheets' titles (…决算表) without it."
+    ),
+)
+@click.option(
+    "--replace", is_flag=True, help=N_("Overwrite an existing lines.yaml (final/outturn.yaml).")
+)
+def import_workbook(workbook: Path, year: int, data_dir: Path, final: bool, replace: bool) -> None:
+    book = open_workbook(workbook)
+    if final or is_final(book):
+        import_final(book, workbook, year, data_dir, replace)
+        return
+    imported = read_budget_book(book, workbook, year)
+    report(imported.problems, workbook)
     target = data_dir / str(year) / "lines.yaml"
     if target.exists() and not replace:
         raise Trouble(

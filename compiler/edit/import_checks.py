@@ -188,9 +188,10 @@ def unsplit(figures: dict[str, Figure]) -> bool:
     )
 
 
-def _row_problems(table: Table, figures: dict[str, Figure]) -> list[Diagnostic]:
+def row_problems(table: Table, figures: dict[str, Figure], rules=None) -> list[Diagnostic]:
+    """A row's figures against its equations: `rules` (whole, parts), else the table's."""
     problems = []
-    for whole, parts in _parts_of(table):
+    for whole, parts in _parts_of(table) if rules is None else rules:
         if table.kind == "overview" and "personnel" in parts and unsplit(figures):
             continue
         present = [p for p in parts if p in figures]
@@ -221,13 +222,13 @@ def rows_add_up(tables: dict[str, Table], catalogue: Catalogue) -> list[Diagnost
     problems = []
     for table in tables.values():
         for row in table.rows:
-            problems += _row_problems(table, row.amounts)
-        problems += _row_problems(table, table.total)
+            problems += row_problems(table, row.amounts)
+        problems += row_problems(table, table.total)
         income = table.income
         if income:
             parts = [k for k in ("general", "fund", "capital") if k in income]
             if "fiscal" in income and parts:
-                problems += _sum_problem(income["fiscal"], [income[k] for k in parts], parts)
+                problems += sum_problem(income["fiscal"], [income[k] for k in parts], parts)
             if "total" in income:
                 keys = [
                     k
@@ -235,11 +236,11 @@ def rows_add_up(tables: dict[str, Table], catalogue: Catalogue) -> list[Diagnost
                     if k != "total"
                     and not ("fiscal" in income and k in ("general", "fund", "capital"))
                 ]
-                problems += _sum_problem(income["total"], [income[k] for k in keys], keys)
+                problems += sum_problem(income["total"], [income[k] for k in keys], keys)
     return problems
 
 
-def _sum_problem(whole: Figure, parts: list[Figure], names: list[str]) -> list[Diagnostic]:
+def sum_problem(whole: Figure, parts: list[Figure], names: list[str]) -> list[Diagnostic]:
     added = sum((p.value for p in parts), Decimal(0))
     if added == whole.value:
         return []
@@ -341,7 +342,7 @@ class Seen:
     cell: str | None  # where a problem with it is reported (None: a missing row)
 
 
-def _of(table: Table | None, row, name: str) -> Seen | None:
+def seen_of(table: Table | None, row, name: str) -> Seen | None:
     if table is None or name not in table.fields:
         return None
     if row is None:
@@ -350,7 +351,7 @@ def _of(table: Table | None, row, name: str) -> Seen | None:
     return Seen(figure.value, figure.cell, figure.cell)
 
 
-def _summed(seen: list[Seen | None]) -> Seen | None:
+def summed(seen: list[Seen | None]) -> Seen | None:
     """A figure made of several tables' cells (a table without the row adds nothing)."""
     parts = [s for s in seen if s is not None]
     if not parts:
@@ -373,7 +374,7 @@ def _non_fiscal(income: Table | None, row) -> Seen | None:
     """What sources other than 财政拨款 fund a row, by the income table."""
     if income is None:
         return None
-    return _summed([_of(income, row, name) for name in NON_FISCAL]) or Seen(Decimal(0), "", None)
+    return summed([seen_of(income, row, name) for name in NON_FISCAL]) or Seen(Decimal(0), "", None)
 
 
 def tables_agree(tables: dict[str, Table], catalogue: Catalogue) -> list[Diagnostic]:
@@ -417,45 +418,45 @@ def tables_agree(tables: dict[str, Table], catalogue: Catalogue) -> list[Diagnos
     for code in function_codes:
         is_class = len(code) == 3
         for name in ("total", "basic", "project"):
-            add((code, name), _of(spending, row(spending, code), name))
-        add((code, "total"), _of(income, row(income, code), "total"))
+            add((code, name), seen_of(spending, row(spending, code), name))
+        add((code, "total"), seen_of(income, row(income, code), "total"))
         if is_class and overview is not None:
             o = row(overview, code)
-            add((code, "total"), _of(overview, o, "total"))
-            add((code, "project"), _of(overview, o, "project"))
+            add((code, "total"), seen_of(overview, o, "total"))
+            add((code, "project"), seen_of(overview, o, "project"))
             if "basic" in overview.fields:
-                add((code, "basic"), _of(overview, o, "basic"))
+                add((code, "basic"), seen_of(overview, o, "basic"))
             elif {"personnel", "public"} <= overview.fields.keys() and not (
                 o is not None and unsplit(o.amounts)
             ):
                 add(
                     (code, "basic"),
-                    _summed([_of(overview, o, "personnel"), _of(overview, o, "public")]),
+                    summed([seen_of(overview, o, "personnel"), seen_of(overview, o, "public")]),
                 )
         for source, table in fiscal.items():
-            add((code, source), _of(table, row(table, code), "total"))
-            add((code, source), _of(income, row(income, code), source))
+            add((code, source), seen_of(table, row(table, code), "total"))
+            add((code, source), seen_of(income, row(income, code), source))
             if is_class:
-                add((code, source), _of(fiscal_overview, row(fiscal_overview, code), source))
+                add((code, source), seen_of(fiscal_overview, row(fiscal_overview, code), source))
         if any(fiscal.values()):
             add(
                 (code, "fiscal"),
-                _summed([_of(tb, row(tb, code), "total") for tb in fiscal.values()]),
+                summed([seen_of(tb, row(tb, code), "total") for tb in fiscal.values()]),
             )
         others = _non_fiscal(income, row(income, code))
         if others is not None and spending is not None and not others.value:
             # no other source funds this row: the expenditure table shows its fiscal part
             s = row(spending, code)
-            add((code, "fiscal"), _of(spending, s, "total"))
+            add((code, "fiscal"), seen_of(spending, s, "total"))
             if any(fiscal.values()):
                 for name in ("basic", "project"):
                     add(
                         (code, name),
-                        _summed([_of(tb, row(tb, code), name) for tb in fiscal.values()]),
+                        summed([seen_of(tb, row(tb, code), name) for tb in fiscal.values()]),
                     )
-        add((code, "fiscal"), _of(income, row(income, code), "fiscal"))
+        add((code, "fiscal"), seen_of(income, row(income, code), "fiscal"))
         if is_class:
-            add((code, "fiscal"), _of(fiscal_overview, row(fiscal_overview, code), "total"))
+            add((code, "fiscal"), seen_of(fiscal_overview, row(fiscal_overview, code), "total"))
 
     # The totals: the 合计 rows and the overviews' income lines.
     def total(table, name):
@@ -481,13 +482,13 @@ def tables_agree(tables: dict[str, Table], catalogue: Catalogue) -> list[Diagnos
         if name in ("basic", "project") or split:
             add(("", name), total(overview, name))
     if split and "basic" not in overview.fields:
-        add(("", "basic"), _summed([total(overview, "personnel"), total(overview, "public")]))
+        add(("", "basic"), summed([total(overview, "personnel"), total(overview, "public")]))
     add(("", "fiscal"), line(overview, "fiscal"))
     add(("", "fiscal"), total(income, "fiscal"))
     add(("", "fiscal"), line(fiscal_overview, "total"))
     add(("", "fiscal"), total(fiscal_overview, "total"))
     if any(fiscal.values()):
-        add(("", "fiscal"), _summed([total(tb, "total") for tb in fiscal.values()]))
+        add(("", "fiscal"), summed([total(tb, "total") for tb in fiscal.values()]))
     for source, table in fiscal.items():
         add(("", source), line(overview, source))
         add(("", source), total(income, source))
@@ -510,7 +511,7 @@ def tables_agree(tables: dict[str, Table], catalogue: Catalogue) -> list[Diagnos
             if ("", name) in figures:
                 add(("", name), total(economic, name))
 
-    return [p for key, seen in figures.items() for p in _disagreements(key, seen, catalogue)]
+    return [p for key, seen in figures.items() for p in disagreements(key, seen, catalogue)]
 
 
 def _describe(key: tuple[str, str], catalogue: Catalogue) -> str:
@@ -528,7 +529,7 @@ def _describe(key: tuple[str, str], catalogue: Catalogue) -> str:
     return f"{code} {label} {figure}".replace("  ", " ")
 
 
-def _disagreements(key, seen: list[Seen], catalogue: Catalogue) -> list[Diagnostic]:
+def disagreements(key, seen: list[Seen], catalogue: Catalogue) -> list[Diagnostic]:
     values = {s.value for s in seen}
     if len(values) < 2:
         return []

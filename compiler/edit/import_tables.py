@@ -6,8 +6,10 @@ fiscal sources, the economic table of basic expenditure and the 三公/机关运
 sheet is recognised by its title, its columns by the words of their headers (合计, 基本支出,
 人员经费, 事业收入 …), so the official blank workbook, the budget system's export and what
 `build --format xlsx` writes are all read alike. Every amount is a Decimal to the fen with
-the cell it came from (单位支出总表!E12); a cell that is not an amount, or has more than two
-decimals, is a problem at that cell. What the figures must satisfy is import_checks' job.
+the cell it came from (单位支出总表!E12); a code is read from its 类/款/项 columns or, as
+the 决算 template prints it, whole from one 科目编码 column; a cell that is not an amount,
+or has more than two decimals, is a problem at that cell. What the figures must satisfy is
+import_checks' job.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..diagnostics import Diagnostic, Location
+from ..errors import DataError
 from ..i18n import _
 from ..model.lines import SOURCE_KEYS
 
@@ -76,7 +79,27 @@ FIGURE_WORDS = {
     "vehicle_purchase": "公务用车购置费",
     "vehicle_operation": "公务用车运行费",
     "operating_costs": "机关运行经费",
+    # the columns of the 决算 tables (edit.final_tables)
+    "superior_income": "上级补助收入",
+    "operating_income": "经营收入",
+    "affiliated_income": "附属单位上缴收入",
+    "superior_spending": "上缴上级支出",
+    "operating_spending": "经营支出",
+    "affiliated_spending": "对附属单位补助支出",
 }
+FIGURE_WORDS.update(  # the 三公 决算表's 预算数 beside each 决算数
+    {
+        f"budget_{k}": f"{FIGURE_WORDS[k]}·预算数"
+        for k in (
+            "total",
+            "overseas",
+            "reception",
+            "vehicles",
+            "vehicle_purchase",
+            "vehicle_operation",
+        )
+    }
+)
 # The income lines of an overview, from their label (after its number 一、 or 1、).
 INCOME_LABELS = (
     ("fiscal", re.compile(r"^财政拨款")),
@@ -133,6 +156,43 @@ class Table:
         return cell_name(self.sheet, row, self.fields[figure])
 
 
+class WorkbookError(DataError):
+    """The workbook cannot be opened at all (not an .xlsx file): a bad input like a wrong
+    figure in it (exit 1), named by its file."""
+
+    def __init__(self, path, message: str):
+        super().__init__(message)
+        self.diagnostics = [Diagnostic(Location(str(path)), message)]
+
+
+def open_workbook(path):
+    """The workbook at `path`, its formulas' cached values read (what Excel shows). A
+    formula the workbook holds no value of (written by a program, never opened and saved
+    in Excel) reads as an empty cell: those cells are listed by sheet in the book's
+    `uncomputed` for read_tables to refuse, never read as 0."""
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, data_only=True, read_only=False)
+        formulas = load_workbook(path, data_only=False, read_only=True)
+    except Exception as e:  # openpyxl raises several kinds for a file that is not .xlsx
+        raise WorkbookError(
+            path,
+            _("cannot be opened as an Excel workbook (.xlsx): {error}").format(error=e),
+        ) from e
+    book.uncomputed = {}
+    try:
+        for ws in formulas.worksheets:
+            values = book[ws.title]
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.data_type == "f" and values.cell(c.row, c.column).value is None:
+                        book.uncomputed.setdefault(ws.title, []).append((c.row, c.column))
+    finally:
+        formulas.close()
+    return book
+
+
 def cell_name(sheet: str, row: int, column: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -143,11 +203,15 @@ def problem(where: str, message: str, severity: str = "error") -> Diagnostic:
     return Diagnostic(Location(where), message, severity=severity)
 
 
-def read_tables(book, problems: list[Diagnostic]) -> dict[str, Table]:
-    """Every recognised table of the workbook by its kind; problems are appended."""
+def read_tables(
+    book, problems: list[Diagnostic], kinds=KINDS, read=None, year: int | None = None
+) -> dict[str, Table]:
+    """Every recognised table of the workbook by its kind (`kinds`: patterns of titles;
+    `read`: the reader of a sheet, the budget's by default); problems are appended, among
+    them a title naming a year other than `year` (the year the figures are written to)."""
     tables: dict[str, Table] = {}
     for ws in book.worksheets:
-        kind = recognise(ws)
+        kind = recognise(ws, kinds)
         if kind is None:
             continue
         if kind in tables:
@@ -161,13 +225,42 @@ def read_tables(book, problems: list[Diagnostic]) -> dict[str, Table]:
                 )
             )
             continue
-        table = _read(ws, kind, problems)
+        if year is not None:
+            problems += _other_year(ws, year)
+        for r, c in getattr(book, "uncomputed", {}).get(ws.title, ()):
+            problems.append(
+                problem(
+                    cell_name(ws.title, r, c),
+                    _(
+                        "this cell is a formula whose result the workbook does not hold (it "
+                        "was never opened and saved in Excel or WPS), so its figure cannot be "
+                        "read: open the workbook in Excel or WPS, save it, and import it again"
+                    ),
+                )
+            )
+        table = (read or _read)(ws, kind, problems)
         if table is not None:
             tables[kind] = table
     return tables
 
 
-def recognise(ws) -> str | None:
+def common_unit(tables: dict, where, problems: list[Diagnostic], besides=()) -> str:
+    """The one unit (元 or 万元) the tables print, but those of the kinds `besides`; tables
+    in different units are a problem."""
+    units = {t.unit for t in tables.values() if t.kind not in besides}
+    if len(units) > 1:
+        problems.append(
+            problem(
+                str(where),
+                _("the tables use different units ({units})").format(
+                    units="、".join(sorted(units))
+                ),
+            )
+        )
+    return next(iter(sorted(units)), "元")
+
+
+def recognise(ws, kinds=KINDS) -> str | None:
     """The kind of table a sheet holds, from a title in its first rows (a long text, such
     as a section's words that mention 三公经费, is not a title)."""
     titles = [
@@ -176,10 +269,39 @@ def recognise(ws) -> str | None:
         for c in row
         if c.value not in (None, "") and len(str(c.value)) <= 60
     ]
-    return next((k for k, pattern in KINDS if any(pattern.search(t) for t in titles)), None)
+    return next((k for k, pattern in kinds if any(pattern.search(t) for t in titles)), None)
 
 
-def _unit(ws) -> str:
+_TITLE_YEAR = re.compile(r"(?<![0-9])([0-9]{4})\s*年")
+
+
+def _other_year(ws, year: int) -> list[Diagnostic]:
+    """A title in the sheet's first rows that names another year than `year`: a workbook
+    of another year, whose figures would replace this year's (--replace) without a word."""
+    for row in ws.iter_rows(min_row=1, max_row=3):
+        for c in row:
+            text = str(c.value or "")
+            m = _TITLE_YEAR.search(text) if len(text) <= 60 else None
+            if m and int(m.group(1)) != year:
+                return [
+                    problem(
+                        cell_name(ws.title, c.row, c.column),
+                        _(
+                            "the title is of {found} ({title}), but the figures would be "
+                            "written to {year} (--year {year}): import {year}'s workbook, "
+                            "or give --year {found}"
+                        ).format(found=m.group(1), title=text.strip(), year=year),
+                    )
+                ]
+    return []
+
+
+def titles_match(book, pattern: re.Pattern) -> bool:
+    """Whether a title of any sheet (its first rows' short texts) matches `pattern`."""
+    return any(recognise(ws, (("", pattern),)) is not None for ws in book.worksheets)
+
+
+def unit_of(ws) -> str:
     for row in ws.iter_rows(min_row=1, max_row=8):
         for c in row:
             m = re.search(r"单位[:：]\s*(万元|元)", str(c.value or ""))
@@ -188,7 +310,7 @@ def _unit(ws) -> str:
     return "元"
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -207,7 +329,7 @@ def _merged_values(ws) -> dict[tuple[int, int], object]:
     return values
 
 
-def _paths(ws, top: int, bottom: int) -> dict[int, list[str]]:
+def header_paths(ws, top: int, bottom: int) -> dict[int, list[str]]:
     """Each column's header path: the words from the top header row down (merged cells
     repeated), consecutive repeats once."""
     merged = _merged_values(ws)
@@ -215,7 +337,7 @@ def _paths(ws, top: int, bottom: int) -> dict[int, list[str]]:
     for c in range(1, ws.max_column + 1):
         path: list[str] = []
         for r in range(top, bottom + 1):
-            word = _text(merged.get((r, c), ws.cell(r, c).value))
+            word = cell_text(merged.get((r, c), ws.cell(r, c).value))
             if word and (not path or path[-1] != word):
                 path.append(word)
         if path:
@@ -223,7 +345,7 @@ def _paths(ws, top: int, bottom: int) -> dict[int, list[str]]:
     return paths
 
 
-def _header_top(ws, below: int) -> int:
+def header_top(ws, below: int) -> int:
     """The first header row: the row after 编制单位 … 单位：元, else the one after the title."""
     for r in range(1, min(ws.max_row, 10) + 1):
         if any(re.search(r"单位[:：]", str(c.value or "")) for c in ws[r]):
@@ -237,37 +359,67 @@ def _is_body(ws, r: int) -> bool:
         v = c.value
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             return True
-        text = _text(v)
+        text = cell_text(v)
         if text and (NUMBERED.match(text) or text in ("收入总计", "支出总计")):
             return True
     return False
 
 
-def _read(ws, kind: str, problems: list[Diagnostic]) -> Table | None:
-    unit = _unit(ws)
-    if kind in CODE_KINDS:
-        code_row = next(
-            (
-                r
-                for r in range(1, min(ws.max_row, 20) + 1)
-                if {"类", "款"} <= {_text(c.value) for c in ws[r]}
-            ),
-            None,
+def code_header_row(ws, problems: list[Diagnostic]) -> int | None:
+    """The header row that names the code columns: 类 and 款 (a code split in columns), else
+    the one that reads …科目编码 (the 决算 template's one column of whole codes); a problem
+    where none does."""
+    rows = range(1, min(ws.max_row, 20) + 1)
+    texts = {r: {cell_text(c.value) for c in ws[r]} for r in rows}
+    code_row = next((r for r in rows if {"类", "款"} <= texts[r]), None)
+    if code_row is None:
+        code_row = next((r for r in rows if any(t.endswith("科目编码") for t in texts[r])), None)
+    if code_row is None:
+        problems.append(
+            problem(f"{ws.title}!A1", _("no header row with 类 / 款 (the code columns) found"))
         )
-        if code_row is None:
-            problems.append(
-                problem(f"{ws.title}!A1", _("no header row with 类 / 款 (the code columns) found"))
-            )
-            return None
-        paths = _paths(ws, _header_top(ws, code_row), code_row)
-        table = Table(ws.title, kind, unit, _code_fields(paths))
-        _code_rows(ws, table, code_row + 1, problems)
-        return table
+    return code_row
+
+
+def header_bottom(ws, code_row: int) -> int:
+    """The last header row: the code row where the codes are split (类, 款 under it), else
+    the row above the first with a figure, or a code or 合计 under a code column or beside
+    it (a 合计 further right heads a column: the fund tables' 本年支出·合计)."""
+    if {"类", "款"} <= {cell_text(c.value) for c in ws[code_row]}:
+        return code_row
+    coded = {c.column for c in ws[code_row] if cell_text(c.value).endswith("科目编码")}
+    labels = coded | {c + 1 for c in coded}
+    for r in range(code_row + 1, ws.max_row + 1):
+        for c in ws[r]:
+            text = cell_text(c.value)
+            if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                return r - 1
+            if c.column in labels and (text in ("合计", "总计") or text.isdigit()):
+                return r - 1
+    return code_row
+
+
+def read_code_table(ws, kind: str, problems: list[Diagnostic], words=WORDS) -> Table | None:
+    """A table of 类/款/项 rows, its columns named by their headers' `words`."""
+    code_row = code_header_row(ws, problems)
+    if code_row is None:
+        return None
+    bottom = header_bottom(ws, code_row)
+    paths = header_paths(ws, header_top(ws, code_row), bottom)
+    table = Table(ws.title, kind, unit_of(ws), _code_fields(paths, words))
+    _code_rows(ws, table, bottom + 1, problems)
+    return table
+
+
+def _read(ws, kind: str, problems: list[Diagnostic]) -> Table | None:
+    unit = unit_of(ws)
+    if kind in CODE_KINDS:
+        return read_code_table(ws, kind, problems)
     first_body = next((r for r in range(4, ws.max_row + 1) if _is_body(ws, r)), None)
     if first_body is None:
         problems.append(problem(f"{ws.title}!A1", _("the table has no rows of figures")))
         return None
-    paths = _paths(ws, _header_top(ws, first_body - 1), first_body - 1)
+    paths = header_paths(ws, header_top(ws, first_body - 1), first_body - 1)
     if kind == "three_public":
         table = Table(ws.title, kind, unit, _three_public_fields(paths))
         _three_public_row(ws, table, first_body, problems)
@@ -277,20 +429,22 @@ def _read(ws, kind: str, problems: list[Diagnostic]) -> Table | None:
     return table
 
 
-def _figure_word(path: list[str]) -> str:
+def figure_word(path: list[str]) -> str:
     """The word naming a column's figure: the deepest, or the one above a 小计."""
     return path[-2] if path[-1] == "小计" and len(path) > 1 else path[-1]
 
 
-def _code_fields(paths: dict[int, list[str]]) -> dict[str, int]:
+def _code_fields(paths: dict[int, list[str]], words=WORDS) -> dict[str, int]:
     fields: dict[str, int] = {}
     for c, path in paths.items():
         word = path[-1]
         if word in ("类", "款", "项"):
             fields.setdefault(word, c)
+        elif word.endswith("科目编码"):
+            fields.setdefault("code", c)  # whole codes in one column
         elif "名称" in word:
             fields.setdefault("name", c)
-        elif (figure := WORDS.get(_figure_word(path))) is not None:
+        elif (figure := words.get(figure_word(path))) is not None:
             fields.setdefault(figure, c)
     return fields
 
@@ -299,7 +453,7 @@ def _overview_fields(paths: dict[int, list[str]]) -> dict[str, int]:
     fields: dict[str, int] = {}
     for c, path in paths.items():
         side = "spending" if "支出" in path[0] else "income"
-        word = _figure_word(path)
+        word = figure_word(path)
         if word == "项目":
             fields.setdefault(f"{side}_label", c)
         elif side == "income":
@@ -311,27 +465,33 @@ def _overview_fields(paths: dict[int, list[str]]) -> dict[str, int]:
     return fields
 
 
+def three_public_item(word: str) -> str | None:
+    """The 三公 figure a header word names (合计, 小计 of the vehicles, 出国, 接待 …)."""
+    if word == "合计":
+        return "total"
+    if word == "小计":
+        return "vehicles"
+    for part, figure in (
+        ("出国", "overseas"),
+        ("接待", "reception"),
+        ("购置", "vehicle_purchase"),
+        ("运行", "vehicle_operation"),
+        ("运维", "vehicle_operation"),
+    ):
+        if part in word:
+            return figure
+    return None
+
+
 def _three_public_fields(paths: dict[int, list[str]]) -> dict[str, int]:
     fields: dict[str, int] = {}
     for c, path in paths.items():
-        word = path[-1]
         if any("机关运行" in w for w in path):
             figure = "operating_costs"
-        elif word == "合计":
-            figure = "total"
-        elif word == "小计":
-            figure = "vehicles"
-        elif "出国" in word:
-            figure = "overseas"
-        elif "接待" in word:
-            figure = "reception"
-        elif "购置" in word:
-            figure = "vehicle_purchase"
-        elif "运行" in word or "运维" in word:
-            figure = "vehicle_operation"
         else:
-            continue
-        fields.setdefault(figure, c)
+            figure = three_public_item(path[-1])
+        if figure is not None:
+            fields.setdefault(figure, c)
     return fields
 
 
@@ -393,19 +553,27 @@ def _code_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> None
     """The 类/款/项 rows up to the 合计 row (a note may follow it)."""
     digits = (3, 2, 2) if "项" in table.fields else (3, 2)
     code_columns = [table.fields.get(w) for w in ("类", "款", "项")[: len(digits)]]
-    money = {f: c for f, c in table.fields.items() if f not in ("类", "款", "项", "name")}
+    whole = table.fields.get("code") if "类" not in table.fields else None
+    lengths = (3, 5) if table.kind == "economic" else (3, 5, 7)
+    money = {f: c for f, c in table.fields.items() if f not in ("类", "款", "项", "name", "code")}
     name_column = table.fields.get("name")
     for r in range(first, ws.max_row + 1):
-        head = _text(ws.cell(r, 1).value)
-        label = _text(ws.cell(r, name_column).value) if name_column else ""
+        head = cell_text(ws.cell(r, 1).value)
+        label = cell_text(ws.cell(r, name_column).value) if name_column else ""
         if head.startswith(("合计", "总计")) or label in ("合计", "总计"):
             table.total_cell = cell_name(table.sheet, r, 1)
-            table.total = _figures(ws, table.sheet, r, money, problems)
+            table.total = row_figures(ws, table.sheet, r, money, problems)
+            if table.rows:
+                return
+            continue  # the 决算 tables print the 合计 row above the rows it totals
+        if head.startswith(("注", "说明")):
             return
-        if head.startswith("注"):
-            return
-        code = _code(ws, table.sheet, r, code_columns, digits, problems)
-        figures = _figures(ws, table.sheet, r, money, problems)
+        if whole is not None:
+            code = whole_code(ws, table.sheet, r, whole, lengths, problems)
+            code_columns = [whole] * 3
+        else:
+            code = row_code(ws, table.sheet, r, code_columns, digits, problems)
+        figures = row_figures(ws, table.sheet, r, money, problems)
         if code is None:
             if any(f.value for f in figures.values()):
                 problems.append(
@@ -430,14 +598,33 @@ def _code_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> None
         )
 
 
-def _code(ws, sheet, r, columns, digits, problems) -> str | None:
+def whole_code(ws, sheet, r, column, lengths, problems) -> str | None:
+    """A code written whole in one cell (2010601): None for none, "" when not a code."""
+    value = ws.cell(r, column).value
+    text = cell_text(value)
+    if not text:
+        return None
+    if text.isdigit() and len(text) in lengths:
+        return text
+    problems.append(
+        problem(
+            cell_name(sheet, r, column),
+            _("'{value}' is not a code: write {width} digits").format(
+                value=value, width="/".join(map(str, lengths))
+            ),
+        )
+    )
+    return ""
+
+
+def row_code(ws, sheet, r, columns, digits, problems) -> str | None:
     """The row's code, None for a row without one, "" when a code cell is not digits."""
     parts = []
     for column, width in zip(columns, digits, strict=True):
         if column is None:
             break
         value = ws.cell(r, column).value
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             break
         if not text.isdigit() or len(text) > width:
@@ -454,7 +641,7 @@ def _code(ws, sheet, r, columns, digits, problems) -> str | None:
     return "".join(parts) or None
 
 
-def _figures(ws, sheet, r, columns: dict[str, int], problems) -> dict[str, Figure]:
+def row_figures(ws, sheet, r, columns: dict[str, int], problems) -> dict[str, Figure]:
     out = {}
     for figure, column in columns.items():
         where = cell_name(sheet, r, column)
@@ -473,8 +660,8 @@ def _overview_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> 
     spending = {f: c for f, c in table.fields.items() if f not in ("income_label", "income_amount")}
     spending.pop("spending_label", None)
     for r in range(first, ws.max_row + 1):
-        left = _text(ws.cell(r, income_label).value) if income_label else ""
-        right = _text(ws.cell(r, spending_label).value) if spending_label else ""
+        left = cell_text(ws.cell(r, income_label).value) if income_label else ""
+        right = cell_text(ws.cell(r, spending_label).value) if spending_label else ""
         if left.startswith("注") and not right:
             break
         total = left.endswith("总计") or right.endswith("总计") or left == "合计"
@@ -504,7 +691,7 @@ def _overview_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> 
                     )
                 else:
                     table.income[key] = Figure(value, where)
-        figures = _figures(ws, table.sheet, r, spending, problems)
+        figures = row_figures(ws, table.sheet, r, spending, problems)
         if total:
             table.total = figures
             table.total_cell = cell_name(table.sheet, r, spending_label or 1)
@@ -523,5 +710,5 @@ def _overview_rows(ws, table: Table, first: int, problems: list[Diagnostic]) -> 
 
 
 def _three_public_row(ws, table: Table, first: int, problems: list[Diagnostic]) -> None:
-    figures = _figures(ws, table.sheet, first, table.fields, problems)
+    figures = row_figures(ws, table.sheet, first, table.fields, problems)
     table.rows.append(Row(first, None, "", cell_name(table.sheet, first, 1), "", figures))

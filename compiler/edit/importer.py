@@ -25,11 +25,19 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Location
-from ..errors import Trouble
 from ..i18n import _
 from ..input.catalogue import catalogue_for
 from .import_checks import check, unsplit
-from .import_tables import FIGURE_WORDS, Table, read_tables
+from .import_tables import (
+    FIGURE_WORDS,
+    Table,
+    WorkbookError,
+    common_unit,
+    open_workbook,
+    read_tables,
+)
+
+__all__ = ["Imported", "WorkbookError", "read_budget_book", "read_workbook", "to_yaml"]
 
 GENERAL, FUND, CAPITAL = "一般公共预算", "政府性基金预算", "国有资本经营预算"
 _FUNCTION_SOURCE = {
@@ -45,10 +53,6 @@ OTHER_SOURCES = {
     "other": "其他收入",
     "carried_over": "上年结转",
 }
-
-
-class WorkbookError(Trouble):
-    """The workbook cannot be opened at all (not an .xlsx file)."""
 
 
 @dataclass
@@ -68,28 +72,15 @@ def _problem(where: str, message: str, severity: str = "error") -> Diagnostic:
 def read_workbook(path: Path, year: int | None = None) -> Imported:
     """Read the lines from a workbook, after checking that its tables add up and agree
     (import_checks); problems are located by sheet and cell."""
-    try:
-        from openpyxl import load_workbook
+    return read_budget_book(open_workbook(path), path, year)
 
-        book = load_workbook(path, data_only=True, read_only=False)
-    except Exception as e:  # openpyxl raises several kinds for a file that is not .xlsx
-        raise WorkbookError(
-            _("cannot open {file} as an Excel workbook (.xlsx): {error}").format(file=path, error=e)
-        ) from e
+
+def read_budget_book(book, path: Path, year: int | None = None) -> Imported:
+    """read_workbook of a workbook already open."""
     result = Imported()
-    tables = read_tables(book, result.problems)
+    tables = read_tables(book, result.problems, year=year)
     result.sheets = {kind: table.sheet for kind, table in tables.items()}
-    units = {t.unit for t in tables.values() if t.kind != "three_public"}
-    if len(units) > 1:
-        result.problems.append(
-            _problem(
-                str(path),
-                _("the tables use different units ({units})").format(
-                    units="、".join(sorted(units))
-                ),
-            )
-        )
-    result.amount_unit = next(iter(units), "元")
+    result.amount_unit = common_unit(tables, path, result.problems, ("three_public",))
     words = {
         "general_function": "一般公共预算支出功能分类预算表",
         "economic": "一般公共预算基本支出经济分类预算表",

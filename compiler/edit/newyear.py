@@ -40,8 +40,8 @@ from ..input.loader import Document, dotted, leaves, load_text
 from ..input.sources import WorkingTreeYear, YearSource, available_years
 from ..input.yearfolder import split_unit
 from ..model.disclosure import Disclosure, next_year_baseline
-from ..numbers import money
-from ..paths import UNITS_DIR
+from ..numbers import NOT_PUBLISHED_WORD, money
+from ..paths import FINAL_DIR, UNITS_DIR
 from ..pipeline.year import compile_year
 from .newyear_text import drop_block, drop_comments, rewrite, stale_comment
 
@@ -110,12 +110,17 @@ class NewYearReport:
     has_lines: bool = False  # the year has budget lines, which `disclosure import` reads
 
 
-def default_from_year(data_dir: Path, year: int) -> int:
-    """The latest year before `year` with a budget (a year holding only final accounts,
+def earlier_budget_years(data_dir: Path, year: int) -> list[int]:
+    """The years before `year` with a budget (a year holding only final accounts,
     data/<year>/final/, is passed over: a new year's budget starts from the last budget)."""
-    earlier = [
+    return [
         y for y in available_years(data_dir) if y < year and WorkingTreeYear(data_dir, y).files()
     ]
+
+
+def default_from_year(data_dir: Path, year: int) -> int:
+    """The latest year before `year` with a budget."""
+    earlier = earlier_budget_years(data_dir, year)
     if not earlier:
         raise NewYearError(
             _("no year before {year} under {folder}/ to start from; name one with --from").format(
@@ -125,18 +130,48 @@ def default_from_year(data_dir: Path, year: int) -> int:
     return earlier[-1]
 
 
-def start_year(
-    data_dir: Path, year: int, source: YearSource, *, keep_targets: bool = False
-) -> NewYearReport:
-    """Write data_dir/<year> from `source`; raises NewYearError (nothing written) on trouble."""
-    target = WorkingTreeYear(data_dir, year)
-    if target.root.exists():
+def refuse_existing(target: WorkingTreeYear) -> None:
+    """new-year never overwrites a year. A folder holding only the year's final accounts
+    (made first with `new-year YEAR/final`) has no budget yet: the budget is written
+    beside them (`place_year`)."""
+    if target.root.exists() and not _only_final_accounts(target.root):
         raise NewYearError(
             _(
                 "{folder} already exists: new-year never overwrites a year "
                 "(delete or rename it first if you really mean to start again)"
             ).format(folder=target.display_path(""))
         )
+
+
+def _only_final_accounts(root: Path) -> bool:
+    return [p.name for p in root.iterdir()] == [FINAL_DIR]
+
+
+def place_year(staging: Path, root: Path) -> None:
+    """Move the staged year into place in one rename. Final accounts already in the
+    folder go into the staged year first (and back if the rename fails), so a reader sees
+    the year whole or as it was."""
+    if not root.exists():
+        os.rename(staging, root)  # fails rather than merge if the year appeared meanwhile
+        return
+    if not _only_final_accounts(root):
+        raise FileExistsError(root)
+    os.rename(root / FINAL_DIR, staging / FINAL_DIR)
+    try:
+        os.rmdir(root)
+        os.rename(staging, root)
+    except OSError:
+        root.mkdir(exist_ok=True)
+        os.rename(staging / FINAL_DIR, root / FINAL_DIR)
+        raise
+
+
+def start_year(
+    data_dir: Path, year: int, source: YearSource, *, keep_targets: bool = False
+) -> NewYearReport:
+    """Write data_dir/<year> from `source`; raises NewYearError (nothing written) on trouble."""
+    target = WorkingTreeYear(data_dir, year)
+    refuse_existing(target)
     if getattr(source, "document", ""):
         raise NewYearError(
             _(
@@ -163,7 +198,7 @@ def start_year(
     if target.previous().exists():  # the compiler takes the baseline from it
         report.baseline_from = target.previous().display_path("").rstrip("/")
     texts = {
-        rel: _decode(source.read(rel))
+        rel: decoded(source.read(rel))
         for rel in source.files()
         if rel in result.documents and split_unit(rel)[1] not in NOT_CARRIED
     }
@@ -175,7 +210,7 @@ def start_year(
             new_text, edits, dropped = _new_text(rel, text, result, keep_targets, report)
             new_text, comments = drop_comments(new_text, stale_comment(source.year))
             # Read back as written: lines in the report are the new file's lines.
-            doc = _check(shown, new_text, edits, dropped)
+            doc = read_back(shown, new_text, edits, dropped)
             _note(report, rel, doc, edits, shown)
             slug, inner = split_unit(rel)
             texts_copied = carried_texts(doc)
@@ -190,11 +225,11 @@ def start_year(
             report.has_lines = report.has_lines or split_unit(rel)[1] == "lines.yaml"
         for slug, files in report.carried.items():
             rel = f"{UNITS_DIR}/{slug}/{CARRIED_FILE}" if slug else CARRIED_FILE
-            text = _carried_file(files, source.year, rel)
-            _check(target.display_path(rel), text, {}, [])
+            text = carried_file(files, source.year, rel)
+            read_back(target.display_path(rel), text, {}, [])
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             (staging / rel).write_text(text, encoding="utf-8")
-        os.rename(staging, target.root)  # fails rather than merge if the year appeared meanwhile
+        place_year(staging, target.root)
     except OSError as e:
         raise NewYearError(
             _("cannot write {folder}: {error}").format(folder=report.target, error=e)
@@ -204,7 +239,7 @@ def start_year(
     return report
 
 
-def _carried_file(files: dict[str, list[tuple[tuple, str]]], year: int, rel: str) -> str:
+def carried_file(files: dict[str, list[tuple[tuple, str]]], year: int, rel: str) -> str:
     """carried-over.yaml: each text copied, by file, as validate compares it."""
     schema = "../" * (rel.count("/") + 2) + "schemas/carried-over.schema.json"
     out = [
@@ -268,8 +303,12 @@ def plan_edits(
     """field path → new text of its value (None: leave blank) for one file of the old year;
     nothing under the top-level key `skip` (a block that is dropped)."""
     edits: dict[tuple, str | None] = {}
+    block = BASELINE.get(split_unit(rel)[1])
     for path, value in leaves(doc.data):
-        if isinstance(value, Decimal) and path[0] != skip:
+        # a first year's 未公开 in its baseline block is a figure of last year like the
+        # others: the new year's baseline is the old year's own (published) figure
+        not_published = path[0] == block and value == NOT_PUBLISHED_WORD
+        if (isinstance(value, Decimal) or not_published) and path[0] != skip:
             if keep_targets and "target" in path:
                 report.kept_targets += 1
                 continue
@@ -277,13 +316,33 @@ def plan_edits(
     reasons = REASONS.get(split_unit(rel)[1])
     if reasons and isinstance(doc.data.get(reasons), dict):
         edits.update({(reasons, key): None for key in doc.data[reasons]})
-    for (file, path), value in next_year_baseline(model).items():
-        if file == rel and path in edits:
+    baseline = {path: v for (file, path), v in next_year_baseline(model).items() if file == rel}
+    for path, value in baseline.items():
+        if path in edits:
             edits[path] = money(value)
+    if (block,) in edits:  # the whole block written 未公开: the old year's figures, all of them
+        edits[(block,)] = _flow_mapping({p[-1]: v for p, v in baseline.items() if p[0] == block})
     return edits
 
 
-def _check(shown: str, text: str, edits: dict[tuple, str | None], dropped: list[str]) -> Document:
+def _flow_mapping(figures: dict[str, Decimal]) -> str:
+    """{basic: 4158.17, project: 5411.71}: a block of figures written in one line."""
+    return "{" + ", ".join(f"{key}: {money(value)}" for key, value in figures.items()) + "}"
+
+
+def _expected(value: str | None):
+    """What an edited value reads back as: nothing, a figure, or a block of figures."""
+    if value is None:
+        return None
+    if value.startswith("{"):
+        pairs = (item.split(": ") for item in value[1:-1].split(", "))
+        return {key: Decimal(figure) for key, figure in pairs}
+    return Decimal(value)
+
+
+def read_back(
+    shown: str, text: str, edits: dict[tuple, str | None], dropped: list[str]
+) -> Document:
     """Read the edited file back; it must load, hold exactly the intended values and
     none of the dropped blocks."""
     doc, problems = load_text(shown, text)
@@ -295,7 +354,7 @@ def _check(shown: str, text: str, edits: dict[tuple, str | None], dropped: list[
         )
     for path, value in edits.items():
         got = _get(doc.data, path)
-        if got != (None if value is None else Decimal(value)):
+        if got != _expected(value):
             raise NewYearError(
                 _(
                     "internal error: {file} {field} reads {value} after editing; nothing written"
@@ -336,6 +395,17 @@ def _what(rel: str, path: tuple) -> str:
     return _WHAT.get(path[-1], "amount")
 
 
+def mention_lines(mentions: list[Mention], from_year: int, year: int) -> list[str]:
+    """The summary's lines for the texts that name the source year or the one before (none
+    when there are none): a budget's and a final accounts' new year print them alike."""
+    if not mentions:
+        return []
+    heading = _(
+        "Texts that mention {year} or {previous} (kept as written; review them for {new_year}):"
+    ).format(year=from_year, previous=from_year - 1, new_year=year)
+    return [heading] + [f"  {m.file}:{m.line}: {m.excerpt}" for m in mentions]
+
+
 def year_mentions(doc: Document, year: int, shown: str) -> list[Mention]:
     """Texts that name `year` or the year before it (e.g. 2022年, 2021年度), with their line."""
     pattern = re.compile(rf"(?<![0-9])(?:{year}|{year - 1})(?![0-9])")
@@ -353,7 +423,8 @@ def year_mentions(doc: Document, year: int, shown: str) -> list[Mention]:
     return found
 
 
-def _decode(raw: bytes) -> str:
+def decoded(raw: bytes) -> str:
+    """A data file's text, without the byte-order mark some editors write."""
     text = raw.decode("utf-8")
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -404,14 +475,7 @@ def summary(report: NewYearReport) -> list[str]:
                 "file, until each is edited or confirmed (its entry deleted there)."
             ).format(count=copied, source=source, file=CARRIED_FILE, year=year)
         )
-    if report.mentions:
-        lines.append(
-            _(
-                "Texts that mention {year} or {previous} (kept as written; review them for "
-                "{new_year}):"
-            ).format(year=report.from_year, previous=report.from_year - 1, new_year=year)
-        )
-        lines += [f"  {m.file}:{m.line}: {m.excerpt}" for m in report.mentions]
+    lines += mention_lines(report.mentions, report.from_year, year)
     return lines + _next_steps(report)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Location
 from ..i18n import _
 from ..input.loader import MAX_FILE_BYTES, Document, load_bytes, load_text
+from ..input.pasted_text import DEFAULT_QUOTES
 from . import facts
 from . import roundtrip as fmt_yaml
 from .check import comments, fact_difference
@@ -54,7 +55,9 @@ class Formatted:
         return self.text is not None
 
 
-def format_file(file: str, raw: bytes, kind: str) -> Formatted:
+def format_file(file: str, raw: bytes, kind: str, quotes: str | None = DEFAULT_QUOTES) -> Formatted:
+    """Format one data file of schema `kind`; text's double quotes are brought to the
+    year's layout's style `quotes` (“” or 「」)."""
     result = Formatted(file)
     try:
         original = raw.decode("utf-8") if len(raw) <= MAX_FILE_BYTES else None
@@ -82,7 +85,7 @@ def format_file(file: str, raw: bytes, kind: str) -> Formatted:
             result.unclear = True
             return result
         result.changes.extend(joined)
-        canonical = _canonical(file, text, doc, kind, result)
+        canonical = _canonical(file, text, doc, kind, result, quotes)
         if canonical is None:
             return result
     if canonical != original:
@@ -176,7 +179,9 @@ def _inside_scalars(text: str, repairs: list[Repair]) -> list[Repair]:
 # --- steps 2 and 3: the tree, the layout, the proof --------------------------------------
 
 
-def _canonical(file: str, text: str, doc: Document, kind: str, result: Formatted):
+def _canonical(
+    file: str, text: str, doc: Document, kind: str, result: Formatted, quotes: str | None
+):
     try:
         tree = fmt_yaml.load(text)
     except Exception as e:  # the strict loader read it: a limit of ruamel, not the clerk's
@@ -185,13 +190,13 @@ def _canonical(file: str, text: str, doc: Document, kind: str, result: Formatted
             problem=problem
         )
         return None
-    explicit = fix_tree(tree, root(kind))
+    explicit = fix_tree(tree, root(kind), quotes)
     out = indent_comments(keep_alignment(text, fmt_yaml.dump(tree)))
     after, problems = load_text(file, out)
     if after is None or problems:
         result.internal = _("the formatted text would not read back")
         return None
-    where = fact_difference(doc.data, after.data, root(kind))
+    where = fact_difference(doc.data, after.data, root(kind), quotes=quotes)
     if where is not None:
         result.internal = _("the formatter would change a fact ({field})").format(field=where)
         return None

@@ -20,7 +20,8 @@ from ruamel.yaml.scalarstring import (
 
 from ..i18n import _
 from ..input.halfwidth import code_text, has_full_width_digits, number_text
-from ..input.pasted_text import clean
+from ..input.loader import parse_scalar
+from ..input.pasted_text import DEFAULT_QUOTES, clean
 from .facts import grouped_number
 from .order import reorder
 from .schema import Place
@@ -35,33 +36,36 @@ class Change:
     message: str
 
 
-def fix_tree(data, place: Place) -> list[Change]:
-    """Repair `data` (the round-trip tree of a whole file) in place."""
+def fix_tree(data, place: Place, quotes: str | None = DEFAULT_QUOTES) -> list[Change]:
+    """Repair `data` (the round-trip tree of a whole file) in place; double quotes in text
+    are written in the layout's style `quotes`."""
     changes: list[Change] = []
-    _walk(data, place, changes, None)
+    _walk(data, place, changes, None, quotes)
     return sorted(changes, key=lambda c: c.line)
 
 
-def _walk(node, place: Place, changes: list[Change], item_of) -> None:
+def _walk(node, place: Place, changes: list[Change], item_of, quotes: str | None) -> None:
     if isinstance(node, CommentedMap):
         for key in list(node):
             value = node[key]
             inner = place.child(str(key))
             if isinstance(value, (CommentedMap, CommentedSeq)):
-                _walk(value, inner, changes, None)
+                _walk(value, inner, changes, None, quotes)
             else:
-                _fix(node, key, value, inner, node.lc.value(key)[0] + 1, changes)
+                _fix(node, key, value, inner, node.lc.value(key)[0] + 1, changes, quotes)
         _order(node, place, changes, item_of)  # after the values: their tails are final
     elif isinstance(node, CommentedSeq):
         inner = place.item()
         for index, value in enumerate(node):
             if isinstance(value, (CommentedMap, CommentedSeq)):
-                _walk(value, inner, changes, (node, index))
+                _walk(value, inner, changes, (node, index), quotes)
             else:
-                _fix(node, index, value, inner, node.lc.item(index)[0] + 1, changes)
+                _fix(node, index, value, inner, node.lc.item(index)[0] + 1, changes, quotes)
 
 
-def _fix(container, key, value, place: Place, line: int, changes: list[Change]) -> None:
+def _fix(
+    container, key, value, place: Place, line: int, changes: list[Change], quotes: str | None
+) -> None:
     # in brackets [...] a comma also separates the items: no thousands separator is read
     in_brackets = isinstance(container, CommentedSeq) and container.fa.flow_style()
     fixed = _fixed(value, place, in_brackets)
@@ -73,9 +77,11 @@ def _fix(container, key, value, place: Place, line: int, changes: list[Change]) 
         base.__setitem__(container, key, new)
         changes.append(Change(line, message))
     elif isinstance(value, str) and not place.numeric and not place.code:
-        text, repairs = clean(str(value))  # what Word and input methods leave in text
+        text, repairs = clean(str(value), quotes)  # what Word and input methods leave in text
         if repairs:
             new = text if type(value) is str else type(value)(text)  # its style kept
+            if type(value) is str and not isinstance(parse_scalar(text, None), str):
+                new = DoubleQuotedScalarString(text)  # `0　` stays text, not the number 0
             base.__setitem__(container, key, new)
             block = isinstance(value, _BLOCK)  # its text starts on the line below
             for repair in repairs:

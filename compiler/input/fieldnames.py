@@ -84,7 +84,7 @@ def describe(kind: str, path: tuple, data: Any) -> str:
             words.append(f"{listed}“{name}”" if name else f"第{part + 1}个{listed}")
             node, value = items, entry
         else:
-            properties = _properties(node, part)
+            properties, file = _properties(node, part, file)
             child = properties.get(part)
             if child is None and isinstance(node, dict):
                 child = (
@@ -99,16 +99,19 @@ def describe(kind: str, path: tuple, data: Any) -> str:
     return " › ".join(w for w in words if w)
 
 
-def _properties(node: Any, part: str) -> dict:
-    """The properties of an object schema, or of the oneOf branch that has `part`."""
+def _properties(node: Any, part: str, file: str) -> tuple[dict, str]:
+    """The properties of an object schema, or of the oneOf/anyOf branch that has `part`
+    (a branch may be a $ref: three-public.yaml previous is its items or 未公开), with the
+    file they are in."""
     if not isinstance(node, dict):
-        return {}
+        return {}, file
     if part in node.get("properties", {}):
-        return node["properties"]
-    for branch in node.get("oneOf", []):
+        return node["properties"], file
+    for written in node.get("oneOf", []) + node.get("anyOf", []):
+        branch, branch_file = _resolve(written, file)
         if isinstance(branch, dict) and part in branch.get("properties", {}):
-            return branch["properties"]
-    return node.get("properties", {})
+            return branch["properties"], branch_file
+    return node.get("properties", {}), file
 
 
 def _entry_name(entry: Any) -> str | None:

@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -29,7 +30,7 @@ import yaml
 from .. import characters
 from ..diagnostics import Diagnostic, Location
 from ..errors import DataError
-from ..i18n import N_, _
+from ..i18n import N_, _, language
 from . import yaml_hints
 
 MAX_DEPTH = 40  # no disclosure file nests deeper than ~8; this only stops hostile input
@@ -67,6 +68,24 @@ class Document:
     def locate_key(self, path: Path_) -> Location:
         """Where the key naming `path` is written (falls back to the value)."""
         return self.keys.get(tuple(path)) or self.locate(path)
+
+    def named(self, file: str) -> Document:
+        """The same document as the file `file` (its data shared: read it only)."""
+        return replace(
+            self,
+            file=file,
+            values=_named(self.values, file),
+            keys=_named(self.keys, file),
+            block_scalars=set(self.block_scalars),
+        )
+
+
+def _named(locations: dict[Path_, Location], file: str) -> dict[Path_, Location]:
+    return {path: _in(file, at) for path, at in locations.items()}
+
+
+def _in(file: str, at: Location) -> Location:
+    return Location(file, at.line, at.column)
 
 
 class LoadError(DataError):
@@ -524,6 +543,25 @@ def load_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
     if doc is not None:
         doc.raw = raw  # the bytes as committed: what the PDF embeds as its source
     return doc, problems
+
+
+def load_bytes_once(file: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
+    """`load_bytes`, the same bytes parsed once a process (a year compiled again, a file
+    unchanged between two revisions or years, a copy): the documents share their data,
+    which the pipeline only reads (as `disclosure serve`'s cache of loaded files also
+    requires)."""
+    doc, problems = _loaded(raw, language())
+    return (
+        doc.named(file) if doc is not None else None,
+        [replace(p, location=_in(file, p.location)) for p in problems],
+    )
+
+
+@lru_cache(maxsize=512)
+def _loaded(raw: bytes, lang: str) -> tuple[Document | None, tuple[Diagnostic, ...]]:
+    """The bytes loaded as a file without a name (`lang`: the messages' language)."""
+    doc, problems = load_bytes("", raw)
+    return doc, tuple(problems)
 
 
 def leaves(value: Any, path: Path_ = ()):

@@ -262,11 +262,14 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         return _describe_one_of(error, doc, kind)
     if keyword == "anyOf" and error.context:
         # An amount or 未公开 (money_or_not_published): explained as the amount it is not,
-        # with the one way to say the document does not give it.
+        # with the one way to say the document does not give it. A block that may be 未公开
+        # as a whole says so only of the block itself: a figure inside it is its own anyOf,
+        # which says it once (the same words twice before).
         out = []
         for e in error.context:
             if e.schema_path and e.schema_path[0] == 0:
-                out.extend(_describe(e, doc, kind))
+                said = tuple(e.absolute_path) == path
+                out.extend((d, said) for d in _describe(e, doc, kind))
         if out:
             return [
                 dataclasses.replace(
@@ -275,7 +278,9 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
                         message=d.message
                     ),
                 )
-                for d in out
+                if said
+                else d
+                for d, said in out
             ]
     if keyword == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
@@ -401,7 +406,9 @@ def _describe(error: ValidationError, doc: Document, kind: str) -> list[Diagnost
         )
     else:
         message = error.message
-    return [Diagnostic(doc.locate(path), message, field=field)]
+    # A value left empty (a new year's blank) is still to fill, not a mistake.
+    to_fill = value is None and bool(path)
+    return [Diagnostic(doc.locate(path), message, field=field, to_fill=to_fill)]
 
 
 def _unknown_field(key: str, allowed: list[str]) -> str:
@@ -455,6 +462,7 @@ def _describe_one_of(error: ValidationError, doc: Document, kind: str) -> list[D
                 "found {found}"
             ).format(found=_found(value)),
             field=dotted(path),
+            to_fill=value is None and bool(path),
         )
     ]
 

@@ -23,7 +23,7 @@ from ..paths import (
     schema_hint,
 )
 from . import pasted_text
-from .loader import Document, load_bytes
+from .loader import Document, load_bytes_once
 from .schema_cache import validate_document
 from .sources import SourceError, YearSource
 
@@ -83,11 +83,13 @@ def load_file(source: YearSource, rel: str) -> tuple[Document | None, list[Diagn
     kind = kind_of(inner)
     if kind is None or (slug and not UNIT_SLUG.match(slug)):
         return None, [Diagnostic(Location(shown), _unexpected(rel, slug))]
-    doc, found = load_bytes(shown, raw)
+    doc, found = load_bytes_once(shown, raw)
     if doc is None:
         return None, found
     checked = _check_modeline(doc, kind, source, rel) + validate_document(doc, kind)
-    return doc, found + checked + pasted_text.warnings(doc)
+    # their texts are copies (of the printed text, of last year's): not pasted text
+    pasted = pasted_text.warnings(doc) if kind not in ("acknowledged", "carried-over") else []
+    return doc, found + checked + pasted
 
 
 def _unexpected(rel: str, slug: str) -> str:

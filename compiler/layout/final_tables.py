@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..model.final import FUNDS, ZERO, FinalAccounts, Row
 from ..numbers import money_value
+from .tables import THREE_PUBLIC_FIELDS
 
 CLASS_NAMES = (  # the 收入支出决算总表's 26 类 of spending, in the template's order
     ("201", "一般公共服务支出"),
@@ -367,14 +368,7 @@ def three_public(f: FinalAccounts, unit_name: str) -> Grid:
     ]
     t = f.three_public
     cells = []
-    for k in (
-        "total",
-        "overseas",
-        "vehicles",
-        "vehicle_purchase",
-        "vehicle_operation",
-        "reception",
-    ):
+    for k in THREE_PUBLIC_FIELDS:
         cells += [
             (amount(t[k].base) if t[k].known else "未公开", "amount"),
             (amount(t[k].current), "amount"),

@@ -31,6 +31,7 @@ import yaml
 from ..diagnostics import Diagnostic, Location, has_errors
 from ..i18n import _
 from ..input.loader import Document
+from ..input.pasted_text import DEFAULT_QUOTES
 from ..input.projectlayouts import MANIFEST, ProjectLayouts, UnsafeFile
 from ..paths import LAYOUTS_DIR, SCHEMAS_DIR
 from . import placeholders
@@ -393,6 +394,8 @@ def _assemble_layout(name: str, project: ProjectLayouts | None) -> Layout:
         unit_layout=merged.get("unit_layout"),
         package=merged.get("package", "department"),
         requires=tuple(merged.get("requires", ())),
+        quotes=merged.get("quotes", DEFAULT_QUOTES),
+        reads=tuple(merged.get("reads", ())),
         project_dirs=project_dirs,
         project=project if project_dirs else None,
         manifest=project.shown(first.folder / MANIFEST) if first.in_project else "",
@@ -424,6 +427,12 @@ def _section(raw: dict) -> SectionSpec:
             tuple(FORMER_ITEM_FACTS.get(f, f) for f in raw["prints"]["item"])
             if "item" in raw.get("prints", {})
             else None
+        ),
+        class_prints=(
+            tuple(raw["prints"]["class"]) if "class" in raw.get("prints", {}) else None
+        ),
+        reason_prints=(
+            tuple(raw["prints"]["reason"]) if "reason" in raw.get("prints", {}) else None
         ),
     )
 

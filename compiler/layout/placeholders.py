@@ -1,4 +1,9 @@
-"""The placeholders of a layout's texts: {year}, {previous_year}, {unit} — and nothing else.
+"""The placeholders of a layout's texts: {year}, {previous_year}, {unit}, {unit_ref},
+{self_name} — and nothing else. {unit_ref} is how the layout's fixed sentences name the unit
+(本单位, 本部门, or the unit's short name: layout/wording.py), so a statement written in a
+layout.yaml follows the layout's wording options as the templates' sentences do;
+{self_name} is the word alone (单位 or 部门: a table title 2022年部门收支总表 in a
+department layout that takes its tables from the unit layout).
 
 A layout's headings, statements, table titles and file title are filled in with these
 values. Python's str.format would also follow `{unit.__class__}` or `{year[0]}` into the
@@ -15,7 +20,8 @@ import string
 from ..errors import DataError
 from ..i18n import _
 
-TEXT = ("year", "previous_year", "unit")  # headings, statements, table titles and headers
+# headings, statements, table titles and headers
+TEXT = ("year", "previous_year", "unit", "unit_ref", "self_name")
 YEAR_ONLY = ("year",)  # document_title, options.file_title
 
 _PARSER = string.Formatter()

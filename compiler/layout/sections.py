@@ -15,6 +15,7 @@ from functools import lru_cache
 from ..i18n import _
 from .placeholders import TEXT, PlaceholderError, fill_in
 from .specs import ConditionError, Layout, LayoutError, SectionSpec, TableSpec
+from .wording import TextStyle
 
 
 @dataclass(frozen=True)
@@ -111,11 +112,18 @@ def evaluate(layout: Layout, source: str, model, section: str = "") -> bool:
 
 
 def fill(text: str, model) -> str:
-    """A layout's statement or title with {year}, {previous_year} and {unit} filled in
-    (only these, by name: see placeholders)."""
+    """A layout's statement or title with {year}, {previous_year}, {unit}, {unit_ref} and
+    {self_name} filled in (only these, by name: see placeholders)."""
+    style = TextStyle.of(model.layout)
     try:
         return fill_in(
-            text, TEXT, year=model.year, previous_year=model.year - 1, unit=model.unit.name
+            text,
+            TEXT,
+            year=model.year,
+            previous_year=model.year - 1,
+            unit=model.unit.name,
+            unit_ref=style.unit_reference(model.unit),
+            self_name=style.self_name,
         )
     except PlaceholderError as e:
         raise LayoutError(

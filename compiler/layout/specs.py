@@ -13,6 +13,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Location
 from ..errors import Trouble
+from ..input.pasted_text import DEFAULT_QUOTES
 from ..input.projectlayouts import ProjectLayouts
 from . import placeholders
 from .placeholders import YEAR_ONLY
@@ -107,6 +108,13 @@ class SectionSpec:
     # `prints: {item: [...]}`: the facts the form prints about each item of the section's
     # list (ITEM_FACTS); validate requires exactly those. None: DEFAULT_ITEM_FACTS.
     item_prints: tuple[str, ...] | None = None
+    # `prints: {class: [...]}`: the form explains the budget by 类 (a city unit's), each
+    # 类's 财政拨款 from the lines and, with `change`, its change against last year's lines.
+    # None: the form has no list by 类.
+    class_prints: tuple[str, ...] | None = None
+    # `prints: {reason: [...]}`: the 三公 reasons (three-public.yaml reasons) the form's text
+    # prints; a reason given under another key would not be printed. None: not declared.
+    reason_prints: tuple[str, ...] | None = None
 
     @property
     def item_facts(self) -> tuple[str, ...]:
@@ -131,6 +139,10 @@ class Layout:
     package: str = "department"  # department: the package is the department's own document;
     # department+units: the department's document, then each unit's, in one package
     requires: tuple[str, ...] = ()  # model fields the document's frame prints (title, opening)
+    quotes: str = DEFAULT_QUOTES  # the documents' double quotes (“” or 「」): fmt writes these
+    # Data kinds the model reads besides the sections' (optional, printed by no section of
+    # their own): figures it takes only where the repository cannot compute them.
+    reads: tuple[str, ...] = ()
     # The folders of template_dirs that are a project's (its layouts/<name>/): untrusted, so
     # their files are read only as plain files and the layout renders in the sandbox.
     project_dirs: tuple[Path, ...] = ()
@@ -159,6 +171,18 @@ class Layout:
             if kind in s.files:
                 return s.item_facts
         return None
+
+    def reasons_printed(self, kind: str) -> tuple[str, ...] | None:
+        """The reasons the form prints of the data file `kind` (three-public): those the
+        first section that reads it declares; None if it declares none."""
+        for s in self.all_sections():
+            if kind in s.files:
+                return s.reason_prints
+        return None
+
+    def explains_classes(self) -> bool:
+        """Some section's form explains the budget by 类 (`prints: {class: …}`)."""
+        return any(s.class_prints is not None for s in self.all_sections())
 
     def all_sections(self) -> list[SectionSpec]:
         """Every section and subsection, in document order."""

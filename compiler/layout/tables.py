@@ -108,6 +108,56 @@ class Table:
     def id(self) -> str:
         return self.spec.id
 
+    @property
+    def fixed_columns(self) -> int:
+        """How many leading columns name a row: its codes (类, 款, 项) and the name after
+        them. A screen keeps them in view while the figures scroll sideways."""
+        count = 0
+        for column in self.columns:
+            if column.format == "money":
+                break
+            count += 1
+            if column.format == "text":
+                break
+        return count
+
+    @property
+    def fixed_header(self) -> list[list[str | None]]:
+        """For each header cell, where it stays while the table scrolls sideways (a CSS
+        `left`), or None for a cell that scrolls: see `_fixed`."""
+        return self._fixed(self.header)
+
+    @property
+    def fixed_body(self) -> list[list[str | None]]:
+        return self._fixed(tuple(row.cells for row in self.body))
+
+    def _fixed(self, rows: tuple[tuple[Cell, ...], ...]) -> list[list[str | None]]:
+        """A cell wholly within the fixed columns stays at its column's distance from the
+        box's left edge. A table scrolls only when it is at its narrowest (min_width), where
+        each column's width is its share of that: so the distances are known here, in ems
+        of the table's font, and no script measures the page."""
+        lefts = self._fixed_lefts()
+        placed = iter(_placed(rows))
+        return [
+            [
+                lefts[first] if first + span <= len(lefts) else None
+                for first, span, _cell in (next(placed) for _ in row)
+            ]
+            for row in rows
+        ]
+
+    def _fixed_lefts(self) -> list[str]:
+        narrowest = self.min_width
+        if narrowest is None or not self.fixed_columns:
+            return []
+        shares = [float(w.removesuffix("%")) for w in self.widths]
+        whole = sum(shares)
+        lefts, left = [], 0.0
+        for share in shares[: self.fixed_columns]:
+            lefts.append(f"{left:.3f}em" if left else "0")
+            left += share / whole * float(narrowest.removesuffix("em"))
+        return lefts
+
 
 # What a cell needs across, in ems of the table's font (bold, as headings and the 合计 row are,
 # a little wider than Noto Sans CJK's, for fonts of other systems): figures and codes never

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..diagnostics import Location
-from ..numbers import money_value
+from ..numbers import NOT_PUBLISHED, ZERO, NotPublished, is_published, money_value, rounded
 
 
 class derived(property):
@@ -83,6 +83,11 @@ class Change:
     def amount(self) -> Decimal:
         return self.printed_current - self.printed_previous
 
+    def amount_at(self, places: int) -> Decimal:
+        """The difference of the figures as a text printing `places` decimals prints them
+        (0: whole 万元, 1234 − 1222 = 12), by the same rule as `amount`."""
+        return rounded(self.current, places) - rounded(self.previous, places)
+
     @property
     def exact_amount(self) -> Decimal:
         """The difference of the exact figures (in 元, for figures from the lines)."""
@@ -105,3 +110,18 @@ class Change:
         if self.printed_previous == 0:
             return None
         return self.amount / self.printed_previous * 100
+
+
+def published_sum(values) -> Decimal | NotPublished:
+    """A sum of figures of which some may be not published (未公开): then the sum is not
+    published either, never a sum with a 0 in its place."""
+    values = tuple(values)
+    if any(not is_published(v) for v in values):
+        return NOT_PUBLISHED
+    return sum(values, ZERO)
+
+
+def change_from(previous: Decimal | NotPublished, current: Decimal) -> Change | None:
+    """The change from last year's figure; None where that figure is not published
+    (未公开): no change is computed from a figure the document did not give."""
+    return Change(previous, current) if is_published(previous) else None

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..numbers import NotPublished, is_published, money_value
-from .base import Change, Origin, Prose, _model, derived, src_field
+from .base import Change, Origin, Prose, _model, change_from, derived, published_sum, src_field
 from .lines import BudgetLines
 from .parts import (  # noqa: F401 - the model's names, importable from here
     FUNDING_COLUMNS,
@@ -63,6 +63,9 @@ class Unit:
     type: str | None = None  # 行政单位 / 参照公务员法管理的事业单位 / 事业单位; None: a department
     city: str | None = None
     self_reference: str | None = None
+    # 简称 (市财政局): printed for 本单位 where the layout says so (options.unit_in_text);
+    # left out of the exported model when absent, as most units have none
+    short_name: str | None = field(default=None, metadata={"omit_empty": True})
     nature: str | None = None
     level: str | None = None
     funding_form: str | None = None
@@ -131,8 +134,9 @@ class Budget:
 
     income: Income
     expenditure: Expenditure
-    previous_basic: Decimal
-    previous_project: Decimal
+    # NOT_PUBLISHED (未公开) where a first year's document did not give last year's figure
+    previous_basic: Decimal | NotPublished
+    previous_project: Decimal | NotPublished
     basic_reason: str | None
     project_reason: str | None
     from_lines: bool = False
@@ -140,33 +144,35 @@ class Budget:
     src: Origin | None = src_field()
 
     @derived
-    def previous_total(self) -> Decimal:
-        return self.previous_basic + self.previous_project
+    def previous_total(self) -> Decimal | NotPublished:
+        return published_sum((self.previous_basic, self.previous_project))
+
+    # None where last year's figure is 未公开 (base.change_from)
+    @derived
+    def basic_change(self) -> Change | None:
+        return change_from(self.previous_basic, self.expenditure.basic)
 
     @derived
-    def basic_change(self) -> Change:
-        return Change(self.previous_basic, self.expenditure.basic)
+    def project_change(self) -> Change | None:
+        return change_from(self.previous_project, self.expenditure.project)
 
     @derived
-    def project_change(self) -> Change:
-        return Change(self.previous_project, self.expenditure.project)
-
-    @derived
-    def total_change(self) -> Change:
-        return Change(self.previous_total, self.expenditure.total)
+    def total_change(self) -> Change | None:
+        return change_from(self.previous_total, self.expenditure.total)
 
 
 @_model
 class FiscalTotals:
-    """财政拨款 by source, in 万元."""
+    """财政拨款 by source, in 万元 (last year's: NOT_PUBLISHED where a first year's
+    document did not give it)."""
 
-    general_budget: Decimal
-    fund_budget: Decimal
-    capital_budget: Decimal
+    general_budget: Decimal | NotPublished
+    fund_budget: Decimal | NotPublished
+    capital_budget: Decimal | NotPublished
 
     @derived
-    def fiscal(self) -> Decimal:
-        return self.general_budget + self.fund_budget + self.capital_budget
+    def fiscal(self) -> Decimal | NotPublished:
+        return published_sum((self.general_budget, self.fund_budget, self.capital_budget))
 
 
 @_model
@@ -197,6 +203,24 @@ class ExplainedItem:
 
 
 @_model
+class ExplainedClass:
+    """One 类 of the text's explanation by 类 (a city unit's form): its 财政拨款 this year
+    and last year, both from the lines (last year's from last year's data in the
+    repository; None where that year is not in it)."""
+
+    code: str
+    name: str
+    amount: Decimal  # 万元, exact
+    previous: Decimal | None  # 万元, exact: last year's lines of the same 类 (0 if none)
+
+    @derived
+    def change(self) -> Change | None:
+        if self.previous is None:
+            return None  # last year is not in the repository: no comparison is printed
+        return Change(self.previous, self.amount)
+
+
+@_model
 class LineNote:
     """An entry of line-notes.yaml as written (the rules check it against the lines)."""
 
@@ -222,19 +246,21 @@ class Explanation:
     items: tuple[ExplainedItem, ...]
     change_reason: str | None
     previous_written: bool = True
+    # by 类, where the layout's form explains the budget so (left out of the model otherwise)
+    classes: tuple[ExplainedClass, ...] = field(default=(), metadata={"omit_empty": True})
     notes: tuple[LineNote, ...] = field(
         default=(), repr=False, compare=False, metadata={"origin": True}
     )
     src: Origin | None = src_field()
 
     @derived
-    def fiscal_change(self) -> Change:
-        return Change(self.previous.fiscal, self.current.fiscal)
+    def fiscal_change(self) -> Change | None:
+        return change_from(self.previous.fiscal, self.current.fiscal)
 
     @derived
-    def changes(self) -> dict[str, Change]:
+    def changes(self) -> dict[str, Change | None]:
         return {
-            key: Change(getattr(self.previous, key), getattr(self.current, key))
+            key: change_from(getattr(self.previous, key), getattr(self.current, key))
             for key in ("general_budget", "fund_budget", "capital_budget")
         }
 

@@ -10,30 +10,32 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
-from ..numbers import ZERO
-from .base import Change, Origin, Prose, _model, derived, src_field
+from ..numbers import ZERO, NotPublished
+from .base import Change, Origin, Prose, _model, change_from, derived, published_sum, src_field
 
 
 @_model
 class ThreePublicItems:
-    overseas: Decimal
-    vehicle_purchase: Decimal
-    vehicle_operation: Decimal
-    reception: Decimal
+    # Last year's may be NOT_PUBLISHED (未公开: a first year whose document did not give
+    # them); a sum with a part not published is not published, never a sum with a 0.
+    overseas: Decimal | NotPublished
+    vehicle_purchase: Decimal | NotPublished
+    vehicle_operation: Decimal | NotPublished
+    reception: Decimal | NotPublished
 
     @derived
-    def vehicles(self) -> Decimal:
+    def vehicles(self) -> Decimal | NotPublished:
         """公务用车购置及运行（运维）费."""
-        return self.vehicle_purchase + self.vehicle_operation
+        return published_sum((self.vehicle_purchase, self.vehicle_operation))
 
     @derived
-    def total(self) -> Decimal:
-        return self.overseas + self.vehicles + self.reception
+    def total(self) -> Decimal | NotPublished:
+        return published_sum((self.overseas, self.vehicles, self.reception))
 
     @staticmethod
     def add(items: list[ThreePublicItems]) -> ThreePublicItems:
         return ThreePublicItems(
-            *(sum((getattr(i, f) for i in items), ZERO) for f in THREE_PUBLIC_ITEMS)
+            *(published_sum(getattr(i, f) for i in items) for f in THREE_PUBLIC_ITEMS)
         )
 
 
@@ -68,9 +70,11 @@ class ThreePublic:
     src: Origin | None = src_field()
 
     @derived
-    def changes(self) -> dict[str, Change]:
+    def changes(self) -> dict[str, Change | None]:
+        """Each part's change; None where last year's figure is not published (未公开):
+        no change is computed from a figure the document did not give."""
         return {
-            part: Change(getattr(self.previous, part), getattr(self.current, part))
+            part: change_from(getattr(self.previous, part), getattr(self.current, part))
             for part in THREE_PUBLIC_PARTS
         }
 

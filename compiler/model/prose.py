@@ -15,7 +15,9 @@ images and link reference definitions are errors in every form.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator
+from decimal import Decimal
 
 from .. import characters
 from ..diagnostics import Diagnostic, Location
@@ -56,17 +58,30 @@ def _diagnostic(text: str, text_line: int, message: str) -> Diagnostic:
 
 
 def iter_prose(obj) -> Iterator[Prose]:
-    if isinstance(obj, Prose):
-        yield obj
-    elif dataclasses.is_dataclass(obj):
-        for f in dataclasses.fields(obj):
-            yield from iter_prose(getattr(obj, f.name))
-    elif isinstance(obj, (list, tuple)):
-        for item in obj:
-            yield from iter_prose(item)
-    elif isinstance(obj, dict):
-        for item in obj.values():
-            yield from iter_prose(item)
+    """Every text of the model, in the model's order. A loop over a stack, not nested
+    generators: a department of 30 units holds about 240,000 values, walked at each
+    rebuild of the live preview."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Prose):
+            yield item
+        elif isinstance(item, _LEAVES):
+            continue
+        elif isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            stack.extend(reversed(item.values()))
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, name) for name in reversed(_field_names(type(item))))
+
+
+_LEAVES = (str, int, float, Decimal, type(None))  # bool is an int; Prose is checked first
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def check_all(model: Disclosure) -> list[Diagnostic]:

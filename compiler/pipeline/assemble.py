@@ -17,12 +17,14 @@ from ..input.catalogue import Catalogue, split_code
 from ..input.loader import Document, dotted
 from ..layout.specs import Layout
 from ..model.disclosure import (
+    THREE_PUBLIC_ITEMS,
     AnnualRequest,
     AssetCategory,
     Assets,
     Budget,
     Disclosure,
     Expenditure,
+    ExplainedClass,
     ExplainedItem,
     Explanation,
     FiscalTotals,
@@ -167,6 +169,7 @@ def _unit(u: dict) -> Unit:
         type=u.get("type"),
         city=u.get("city"),
         self_reference=u.get("self_reference"),
+        short_name=u.get("short_name"),
         nature=u.get("nature"),
         level=u.get("level"),
         funding_form=u.get("funding_form"),
@@ -293,7 +296,7 @@ def _budget(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rollup) 
         )
     previous, written = _baseline(
         r.origin() if r is not None else None,
-        d.get("previous_year"),
+        _published_items(d.get("previous_year"), ("basic", "project")),
         ("basic", "project"),
         ctx,
         lambda prev: (
@@ -357,7 +360,7 @@ def _baseline(origin, written, keys, ctx: Context, from_previous, file, key, fro
                     "is wrong; then leave {key} out here"
                 ).format(
                     key=key,
-                    figures=", ".join(f"{k} {money(v)}" for k, v in from_units().items()),
+                    figures=", ".join(f"{k} {_money_or_word(v)}" for k, v in from_units().items()),
                 ),
             )
         return from_units(), False
@@ -401,7 +404,7 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
     keys = ("general_budget", "fund_budget", "capital_budget")
     previous, written = _baseline(
         r.origin() if r is not None else None,
-        d.get("previous_year"),
+        _published_items(d.get("previous_year"), keys),
         keys,
         ctx,
         lambda prev: prev.explanation and {k: getattr(prev.explanation.current, k) for k in keys},
@@ -479,6 +482,7 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
     return Explanation(
         current=current,
         previous=FiscalTotals(**previous),
+        classes=_classes(lines, ctx) if ctx.layout.explains_classes() else (),
         income={key: w(value) for key, value in lines.by_source.items()},
         total=w(lines.total),
         items=tuple(items),
@@ -499,10 +503,36 @@ def _explanation(r: _Reader | None, lines: BudgetLines | None, ctx: Context, rol
     )
 
 
+def _classes(lines: BudgetLines, ctx: Context) -> tuple[ExplainedClass, ...]:
+    """Each 类's 财政拨款 this year, with last year's from last year's lines when that year
+    is in the repository (computed, never typed: a 类 total is last year's budget)."""
+    before = ctx.previous.lines if ctx.previous is not None else None
+    last = (
+        {r.code: before.wan(r.amounts.total) for r in before.function_rows("fiscal")}
+        if before is not None
+        else None
+    )
+    return tuple(
+        ExplainedClass(
+            code=row.code,
+            name=row.name,
+            amount=lines.wan(row.amounts.total),
+            previous=None if last is None else last.get(row.code, ZERO),
+        )
+        for row in lines.function_rows("fiscal")
+        if row.level == "类"
+    )
+
+
 def _outturn_key(row: dict) -> str:
     """The key an item's 上年执行数 is written under: previous_outturn, or `previous`, its
     former name (read, with a warning asking for the new one)."""
     return "previous" if "previous" in row and "previous_outturn" not in row else "previous_outturn"
+
+
+def _money_or_word(value) -> str:
+    """A figure in a message: its amount, or 未公开."""
+    return money(value) if is_published(value) else str(value)
 
 
 def _money_or_dash(value) -> str:
@@ -595,7 +625,7 @@ def _three_public(r: _Reader | None, ctx: Context, rollup) -> ThreePublic | None
     current = ThreePublicItems(**d["current"])
     previous, written = _baseline(
         r.origin(),
-        d.get("previous"),
+        _published_items(d.get("previous"), THREE_PUBLIC_ITEMS),
         ("overseas", "vehicle_purchase", "vehicle_operation", "reception"),
         ctx,
         lambda prev: (
@@ -611,6 +641,16 @@ def _three_public(r: _Reader | None, ctx: Context, rollup) -> ThreePublic | None
     return ThreePublic(
         current, ThreePublicItems(**previous), reasons, previous_written=written, src=r.origin()
     )
+
+
+def _published_items(written, keys) -> dict | None:
+    """Last year's figures as a first year writes them: each figure, or 未公开 (NOT_PUBLISHED)
+    for one the document did not give, or 未公开 for them all."""
+    if written is None:
+        return None
+    if not isinstance(written, dict):  # the whole block 未公开 (the schema allows no other)
+        return {k: published(written) for k in keys}
+    return {k: published(v) for k, v in written.items()}
 
 
 # Performance ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..i18n import _
 from ..model import lines as lines_module
+from ..model.base import published_sum
 from ..model.disclosure import (
     AssetCategory,
     Assets,
@@ -26,7 +27,7 @@ from ..model.disclosure import (
     Project,
     ThreePublicItems,
 )
-from ..numbers import NOT_PUBLISHED, ZERO, NotPublished
+from ..numbers import ZERO, NotPublished
 from .context import Context
 
 UNIT_TYPES = ("行政单位", "参照公务员法管理的事业单位", "事业单位")
@@ -73,20 +74,20 @@ class Rollup:
         )
         return income, expenditure
 
-    def sum_budget_previous(self) -> dict[str, Decimal]:
+    def sum_budget_previous(self) -> dict[str, Decimal | NotPublished]:
         budgets = self._with("budget")
         return {
-            "basic": _sum(b.previous_basic for b in budgets),
-            "project": _sum(b.previous_project for b in budgets),
+            "basic": published_sum(b.previous_basic for b in budgets),
+            "project": published_sum(b.previous_project for b in budgets),
         }
 
-    def explanation_previous(self) -> dict[str, Decimal]:
+    def explanation_previous(self) -> dict[str, Decimal | NotPublished]:
         """上年财政拨款 of the Shanghai explanation: the units' own previous-year figures."""
         found = self._with("explanation")
         keys = ("general_budget", "fund_budget", "capital_budget")
-        return {k: _sum(getattr(x.previous, k) for x in found) for k in keys}
+        return {k: published_sum(getattr(x.previous, k) for x in found) for k in keys}
 
-    def item_previous(self, code: str) -> Decimal | None:
+    def item_previous(self, code: str) -> Decimal | NotPublished | None:
         """The 上年数 of one 项 code: the units' own, added up; None if a unit that has
         the 项 does not give it (its form does not print it)."""
         found = [
@@ -97,9 +98,7 @@ class Rollup:
         ]
         if any(previous is None for previous in found):
             return None
-        if any(isinstance(previous, NotPublished) for previous in found):
-            return NOT_PUBLISHED  # a sum with a part not published is not published
-        return _sum(found)
+        return published_sum(found)  # a sum with a part not published is not published
 
     def operating_costs(self) -> Decimal | None:
         found = self._with("operating_costs")

@@ -16,7 +16,7 @@ from ..checks.acknowledged import acknowledge
 from ..checks.carried import carried
 from ..checks.files import check_files
 from ..diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
-from ..i18n import _
+from ..i18n import _, document_name
 from ..input.catalogue import catalogue_for
 from ..input.fieldnames import name_fields
 from ..input.loader import Document
@@ -111,7 +111,7 @@ def compile_year(
     if not source.exists():
         raise SourceError(
             _("no data for {year} (looked in {folder})").format(
-                year=source.label, folder=source.display_path("")
+                year=document_name(source.label), folder=source.display_path("")
             )
         )
     result.documents, listed_files, problems = read_documents(source, cache)
@@ -241,7 +241,7 @@ def _previous_model(
             _(
                 "{year} has errors, so its figures could not be used as this year's "
                 "previous-year figures; fix {folder} first"
-            ).format(year=prev.label, folder=prev.display_path("")),
+            ).format(year=document_name(prev.label), folder=prev.display_path("")),
             severity="warning",
         )
     ]

@@ -147,12 +147,20 @@ def render_document(
     *,
     epoch: Epoch = FROM_ENVIRONMENT,
     correction: Correction | None = None,
+    unit_pages: dict[str, str] | None = None,
 ) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
     """One document in the requested formats: format → bytes. A project's layout that
     fails to render (the sandbox refused something, a template raised) is a problem at its
-    template's line, and nothing of the document is rendered."""
+    template's line, and nothing of the document is rendered. `unit_pages`: see
+    render_html (the live preview's units' pages, kept between its builds)."""
     return start_document(
-        model, documents, formats, workbook_optional, epoch=epoch, correction=correction
+        model,
+        documents,
+        formats,
+        workbook_optional,
+        epoch=epoch,
+        correction=correction,
+        unit_pages=unit_pages,
     ).finish()
 
 
@@ -205,13 +213,14 @@ def start_document(
     epoch: Epoch = FROM_ENVIRONMENT,
     correction: Correction | None = None,
     bare: bool = False,
+    unit_pages: dict[str, str] | None = None,
 ) -> StartedDocument:
     """Render one document's formats, and start laying out its PDF (see StartedDocument;
     `bare`: as a part to join, see pdf_parts.py)."""
     layouts = [m.layout for m in (model, *model.units) if m.layout.sandboxed]
     try:
         rendered, problems, wait = _render_document(
-            model, documents, formats, workbook_optional, epoch, correction, bare
+            model, documents, formats, workbook_optional, epoch, correction, bare, unit_pages
         )
     except Exception as e:
         return StartedDocument({}, [_layout_problem(e, layouts)], None, layouts)
@@ -226,6 +235,7 @@ def _render_document(
     epoch: Epoch,
     correction: Correction | None,
     bare: bool = False,
+    unit_pages: dict[str, str] | None = None,
 ) -> tuple[dict[str, bytes], list[Diagnostic], Callable | None]:
     """The document's formats but the PDF, and the function that waits for its PDF (None
     without one, or when its glyphs are missing)."""
@@ -258,7 +268,8 @@ def _render_document(
         if has_errors(problems):
             return rendered, problems, None
     if "html" in formats:
-        rendered["html"] = render_html(model, correction=correction).encode("utf-8")
+        html = render_html(model, correction=correction, unit_pages=unit_pages)
+        rendered["html"] = html.encode("utf-8")
     if "md" in formats:
         rendered["md"] = render_markdown(model, correction).encode("utf-8")
     if workbook:

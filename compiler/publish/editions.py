@@ -38,7 +38,7 @@ from pathlib import Path
 from .. import characters
 from ..diagnostics import strictly
 from ..errors import Trouble
-from ..i18n import _
+from ..i18n import _, document_name
 from ..input.projectlayouts import FOLDER as LAYOUTS_FOLDER
 from ..input.sources import WorkingTreeYear
 from ..model.disclosure import Disclosure
@@ -193,7 +193,7 @@ def load(editions_dir: Path, year: int, document: str = "") -> Record | None:
             _(
                 "{folder} has no {manifest}: the record of {year} is incomplete (restore it "
                 "with git)"
-            ).format(folder=folder, manifest=MANIFEST, year=year)
+            ).format(folder=folder, manifest=MANIFEST, year=document_name(label(year, document)))
         )
     pending = _parse_request(request) if request.is_file() else None
     if not editions:
@@ -202,7 +202,7 @@ def load(editions_dir: Path, year: int, document: str = "") -> Record | None:
                 _(
                     "{request} asks for a correction of {year}, which was never published: "
                     "remove it (the first publish needs none)"
-                ).format(request=request, year=year)
+                ).format(request=request, year=document_name(label(year, document)))
             )
         return None
     return Record(year, editions, pending, document)
@@ -365,7 +365,9 @@ def stored_files(
                 _(
                     "{path} is missing from the record of {year} edition {edition} (restore it "
                     "with git)"
-                ).format(path=path, year=year, edition=edition.number)
+                ).format(
+                    path=path, year=document_name(label(year, document)), edition=edition.number
+                )
             ) from e
         if sha256(data) != expected:
             raise EditionError(

@@ -107,6 +107,34 @@ def _replace_file(path: Path, data: bytes) -> None:
     _sync_folder(path.parent)
 
 
+def replace_together(files: dict[Path, bytes]) -> None:
+    """Write several files of a folder that holds more than outputs (a year's data in the
+    clerk's working tree, which is never switched as a folder): every file is first
+    written to a synced temporary file beside it, and only when all of them are written is
+    each renamed over its name. A failure while writing (a full disk, a folder that cannot
+    be written) changes none of them; what is left is only the renames, which do not fail
+    for want of space."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+    except BaseException:
+        for tmp, _path in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+    for folder in {path.parent for _tmp, path in staged}:
+        _sync_folder(folder)
+
+
 # --- a set of files -----------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..i18n import _
+from ..i18n import _, document_name
 from ..input.sources import WorkingTreeYear, available_years
 from ..model.disclosure import Disclosure
 from ..render.notice import Correction
@@ -114,7 +114,7 @@ def publish(
         if not data_folder(data_dir, year, document).is_dir():
             raise EditionError(
                 _("cannot correct {year}: there is no {folder}").format(
-                    year=editions.label(year, document),
+                    year=document_name(editions.label(year, document)),
                     folder=data_folder(data_dir, year, document),
                 )
             )
@@ -131,7 +131,7 @@ def publish(
                     _(
                         "{year} was never published, so there is nothing to correct: publish "
                         "it first (its first edition needs no correction)"
-                    ).format(year=editions.label(year, document))
+                    ).format(year=document_name(editions.label(year, document)))
                 )
             record.pending = corrections[(year, document)]
         publication = _publish_year(
@@ -188,7 +188,7 @@ def _publish_year(
     if not folder.is_dir():
         raise EditionError(
             _("{year} has a correction requested, and no {folder} to build it from").format(
-                year=editions.label(year, document), folder=folder
+                year=document_name(editions.label(year, document)), folder=folder
             )
         )
     correction = None

@@ -23,10 +23,10 @@ from ..errors import MissingValue
 from ..i18n import _
 from ..input.projectlayouts import ProjectLayouts
 from ..layout.specs import Layout
+from ..layout.wording import TextStyle
 from ..model import prose
 from ..model.disclosure import FUNDING_COLUMNS, Change
 from ..numbers import (
-    NotPublished,
     chinese_numeral,
     is_published,
     item_number,
@@ -58,11 +58,48 @@ def _key(row, fields):
     return tuple(getattr(row, f) for f in fields)
 
 
-def change_words(change: Change) -> str:
-    """增加448.20万元 / 减少1882.92万元 / 持平 — direction in words, never a minus sign."""
-    if change.amount == 0:
+@pass_context
+def change_words(context, change: Change) -> str:
+    """增加448.20万元 / 减少1882.92万元 / 持平 — direction in words, never a minus sign;
+    the amount as the layout's texts print amounts (layout/wording.py)."""
+    style = TextStyle.of(context["m"].layout)
+    if change is None:  # last year's figure is 未公开: no change is computed
+        return style.not_published
+    difference = change.amount_at(style.decimals)
+    if difference == 0:
         return "持平"
-    return f"{change.direction}{money(change.magnitude)}万元"
+    return f"{'增加' if difference > 0 else '减少'}{style.amount(abs(difference))}万元"
+
+
+@pass_context
+def _versus(context, change: Change, base: str, trim: bool = False) -> str:
+    """比2023年预算增加12.00万元 / 与上年持平: a change against `base` in the layout's
+    wording; `trim` prints the amount as the 三公 texts do (25, 21.56)."""
+    style = TextStyle.of(context["m"].layout)
+    return style.change(change, base, trim)
+
+
+@pass_context
+def _money_or_not_published(context, value) -> str:
+    """A table's figure: its amount to the fen, or, for a figure the data gives as 未公开,
+    the word the layout prints for it."""
+    if is_published(value):
+        return money(value)
+    return TextStyle.of(context["m"].layout).not_published
+
+
+@pass_context
+def _wan_trim(context, value) -> str:
+    """An amount in 万元 as the 三公 texts print it (25, 21.56), in the layout's number
+    format (layout/wording.py)."""
+    return TextStyle.of(context["m"].layout).trimmed(value)
+
+
+@pass_context
+def _unit_ref(context) -> str:
+    """本单位 / 本部门, or the unit's short name where the layout says so."""
+    model = context["m"]
+    return TextStyle.of(model.layout).unit_reference(model.unit)
 
 
 def yuan(value) -> str:
@@ -81,14 +118,10 @@ def money_trim(value) -> str:
 
 @pass_context
 def _wan(context, value) -> str:
-    """An amount in 万元 in a sentence: two decimals; a zero as the layout's texts write it
-    (option zero_in_text: Shanghai's 2023 text writes 0万元, its 2024 text 0.00万元)."""
-    if isinstance(value, NotPublished):  # a template that forgot to ask: never a 0
-        return context["m"].layout.options.get("not_published", str(value))
-    zero = context["m"].layout.options.get("zero_in_text")
-    if zero is not None and money(value) == "0.00":
-        return zero
-    return money(value)
+    """An amount in 万元 in a sentence, as the layout's texts print amounts: two decimals
+    or whole 万元, thousands separators, a zero as they write it (option zero_in_text:
+    Shanghai's 2023 text writes 0万元, its 2024 text 0.00万元); layout/wording.py."""
+    return TextStyle.of(context["m"].layout).amount(value)
 
 
 @pass_context
@@ -196,6 +229,10 @@ def _environment(
     )
     env.filters["pct_final"] = lambda v: "—" if v is None else f"{v}%"
     env.filters["wan"] = _wan
+    env.filters["versus"] = _versus
+    env.filters["wan_trim"] = _wan_trim
+    env.filters["money_or_not_published"] = _money_or_not_published
+    env.globals["unit_ref"] = _unit_ref
     # `{% if it.previous is published %}`: a figure given, not 未公开 (numbers.NotPublished)
     env.tests["published"] = is_published
     if kind == "html":

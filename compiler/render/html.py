@@ -18,26 +18,51 @@ def render_html(
     created: str | None = None,
     correction: Correction | None = None,
     with_units: bool = True,
+    unit_pages: dict[str, str] | None = None,
 ) -> str:
     """The document; for a department whose layout publishes its units in one package
     (package: department+units), the department's part and then each unit's document
     (without `with_units`, the department's part alone, up to the heading of its units:
     the PDF joins the units' own documents there, see pdf_join.py).
-    A corrected edition carries its 更正说明 at the head of the main part."""
-    html = _render_package(model, for_print=for_print, created=created, with_units=with_units)
+    A corrected edition carries its 更正说明 at the head of the main part.
+
+    `unit_pages` (the live preview's, screen only): each unit's own page by its folder
+    name, taken from there when it is in it and put there when rendered; a unit's part
+    of the package is its own page's body."""
+    html = _render_package(
+        model, for_print=for_print, created=created, with_units=with_units, unit_pages=unit_pages
+    )
     return add_to_html(html, correction, for_print)
 
 
+def unit_page(unit: Disclosure, unit_pages: dict[str, str] | None) -> str:
+    """A unit's own page on screen, rendered once for as long as `unit_pages` keeps it."""
+    if unit_pages is None:
+        return _render_one(unit)
+    if unit.slug not in unit_pages:
+        unit_pages[unit.slug] = _render_one(unit)
+    return unit_pages[unit.slug]
+
+
 def _render_package(
-    model: Disclosure, *, for_print: bool, created: str | None, with_units: bool = True
+    model: Disclosure,
+    *,
+    for_print: bool,
+    created: str | None,
+    with_units: bool = True,
+    unit_pages: dict[str, str] | None = None,
 ) -> str:
     html = _render_one(model, for_print=for_print, created=created)
     if not is_package(model):
         return html
+
+    def page(unit: Disclosure) -> str:
+        return _render_one(unit, for_print=True) if for_print else unit_page(unit, unit_pages)
+
     first, second = model.layout.options.get("package_parts", ("", ""))
     units = "\n".join(
         f'<article class="unit-document" id="unit-{unit.slug}">\n'
-        f"{_prefixed(_body(_render_one(unit, for_print=for_print)), unit.slug)}\n</article>"
+        f"{_prefixed(_body(page(unit)), unit.slug)}\n</article>"
         for unit in (model.units if with_units else ())
     )
     html = html.replace("<main>", f'<main>\n<h1 class="package-part">{escape(first)}</h1>', 1)

@@ -8,10 +8,10 @@ ImmutableSandboxedEnvironment with the filters and settings of the tool's own en
 
 - attributes starting with "_" and Python's internals are refused (the sandbox), as are
   the methods that change a list or dict (immutable), and str.format is sandboxed too;
-- an attribute is read only from the values the templates are given — the model's parts,
-  the layout, the planned sections, the tables, numbers, text, dates and containers, and
-  Jinja's own helpers — so a template cannot reach, say, a pathlib.Path the layout holds
-  and call its read_text (see `_readable`);
+- an attribute is read only from the values the templates are given — the model's parts
+  (its budget lines and their rows too), the layout, the planned sections, the tables,
+  numbers, text, dates and containers, and Jinja's own helpers — so a template cannot
+  reach, say, a pathlib.Path the layout holds and call its read_text (see `_readable`);
 - the project's template files are read only as plain files inside the layouts folder (no
   symbolic link anywhere on the way); template names cannot climb out of a layout's
   folder (Jinja refuses `..`; `/etc/passwd` is looked up as etc/passwd inside each folder).
@@ -69,6 +69,10 @@ _MODEL = frozenset(
     {
         "compiler.model.disclosure",
         "compiler.model.base",
+        # the budget lines and their queries (function_rows, economic_rows, totals): read
+        # only, as every list and dict is in the immutable sandbox; their catalogue is an
+        # input object and stays out of reach
+        "compiler.model.lines",
         "compiler.model.parts",
         "compiler.model.performance",
         "compiler.layout.specs",

@@ -45,6 +45,12 @@ def render_xlsx(model: Disclosure, source_date_epoch: int | None = None) -> byte
             _table_sheet(book, build(model.layout.tables[item], model), model)
         elif item in sections and item not in model.layout.tables:
             _text_sheet(book, sections[item], model)
+    return workbook_bytes(book, source_date_epoch)
+
+
+def workbook_bytes(book: Workbook, source_date_epoch: int | None) -> bytes:
+    """The workbook saved with its dates set to SOURCE_DATE_EPOCH (or 1970), so the same
+    model gives the same bytes (the budget's and the final accounts' workbooks alike)."""
     when = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC).replace(tzinfo=None)
     book.properties.creator = "disclosure-compiler"
     book.properties.created = when

@@ -10,8 +10,6 @@ sheet names, reproducible bytes) is reused from render.xlsx.
 
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from openpyxl import Workbook
@@ -27,8 +25,8 @@ from .xlsx import (
     LEFT,
     RIGHT,
     TITLE_FONT,
-    _fixed_zip,
     sheet_name,
+    workbook_bytes,
 )
 
 MONEY_FORMAT = "#,##0.00"
@@ -40,13 +38,7 @@ def render_final_xlsx(model, source_date_epoch: int | None = None) -> bytes:
     book.remove(book.active)
     for grid in final_tables(model):
         _sheet(book, grid, model.unit.name)
-    when = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC).replace(tzinfo=None)
-    book.properties.creator = "disclosure-compiler"
-    book.properties.created = when
-    book.properties.modified = when
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _fixed_zip(buffer.getvalue(), when)
+    return workbook_bytes(book, source_date_epoch)
 
 
 def amount_value(text: str) -> Decimal | str | None:

@@ -128,6 +128,7 @@ LABELS: dict[str, str] = {
     "unit.code": "单位代码",
     "unit.city": "所在城市",
     "unit.self_reference": "单位自称",
+    "unit.short_name": "单位简称",
     "unit.nature": "单位性质",
     "unit.level": "单位规格",
     "unit.funding_form": "经费保障形式",

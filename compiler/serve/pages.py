@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from ..i18n import _, page_language
+from ..i18n import _, document_name, page_language
 
 # Waits for the next build (long poll), then reloads; the browser keeps the scroll position.
 # A failed poll (the server restarting) is retried every second.
@@ -66,7 +66,9 @@ def with_live_bar(
     )
     bar = (
         f'<div id="disclosure-live" style="{_BAR_STYLE}">'
-        + html.escape(_("preview of {year} · built {time}").format(year=label, time=built_at))
+        + html.escape(
+            _("preview of {year} · built {time}").format(year=document_name(label), time=built_at)
+        )
         + f"{html.escape(note)} · "
         f'<a href="{html.escape(path)}disclosure.pdf" target="_blank" rel="noopener">PDF</a>'
         f"{others}</div>\n"

@@ -67,13 +67,19 @@ class Preview:
         self._pdf_lock = threading.Lock()
         self._pdfs = _Pdfs()
         self.snapshot: Snapshot | None = None  # made by the first `rebuild`
+        # Each unit's page as last rendered, kept until a file it may show is saved: after
+        # a save in one unit's folder, that unit and the department's own part are
+        # rendered again, not the other units (a department of 30 units: see _forget_pages).
+        self._unit_pages: dict[str, str] = {}
 
     def rebuild(self, changed: Iterable[Path] = ()) -> Snapshot:
         with self._building:  # one build at a time, so tokens follow the order of builds
             changed = list(changed)
             for path in changed:
                 self.cache.forget(path)
-            _refresh_templates(changed, self.source.project_layouts())
+            if _refresh_templates(changed, self.source.project_layouts()):
+                self._unit_pages.clear()
+            self._forget_pages(changed)
             started = time.perf_counter()
             snapshot = self._build(f"{self._boot}-{self._generation + 1}", started)
             with self._changed:
@@ -96,8 +102,13 @@ class Preview:
                 return failed(result.diagnostics)
             documents = published_documents(result.model)
             html = {}
-            for m in documents:
-                rendered, problems, _fonts = render_document(m, result.documents, ("html",))
+            for m in documents:  # the department first: its package renders the units' pages
+                if m.slug in self._unit_pages:
+                    html[m.slug] = self._unit_pages[m.slug].encode("utf-8")
+                    continue
+                rendered, problems, _fonts = render_document(
+                    m, result.documents, ("html",), unit_pages=self._unit_pages
+                )
                 if has_errors(problems):  # a project's layout that does not render
                     return failed(problems)
                 html[m.slug] = rendered["html"]
@@ -115,6 +126,18 @@ class Preview:
             for slug, page in html.items()
         }
         return Snapshot(token, pages, 0, result, time.perf_counter() - started)
+
+    def _forget_pages(self, changed: list[Path]) -> None:
+        """A unit's page shows what its own folder holds and what the year and the tool
+        hold around it (the year's files, the year before, layouts, templates): a save in
+        units/<slug>/ renders that unit again, any other save every unit."""
+        units = Path(os.path.abspath(self.source.root / "units"))
+        for path in changed:
+            path = Path(os.path.abspath(path))
+            if units not in path.parents:
+                self._unit_pages.clear()
+                return
+            self._unit_pages.pop(path.relative_to(units).parts[0], None)
 
     def wait(self, after: str, timeout: float) -> Snapshot:
         """The current build once its token differs from `after` (or after `timeout`)."""
@@ -157,23 +180,24 @@ def _problems_page(label: str, diagnostics: list[Diagnostic], token: str | None)
     return error_page(title, diagnostics, token).encode("utf-8")
 
 
-def _refresh_templates(changed: list[Path], project: ProjectLayouts | None = None) -> None:
+def _refresh_templates(changed: list[Path], project: ProjectLayouts | None = None) -> bool:
     """Jinja checks a template's time stamp, which can miss two saves in one clock tick, and
     stylesheets and layout manifests are read once per process: after a template or
     stylesheet was saved, drop the compiled templates and stylesheets; after a layout's
     manifest, the layouts too (only then: reading them again costs more than a rebuild).
     Any file of the project's own layouts drops both: its templates are checked when its
-    layout is read."""
+    layout is read. Whether anything was dropped."""
     own = [p for p in changed if project is not None and _inside(p, project.folder)]
     templates = [p for p in changed if p.suffix in (".j2", ".css") or TEMPLATES_DIR in p.parents]
     if not templates and not own:
-        return
+        return False
     from ..layout.manifest import forget_layouts
     from ..render.environment import forget_templates
 
     forget_templates()
     if own or any(p.suffix in (".yaml", ".yml") for p in templates):
         forget_layouts()
+    return True
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from ..i18n import _
+from ..i18n import _, document_name
 from ..input.sources import SourceError, WorkingTreeYear
 from ..paths import TEMPLATES_DIR
 from .preview import Preview
@@ -172,7 +172,7 @@ def preview_server(data_dir: Path, year: int, port: int) -> PreviewServer:
     if not source.exists():
         raise SourceError(
             _("no data for {year} (looked in {folder})").format(
-                year=year, folder=source.display_path("")
+                year=document_name(str(year)), folder=source.display_path("")
             )
         )
     watch = [data_dir, TEMPLATES_DIR]

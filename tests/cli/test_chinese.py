@@ -239,7 +239,11 @@ def test_a_year_typed_with_its_character_is_refused_in_chinese(chinese, tmp_path
 
     result = CliRunner().invoke(main, ["new-year", "2024年", "--data", str(tmp_path)])
     assert result.exit_code == 2
-    assert "“2024年”不是有效的整数" in result.output
+    assert "“2024年”不是年度：应写 YEAR 或 YEAR/final" in result.output  # new-year's own type
+    # click's own integer type, named in Chinese
+    result = CliRunner().invoke(main, ["serve", "--port", "80年", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "“80年”不是有效的整数" in result.output
     assert "integer" not in result.output and "range" not in result.output
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, edit
+from fixtures.workbooks import altered
 
 from compiler import compile_year, parse_year_spec
 from compiler.publish.build import build_year
@@ -43,18 +44,6 @@ def office_workbook(tmp_path_factory) -> Path:
         edit(path, "../../../../../../schemas/", "../../schemas/")
     assert build_year(parse_year_spec("2025", data), root / "out", ("xlsx",)).ok
     return root / "out" / "2025" / "disclosure.xlsx"
-
-
-def altered(workbook: Path, tmp_path: Path, changes: dict[str, dict[str, object]]) -> Path:
-    from openpyxl import load_workbook
-
-    book = load_workbook(workbook)
-    for sheet, cells in changes.items():
-        for cell, value in cells.items():
-            book[sheet][cell] = value
-    path = tmp_path / "altered.xlsx"
-    book.save(path)
-    return path
 
 
 def refused(cli, workbook: Path, tmp_path: Path, year: str = "2024") -> str:
@@ -117,6 +106,16 @@ def test_a_class_row_off_by_one_yuan_is_an_error(wanli_workbook, tmp_path, cli):
         f"{EXPENDITURE}!E57: error: 合计 is 119385304, but the rows under 212 add up to "
         "119385303 (difference 1)" in err
     )
+
+
+def test_a_workbook_of_another_year_is_refused(wanli_workbook, tmp_path, cli):
+    """2024's workbook imported with --year 2023 (with --replace it overwrote 2023's lines
+    without a word): each title that names 2024 is an error at its cell, nothing written."""
+    err = refused(cli, wanli_workbook, tmp_path, year="2023")
+    assert (
+        f"{GENERAL}!A2: error: the title is of 2024 (2024年部门一般公共预算支出功能分类预算表), "
+        "but the figures would be written to 2023 (--year 2023)" in err
+    ), err
 
 
 def test_a_code_typed_twice(wanli_workbook, tmp_path, cli):

@@ -132,7 +132,8 @@ def test_validate_after_new_year_lists_each_blank_at_its_line(data_copy):
     assert new_year(data_copy, "2023").exit_code == 0
     result = invoke("validate", "--data", str(data_copy), "2023")
     assert result.exit_code == 1
-    errors = [ln for ln in result.stderr.splitlines() if ": error: " in ln]
+    assert ": error: " not in result.stderr  # blanks are still to fill, not mistakes
+    errors = [ln for ln in result.stderr.splitlines() if ": to fill: " in ln]
     expected = set()
     for rel, paths in blank_paths(data_copy / "2023").items():
         text = (data_copy / "2023" / rel).read_text(encoding="utf-8")
@@ -142,7 +143,7 @@ def test_validate_after_new_year_lists_each_blank_at_its_line(data_copy):
             expected.add((rel, doc.locate(path).line, field))
     found = set()
     for line in errors:
-        m = re.match(r".*/2023/(.+?):(\d+):\d+: error: (\S+): (.*)$", line)
+        m = re.match(r".*/2023/(.+?):(\d+):\d+: to fill: (\S+): (.*)$", line)
         assert m, line
         assert re.fullmatch(
             r"expected (a number|a whole number|text) \(.+\), found nothing", m[4]
@@ -151,12 +152,16 @@ def test_validate_after_new_year_lists_each_blank_at_its_line(data_copy):
     assert len(errors) == len(expected) == 146  # one error per blank, nothing else
     assert found == expected
     assert re.search(
-        r"/2023/budget\.yaml:3:18: error: income\.general_budget: expected a number "
+        r"/2023/budget\.yaml:3:18: to fill: income\.general_budget: expected a number "
         r"\(.+\), found nothing$",
         result.stderr,
         re.M,
     )
-    assert "2023: 146 error(s)" in result.stderr
+    assert re.search(
+        r"^2023: 146 value\(s\) still to fill, 0 other error\(s\)", result.stderr, re.M
+    )
+    budget = len(blank_paths(data_copy / "2023")["budget.yaml"])
+    assert re.search(rf"^  \S+/2023/budget\.yaml: {budget} value\(s\)$", result.stderr, re.M)
 
 
 def test_each_blank_is_named_by_its_own_title(data_copy):
@@ -173,7 +178,7 @@ def test_each_blank_is_named_by_its_own_title(data_copy):
         ),
         ("assets.yaml:5:14", "categories[0].quantity: expected a number (数量)"),
     ):
-        assert f"{where}: error: {message}, found nothing" in err
+        assert f"{where}: to fill: {message}, found nothing" in err
 
 
 def test_a_filled_in_year_validates(data_copy):
@@ -227,12 +232,30 @@ def test_skipping_a_year_is_allowed_with_a_note(data_copy):
     )
 
 
+def test_a_skipped_year_s_baseline_replaces_the_old_year_s_not_published(data_copy):
+    """A first year gives last year's figures as 未公开; a year started from it two years on
+    gets the first year's own figures, which are published — never 未公开 carried on."""
+    edit(
+        data_copy / "2022" / "budget.yaml",
+        "previous_year:\n  basic: 3709.97\n  project: 7742.83\n",
+        "previous_year: 未公开\n",
+    )
+    edit(data_copy / "2022" / "three-public.yaml", "reception: 21.67}", "reception: 未公开}")
+    result = new_year(data_copy, "2024")
+    assert result.exit_code == 0, result.output
+    budget = load(data_copy / "2024" / "budget.yaml")
+    assert budget["previous_year"] == {"basic": Decimal("4158.17"), "project": Decimal("5411.71")}
+    three = load(data_copy / "2024" / "three-public.yaml")
+    assert three["previous"]["reception"] == Decimal("20.67")
+    assert "未公开" not in (data_copy / "2024" / "budget.yaml").read_text(encoding="utf-8")
+
+
 def test_starting_from_a_year_with_errors_prints_them_and_is_trouble(data_copy):
     new_year(data_copy, "2023")  # blank, so not valid yet
     result = new_year(data_copy, "2024")
     assert result.exit_code == 2
     assert "2023 has data errors; fix them first" in result.stderr
-    assert re.search(r"2023/budget\.yaml:3:18: error: income\.general_budget", result.stderr)
+    assert re.search(r"2023/budget\.yaml:3:18: to fill: income\.general_budget", result.stderr)
     assert not (data_copy / "2024").exists()
 
 

@@ -219,12 +219,13 @@ _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
 def _slips(text: str) -> list[tuple[int, int, list[str]]]:
     """(start, end, ways a clerk could type text[start:end]) at each place of the file
     where fmt repairs a slip: numbers, codes, a key's colon, a flow collection's commas
-    and brackets, indentation."""
+    and brackets, indentation, and each pair of quotes “…” in text (the layouts of the
+    real data write “”), typed straight, in 「」 or the wrong way round."""
     node = yaml.compose(text, Loader=_Parser)
     found: list[tuple[int, int, list[str]]] = []
     inside: list[tuple[int, int]] = []  # multi-line scalars: their lines are text
 
-    def scalar(n, is_key: bool) -> None:
+    def scalar(n, is_key: bool, in_flow: bool = False) -> None:
         s, e = n.start_mark.index, n.end_mark.index
         if n.start_mark.line != n.end_mark.line:
             inside.append((n.start_mark.line, n.end_mark.line))
@@ -246,16 +247,25 @@ def _slips(text: str) -> list[tuple[int, int, list[str]]]:
             found.append((s, e, ways))
         elif n.style == '"' and n.value.isdigit() and len(n.value) >= 6:  # a code
             found.append((s, e, [n.value, f"“{n.value}”", n.value.translate(_FULL)]))
+        elif n.style in (None, "|", ">") and re.fullmatch(
+            r"(?:[^“”「」\"]*“[^“”「」\"]*”)+[^“”「」\"]*", n.value
+        ):
+            for m in re.finditer(r"“([^“”\n]*)”", text[s:e]):
+                inner = m.group(1)
+                ways = [f"「{inner}」", f"”{inner}“", f"“{inner}“"]
+                if n.style or (m.start() and not in_flow):  # a " would not start a scalar
+                    ways.insert(0, f'"{inner}"')
+                found.append((s + m.start(), s + m.end(), ways))
 
-    def walk(n) -> None:
+    def walk(n, in_flow: bool = False) -> None:
         if isinstance(n, yaml.ScalarNode):
-            scalar(n, False)
+            scalar(n, False, in_flow)
             return
         pairs = n.value if isinstance(n, yaml.MappingNode) else [(None, v) for v in n.value]
         for key, value in pairs:
             if key is not None:
                 scalar(key, True)
-            walk(value)
+            walk(value, in_flow or bool(n.flow_style))
         if n.flow_style and n.start_mark.line == n.end_mark.line:
             s, e = n.start_mark.index, n.end_mark.index
             closing = {"{": "｝", "[": "］"}[text[s]]
@@ -367,7 +377,16 @@ def test_every_slip_at_once_gives_exactly_the_facts_meant():
 
 def test_the_slips_reach_every_kind_of_place():
     """The property above is not vacuous: each kind of slip is found in the real data."""
-    kinds = {"number": 0, "grouped": 0, "code": 0, "colon": 0, "comma": 0, "bracket": 0}
+    kinds = {
+        "number": 0,
+        "grouped": 0,
+        "code": 0,
+        "colon": 0,
+        "comma": 0,
+        "bracket": 0,
+        "straight quotes": 0,
+        "corner quotes": 0,
+    }
     for path, _kind in FILES:
         for _s, _e, ways in _slips(path.read_text(encoding="utf-8")):
             kinds["number"] += any(w.startswith('"') and w[1:2].isdigit() for w in ways)
@@ -378,6 +397,8 @@ def test_the_slips_reach_every_kind_of_place():
             kinds["colon"] += "：" in ways
             kinds["comma"] += "，" in ways
             kinds["bracket"] += "｛" in ways or "［" in ways
+            kinds["straight quotes"] += any(w[:1] == '"' and not w[1:2].isdigit() for w in ways)
+            kinds["corner quotes"] += any(w.startswith("「") for w in ways)
     assert all(kinds.values()), kinds
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DATA, ROOT, edit, line_of
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -491,6 +491,26 @@ def test_an_internal_problem_writes_nothing_and_exits_2(data_copy, cli, monkeypa
     assert budget.read_bytes() == before
 
 
+def test_a_text_whose_repair_looks_like_a_number_stays_text(data_copy, cli, chinese):
+    """`income: 0　` (a full-width space after 0, where the schema wants a mapping): the
+    space is removed and the value stays the text "0", so fmt changes no fact and exits 0;
+    validate then names the line, in Chinese, as for any text where a mapping belongs."""
+    budget = data_copy / "2022" / "budget.yaml"
+    text = budget.read_text(encoding="utf-8")
+    block = re.search(r"^income:\n(?:  .*\n)+", text, re.M).group()
+    budget.write_text(text.replace(block, "income: 0\u3000\n"), encoding="utf-8")
+    line = line_of(budget, "income:")
+    result = fmt(cli, data_copy)
+    assert result.exit_code == 0, result.stderr
+    assert f"data/2022/budget.yaml:{line}: 已删去文字末尾的全角空格" in result.output
+    assert '\nincome: "0"\n' in budget.read_text(encoding="utf-8")
+    checked = cli("validate", "--data", str(data_copy))
+    assert checked.exit_code == 1
+    assert (
+        f"budget.yaml:{line}:9: 错误: 收入（万元）: 应填一组字段，实际是文字“0”" in checked.stderr
+    )
+
+
 def test_digits_repaired_where_the_schema_wants_text_are_an_internal_problem(
     data_copy, cli, monkeypatch
 ):
@@ -659,6 +679,7 @@ _VALUES = st.recursive(
     st.sampled_from([2, 3, 4]),
     st.booleans(),
 )
+@example({"income": "0\u3000"}, 2, False)  # the repaired text would read as the number 0
 def test_formatting_is_idempotent_and_keeps_the_facts(data, indent, flow):
     text = yaml.safe_dump(
         data, allow_unicode=True, indent=indent, default_flow_style=flow and None, sort_keys=False

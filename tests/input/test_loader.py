@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from compiler.diagnostics import Location
-from compiler.input.loader import MAX_DEPTH, load_bytes, load_text
+from compiler.input.loader import MAX_DEPTH, load_bytes, load_bytes_once, load_text
 
 DATA_2022 = Path(__file__).resolve().parents[2] / "data" / "2022"
 
@@ -302,3 +302,18 @@ def test_locate_inside_flow_mappings_and_lists():
     doc = load_text("x.yaml", "items:\n  - a\n  - name: b\n    qty: 3\n")[0]
     assert doc.locate(("items", 1, "qty")) == Location("x.yaml", 4, 10)
     assert doc.locate(("items", 0)) == Location("x.yaml", 2, 5)
+
+
+def test_the_same_bytes_loaded_once_are_placed_in_each_file_that_holds_them():
+    """A year's files are parsed once a process (load_bytes_once): a copy under another
+    name gets its own locations, problems included, and the same data as load_bytes."""
+    raw = b"income:\n  general_budget: 9.10\n  general_budget: 1\n"
+    expected, expected_problems = load_bytes("a/budget.yaml", raw)
+    first, first_problems = load_bytes_once("a/budget.yaml", raw)
+    copy, copy_problems = load_bytes_once("b/budget.yaml", raw)
+    assert first == expected and first_problems == expected_problems
+    assert copy.data == expected.data and copy.raw == raw
+    assert copy.locate(("income", "general_budget")) == Location("b/budget.yaml", 2, 19)
+    assert copy.locate_key(("income",)) == Location("b/budget.yaml", 1, 1)
+    assert [p.location for p in copy_problems] == [Location("b/budget.yaml", 3, 3)]
+    assert [p.message for p in copy_problems] == [p.message for p in expected_problems]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from fixtures.wanli_2025 import NOTES_2025, wanli_2025
 from fixtures.years import invoke
 
 from compiler import compile_year, parse_year_spec
@@ -26,43 +27,6 @@ from compiler.numbers import NOT_PUBLISHED, ZERO, NotPublished, money
 from compiler.render.opendata import model_json
 
 WANLI = ROOT / "examples" / "wanli" / "data"
-
-NOTES_2025 = """\
-# yaml-language-server: $schema=../../schemas/line-notes.schema.json
-change_reason: 项目调整
-items:
-  - {code: "2012902", use: 群众团体事务一般行政管理事务}
-  - {code: "2013202", use: 组织事务一般行政管理事务}
-"""
-
-
-def _year_2025(tmp_path: Path, layout: str, notes: str = NOTES_2025) -> Path:
-    """A project with 万里 2023 and 2024 as published and a made-up 2025 in `layout`."""
-    data = tmp_path / "data"
-    shutil.copytree(WANLI, data)
-    shutil.copytree(data / "2024", data / "2025")
-    (data / "2025" / "acknowledged.yaml").unlink()  # 2024's texts, acknowledged for 2024
-    for path in data.rglob("*.yaml"):  # the schemas sit two folders up here, not four
-        text = path.read_text(encoding="utf-8")
-        path.write_text(
-            text.replace("../../../../schemas/", "../../schemas/").replace(
-                "../../../../../schemas/", "../../../schemas/"
-            ),
-            encoding="utf-8",
-        )
-    unit = data / "2025" / "unit.yaml"
-    text = unit.read_text(encoding="utf-8")
-    unit.write_text(
-        text.replace("layout: shanghai-putuo-department\n", f"layout: {layout}\n"),
-        encoding="utf-8",
-    )
-    lines = data / "2025" / "lines.yaml"
-    text = lines.read_text(encoding="utf-8")
-    text = text.replace("project: 257700}", "project: 300000}")  # 专项普查活动: 25.77 → 30.00
-    text = text.replace("project: 426000}", "project: 430000}")  # 群众团体事务: 42.60 → 43.00
-    lines.write_text(text, encoding="utf-8")
-    (data / "2025" / "line-notes.yaml").write_text(notes, encoding="utf-8")
-    return data
 
 
 def _validate(data: Path, *years: str):
@@ -87,7 +51,7 @@ def test_the_tool_layouts_say_what_their_items_print():
 
 
 def test_the_2025_form_needs_only_amounts_and_uses(tmp_path):
-    data = _year_2025(tmp_path, "shanghai-putuo-department-2025")
+    data = wanli_2025(tmp_path, "shanghai-putuo-department-2025")
     result = _validate(data, "2025")
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output and "error" not in result.output, result.output
@@ -123,7 +87,7 @@ def test_the_2024_form_missing_previous_is_one_message(tmp_path):
     notes = NOTES_2025.replace(
         "use: 群众团体事务一般行政管理事务", "use: 群众团体事务一般行政管理事务, reason: 调整"
     )
-    data = _year_2025(tmp_path, "shanghai-putuo-department", notes)
+    data = wanli_2025(tmp_path, "shanghai-putuo-department", notes)
     result = _validate(data, "2025")
     assert result.exit_code == 1
     problems = [line for line in result.output.splitlines() if ": error: " in line]
@@ -140,7 +104,7 @@ def test_the_2024_form_lists_the_changed_items_without_reason_together(tmp_path)
         f'  - {{code: "{code}", previous_outturn: 1.00}}' for code in ("2012902", "2013202")
     )
     notes = NOTES_2025.split("items:")[0] + "items:\n" + items + "\n"
-    data = _year_2025(tmp_path, "shanghai-putuo-department", notes)
+    data = wanli_2025(tmp_path, "shanghai-putuo-department", notes)
     result = _validate(data, "2025")
     assert "2 items changed and have no reason" in result.output, result.output
     assert "2012902 一般行政管理事务 (增加)" in result.output
@@ -148,7 +112,7 @@ def test_the_2024_form_lists_the_changed_items_without_reason_together(tmp_path)
 
 def test_facts_the_form_does_not_print_are_warned_about_once(tmp_path):
     notes = (WANLI / "2024" / "line-notes.yaml").read_text(encoding="utf-8")
-    data = _year_2025(tmp_path, "shanghai-putuo-department-2025", notes)
+    data = wanli_2025(tmp_path, "shanghai-putuo-department-2025", notes)
     result = _validate(data, "2025")
     assert result.exit_code == 0, result.output
     warnings = [
@@ -164,7 +128,7 @@ def test_facts_the_form_does_not_print_are_warned_about_once(tmp_path):
 
 
 def test_a_project_layout_may_declare_what_its_items_print(tmp_path):
-    data = _year_2025(tmp_path, "wanli-items")
+    data = wanli_2025(tmp_path, "wanli-items")
     folder = tmp_path / "layouts" / "wanli-items"
     folder.mkdir(parents=True)
     manifest = (ROOT / "templates/layouts/shanghai-putuo-department-2025/layout.yaml").read_text(
@@ -196,7 +160,7 @@ def _all_previous_not_published(tmp_path: Path) -> Path:
     notes = (WANLI / "2024" / "line-notes.yaml").read_text(encoding="utf-8")
     notes = re.sub(r"previous_outturn: [\d.]+", "previous_outturn: 未公开", notes)
     notes = notes.replace("../../../../schemas/", "../../schemas/")
-    return _year_2025(tmp_path, "shanghai-putuo-department", notes)
+    return wanli_2025(tmp_path, "shanghai-putuo-department", notes)
 
 
 def test_not_published_is_information_and_never_a_figure(tmp_path):
@@ -253,7 +217,7 @@ def test_a_reason_not_published_prints_no_reason(tmp_path):
         'reason: 项目调整\n  - code: "2012902"', 'reason: 未公开\n  - code: "2012902"', 1
     )
     notes = notes.replace("../../../../schemas/", "../../schemas/")
-    data = _year_2025(tmp_path, "shanghai-putuo-department", notes)
+    data = wanli_2025(tmp_path, "shanghai-putuo-department", notes)
     result = _validate(data, "2025")
     assert "1 entries give their reason (reason) as not published" in result.output
     assert "2010507" in result.output and "write the reason" not in result.output
@@ -286,7 +250,7 @@ def test_a_wrong_amount_says_how_to_write_not_published(tmp_path):
     notes = NOTES_2025.replace(
         "use: 组织事务一般行政管理事务}", "use: 组织事务一般行政管理事务, previous_outturn: 不详}"
     )
-    data = _year_2025(tmp_path, "shanghai-putuo-department", notes)
+    data = wanli_2025(tmp_path, "shanghai-putuo-department", notes)
     result = _validate(data, "2025")
     assert result.exit_code == 1
     assert "or 未公开 if the document does not give it" in result.output
@@ -299,7 +263,7 @@ def test_the_text_subtracts_the_figures_it_prints(tmp_path):
     """The issue's 3355.65: 2024's 财政拨款 is 156,211,123 元 (15621.11 万元 as printed). A
     made-up 2025 adds 46,349 元, so it prints 15625.75 (exact 15625.7472): the text's change
     is 15625.75 − 15621.11 = 4.64, where the exact 4.6349 would round to 4.63."""
-    data = _year_2025(tmp_path, "shanghai-putuo-department-2025")
+    data = wanli_2025(tmp_path, "shanghai-putuo-department-2025")
     lines = data / "2025" / "lines.yaml"
     text = lines.read_text(encoding="utf-8")
     text = text.replace('"2010507", project: 300000}', '"2010507", project: 300049}')
@@ -333,7 +297,7 @@ def test_the_text_subtracts_the_figures_it_prints(tmp_path):
 def test_a_typed_previous_figure_is_compared_as_printed(tmp_path):
     """line-notes previous_year typed where 2024 is in the data is an error (issue 24 part 1:
     上年预算 is computed), but 15621.11 is 2024's 15621.1123 as printed: no disagreement."""
-    data = _year_2025(tmp_path, "shanghai-putuo-department-2025")
+    data = wanli_2025(tmp_path, "shanghai-putuo-department-2025")
     notes = data / "2025" / "line-notes.yaml"
     text = notes.read_text(encoding="utf-8").replace(
         "change_reason:",
@@ -368,7 +332,7 @@ def test_the_former_name_previous_is_read_with_a_warning(tmp_path):
     notes = (WANLI / "2024" / "line-notes.yaml").read_text(encoding="utf-8")
     notes = notes.replace("../../../../schemas/", "../../schemas/")
     old = notes.replace("previous_outturn: ", "previous: ")
-    data = _year_2025(tmp_path, "shanghai-putuo-department", old)
+    data = wanli_2025(tmp_path, "shanghai-putuo-department", old)
     model = compile_year(parse_year_spec("2025", data)).model
     assert model.explanation.items[0].previous == Decimal("60.13")
     result = _validate(data, "2025")
@@ -378,14 +342,14 @@ def test_the_former_name_previous_is_read_with_a_warning(tmp_path):
     assert "(33 entries: 2010507、2012902、" in renames[0] and "and 28 more" in renames[0]
     assert "not last year's budget" in renames[0]
     both = notes.replace("previous_outturn: 60.13", "previous_outturn: 60.13\n    previous: 60.13")
-    data = _year_2025(tmp_path / "both", "shanghai-putuo-department", both)
+    data = wanli_2025(tmp_path / "both", "shanghai-putuo-department", both)
     result = _validate(data, "2025")
     assert result.exit_code == 1
     assert "previous is the former name of previous_outturn" in result.output
 
 
 def test_a_project_layout_naming_previous_prints_the_outturn(tmp_path):
-    data = _year_2025(tmp_path, "wanli-items")
+    data = wanli_2025(tmp_path, "wanli-items")
     folder = tmp_path / "layouts" / "wanli-items"
     folder.mkdir(parents=True)
     manifest = (ROOT / "templates/layouts/shanghai-putuo-department-2025/layout.yaml").read_text(

@@ -457,3 +457,15 @@ def test_a_hebei_unit_with_lines_publishes_its_tables_and_computes_its_overview(
     assert "**2022年单位收支总表**（编制单位：廊坊市人民政府办公室，单位：万元）" in tables
     assert "| 201 | 03 | 01 | 行政运行 | 225.00 | 225.00 | 0.00 | 0.00 |" in tables
     assert tables.count("**合计**") >= 6
+
+
+def test_every_tool_layout_declares_the_quotes_of_the_documents_it_reproduces():
+    """Each manifest says its quotes (fmt writes the data's in that style); the 万里
+    documents the Putuo department layouts reproduce print “” and never 「」."""
+    for name in available_layouts():
+        manifest = (ROOT / "templates" / "layouts" / name / "layout.yaml").read_text("utf-8")
+        assert re.search(r'^quotes: "(“”|「」)"', manifest, re.M), name
+        assert load_layout(name).quotes == "“”", name
+    for text in (ROOT / "tests" / "fixtures" / "wanli").glob("*.txt"):
+        printed = text.read_text(encoding="utf-8")
+        assert printed.count("“") == printed.count("”") > 40 and "「" not in printed

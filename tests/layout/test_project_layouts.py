@@ -32,6 +32,7 @@ from compiler.render.environment import forget_templates
 HEBEI = yaml.safe_load((LAYOUTS_DIR / "hebei-unit" / "layout.yaml").read_text("utf-8"))
 DEPARTMENT = ROOT / "tests" / "data" / "department"
 WANLI = ROOT / "examples" / "wanli" / "data"
+CITY = ROOT / "tests" / "data" / "city-unit"
 
 OLD_HEADING, NEW_HEADING = "七、国有资产信息", "七、国有资产占有使用情况"
 OLD_STATEMENT = "2022年，本单位未安排政府采购预算。"
@@ -210,7 +211,8 @@ def test_the_tools_layouts_extend_only_the_tools(tmp_path):
 def test_the_tools_layouts_render_byte_for_byte_inside_the_sandbox(tmp_path):
     """Every tool layout, extended by a project layout that changes nothing (so it renders
     in the sandbox), gives the same HTML and Markdown as the tool's layout itself."""
-    for name, source in (("d2022", DATA), ("department", DEPARTMENT), ("wanli", WANLI)):
+    sources = (("d2022", DATA), ("department", DEPARTMENT), ("wanli", WANLI), ("city", CITY))
+    for name, source in sources:
         data = tmp_path / name / "data"
         shutil.copytree(source, data)
         before = _every_document(data)
@@ -281,6 +283,61 @@ def test_a_project_template_cannot_run_code_or_read_files(tmp_path, cli, templat
     assert found and says in found[0], result.output
     assert "Traceback" not in result.output
     assert "nothing written" in result.output and not out.exists()
+
+
+def _wanli_2024_in(tmp_path: Path, template: str) -> Path:
+    """万里 2024 (a department, with budget lines) in a project layout whose glossary
+    section's HTML template is `template`; returns the data folder."""
+    data = tmp_path / "data"
+    shutil.copytree(WANLI, data)
+    edit(data / "2024" / "unit.yaml", "layout: shanghai-putuo-department\n", "layout: own\n")
+    manifest(tmp_path, "own", {"extends": "shanghai-putuo-department"})
+    write(tmp_path / "layouts/own" / GLOSSARY, template)
+    return data
+
+
+def test_a_project_layout_may_read_the_models_budget_lines(tmp_path, cli):
+    """Issue 24: a project's template prints a 类 total from the lines' function_rows (the
+    sandbox refused them), read only."""
+    data = _wanli_2024_in(
+        tmp_path,
+        '<section id="glossary">\n{% for r in m.lines.function_rows("fiscal") '
+        'if r.level == "类" %}<p>{{ r.name }}：{{ r.amounts.total | yuan }}元</p>\n'
+        "{% endfor %}{% for r in m.lines.economic_rows() if r.code == '301' %}"
+        "<p>{{ r.name }}：{{ r.amounts.personnel | yuan }}元</p>{% endfor %}</section>\n",
+    )
+    out = tmp_path / "out"
+    result = cli("build", "2024", "--data", str(data), "--out", str(out), "--format", "html")
+    assert result.exit_code == 0, result.output
+    html = (out / "2024" / "disclosure.html").read_text(encoding="utf-8")
+    # 万里 2024's 一般公共服务支出 类: 2,932,700.00 元 of 财政拨款, as its 支出预算总表 prints it
+    assert "<p>一般公共服务支出：2,932,700.00元</p>" in html
+    assert "<p>城乡社区支出：119,385,303.00元</p>" in html
+    assert "<p>工资福利支出：" in html
+
+
+@pytest.mark.parametrize(
+    "template, says",
+    [
+        ("{{ m.lines.function_rows().append(1) }}", "attribute 'append' of 'list'"),
+        (
+            "{{ m.lines.function_rows()[0].amounts.by_source.clear() }}",
+            "attribute 'clear' of 'dict'",
+        ),
+        ("{{ m.lines.catalogue.function }}", "attribute 'function' of 'Catalogue'"),
+        ("{{ m.lines._rows }}", "_rows is not allowed in a layout's template"),
+        ("{{ m.lines.function_rows.__func__ }}", "__func__ is not allowed"),
+    ],
+)
+def test_the_budget_lines_stay_read_only_in_a_project_layout(tmp_path, cli, template, says):
+    data = _wanli_2024_in(tmp_path, f"<p>一</p>\n{template}\n")
+    out = tmp_path / "out"
+    result = cli("build", "2024", "--data", str(data), "--out", str(out), "--format", "html")
+    assert result.exit_code == 1, result.output
+    where = f"{_shown(tmp_path)}/layouts/own/{GLOSSARY}:2:1: error: "
+    found = [row for row in result.output.splitlines() if row.startswith(where)]
+    assert found and says in found[0], result.output
+    assert "Traceback" not in result.output and not out.exists()
 
 
 @pytest.mark.slow
@@ -581,7 +638,9 @@ def test_serve_watches_the_project_layouts_and_reads_a_saved_one_again(tmp_path)
 
 
 @pytest.mark.slow
-def test_publish_check_reports_a_project_layout_change(tmp_path, cli, monkeypatch):
+def test_publish_check_reports_a_project_layout_change(
+    tmp_path, cli, monkeypatch, shared_pdf_layouts
+):
     data = project(tmp_path, "langfang-unit", without_procurement=True)
     path = langfang(tmp_path)
     monkeypatch.chdir(tmp_path)

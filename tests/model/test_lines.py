@@ -272,8 +272,8 @@ def test_import_refuses_to_overwrite_without_replace(department_workbook, tmp_pa
     assert result.exit_code == 0 and "amount_unit: 元" in target.read_text(encoding="utf-8")
 
 
-def test_import_of_a_file_that_is_not_a_workbook_is_trouble(tmp_path, cli):
+def test_import_of_a_file_that_is_not_a_workbook_is_a_data_error(tmp_path, cli):
     bad = tmp_path / "not.xlsx"
     bad.write_text("hello", encoding="utf-8")
     result = cli("import", str(bad), "--year", "2025", "--data", str(tmp_path))
-    assert result.exit_code == 2 and "cannot open" in result.output
+    assert result.exit_code == 1 and "cannot be opened as an Excel workbook" in result.output

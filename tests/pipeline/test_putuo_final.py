@@ -28,8 +28,8 @@ def _model(data: Path = DATA):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, str]:
-    return built_final_accounts(DATA, tmp_path_factory.mktemp("fb"))
+def built(tmp_path_factory, pdf_layouts) -> dict[str, str]:
+    return built_final_accounts(DATA, tmp_path_factory.mktemp("fb"), pdf_layouts)
 
 
 def test_a_year_with_only_final_is_its_final_accounts():

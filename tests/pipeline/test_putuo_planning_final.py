@@ -34,8 +34,8 @@ def f():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, str]:
-    return built_final_accounts(DATA, tmp_path_factory.mktemp("pb"))
+def built(tmp_path_factory, pdf_layouts) -> dict[str, str]:
+    return built_final_accounts(DATA, tmp_path_factory.mktemp("pb"), pdf_layouts)
 
 
 # Published table figures the build reproduces: (what, as printed in the tables).

@@ -345,7 +345,7 @@ def test_cli_names_every_written_file(two_builds):
     assert files == sorted(FILES)  # no temporary files
 
 
-def test_font_lines_only_when_verbose(two_builds):
+def test_font_lines_only_when_verbose(two_builds, shared_pdf_layouts):
     """The fonts each PDF embeds are named with --verbose only (four lines a year)."""
     _first, second, _ = two_builds
     again = build(DATA, second.parent, "2022", "--force")
@@ -353,6 +353,7 @@ def test_font_lines_only_when_verbose(two_builds):
     assert "wrote " in again.output and "embedded font" not in again.output
 
 
+@pytest.mark.slow  # lays out two PDFs, in processes the conftest's guard does not reach
 def test_source_date_epoch_builds_are_reproducible(tmp_path):
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     outs = [tmp_path / "a", tmp_path / "b"]

@@ -51,7 +51,7 @@ def test_a_correction_of_a_year_never_published_is_refused_in_chinese(repo, cli,
     result = cli("correct", "2022", "--reason", "更正")
     assert result.exit_code == 2
     assert (
-        "错误：2022年度从未公开（没有 published/2022/manifest.json），无从更正：请先发布"
+        "错误：2022年度预算从未公开（没有 published/2022/manifest.json），无从更正：请先发布"
         in result.stderr
     )
     assert not (repo / "published").exists()
@@ -83,8 +83,8 @@ def test_publish_check_names_a_changed_published_file_in_chinese(repo, cli, chin
     result = cli("publish", "--check")
     assert result.exit_code == 1, result.output
     assert (
-        f"published/2022/1/{page}: 错误: 2022年度第1版（2023-11-15公开）："
-        "重新生成的2022年度文件与这个已公开的文件不同" in result.stderr
+        f"published/2022/1/{page}: 错误: 2022年度预算第1版（2023-11-15公开）："
+        "重新生成的2022年度预算文件与这个已公开的文件不同" in result.stderr
     )
     assert '请运行 `disclosure correct 2022 --reason "…"`' in result.stderr
     assert result.stderr.rstrip().endswith("已公开版本：有已公开的年度会被改变（见上）")

@@ -3,6 +3,7 @@ version, and that repository's own workflows run against the tool installed from
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -187,28 +188,35 @@ def _wheel(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> tuple[str, dict]:
+def installed(run_folder) -> tuple[str, dict]:
     """The wheel installed in a new venv: (its pip requirement, the environment that runs
     it first). The venv sees the packages of the one running the tests, installed from the
     lock, for the tool's dependencies (no download in the tests; not the machine's own
     packages, whatever versions those are); the tool itself comes from the wheel, as
-    checked here."""
-    tmp_path = tmp_path_factory.mktemp("wheel")
-    wheel = _wheel(tmp_path)
+    checked here. Made once a run: the xdist worker that asks second waits for it."""
+    tmp_path = run_folder / "wheel"
     venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", str(venv)], tmp_path, None)
-    # A path entry, not a site folder: the checkout's editable entry there is not followed.
-    (site_packages,) = venv.glob("lib/python*/site-packages")
-    (site_packages / "locked-packages.pth").write_text(
-        sysconfig.get_paths()["purelib"] + "\n", "utf-8"
-    )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GITHUB_ACTIONS")}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
     env.update(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org")
     env.update(GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
     python = str(venv / "bin" / "python")
-    requirement = f"disclosure-compiler @ {wheel.as_uri()}"
-    _run([python, "-m", "pip", "install", "-q", requirement], tmp_path, env)
+    with open(run_folder / "wheel.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (tmp_path / "installed").exists():
+            tmp_path.mkdir(exist_ok=True)
+            wheel = _wheel(tmp_path)
+            _run([sys.executable, "-m", "venv", str(venv)], tmp_path, None)
+            # A path entry, not a site folder: the checkout's editable entry there is not
+            # followed.
+            (site_packages,) = venv.glob("lib/python*/site-packages")
+            (site_packages / "locked-packages.pth").write_text(
+                sysconfig.get_paths()["purelib"] + "\n", "utf-8"
+            )
+            requirement = f"disclosure-compiler @ {wheel.as_uri()}"
+            _run([python, "-m", "pip", "install", "-q", requirement], tmp_path, env)
+            (tmp_path / "installed").write_text(requirement, "utf-8")
+    requirement = (tmp_path / "installed").read_text("utf-8")
     where = _run([python, "-c", "import compiler; print(compiler.__file__)"], "/", env)
     assert where.stdout.startswith(str(venv)), "the tool runs from the wheel, not the checkout"
     return requirement, env

@@ -29,8 +29,10 @@ def manifest(root: Path, year: int = 2022) -> dict:
 
 
 @pytest.fixture
-def repo(data_copy: Path, monkeypatch) -> Path:
-    """A data repository: data/2022 (a copy), published/ beside it; the working directory."""
+def repo(data_copy: Path, monkeypatch, shared_pdf_layouts) -> Path:
+    """A data repository: data/2022 (a copy), published/ beside it; the working directory.
+    Its PDFs are laid out once a run (a rebuild that `publish --check` compares reads the
+    first layout back: that two layouts are byte-identical is test_build.py's to prove)."""
     root = data_copy.parent
     monkeypatch.chdir(root)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)

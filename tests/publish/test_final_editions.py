@@ -26,7 +26,10 @@ def manifest(root: Path, label: str) -> dict:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch) -> Path:
+def repo(tmp_path: Path, monkeypatch, shared_pdf_layouts) -> Path:
+    """The made-up unit's budget and final accounts; the working directory. Its PDFs are
+    laid out once a run (a rebuild that `publish --check` compares reads the first layout
+    back: that two layouts are byte-identical is test_build.py's to prove)."""
     budget_and_final(tmp_path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)

@@ -214,13 +214,14 @@ def web_hebei_lines(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def site_index(tmp_path_factory) -> str:
+def site_index(tmp_path_factory, pdf_layouts) -> str:
     """The index page of the site `disclosure publish` makes of examples/wanli (2023 and
     2024, every format and the open data); its file:// address."""
     from compiler.publish.site import publish
 
     out = tmp_path_factory.mktemp("site")
-    result = publish(WANLI, out / "site", editions_dir=out / "published")
+    with pdf_layouts.shared():
+        result = publish(WANLI, out / "site", editions_dir=out / "published")
     assert result.ok and result.index is not None
     return result.index.as_uri()
 
@@ -317,6 +318,61 @@ def test_the_page_never_scrolls_sideways_and_wide_tables_scroll_in_their_box(bro
         )
         assert moved[0] == moved[1] > 0, f"{name}: its box does not scroll to its end"
         assert browser.execute_script("return window.scrollX;") == 0, "the page scrolled"
+
+
+# Each statutory table a phone scrolls, scrolled to its end: [table id, how far it scrolled,
+# then for each fixed cell of its first row (the codes and the name) its left edge from the
+# box's, the gap to the cell before it, and whether it is what is seen at its own middle (on
+# top of the figures scrolled under it)]. Tables that fit their box are left out, and those
+# of figures only (the 三公 table): no column names their rows.
+FIXED_AFTER_SCROLL = """
+const found = [];
+for (const table of document.querySelectorAll("table.statutory")) {
+  const box = table.parentElement;
+  if (box.scrollWidth <= box.clientWidth || !table.querySelector(".fixed")) continue;
+  const row = table.tBodies[0].rows[0];
+  row.scrollIntoView({block: "center"});
+  box.scrollLeft = box.scrollWidth;
+  const edge = box.getBoundingClientRect().left + box.clientLeft;
+  const cells = [...row.cells].filter(c => c.classList.contains("fixed"));
+  let before = edge;
+  found.push([table.id, box.scrollLeft, cells.map(c => {
+    const r = c.getBoundingClientRect();
+    const seen = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const place = [Math.round(r.left - edge), Math.round(r.left - before), seen === c];
+    before = r.right;
+    return place;
+  })]);
+}
+return found;
+"""
+
+
+def _fixed_columns_after_scrolling(browser) -> dict[str, list]:
+    found = browser.execute_script(FIXED_AFTER_SCROLL)
+    assert found, "no statutory table scrolls sideways at 390 px"
+    for name, scrolled, cells in found:
+        assert scrolled > 0 and cells, f"{name}: no sideways scroll or no fixed column"
+    return {name: cells for name, _, cells in found}
+
+
+@pytest.mark.parametrize("fixture", ["web_wanli_2024", "web_hebei_lines"])
+def test_code_and_name_columns_stay_at_the_left_edge_while_scrolling(browser, fixture, request):
+    """At 390 px a statutory table scrolled to its end still shows its codes and name at
+    the box's left edge, side by side, over the figures scrolled under them (issue 26)."""
+    show(browser, request.getfixturevalue(fixture), "phone")
+    for name, cells in _fixed_columns_after_scrolling(browser).items():
+        code_left, _, code_seen = cells[0]
+        assert abs(code_left) <= 1, f"{name}: the first column is {code_left} px from the edge"
+        for left, gap, seen in cells:
+            assert abs(gap) <= 1 and seen, f"{name}: a fixed column at {left} px (gap {gap})"
+
+
+def test_the_fixed_column_check_catches_columns_that_scroll_away(browser, web_wanli_2024):
+    show(browser, web_wanli_2024, "phone")
+    break_page(browser, "table.statutory .fixed { position: static !important; }")
+    lefts = [cells[0][0] for cells in _fixed_columns_after_scrolling(browser).values()]
+    assert all(left < -50 for left in lefts), lefts
 
 
 # Text outside a table's scroll box that reaches past the window or is cut off by its box:

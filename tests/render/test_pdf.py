@@ -92,17 +92,18 @@ class BuiltPdf:
 
 
 @pytest.fixture(scope="session")
-def pdf(tmp_path_factory) -> BuiltPdf:
+def pdf(tmp_path_factory, pdf_layouts) -> BuiltPdf:
     """The 2022 PDF, built once through the command line (WeasyPrint takes ~4 s)."""
     missing = [tool for tool in POPPLER if shutil.which(tool) is None]
     if missing:
         pytest.fail(f"{', '.join(missing)} missing: install poppler-utils (scripts/setup.sh)")
     out = tmp_path_factory.mktemp("pdf-build")
-    result = CliRunner().invoke(
-        main,
-        ["build", "2022", "--format", "pdf", "--data", str(DATA), "--out", str(out), "-v"],
-        catch_exceptions=False,
-    )
+    with pdf_layouts.shared():
+        result = CliRunner().invoke(
+            main,
+            ["build", "2022", "--format", "pdf", "--data", str(DATA), "--out", str(out), "-v"],
+            catch_exceptions=False,
+        )
     assert result.exit_code == 0, result.output
     path = out / "2022" / "disclosure.pdf"
     return BuiltPdf(

@@ -1,9 +1,10 @@
 """What a PDF's text layer holds is what its pages show (issue 26, part 5).
 
-Every statutory table of every example (the Wanli years, a Hebei unit with budget lines, the
-made-up Shanghai department and its units) is read back from the PDF as a table extractor
-(pdfplumber) and `pdftotext -layout` read it, and compared with the model's grid: each row
-with its figures in their cells, in order. No text hidden on screen (a caption the heading
+Every statutory table of every example in every layout (the Wanli years, and a made-up 2025
+in Putuo's 2025 form; a Hebei unit, and a department whose units have budget lines; the
+made-up Shanghai department and its units, and city unit; the two bureaus' final accounts)
+is read back from the PDF as a table extractor (pdfplumber) and `pdftotext -layout` read it,
+and compared with the model's grid: each row with its figures in their cells, in order. No text hidden on screen (a caption the heading
 above repeats, a heading only a screen reader needs) is in the text layer; no page-size
 rectangle is drawn; no character crosses its cell's border; a table's title never ends a
 page without the table's header and first rows.
@@ -14,22 +15,38 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pdfplumber
 import pytest
 from conftest import ROOT
-from fixtures.departments import hebei_unit_with_lines
+from fixtures.departments import hebei_department_with_lines, hebei_unit_with_lines
+from fixtures.wanli_2025 import wanli_2025
+from pdf_layouts import PdfLayouts
 
 from compiler import compile_year, parse_year_spec
+from compiler.layout.final_tables import final_tables
+from compiler.layout.manifest import available_layouts
 from compiler.layout.sections import shown_tables
-from compiler.layout.tables import Table, build
+from compiler.layout.tables import build
 from compiler.publish.build import build_naming, build_year, published_documents
 
 WANLI = ROOT / "examples" / "wanli" / "data"
 DEPARTMENT = ROOT / "tests" / "data" / "department"
+CITY_UNIT = ROOT / "tests" / "data" / "city-unit"
+
+
+@dataclass
+class Printed:
+    """A statutory table as the model lays it out: its title, and its body rows' texts."""
+
+    title: str
+    rows: list[tuple[str, ...]]
+    three_public: bool  # the 三公 table
 
 
 @dataclass
@@ -37,11 +54,30 @@ class Built:
     name: str
     pdf: Path
     html: Path
-    tables: list[Table]  # every statutory table the PDF prints, in order
+    tables: list[Printed]  # every statutory table the PDF prints, in order
+    layouts: PdfLayouts | None = None  # the run's, which reads the PDF once for every test
+
+    def pages(self) -> list[PageRead]:
+        """The PDF as pdfplumber reads it, read once a run (a long one takes seconds)."""
+        return self.layouts.read(self.pdf, _read)
 
 
-def _tables(model) -> list[Table]:
-    found = [build(spec, model) for spec in shown_tables(model)]
+def _tables(model) -> list[Printed]:
+    """A budget's tables (layout.tables, a package's units' after its own), or the final
+    accounts' nine grids (layout.final_tables)."""
+    if model.final is not None:
+        grids = final_tables(model)
+        return [
+            Printed(g.title, [tuple(t for t, _ in r) for r in g.rows], g.id == "three_public")
+            for g in grids
+        ]
+    tables = [build(spec, model) for spec in shown_tables(model)]
+    found = [
+        Printed(
+            t.title, [tuple(c.text for c in r.cells) for r in t.body], t.spec.rows == "three_public"
+        )
+        for t in tables
+    ]
     if model.layout.package == "department+units":
         for unit in model.units:
             found += _tables(unit)
@@ -65,14 +101,48 @@ def _build(name: str, data: Path, year: str, out: Path) -> list[Built]:
     ]
 
 
-EXAMPLES = {
+EXAMPLES = {  # each document by its example's name, and its place in published_documents
     "wanli-2023": 0,
     "wanli-2024": 0,
+    "wanli-2025": 0,
     "hebei-unit": 0,
+    "hebei-department": 0,
+    "hebei-department/01-office": 1,
+    "hebei-department/02-centre": 2,
     "shanghai-department": 0,
     "shanghai-department/01-office": 1,
     "shanghai-department/02-centre": 2,
+    "shanghai-city-unit": 0,
+    "putuo-finance-bureau-final": 0,
+    "putuo-planning-bureau-final": 0,
 }
+
+
+def _data(name: str, root: Path) -> tuple[Path, str]:
+    """An example's data folder (made up under root where it is not in the repository)
+    and the year it publishes."""
+    if name == "wanli-2025":
+        return wanli_2025(root, "shanghai-putuo-department-2025"), "2025"
+    if name.startswith("wanli"):
+        return WANLI, name[-4:]
+    if name == "hebei-unit":
+        return hebei_unit_with_lines(root), "2022"
+    if name == "hebei-department":
+        return hebei_department_with_lines(root), "2022"
+    if name.endswith("-final"):
+        return ROOT / "examples" / name.removesuffix("-final") / "data", "2024"
+    shutil.copytree(CITY_UNIT if name == "shanghai-city-unit" else DEPARTMENT, root / "data")
+    return root / "data", "2025"
+
+
+def test_the_examples_cover_every_layout(tmp_path):
+    """A layout the tool ships is laid out here by at least one example (compiled, not built)."""
+    used = set()
+    for name in {n.split("/")[0] for n in EXAMPLES}:
+        data, year = _data(name, tmp_path / name)
+        result = compile_year(parse_year_spec(year, data))
+        used |= {model.layout.name for model in published_documents(result.model)}
+    assert sorted(set(available_layouts()) - used) == []
 
 
 @pytest.fixture(scope="module")
@@ -81,20 +151,22 @@ def examples(tmp_path_factory) -> dict[str, list[Built]]:
     return {}
 
 
-@pytest.fixture(params=list(EXAMPLES))
-def built(request, examples, tmp_path_factory) -> Built:
+# Each example's tests run in one xdist worker (make test's --dist loadgroup): the other
+# worker never waits for an example being built, and a PDF is read once.
+@pytest.fixture(
+    params=[
+        pytest.param(name, marks=pytest.mark.xdist_group(name.split("/")[0])) for name in EXAMPLES
+    ]
+)
+def built(request, examples, tmp_path_factory, pdf_layouts) -> Built:
     name = request.param.split("/")[0]
     if name not in examples:
         root = tmp_path_factory.mktemp(name)
-        if name.startswith("wanli"):
-            examples[name] = _build(name, WANLI, name[-4:], root / "out")
-        elif name == "hebei-unit":
-            examples[name] = _build(name, hebei_unit_with_lines(root), "2022", root / "out")
-        else:
-            data = root / "data"
-            shutil.copytree(DEPARTMENT, data)
-            examples[name] = _build(name, data, "2025", root / "out")
-    return examples[name][EXAMPLES[request.param]]
+        with pdf_layouts.shared():
+            examples[name] = _build(name, *_data(name, root), root / "out")
+    found = examples[name][EXAMPLES[request.param]]
+    found.layouts = pdf_layouts
+    return found
 
 
 def _plain(text: str | None) -> str | None:
@@ -103,26 +175,64 @@ def _plain(text: str | None) -> str | None:
     return None if text is None else re.sub(r"\s+", "", text)
 
 
-def _rows(pdf: Path) -> list[tuple[int, tuple[str, ...]]]:
-    """Every table row pdfplumber finds, page by page: (page number, its cells' texts)
-    without the cells a merged cell covers."""
-    rows = []
+@dataclass
+class PageRead:
+    """What pdfplumber reads on a page: each table's rows (as extract_tables gives them)
+    and cells, every character and rectangle with its box."""
+
+    number: int
+    width: float
+    height: float
+    tables: list[list[list[str | None]]]
+    cells: list[list[tuple[float, float, float, float]]]
+    chars: list[dict]
+    rects: list[dict]
+
+
+def _box(found: dict, *keys: str) -> dict:
+    """Of what pdfplumber gives for a character or rectangle, the fields the tests read."""
+    return {key: found[key] for key in keys}
+
+
+def _read(pdf: Path) -> list[PageRead]:
+    """What the tests read from a PDF, page by page (Built.pages reads it once a run)."""
+    pages = []
     with pdfplumber.open(pdf) as document:
         for page in document.pages:
-            for table in page.extract_tables():
-                for row in table:
-                    rows.append((page.page_number, tuple(_plain(c) for c in row if c is not None)))
-    return rows
+            found = page.find_tables()
+            pages.append(
+                PageRead(
+                    page.page_number,
+                    page.width,
+                    page.height,
+                    [table.extract() for table in found],  # what page.extract_tables() does
+                    [table.cells for table in found],
+                    [_box(c, "text", "x0", "x1", "top", "bottom") for c in page.chars],
+                    [_box(r, "width", "height") for r in page.rects],
+                )
+            )
+    return pages
 
 
-def _expected(table: Table) -> list[tuple[str, ...]]:
-    return [tuple(_plain(c.text) for c in row.cells) for row in table.body]
+def _rows(built: Built) -> list[tuple[int, tuple[str, ...]]]:
+    """Every table row pdfplumber finds, page by page: (page number, its cells' texts)
+    without the cells a merged cell covers."""
+    return [
+        (page.number, tuple(_plain(c) for c in row if c is not None))
+        for page in built.pages()
+        for table in page.tables
+        for row in table
+    ]
+
+
+def _expected(table: Printed) -> list[tuple[str, ...]]:
+    return [tuple(_plain(text) for text in row) for row in table.rows]
 
 
 def test_every_statutory_table_reads_back_as_printed(built):
     """Each row of each table, figures in their cells, in order: what the model's grid says."""
     assert built.tables, built.name
-    read = _rows(built.pdf)
+    read = _rows(built)
     at = 0
     for table in built.tables:
         for row in _expected(table):
@@ -134,6 +244,7 @@ def test_every_statutory_table_reads_back_as_printed(built):
             at = following[0] + 1
 
 
+@cache
 def _page_texts(pdf: Path) -> list[str]:
     out = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -163,15 +274,13 @@ def test_a_table_s_title_is_in_the_text_once_where_it_is_printed(built):
 def test_the_three_public_table_reads_its_figures_under_its_header(built):
     """The 三公 table (the issue's example): pdftotext prints the title, the header and then
     the figures, nothing in between; pdfplumber reads 合计 as the figure printed."""
-    table = next(t for t in built.tables if t.spec.rows == "three_public")
+    table = next(t for t in built.tables if t.three_public)
     page = next(p for p in _page_texts(built.pdf) if f"\n{table.title}" in "\n" + _strip(p))
     below = _strip(page).split(table.title, 1)[1]
     assert table.title not in below
-    total = table.body[0].cells[0].text
+    total = table.rows[0][0]
     assert re.search(rf"^\s*{re.escape(total)}\s", below, re.M), below
-    with pdfplumber.open(built.pdf) as document:
-        read = [r for p in document.pages for t in p.extract_tables() for r in t]
-    assert [total] in [[_plain(c) for c in r[:1]] for r in read]
+    assert (_plain(total),) in [row[:1] for _, row in _rows(built)]
 
 
 def _strip(page: str) -> str:
@@ -191,50 +300,48 @@ def test_no_hidden_heading_is_in_the_text(built):
 
 def test_no_page_size_rectangle_is_drawn(built):
     """A table extractor takes a filled rectangle for a border: none covers the page."""
-    with pdfplumber.open(built.pdf) as document:
-        for page in document.pages:
-            area = page.width * page.height
-            big = [r for r in page.rects if r["width"] * r["height"] > area / 3]
-            assert big == [], (
-                f"{built.name}: page {page.page_number} draws {big[0]['width']:.0f}×{big[0]['height']:.0f} pt"
-            )
+    for page in built.pages():
+        area = page.width * page.height
+        big = [r for r in page.rects if r["width"] * r["height"] > area / 3]
+        assert big == [], (
+            f"{built.name}: page {page.number} draws {big[0]['width']:.0f}×{big[0]['height']:.0f} pt"
+        )
 
 
 def test_no_text_crosses_a_cell_border(built):
     """Every character of every table cell lies within the cell: a code such as 201 does
     not spill into the next column (measured on the PDF's own boxes)."""
     crossing = []
-    with pdfplumber.open(built.pdf) as document:
-        for page in document.pages:
-            chars = [c for c in page.chars if c["text"].strip()]
-            for table in page.find_tables():
-                for x0, top, x1, bottom in (c for c in table.cells if c):
-                    for ch in chars:
-                        middle = (ch["top"] + ch["bottom"]) / 2
-                        if not top < middle < bottom:
-                            continue
-                        inside = x0 < (ch["x0"] + ch["x1"]) / 2 < x1
-                        if inside and (ch["x0"] < x0 - 0.5 or ch["x1"] > x1 + 0.5):
-                            crossing.append((page.page_number, ch["text"], round(ch["x1"] - x1, 1)))
+    for page in built.pages():
+        chars = [c for c in page.chars if c["text"].strip()]
+        for cells in page.cells:
+            for x0, top, x1, bottom in (c for c in cells if c):
+                for ch in chars:
+                    middle = (ch["top"] + ch["bottom"]) / 2
+                    if not top < middle < bottom:
+                        continue
+                    inside = x0 < (ch["x0"] + ch["x1"]) / 2 < x1
+                    if inside and (ch["x0"] < x0 - 0.5 or ch["x1"] > x1 + 0.5):
+                        crossing.append((page.number, ch["text"], round(ch["x1"] - x1, 1)))
     assert crossing == [], f"{built.name}: {crossing[:10]}"
 
 
 def test_a_table_s_title_does_not_end_a_page_alone(built):
     """On the page where a table's title is printed, its header and its first rows (three,
     or all it has) are printed too."""
-    read = _rows(built.pdf)
+    read = _rows(built)
     pages = _page_texts(built.pdf)
-    skip = _contents_pages(pages)
+    printed: dict[str, list[int]] = {}  # each line, the page of each time it is printed
+    for n, page in list(enumerate(pages, 1))[_contents_pages(pages) :]:
+        for line in page.splitlines():
+            printed.setdefault(line.strip(), []).append(n)
+    seen: Counter[str] = Counter()  # a package's units' tables have the same titles
     for table in built.tables:
-        where = [
-            n
-            for n, page in enumerate(pages, 1)
-            if n > skip and table.title in [line.strip() for line in page.splitlines()]
-        ]
-        first = _expected(table)[:3]
-        on_page = [row for n, row in read if n == where[0]]
-        missing = [row for row in first if row not in on_page]
-        assert missing == [], f"{built.name}: {table.title} on page {where[0]} without {missing}"
+        where = printed[table.title][seen[table.title]]
+        seen[table.title] += 1
+        on_page = [row for n, row in read if n == where]
+        missing = [row for row in _expected(table)[:3] if row not in on_page]
+        assert missing == [], f"{built.name}: {table.title} on page {where} without {missing}"
 
 
 class _Headings(HTMLParser):

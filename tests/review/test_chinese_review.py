@@ -213,8 +213,8 @@ def test_a_file_that_is_no_workbook_is_refused_in_chinese(cli, chinese, data_cop
     bad = tmp_path / "预算公开表.xlsx"
     bad.write_text("这不是 Excel 文件", encoding="utf-8")
     result = cli("import", str(bad), "--year", "2022", "--data", str(data_copy))
-    assert result.exit_code == 2
-    assert f"错误：无法把 {bad} 作为 Excel 工作簿（.xlsx）打开" in result.stderr
+    assert result.exit_code == 1
+    assert f"{bad}: 错误: 无法作为 Excel 工作簿（.xlsx）打开" in result.stderr
     assert "请确认选择的是预算系统导出的 .xlsx 文件" in result.stderr
     assert not (data_copy / "2022" / "lines.yaml").exists()
 

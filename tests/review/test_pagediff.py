@@ -24,6 +24,9 @@ from compiler.review.pagediff import ChangedPage, PageDiff, build_pdfs, compare_
 from compiler.review.pageimage import changed_regions
 from compiler.review.pagematch import PagePair, match_pages
 
+# The 2022 PDF is laid out by several tests here (and the unchanged side of each diff).
+pytestmark = pytest.mark.usefixtures("shared_pdf_layouts")
+
 # --- matching pages -------------------------------------------------------------------------
 
 PAGES = [f"page {n}\nline a{n}\nline b{n}\nline c{n}" for n in range(6)]

@@ -189,7 +189,9 @@ def test_a_template_error_is_located_in_its_template(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_pdf_is_built_on_request_and_refused_while_the_data_has_errors(server, data_copy):
+def test_the_pdf_is_built_on_request_and_refused_while_the_data_has_errors(
+    server, data_copy, shared_pdf_layouts
+):
     status, kind, body = get(server.url + "disclosure.pdf", timeout=120)
     assert status == 200 and kind == "application/pdf" and body.startswith(b"%PDF-")
     _, _, page = get(server.url)
@@ -227,6 +229,38 @@ def test_the_command_serves_on_127_0_0_1_and_stops_on_ctrl_c(data_copy):
         out, err = process.communicate(timeout=15)
     assert process.returncode == 0, err
     assert out.strip().endswith("stopped")
+
+
+@pytest.mark.parametrize("moment", ["first build", "first line", "second line"])
+def test_ctrl_c_while_starting_stops_cleanly(data_copy, cli, monkeypatch, moment):
+    """Ctrl+C pressed while the server starts (a race the command above can only hit by
+    chance): the server stops, says so and exits 0; nothing is left listening."""
+    from compiler.cli import serve as command
+    from compiler.serve import server as served
+
+    started = []
+    real_start, real_echo = served.PreviewServer.start, command.click.echo
+
+    def start(self):
+        started.append(self)
+        real_start(self)
+        if moment == "first build":
+            raise KeyboardInterrupt
+
+    def echo(message=None, **kwargs):
+        said = str(message)
+        if (moment == "first line" and said.startswith("serving")) or (
+            moment == "second line" and "Ctrl+C" in said
+        ):
+            raise KeyboardInterrupt
+        real_echo(message, **kwargs)
+
+    monkeypatch.setattr(served.PreviewServer, "start", start)
+    monkeypatch.setattr(command.click, "echo", echo)
+    result = cli("serve", "2022", "--data", str(data_copy), "--port", "0")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("stopped")
+    assert _listening(started[0].httpd.server_address[1]) == []
 
 
 def _listening(port: int) -> list[str]:

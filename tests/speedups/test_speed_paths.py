@@ -207,6 +207,7 @@ def test_deferred_instancer_calls_the_real_function():
     assert done.stdout.strip() == "('real', 'font', {'wght': 700}, {'static': True})"
 
 
+@pytest.mark.slow  # lays out a PDF, in a process the conftest's guard does not reach
 def test_a_pdf_build_never_loads_the_subsetter(tmp_path):
     done = python(
         f"""
