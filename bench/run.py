@@ -12,6 +12,7 @@ with DISCLOSURE_NO_CACHE=1: nothing remembered from earlier runs (schema checks,
 templates, the model's compiled methods).
 
     python3 bench/run.py [--runs N] [--against REVISION] [--only SCENARIO …] [--shims]
+                         [--preview]
 
 With --against, the single-year scenarios also run on REVISION (a git revision of this
 repository, unpacked with `git archive` under the temporary folder and run with its own
@@ -22,6 +23,10 @@ revision 1046b4b (full build 3.0 s, validate 0.22 s); its targets as ratios to t
 revision are in RATIO_TARGETS, shown when REVISION is that commit. --only runs the named
 scenarios alone (and the baseline), for many runs of the ones that matter. Both trees are
 byte-compiled first, as an installed tool is.
+
+With --preview, a table of the seconds from saving one unit's file of the 30-unit
+department to `disclosure serve` showing the edit (each run one edit, in one server; with
+--against also on the revision).
 
 With --shims, a second table says what each patch of compiler/speedups/ saves: each
 command of data/2022 runs with that shim off (DISCLOSURE_NO_SPEEDUPS=<shim>) and on, run by
@@ -37,6 +42,7 @@ import itertools
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -378,6 +384,58 @@ def shim_savings(runs: int, root: Path) -> None:
         print(f"| {label} | {cells} | {keep} |")
 
 
+def preview_seconds(data: Path, tree: Path, edits: int) -> list[float]:
+    """Seconds from saving one unit's file to the served page showing it (`disclosure serve`
+    of `data`, run from `tree`): the page's own long poll (/_live) answers once the rebuild
+    is done, then the unit's page is fetched, as the open browser does. Each edit toggles a
+    word of the fifth unit's unit.yaml."""
+    import json
+    import urllib.request
+
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "compiler", "serve", "--port", "0", "--data", str(data)],
+        cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+    )  # fmt: skip
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+/", server.stdout.readline()).group(0)
+        unit = sorted((data / "2022" / "units").iterdir())[4] / "unit.yaml"
+        page = urllib.request.urlopen(url, timeout=300).read()
+        token = re.search(rb'var token = "([^"]+)"', page).group(1).decode()
+        seconds = []
+        for n in range(edits):
+            text = unit.read_text(encoding="utf-8")
+            old, new = ("我单位", "本单位") if n % 2 == 0 else ("本单位", "我单位")
+            started = time.perf_counter()
+            unit.write_text(text.replace(old, new, 1), encoding="utf-8")
+            live = urllib.request.urlopen(f"{url}_live?after={token}", timeout=300).read()
+            token = json.loads(live)["token"]
+            shown = urllib.request.urlopen(f"{url}units/{unit.parent.name}/", timeout=300).read()
+            seconds.append(time.perf_counter() - started)
+            if new.encode() not in shown:
+                raise SystemExit(f"serve in {tree}: the saved edit is not on the served page")
+        return seconds
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=60)
+
+
+def preview_table(runs: int, against: str | None, root: Path) -> None:
+    """A saved edit in one unit of the 30-unit department, seen by `disclosure serve`
+    (issue 27, part 3: within a second), here and with --against on the revision."""
+    data = department(root, 30)
+    ours = preview_seconds(data, ROOT, runs)
+    theirs = preview_seconds(data, unpack_revision(against, root), runs) if against else None
+    print("\ndepartment, 30 units: a saved edit in one unit shown by `serve` (target 1.0 s):\n")
+    head = ["tree", "median (s)", "min (s)", "max (s)", "within target"]
+    print("| " + " | ".join(head) + " |\n|---|---:|---:|---:|---|")
+    for name, found in (("this tree", ours), (against, theirs)):
+        if found:
+            median = statistics.median(found)
+            within = "yes" if median <= 1.0 else "no"
+            print(f"| {name} | {median:.2f} | {min(found):.2f} | {max(found):.2f} | {within} |")
+
+
 def department_table(
     rows: list, pages: dict, their_peaks: dict, against: str | None, sizes: dict, apart: dict
 ) -> None:
@@ -439,6 +497,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--shims", action="store_true", help="also measure what each speed shim saves"
+    )
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="also time a saved edit shown by serve (30-unit department)",
     )
     options = parser.parse_args()
     wanted = options.only or [s[0] for s in SCENARIOS if s[0] not in ON_REQUEST]
@@ -564,6 +627,9 @@ def main() -> None:
     if options.shims:
         with tempfile.TemporaryDirectory() as tmp:
             shim_savings(options.runs, Path(tmp))
+    if options.preview:
+        with tempfile.TemporaryDirectory() as tmp:
+            preview_table(options.runs, options.against, Path(tmp))
 
 
 if __name__ == "__main__":
