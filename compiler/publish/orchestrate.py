@@ -53,17 +53,19 @@ def build_one(
     return outcome
 
 
-def _pdf_process(formats: tuple[str, ...], alone: bool):
+def _pdf_process(formats: tuple[str, ...], alone: bool, source=None):
     """One year to build, with a PDF: its PDF is laid out in a process of its own, on the
-    other core (see render/pdf_process.py). Years built one after another, or several at
-    once, do not start one: the cores are theirs."""
+    other core (see render/pdf_process.py); a department's (its year has units/) in one
+    process per core, started at once. Years built one after another, or several at once,
+    do not start one: the cores are theirs."""
     from contextlib import nullcontext
 
     if not alone or "pdf" not in formats:
         return nullcontext()
     from ..render import pdf_process
 
-    return pdf_process.running()
+    department = isinstance(source, WorkingTreeYear) and (source.root / "units").is_dir()
+    return pdf_process.running(at_once=(os.cpu_count() or 1) if department else 1)
 
 
 def build_many(
@@ -96,7 +98,8 @@ def build_many(
     if workers <= 1:
         for i in range(len(specs)):
             if i in pending:
-                with _pdf_process(formats, alone=len(pending) == 1):
+                source = parse_year_spec(pending[i], data_dir)
+                with _pdf_process(formats, alone=len(pending) == 1, source=source):
                     done[i] = build_one(pending[i], data_dir, out_dir, formats, strict)
             yield done[i]
         return

@@ -245,7 +245,11 @@ def join_parts(documents: list) -> list[Diagnostic]:
             except Exception:  # reported with its own document
                 pass
         pdf_process.retire_idle()
-        return joined(package_job, [font for pdf in every for font in pdf.fonts])()
+        try:
+            return joined(package_job, [font for pdf in every for font in pdf.fonts])()
+        finally:  # the parts' files, joined (the folder goes when the process ends)
+            for pdf in every:
+                Path(pdf.file).unlink(missing_ok=True)
 
     documents[0].wait_for_pdf = package_join
     return said

@@ -157,15 +157,17 @@ def _give_back_memory() -> None:
 
 
 @contextmanager
-def running(enabled: bool = True) -> Iterator[None]:
+def running(enabled: bool = True, at_once: int = 1) -> Iterator[None]:
     """Within this block, PDFs are laid out in PDF processes (when `enabled` and the
-    system can fork): one started at once, and more, up to one per core, when a job comes
-    while every one is busy (a department's units)."""
+    system can fork): `at_once` started at once (at most one per core), and more, up to
+    one per core, when a job comes while every one is busy. A department's build starts
+    one per core at once: forked later, a process would start from a build holding the
+    compiled year (130 MB for 60 units), and its own work would copy part of that."""
     global _running
     if not enabled or _running is not None or "fork" not in multiprocessing.get_all_start_methods():
         yield
         return
-    _running = [PdfProcess()]
+    _running = [PdfProcess() for _ in range(max(1, min(at_once, os.cpu_count() or 1)))]
     done = False
     try:
         yield

@@ -126,6 +126,18 @@ def test_a_build_that_stops_early_stops_the_process_at_once():
     assert multiprocessing.active_children() == []
 
 
+def test_a_departments_build_starts_one_process_per_core_at_once(tmp_path, monkeypatch):
+    """Started before the build holds the compiled year, not forked from it later."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    department = parse_year_spec("2022", hebei_department(tmp_path / "department"))
+    with _pdf_process(("pdf",), alone=True, source=department):
+        assert len(pdf_process._running) == 2
+    (tmp_path / "unit" / "2022").mkdir(parents=True)
+    with _pdf_process(("pdf",), alone=True, source=parse_year_spec("2022", tmp_path / "unit")):
+        assert len(pdf_process._running) == 1
+    assert multiprocessing.active_children() == []
+
+
 def test_no_process_where_the_cores_are_taken_or_there_is_no_pdf():
     with _pdf_process(("html", "md"), alone=True):
         assert not pdf_process.is_running()
