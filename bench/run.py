@@ -230,15 +230,20 @@ def toggle(year: Path, name: str, text: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
-def department(root: Path, units: int) -> Path:
+def department(root: Path, units: int, undeclared: bool = False) -> Path:
     """A made-up Hebei department of `units` units (tests/fixtures/departments.py): its data
-    folder under root."""
+    folder under root. `undeclared`: without unit.yaml's not_published, which a tree older
+    than that field refuses (--against 6433c26 builds the same data)."""
     sys.path.insert(0, str(ROOT / "tests"))
     try:
         from fixtures.departments import hebei_department
+        from fixtures.departments import undeclared as strip
     finally:
         sys.path.remove(str(ROOT / "tests"))
-    return hebei_department(root / f"department-{units}", units=units)
+    data = hebei_department(root / f"department-{units}", units=units)
+    if undeclared:
+        strip(data)
+    return data
 
 
 def five_years(root: Path) -> Path:
@@ -423,7 +428,7 @@ def preview_seconds(data: Path, tree: Path, edits: int) -> list[float]:
 def preview_table(runs: int, against: str | None, root: Path) -> None:
     """A saved edit in one unit of the 30-unit department, seen by `disclosure serve`
     (issue 27, part 3: within a second), here and with --against on the revision."""
-    data = department(root, 30)
+    data = department(root, 30, undeclared=bool(against))
     ours = preview_seconds(data, ROOT, runs)
     theirs = preview_seconds(data, unpack_revision(against, root), runs) if against else None
     print("\ndepartment, 30 units: a saved edit in one unit shown by `serve` (target 1.0 s):\n")
@@ -522,7 +527,7 @@ def main() -> None:
             "large": large_year(root) if "large" in keys else None,
         }
         for key, units in DEPARTMENTS.items():
-            folders[key] = department(root, units) if key in keys else None
+            folders[key] = department(root, units, bool(options.against)) if key in keys else None
         pages = {}  # scenario → pages of the PDF it built (a department's package)
         sizes = {}  # scenario → that PDF's size (MB)
         largest_of = {}  # scenario → (largest process, process tree) peak memory (MB)
