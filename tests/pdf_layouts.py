@@ -19,6 +19,7 @@ layout back instead of making one.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import os
@@ -43,10 +44,13 @@ class PdfLayouts:
     def shared(self) -> Iterator[PdfLayouts]:
         """Within the block, a PDF whose job was laid out before in this run is read back."""
         from compiler.render import pdf
+        from compiler.render.pdf_job import PdfJob
 
         real = pdf.render_job
 
         def render_job(job):
+            if not isinstance(job, PdfJob):  # a join of parts (pdf_join.py): made each time
+                return real(job)
             return self._get(job, real)
 
         # render_pdf calls render_job by its module name, and the PDF process (forked from
@@ -58,7 +62,14 @@ class PdfLayouts:
             pdf.render_job = real
 
     def _get(self, job, lay_out):
-        return once(self.folder / f"{key(job)}.pickle", lambda: lay_out(job))
+        """The job's layout, kept with its bytes: a part written to a file (PdfJob.spool)
+        is laid out without one and written to this job's file from the kept bytes."""
+        plain = dataclasses.replace(job, spool=None)
+        rendered = once(self.folder / f"{key(plain)}.pickle", lambda: lay_out(plain))
+        if job.spool is None:
+            return rendered
+        Path(job.spool).write_bytes(rendered.data)
+        return dataclasses.replace(rendered, data=b"", file=job.spool)
 
     def read(self, pdf: Path, reader: Callable[[Path], T]) -> T:
         """What `reader` reads from the PDF, read once a run for every worker: the same
@@ -87,14 +98,7 @@ def once(path: Path, make: Callable[[], T]) -> T:
 
 def key(job) -> str:
     """What the layout is made from: the job's every field, and the speedups' switch."""
-    digest = hashlib.sha256()
-    for part in (
-        job.html.encode(),
-        job.model_json.encode(),
-        job.identifier,
-        repr(job.source_date_epoch).encode(),
-        os.environ.get("DISCLOSURE_NO_SPEEDUPS", "").encode(),
-        *(f"{source.name}\0".encode() + source.content for source in job.sources),
-    ):
-        digest.update(hashlib.sha256(part).digest())
+    digest = hashlib.sha256(os.environ.get("DISCLOSURE_NO_SPEEDUPS", "").encode())
+    for field in dataclasses.fields(job):
+        digest.update(hashlib.sha256(pickle.dumps(getattr(job, field.name))).digest())
     return digest.hexdigest()
