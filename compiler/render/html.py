@@ -35,7 +35,7 @@ def render_html(
     return add_to_html(html, correction, for_print)
 
 
-def unit_page(unit: Disclosure, unit_pages: dict[str, str] | None) -> str:
+def _unit_page(unit: Disclosure, unit_pages: dict[str, str] | None) -> str:
     """A unit's own page on screen, rendered once for as long as `unit_pages` keeps it."""
     if unit_pages is None:
         return _render_one(unit)
@@ -57,7 +57,7 @@ def _render_package(
         return html
 
     def page(unit: Disclosure) -> str:
-        return _render_one(unit, for_print=True) if for_print else unit_page(unit, unit_pages)
+        return _render_one(unit, for_print=True) if for_print else _unit_page(unit, unit_pages)
 
     first, second = model.layout.options.get("package_parts", ("", ""))
     units = "\n".join(
