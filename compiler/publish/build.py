@@ -1,11 +1,15 @@
-"""Build a year's outputs: compile, render every requested format in memory, then write.
+"""Build a year's outputs: compile, render every requested format, and write each file as
+it is rendered into the year's new set of outputs (publish/output.py), switched in when
+every file is there.
 
-Nothing is written unless the data is valid and every format rendered, so a failed build
-leaves build/<year>/ as it was.
+Nothing is switched in unless the data is valid and every format rendered, so a failed
+build leaves build/<year>/ as it was; and a department's outputs are never all held in
+memory at once, whatever its number of units.
 """
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import os
 import re
@@ -22,9 +26,11 @@ from ..model.disclosure import Disclosure
 from ..pipeline.year import YearResult, compile_year
 from ..render.notice import Correction
 from . import pdf_parts
-from .output import write_all
+from .output import OutputSet
 
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
+# (document, format, its bytes or the file holding them): one output, given to be written
+Keep = Callable[[Disclosure, str, "bytes | Path"], None]
 
 
 def build_naming(model: Disclosure, fmt: str) -> str:
@@ -93,17 +99,20 @@ def source_date_epoch() -> int | None:
 def render_year(
     result: YearResult,
     formats: tuple[str, ...],
+    keep: Keep,
     workbook_optional: bool = False,
     *,
     epoch: Epoch = FROM_ENVIRONMENT,
     correction: Correction | None = None,
-) -> tuple[dict[tuple[str, str], bytes], list[Diagnostic], list[str]]:
-    """Render the requested formats of every document a valid year publishes into bytes:
-    (the document's unit slug, '' for the year's own document; format) → bytes.
+) -> tuple[list[Diagnostic], list[str]]:
+    """Render the requested formats of every document a valid year publishes, giving each
+    file to `keep` as soon as it is rendered (a document's PDF when it is laid out, its
+    other formats at once; a joined PDF as the file it was written to, which `keep` takes
+    over): the problems found and the fonts embedded. When there are errors, what `keep`
+    was given is not the year's outputs.
 
     `epoch` dates the PDF and workbook (default: SOURCE_DATE_EPOCH); a `correction` puts
     its 更正说明 on every document of the year."""
-    rendered: dict[tuple[str, str], bytes] = {}
     problems: list[Diagnostic] = []
     fonts: set[str] = set()
     # Every document is started before any PDF is waited for, so that a department's
@@ -127,16 +136,18 @@ def render_year(
         started.append((model, document))
         if has_errors(document.problems):
             break
+        document.hand_over(functools.partial(keep, model))
     if in_parts:
         problems += pdf_parts.join_parts([document for _, document in started])
     for model, document in started:
-        files, found, used = document.finish()
-        rendered.update({(model.slug, fmt): data for fmt, data in files.items()})
+        files, found, used = document.finish(as_file=True)
+        for fmt, data in files.items():
+            keep(model, fmt, data)
         problems += found
         fonts.update(used)
         if has_errors(found):
             break
-    return rendered, problems, sorted(fonts)
+    return problems, sorted(fonts)
 
 
 def render_document(
@@ -175,7 +186,14 @@ class StartedDocument:
     wait_for_pdf: Callable | None
     layouts: list
 
-    def finish(self) -> tuple[dict[str, bytes], list[Diagnostic], list[str]]:
+    def hand_over(self, keep: Callable[[str, bytes], None]) -> None:
+        """Give each format rendered so far to `keep` (format, bytes), and hold it no more."""
+        for fmt in list(self.rendered):
+            keep(fmt, self.rendered.pop(fmt))
+
+    def finish(self, as_file: bool = False) -> tuple[dict, list[Diagnostic], list[str]]:
+        """The document's formats (format → bytes; `as_file`: a joined PDF as the Path of
+        its file, for the caller to take over), its problems and its fonts."""
         if self.wait_for_pdf is None:
             return self.rendered, self.problems, []
         try:
@@ -189,7 +207,19 @@ class StartedDocument:
             f"{family} {style}: {font_check.font_file(family, style)}"
             for family, style in pdf.fonts
         ]
-        return {**self.rendered, "pdf": pdf.data}, self.problems, fonts
+        data = pdf.data
+        if pdf.file is not None:  # a joined PDF, written to a file (pdf_parts.py)
+            data = Path(pdf.file)
+            if not as_file:
+                data = taken(data)
+        return {**self.rendered, "pdf": data}, self.problems, fonts
+
+
+def taken(path: Path) -> bytes:
+    """The bytes of a file this build wrote for itself, the file removed."""
+    data = path.read_bytes()
+    path.unlink()
+    return data
 
 
 def _layout_problem(error: Exception, layouts: list) -> Diagnostic:
@@ -354,35 +384,6 @@ def output_path(out_dir: Path, relative: str) -> Path:
     return path
 
 
-def prepare_year(
-    source: YearSource,
-    out_dir: Path,
-    formats: tuple[str, ...] = DEFAULT_FORMATS,
-    naming: Naming = build_naming,
-    workbook_optional: bool = False,
-    strict: bool = False,
-) -> tuple[BuildResult, dict[Path, bytes]]:
-    """Compile and render a year in memory: the result and the files to write (none when
-    the data has errors; with `strict`, when it has warnings)."""
-    compiled = compile_year(source)
-    if strict:
-        compiled.diagnostics = strictly(compiled.diagnostics)
-    result = BuildResult(compiled)
-    if not compiled.ok:
-        return result, {}
-    rendered, result.diagnostics, result.fonts = render_year(compiled, formats, workbook_optional)
-    if has_errors(result.diagnostics):
-        return result, {}
-    files = {}
-    models = {m.slug: m for m in published_documents(compiled.model)}
-    for (slug, fmt), data in rendered.items():
-        model = models[slug]
-        path = output_path(out_dir, naming(model, fmt))
-        result.outputs[output_key(model, fmt)] = path
-        files[path] = data
-    return result, files
-
-
 def build_year(
     source: YearSource,
     out_dir: Path,
@@ -390,7 +391,40 @@ def build_year(
     naming: Naming = build_naming,
     strict: bool = False,
 ) -> BuildResult:
-    """Compile, render and write a year; nothing is written unless everything rendered."""
-    result, files = prepare_year(source, out_dir, formats, naming, strict=strict)
-    write_all(files)
+    """Compile, render and write a year: each file into the year's new set of outputs as
+    it is rendered, the set switched in only when everything rendered (with `strict`,
+    without a warning); else nothing is written."""
+    compiled = compile_year(source)
+    if strict:
+        compiled.diagnostics = strictly(compiled.diagnostics)
+    result = BuildResult(compiled)
+    if not compiled.ok:
+        return result
+    documents = published_documents(compiled.model)
+    paths = {
+        (model.slug, fmt): output_path(out_dir, naming(model, fmt))
+        for model in documents
+        for fmt in formats
+    }
+    with OutputSet(_set_folder(list(paths.values()))) as outputs:
+
+        def keep(model: Disclosure, fmt: str, data: bytes | Path) -> None:
+            path = paths[(model.slug, fmt)]
+            if isinstance(data, Path):
+                outputs.move(path, data)
+            else:
+                outputs.add(path, data)
+            result.outputs[output_key(model, fmt)] = path
+
+        result.diagnostics, result.fonts = render_year(compiled, formats, keep)
+        if result.ok:
+            outputs.commit()
+        else:
+            result.outputs = {}
     return result
+
+
+def _set_folder(paths: list[Path]) -> Path:
+    """The folder a build's outputs are switched in as (build/2022): the one holding them
+    all, a single file's own."""
+    return Path(os.path.commonpath([str(path.parent) for path in paths]))

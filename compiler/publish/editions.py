@@ -44,7 +44,7 @@ from ..input.sources import WorkingTreeYear
 from ..model.disclosure import Disclosure
 from ..pipeline.year import compile_year
 from ..render.notice import Correction
-from .build import BuildResult, Epoch, published_documents, render_year
+from .build import BuildResult, Epoch, published_documents, render_year, taken
 
 MANIFEST = "manifest.json"
 REQUEST = "correction.json"
@@ -418,9 +418,15 @@ def build(
     built = Built(BuildResult(compiled))
     if not compiled.ok:
         return built
-    rendered, built.result.diagnostics, built.result.fonts = render_year(
+    rendered: dict[tuple[str, str], bytes] = {}
+
+    def keep(model: Disclosure, fmt: str, data: bytes | Path) -> None:
+        rendered[(model.slug, fmt)] = data if isinstance(data, bytes) else taken(data)
+
+    built.result.diagnostics, built.result.fonts = render_year(
         compiled,
         tuple(FORMAT_LABELS),
+        keep,
         workbook_optional=True,
         epoch=epoch,
         correction=correction,

@@ -2,13 +2,16 @@
 complete new set, whenever the build is stopped.
 
 A folder of outputs (build/2022/ with disclosure.html, .md and .pdf; a published site) is
-one set. `write_all` writes the new set into a fresh hidden folder beside it, hard-links in
-what the set keeps from the current one, syncs it all to disk, and then exchanges the two
+one set. An `OutputSet` writes each file of the new set as it comes into a fresh hidden
+folder beside it (a build holds no output in memory once written; `write_all` writes a set
+held in memory), then, committed, hard-links in what the set keeps from the current one,
+syncs it all to disk, and exchanges the two
 folders in one step (Linux renameat2 RENAME_EXCHANGE, atomic): a build killed before the
 exchange leaves the old set, after it the new one, and the folder stays a plain folder
 (for git, tar and every upload action). The next write removes what a killed one left
-behind. A lock file beside the folder serialises builds into one folder; one that waits
-longer than LOCK_WAIT is refused.
+behind, but never a set still being written: its writer holds a lock on its folder (flock,
+released when the writer dies). A lock file beside the folder serialises the switches into
+one folder; one that waits longer than LOCK_WAIT is refused.
 
     build/2022/                        the current set
     build/.2022.out-<id>/              a set being written, or the old one not yet removed
@@ -75,17 +78,139 @@ def write_all(files: dict[Path, bytes]) -> None:
             _replace_file(path, data)
         return
     folder = Path(os.path.commonpath([str(path.parent) for path in paths]))
-    if _shared(folder):
-        raise OutputFolderError(
-            _(
-                "the outputs would replace {folder} as a whole, and it holds more than "
-                "outputs; give an output folder of their own (e.g. --out site)"
-            ).format(folder=folder)
-        )
-    with _locked(folder):
-        remove_leftovers(folder)
-        _switch(folder, paths)
-        remove_leftovers(folder)
+    with OutputSet(folder) as outputs:
+        for path, data in sorted(paths.items()):
+            outputs.add(path, data)
+        outputs.commit()
+
+
+class OutputSet:
+    """A new set of outputs for `folder`, written file by file as they come into a fresh
+    hidden folder beside it; `commit` switches it in whole. Used as a context manager: a
+    set left without being committed (an error, a failed build) is removed, and `folder`
+    stays as it was."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(os.path.abspath(folder))
+        if _shared(self.folder):
+            raise OutputFolderError(
+                _(
+                    "the outputs would replace {folder} as a whole, and it holds more than "
+                    "outputs; give an output folder of their own (e.g. --out site)"
+                ).format(folder=self.folder)
+            )
+        self._token = f"{time.time_ns():x}-{os.getpid()}"
+        self.fresh = self.folder.parent / f".{self.folder.name}{_OUT}{self._token}"
+        self._written: set[Path] = set()
+        self._made: list[Path] = []  # folders made for the set, removed with it
+        self._held: int | None = None
+        self._done = False
+
+    def __enter__(self) -> OutputSet:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def add(self, path: Path, data: bytes) -> None:
+        """Write one file of the set (`path` inside `folder`), synced, at once."""
+        relative = Path(os.path.abspath(path)).relative_to(self.folder)
+        if self._held is None:
+            self._start()
+        _write_synced(self.fresh / relative, data)
+        self._written.add(relative)
+
+    def move(self, path: Path, source: Path) -> None:
+        """Move the file `source` (this build's own, a joined PDF of tens of MB) into the
+        set as `path`, synced: renamed where it is on the same file system, else copied a
+        piece at a time; it is never read whole into memory."""
+        relative = Path(os.path.abspath(path)).relative_to(self.folder)
+        if self._held is None:
+            self._start()
+        target = self.fresh / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(source, target)
+        except OSError:  # another file system
+            with open(source, "rb") as data, open(target, "xb") as copy:
+                shutil.copyfileobj(data, copy, 1 << 20)
+            os.unlink(source)
+        os.chmod(target, 0o644)
+        with open(target, "rb") as written:
+            os.fsync(written.fileno())
+        self._written.add(relative)
+
+    def _start(self) -> None:
+        """Make the hidden folder (and the output folder's parents, which a failed build
+        removes again: it leaves nothing behind) and hold its lock."""
+        missing = self.folder.parent
+        while not missing.exists():
+            self._made.append(missing)
+            missing = missing.parent
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        self.fresh.mkdir(mode=0o755)
+        self._held = _hold(self.fresh)  # another build's clean-up leaves it alone
+        if self._held is None:
+            self._held = -1  # started, with nothing to let go of
+
+    def commit(self) -> None:
+        """Switch the set in: the current set's files it does not rewrite are kept."""
+        if self._held is None:
+            self._start()  # a set of no file: the folder as it was
+        with _locked(self.folder):
+            remove_leftovers(self.folder)
+            try:
+                if self.folder.is_dir():
+                    _carry_over(self.folder, self.fresh, self._written)
+                _sync_tree(self.fresh)
+            except BaseException:
+                self.close()
+                raise
+            self._done = True
+            _install(self.folder, self.fresh, self._token)
+            remove_leftovers(self.folder)
+        self.close()
+
+    def close(self) -> None:
+        """Remove the set unless it was switched in; let go of its lock."""
+        if not self._done:
+            self._done = True
+            shutil.rmtree(self.fresh, ignore_errors=True)
+            for folder in self._made:  # innermost first; only while empty
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+        if self._held is not None and self._held >= 0:
+            os.close(self._held)
+        self._held = None
+
+
+def _hold(folder: Path) -> int | None:
+    """An open descriptor holding an exclusive lock on `folder` (None where the file system
+    cannot lock a folder: then only a finished or killed set is ever beside it)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _in_use(folder: Path) -> bool:
+    """A set another writer is still writing: its lock is held."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return False
 
 
 # --- one file ---------------------------------------------------------------------------------
@@ -148,25 +273,6 @@ def _shared(folder: Path) -> bool:
         or real == Path.home().resolve()
         or (real / ".git").exists()
     )
-
-
-def _switch(folder: Path, paths: dict[Path, bytes]) -> None:
-    parent, name = folder.parent, folder.name
-    parent.mkdir(parents=True, exist_ok=True)
-    token = f"{time.time_ns():x}-{os.getpid()}"
-    fresh = parent / f".{name}{_OUT}{token}"
-    fresh.mkdir(mode=0o755)
-    try:
-        new = {path.relative_to(folder): data for path, data in paths.items()}
-        for relative, data in sorted(new.items()):
-            _write_synced(fresh / relative, data)
-        if folder.is_dir():
-            _carry_over(folder, fresh, set(new))
-        _sync_tree(fresh)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    _install(folder, fresh, token)
 
 
 def _write_synced(path: Path, data: bytes) -> None:
@@ -252,8 +358,9 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def remove_leftovers(folder: Path) -> None:
     """Remove the sets a killed or failed write left beside `folder` (and the old set a
-    finished one had not removed yet), and the temporary files of single-file writes
-    inside it; first put back a folder a killed switch had moved aside."""
+    finished one had not removed yet; not a set another build is still writing), and the
+    temporary files of single-file writes inside it; first put back a folder a killed
+    switch had moved aside."""
     parent, name = folder.parent, folder.name
     if not parent.is_dir():
         return
@@ -266,7 +373,7 @@ def remove_leftovers(folder: Path) -> None:
     for entry in ours:
         if entry.is_symlink() or not entry.is_dir():
             entry.unlink(missing_ok=True)
-        else:
+        elif not _in_use(entry):
             shutil.rmtree(entry, ignore_errors=True)
     if folder.is_dir():
         for entry in folder.iterdir():

@@ -22,6 +22,7 @@ import functools
 import itertools
 import json
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -76,7 +77,17 @@ class Part:
         self.title = document_title(html)
         self.css = css_text(True, model.layout)
         self.identifier = pdf_identifier(model)
-        self.attached = (job.model_json, job.sources, job.source_date_epoch)
+        # what the published PDFs attach (the model and the sources: a department's grow
+        # with its units), kept in a file until joined, not in this process
+        self._attached = _spool_file()
+        with open(self._attached, "wb") as file:
+            pickle.dump((job.model_json, job.sources, job.source_date_epoch), file)
+
+    @property
+    def attached(self) -> tuple:
+        """The model's JSON, the sources and the date the published PDFs attach."""
+        with open(self._attached, "rb") as file:
+            return pickle.load(file)  # written by this process, in its own folder
 
     def __call__(self) -> list:
         return [wait() for wait in self.waits]
@@ -90,7 +101,8 @@ def part_jobs(model: Disclosure, html: str, job) -> list:
     from ..render.pdf_pieces import pieces
 
     texts = pieces(bare(html)) if is_package(model) else [bare(html)]
-    return [replace(job, html=text, attached=False) for text in texts]
+    # a part attaches nothing: its process is not sent the model or the sources
+    return [replace(job, html=text, attached=False, model_json="", sources=()) for text in texts]
 
 
 def lay_out_shard(jobs: list, shard: int, shards: int, folder: Path) -> int:
@@ -204,12 +216,10 @@ def join_parts(documents: list) -> list[Diagnostic]:
         wait = submit(job)
 
         def finish() -> RenderedPdf:
+            # the joined PDF stays in its file (JoinJob.spool) until the build writes it:
+            # this process never holds every unit's PDF at once
             pdf = wait()
-            data = pdf.data
-            if pdf.file is not None:  # written there by the join (JoinJob.spool)
-                data = Path(pdf.file).read_bytes()
-                os.unlink(pdf.file)
-            return RenderedPdf(data, sorted({*pdf.fonts, *used}))
+            return RenderedPdf(pdf.data, sorted({*pdf.fonts, *used}), file=pdf.file)
 
         return finish
 

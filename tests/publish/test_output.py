@@ -22,7 +22,7 @@ from conftest import DATA, ROOT
 
 import compiler.publish.output
 from compiler.cli import main
-from compiler.publish.output import OutputBusy, OutputFolderError, write_all
+from compiler.publish.output import OutputBusy, OutputFolderError, OutputSet, write_all
 
 OUTPUT_PY = str(ROOT / "compiler" / "publish" / "output.py")
 NAMES = ("disclosure.html", "disclosure.md", "sub/disclosure.pdf")  # a set with a subfolder
@@ -104,6 +104,54 @@ def test_a_set_is_never_switched_over_a_folder_that_holds_more_than_outputs(tmp_
     with pytest.raises(OutputFolderError, match="output folder of their own"):
         write_all({Path("index.html"): b"x", Path("2022/a.pdf"): b"y"})
     assert sorted(_listing(tmp_path)) == ["notes.txt"]
+
+
+def test_a_set_written_file_by_file_is_switched_in_only_when_committed(tmp_path):
+    """A build writes each output as it is rendered (a department's are never all in
+    memory): until the set is committed the folder shows the old set, and a set left
+    uncommitted (a failed build) leaves no trace, not even the folders made for it."""
+    folder = tmp_path / "build" / "2022"
+    write_all(files(folder, 1))
+    with OutputSet(folder) as outputs:
+        for path, data in files(folder, 2).items():
+            outputs.add(path, data)
+            assert generation_of(folder) == 1
+        outputs.commit()
+    assert generation_of(folder) == 2
+    assert beside(folder) == ["2022"]
+    fresh = tmp_path / "new" / "out" / "2022"
+    with OutputSet(fresh) as outputs:
+        outputs.add(fresh / "disclosure.html", b"half")
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_set_another_build_is_still_writing_is_not_taken_for_a_leftover(tmp_path):
+    """Two builds into one folder: the one that finishes first clears what killed builds
+    left beside the folder, but not the set the other is still writing."""
+    folder = tmp_path / "2022"
+    write_all(files(folder, 1))
+    with OutputSet(folder) as slow:
+        first, *rest = files(folder, 3).items()
+        slow.add(*first)
+        write_all(files(folder, 2))  # the other build, done meanwhile
+        assert generation_of(folder) == 2
+        for path, data in rest:
+            slow.add(path, data)
+        slow.commit()
+    assert generation_of(folder) == 3
+    assert beside(folder) == ["2022"]
+
+
+def test_a_file_the_build_wrote_is_moved_into_the_set(tmp_path):
+    folder = tmp_path / "2022"
+    spooled = tmp_path / "joined.pdf"
+    spooled.write_bytes(b"%PDF joined")
+    with OutputSet(folder) as outputs:
+        outputs.move(folder / "disclosure.pdf", spooled)
+        outputs.commit()
+    assert (folder / "disclosure.pdf").read_bytes() == b"%PDF joined"
+    assert not spooled.exists()
+    assert oct((folder / "disclosure.pdf").stat().st_mode & 0o777) == "0o644"
 
 
 # ------------------------------------------------------------------------------- kill -9
