@@ -91,6 +91,12 @@ SHARED_MODULES = {
     "test_wanli",
     "test_putuo_final",
     "test_putuo_planning_final",
+    "test_pdf_package",  # a department's PDFs built twice, pieces and whole
+    "test_pdf_join",  # parts laid out and joined
+    "test_pdf",  # 2022's PDF
+    "test_layouts",  # a department built, a Hebei package
+    "test_import_strict",  # workbooks written by the tool
+    "test_import_final",
 }
 
 

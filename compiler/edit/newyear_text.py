@@ -13,8 +13,13 @@ import yaml
 MODELINE = "# yaml-language-server:"
 
 
+# libyaml when PyYAML has it (ten times faster; its marks count characters as the pure
+# reader's do, fmt/spans.py relies on the same)
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _compose(text: str) -> yaml.Node | None:
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    return yaml.compose(text, Loader=_Parser)
 
 
 def _scalar_nodes(text: str) -> dict[tuple, tuple[yaml.ScalarNode, bool, bool]]:

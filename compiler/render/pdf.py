@@ -9,6 +9,7 @@ attachment dates, so the same input gives the same bytes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from io import BytesIO
 from typing import TYPE_CHECKING
 
@@ -141,27 +142,14 @@ def _attachments(job: PdfJob | JoinJob) -> list[Attachment]:
 def join_job(job: JoinJob) -> RenderedPdf:
     """The published PDF made of `job.parts`: their header and page numbers laid out on
     empty pages and drawn over theirs, the parts joined (pdf_join.py). The empty pages are
-    laid out a chunk at a time, so that a package of any length holds one chunk's boxes."""
+    laid out a chunk at a time, as the join comes to them, so that a package of any length
+    holds one chunk's boxes and one chunk's PDF."""
     from . import pdf_join
 
-    shapes = pdf_join.page_shapes(job.parts)
-    overlays, fonts = [], set()
-    for html, skipped in pdf_join.overlay_chunks(shapes, job.running_titles, job.css):
-        with laying_out():
-            document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
-            # the published PDF's attachments travel with its first page's header, written
-            # by WeasyPrint as for a PDF laid out whole (PDF/A-3 associated files)
-            overlay = document.write_pdf(
-                pdf_identifier=job.identifier,
-                pdf_variant=PDF_VARIANT,
-                attachments=None if overlays else _attachments(job),
-                custom_metadata=False,
-            )
-        overlays.append((overlay, skipped))
-        fonts.update(_embedded(document))
-        del document
+    fonts: set[tuple[str, str]] = set()
+    overlays = _overlays(job, pdf_join.page_shapes(job.parts), fonts)
     if len(job.parts) == 1:
-        data = pdf_join.stamp(job.parts[0], overlays, job.identifier)
+        data = pdf_join.stamp(job.parts[0], list(overlays), job.identifier)
         if job.spool is None:
             return RenderedPdf(data, sorted(fonts))
         with open(job.spool, "wb") as out:
@@ -180,6 +168,29 @@ def join_job(job: JoinJob) -> RenderedPdf:
         )
         data = b"" if job.spool is not None else out.getvalue()
     return RenderedPdf(data, sorted(fonts), file=job.spool)
+
+
+def _overlays(job: JoinJob, shapes: list, fonts: set) -> Iterator[tuple[bytes, int]]:
+    """Each chunk of the overlay (pdf_join.overlay_chunks) laid out when it is asked for,
+    with the pages it leads with to skip; the fonts it embeds added to `fonts`."""
+    from . import pdf_join
+
+    first = True
+    for html, skipped in pdf_join.overlay_chunks(shapes, job.running_titles, job.css):
+        with laying_out():
+            document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
+            # the published PDF's attachments travel with its first page's header, written
+            # by WeasyPrint as for a PDF laid out whole (PDF/A-3 associated files)
+            overlay = document.write_pdf(
+                pdf_identifier=job.identifier,
+                pdf_variant=PDF_VARIANT,
+                attachments=_attachments(job) if first else None,
+                custom_metadata=False,
+            )
+        fonts.update(_embedded(document))
+        del document
+        first = False
+        yield overlay, skipped
 
 
 def _faces() -> dict[str, tuple[str, int]]:

@@ -43,7 +43,7 @@ from __future__ import annotations
 import html as htmllib
 import os
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from io import BytesIO
 from typing import BinaryIO
 
@@ -121,7 +121,7 @@ def _open(part: Part) -> Pdf:
 
 def join(
     parts: Sequence[Part],
-    overlay: list[tuple[bytes, int]],
+    overlay: Iterable[tuple[bytes, int]],
     unit_titles: tuple[str, ...],
     identifier: bytes,
     out: BinaryIO,
@@ -351,7 +351,9 @@ class _Overlay:
     as a form to draw over a page of the joined PDF. The first chunk carries the
     attachments."""
 
-    def __init__(self, writer: Writer, chunks: list[tuple[bytes, int]], fonts: FontUnion) -> None:
+    def __init__(
+        self, writer: Writer, chunks: Iterable[tuple[bytes, int]], fonts: FontUnion
+    ) -> None:
         self.writer = writer
         self.fonts = fonts
         self.chunks = iter(chunks)
