@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import memory
 from ..diagnostics import Diagnostic, Location, has_errors, strictly
 from ..errors import BuildSettingError, UnsafeOutputName
 from ..formats import DEFAULT_FORMATS, FORMATS  # noqa: E402, F401 - the build's formats
@@ -137,6 +138,7 @@ def render_year(
         if has_errors(document.problems):
             break
         document.hand_over(functools.partial(keep, model))
+        memory.give_back()  # what rendering the document took (a package: every unit's)
     if in_parts:
         problems += pdf_parts.join_parts([document for _, document in started])
     for model, document in started:

@@ -14,7 +14,6 @@ cannot fork (Windows).
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import multiprocessing
 import os
@@ -24,6 +23,7 @@ from contextlib import contextmanager
 from multiprocessing.connection import wait
 from typing import TYPE_CHECKING
 
+from .. import memory
 from ..errors import PdfProcessError
 from ..i18n import _
 from ..speedups import collector
@@ -145,15 +145,10 @@ def _serve(connection) -> None:
 
 
 def _give_back_memory() -> None:
-    """Between jobs, the document just laid out collected and the C allocator's free pages
-    returned to the system: a department's build lays out its parts in two processes at
-    once, and each otherwise kept 100–150 MB more than it used while idle (glibc keeps
-    freed memory)."""
-    gc.collect()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
+    """Between jobs, the document just laid out collected and its memory returned to the
+    system: a department's build lays out its parts in two processes at once, and each
+    otherwise kept 100–150 MB more than it used while idle (glibc keeps freed memory)."""
+    memory.give_back(collect=True)
 
 
 @contextmanager

@@ -226,7 +226,12 @@ def test_the_command_serves_on_127_0_0_1_and_stops_on_ctrl_c(data_copy):
         assert _listening(int(found.group(2))) == ["127.0.0.1"], "bound to 127.0.0.1 only"
     finally:
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=15)
+        try:
+            out, err = process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:  # not left serving after the run
+            process.kill()
+            out, err = process.communicate()
+            pytest.fail(f"serve was still running 15 s after Ctrl+C:\n{out}\n{err}")
     assert process.returncode == 0, err
     assert out.strip().endswith("stopped")
 
