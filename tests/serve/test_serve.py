@@ -206,7 +206,9 @@ def test_the_pdf_is_built_on_request_and_refused_while_the_data_has_errors(
 
 
 def _start(data: Path, *args: str) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # PYTHONFAULTHANDLER: a server that does not stop is ended with SIGABRT, and says where
+    # each of its threads was
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "compiler", "serve", *args, "--data", str(data)],
         stdout=subprocess.PIPE,
@@ -229,7 +231,7 @@ def test_the_command_serves_on_127_0_0_1_and_stops_on_ctrl_c(data_copy):
         try:
             out, err = process.communicate(timeout=15)
         except subprocess.TimeoutExpired:  # not left serving after the run
-            process.kill()
+            process.send_signal(signal.SIGABRT)  # its threads' stacks to stderr
             out, err = process.communicate()
             pytest.fail(f"serve was still running 15 s after Ctrl+C:\n{out}\n{err}")
     assert process.returncode == 0, err
