@@ -148,8 +148,11 @@ class OutputSet:
             self._made.append(missing)
             missing = missing.parent
         self.folder.parent.mkdir(parents=True, exist_ok=True)
-        self.fresh.mkdir(mode=0o755)
-        self._held = _hold(self.fresh)  # another build's clean-up leaves it alone
+        # made and locked under the folder's lock, which every clean-up holds: no clean-up
+        # finds it unlocked between the two steps
+        with _locked(self.folder):
+            self.fresh.mkdir(mode=0o755)
+            self._held = _hold(self.fresh)  # another build's clean-up leaves it alone
         if self._held is None:
             self._held = -1  # started, with nothing to let go of
 
