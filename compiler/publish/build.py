@@ -27,7 +27,7 @@ from ..model.disclosure import Disclosure
 from ..pipeline.year import YearResult, compile_year
 from ..render.notice import Correction
 from . import pdf_parts
-from .output import OutputSet
+from .output import OutputSet, set_folder
 
 Naming = Callable[[Disclosure, str], str]  # (model, format) -> path relative to the output dir
 # (document, format, its bytes or the file holding them): one output, given to be written
@@ -408,7 +408,7 @@ def build_year(
         for model in documents
         for fmt in formats
     }
-    with OutputSet(_set_folder(list(paths.values()))) as outputs:
+    with OutputSet(set_folder(list(paths.values()))) as outputs:
 
         def keep(model: Disclosure, fmt: str, data: bytes | Path) -> None:
             path = paths[(model.slug, fmt)]
@@ -424,9 +424,3 @@ def build_year(
         else:
             result.outputs = {}
     return result
-
-
-def _set_folder(paths: list[Path]) -> Path:
-    """The folder a build's outputs are switched in as (build/2022): the one holding them
-    all, a single file's own."""
-    return Path(os.path.commonpath([str(path.parent) for path in paths]))

@@ -84,9 +84,9 @@ def build_many(
 
     absolute = Path(os.path.abspath(out_dir))
     pending: dict[int, str] = {}
+    sources = [parse_year_spec(spec, data_dir) for spec in specs]
     done: dict[int, Outcome] = {}
-    for i, spec in enumerate(specs):
-        source = parse_year_spec(spec, data_dir)
+    for i, (spec, source) in enumerate(zip(specs, sources, strict=True)):
         fresh = None
         if not force and isinstance(source, WorkingTreeYear):
             fresh = up_to_date(source, absolute, formats, "build", strict)
@@ -98,8 +98,7 @@ def build_many(
     if workers <= 1:
         for i in range(len(specs)):
             if i in pending:
-                source = parse_year_spec(pending[i], data_dir)
-                with _pdf_process(formats, alone=len(pending) == 1, source=source):
+                with _pdf_process(formats, alone=len(pending) == 1, source=sources[i]):
                     done[i] = build_one(pending[i], data_dir, out_dir, formats, strict)
             yield done[i]
         return

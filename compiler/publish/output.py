@@ -77,11 +77,16 @@ def write_all(files: dict[Path, bytes]) -> None:
             remove_leftovers(path.parent)
             _replace_file(path, data)
         return
-    folder = Path(os.path.commonpath([str(path.parent) for path in paths]))
-    with OutputSet(folder) as outputs:
+    with OutputSet(set_folder(list(paths))) as outputs:
         for path, data in sorted(paths.items()):
             outputs.add(path, data)
         outputs.commit()
+
+
+def set_folder(paths: list[Path]) -> Path:
+    """The folder a set of outputs is switched in as (build/2022): the one holding them
+    all, a single file's own."""
+    return Path(os.path.commonpath([os.path.abspath(path.parent) for path in paths]))
 
 
 class OutputSet:
@@ -103,7 +108,8 @@ class OutputSet:
         self.fresh = self.folder.parent / f".{self.folder.name}{_OUT}{self._token}"
         self._written: set[Path] = set()
         self._made: list[Path] = []  # folders made for the set, removed with it
-        self._held: int | None = None
+        self._started = False  # the hidden folder made
+        self._lock: int | None = None  # the descriptor holding its lock, if it could
         self._done = False
 
     def __enter__(self) -> OutputSet:
@@ -114,20 +120,13 @@ class OutputSet:
 
     def add(self, path: Path, data: bytes) -> None:
         """Write one file of the set (`path` inside `folder`), synced, at once."""
-        relative = Path(os.path.abspath(path)).relative_to(self.folder)
-        if self._held is None:
-            self._start()
-        _write_synced(self.fresh / relative, data)
-        self._written.add(relative)
+        _write_synced(self._place(path), data)
 
     def move(self, path: Path, source: Path) -> None:
         """Move the file `source` (this build's own, a joined PDF of tens of MB) into the
         set as `path`, synced: renamed where it is on the same file system, else copied a
         piece at a time; it is never read whole into memory."""
-        relative = Path(os.path.abspath(path)).relative_to(self.folder)
-        if self._held is None:
-            self._start()
-        target = self.fresh / relative
+        target = self._place(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.rename(source, target)
@@ -138,7 +137,14 @@ class OutputSet:
         os.chmod(target, 0o644)
         with open(target, "rb") as written:
             os.fsync(written.fileno())
+
+    def _place(self, path: Path) -> Path:
+        """Where `path` (inside `folder`) is written in the hidden folder, made first."""
+        relative = Path(os.path.abspath(path)).relative_to(self.folder)
+        if not self._started:
+            self._start()
         self._written.add(relative)
+        return self.fresh / relative
 
     def _start(self) -> None:
         """Make the hidden folder (and the output folder's parents, which a failed build
@@ -152,13 +158,12 @@ class OutputSet:
         # finds it unlocked between the two steps
         with _locked(self.folder):
             self.fresh.mkdir(mode=0o755)
-            self._held = _hold(self.fresh)  # another build's clean-up leaves it alone
-        if self._held is None:
-            self._held = -1  # started, with nothing to let go of
+            self._started = True
+            self._lock = _hold(self.fresh)  # another build's clean-up leaves it alone
 
     def commit(self) -> None:
         """Switch the set in: the current set's files it does not rewrite are kept."""
-        if self._held is None:
+        if not self._started:
             self._start()  # a set of no file: the folder as it was
         with _locked(self.folder):
             remove_leftovers(self.folder)
@@ -182,9 +187,9 @@ class OutputSet:
             for folder in self._made:  # innermost first; only while empty
                 with contextlib.suppress(OSError):
                     folder.rmdir()
-        if self._held is not None and self._held >= 0:
-            os.close(self._held)
-        self._held = None
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
 
 def _hold(folder: Path) -> int | None:

@@ -141,14 +141,10 @@ def _serve(connection) -> None:
                 connection.send(("error", error))
             except Exception:  # an exception that cannot be pickled: its words still can
                 connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
-        _give_back_memory()
-
-
-def _give_back_memory() -> None:
-    """Between jobs, the document just laid out collected and its memory returned to the
-    system: a department's build lays out its parts in two processes at once, and each
-    otherwise kept 100–150 MB more than it used while idle (glibc keeps freed memory)."""
-    memory.give_back(collect=True)
+        # The document just laid out collected and its memory returned to the system: a
+        # department's build lays out its parts in two processes at once, and each otherwise
+        # kept 100–150 MB more than it used while idle (glibc keeps freed memory).
+        memory.give_back(collect=True)
 
 
 @contextmanager
