@@ -205,12 +205,21 @@ def test_the_pdf_is_built_on_request_and_refused_while_the_data_has_errors(
 # --- the command ----------------------------------------------------------------------------
 
 
+# `python -m compiler …` started as from a terminal, Ctrl+C as it is there: a test run
+# started in the background by a shell (`(make test &)`) ignores SIGINT, every process it
+# starts inherits that, and Python then leaves it ignored: the server would never stop.
+AS_FROM_A_TERMINAL = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'compiler', *sys.argv[1:]])"
+)
+
+
 def _start(data: Path, *args: str) -> tuple[subprocess.Popen, str]:
     # PYTHONFAULTHANDLER: a server that does not stop is ended with SIGABRT, and says where
     # each of its threads was
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "compiler", "serve", *args, "--data", str(data)],
+        [sys.executable, "-c", AS_FROM_A_TERMINAL, "serve", *args, "--data", str(data)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
