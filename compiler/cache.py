@@ -6,7 +6,8 @@ changed rule or template changes it (the build record keeps it beside a year's o
 which no commit or pull request can write into) under keys that hold the tool's
 fingerprint and the installed versions of the packages the cached computation depends on,
 so a new tool or a new library never reads an old answer; it holds at most `limit`
-entries, dropping the least recently written. DISCLOSURE_NO_CACHE=1 turns every cache off.
+entries, dropping the least recently written. DISCLOSURE_NO_CACHE=1 turns every cache off,
+DISCLOSURE_NO_CACHE=<name>,<name> the ones named (paths.cache_turned_off).
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .paths import ASSET_ROOT, CATALOGUE_DIR, SCHEMAS_DIR, TEMPLATES_DIR, user_cache
+from .paths import (
+    ASSET_ROOT,
+    CATALOGUE_DIR,
+    SCHEMAS_DIR,
+    TEMPLATES_DIR,
+    cache_turned_off,
+    user_cache,
+)
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -96,7 +104,11 @@ class DiskCache:
 
     @property
     def folder(self) -> Path | None:
-        return self._folder if self._folder is not None else _folder(self.name)
+        if self._folder is not None:
+            return self._folder
+        if cache_turned_off(self.name):  # not remembered with the folder: it may be set later
+            return None
+        return _folder(self.name)
 
     def key(self, *parts: bytes) -> str:
         digest = hashlib.sha256(tool_fingerprint().encode())

@@ -99,11 +99,19 @@ def schema_hint(kind: str, file: Path, rel: str) -> str:
     return "../" * (rel.count("/") + 2) + f"schemas/{kind}.schema.json"
 
 
+def cache_turned_off(name: str) -> bool:
+    """DISCLOSURE_NO_CACHE=1 turns every cache off; a list of names turns off those named
+    (DISCLOSURE_NO_CACHE=pdf-documents,pdf-parts: every PDF laid out again, the other
+    caches kept). Read each time: a test or a command may set it after the first use."""
+    value = os.environ.get("DISCLOSURE_NO_CACHE", "")
+    return value == "1" or name in value.split(",")
+
+
 def user_cache(name: str) -> Path | None:
     """~/.cache/disclosure-compiler/<name> (or under XDG_CACHE_HOME): the user's own folder,
-    which no commit or pull request can write into. None when DISCLOSURE_NO_CACHE is set or
-    the folder cannot be made or written: the caller then works without a cache."""
-    if os.environ.get("DISCLOSURE_NO_CACHE"):
+    which no commit or pull request can write into. None when DISCLOSURE_NO_CACHE turns it
+    off or the folder cannot be made or written: the caller then works without a cache."""
+    if cache_turned_off(name):
         return None
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     folder = base / "disclosure-compiler" / name

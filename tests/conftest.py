@@ -16,11 +16,17 @@ from click.testing import CliRunner
 from hypothesis import settings
 from pdf_layouts import PdfLayouts
 
-# The tool's caches (compiled templates, schema checks, the model's methods) in a folder of
-# this test run: the tests never read what an earlier run or the user's own work left
-# there. Set before the tool is imported: its first class definitions use the cache.
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="disclosure-test-cache-")
-atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)  # not left in /tmp
+# The tool's caches (compiled templates, schema checks, the model's methods, PDFs laid out)
+# in a folder of this test run: the tests never read what an earlier run or the user's own
+# work left there. Set before the tool is imported: its first class definitions use the
+# cache. The xdist workers share the run's folder, made by the process that starts them
+# (it loads this file first, and they inherit its environment): a document one worker laid
+# out is not laid out again by the other, as for two builds on one machine.
+RUN_CACHE = "DISCLOSURE_TEST_RUN_CACHE"
+if os.environ.get(RUN_CACHE) is None or not os.path.isdir(os.environ[RUN_CACHE]):
+    os.environ[RUN_CACHE] = tempfile.mkdtemp(prefix="disclosure-test-cache-")
+    atexit.register(shutil.rmtree, os.environ[RUN_CACHE], ignore_errors=True)  # not left in /tmp
+os.environ["XDG_CACHE_HOME"] = os.environ[RUN_CACHE]
 
 from compiler import compile_year, parse_year_spec  # noqa: E402
 from compiler.cli import main  # noqa: E402

@@ -210,7 +210,7 @@ class StartedDocument:
             for family, style in pdf.fonts
         ]
         data = pdf.data
-        if pdf.file is not None:  # a joined PDF, written to a file (pdf_parts.py)
+        if pdf.file is not None:  # written to a file (pdf_parts.py): a joined or remembered PDF
             data = Path(pdf.file)
             if not as_file:
                 data = taken(data)
@@ -325,7 +325,7 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction, bare: bool
     from ..render import fonts as font_check
 
     html, job = _pdf_job(model, documents, epoch, correction, bare)
-    wait = pdf_parts.Part(model, html, job) if bare else pdf_parts.submit(job)
+    wait = pdf_parts.Part(model, html, job) if bare else pdf_parts.laid_out_document(job)
     problems = font_check.missing_glyphs(documents, _visible_text(html))
     if has_errors(problems):
         return None, problems

@@ -104,6 +104,10 @@ def build_many(
         return
     from concurrent.futures import ProcessPoolExecutor  # only when there is work to share
 
+    if "pdf" in formats:  # the PDFs' folder made here, so that this process removes it
+        from .pdf_parts import spool_folder
+
+        spool_folder()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {
             i: pool.submit(build_one, spec, data_dir, out_dir, formats, strict)

@@ -8,6 +8,10 @@ processes, remembered in the user's cache (a rebuild after one unit's change lay
 only what changed), then joined: each unit's own PDF from its part, the package from the
 department's pieces and every unit's part, numbered through.
 
+A document that is not a department's (a unit on its own) is laid out whole, with its
+attachments, and remembered the same way (`laid_out_document`): `publish` after `build`,
+or a second build of an unchanged year, lays out nothing again.
+
 Past one machine (a CI matrix, docs/publishing.md): `disclosure parts --shard K/N` lays out
 every N-th part into a folder; the publish job, given the jobs' folders merged in
 DISCLOSURE_PARTS_FROM (`build`/`publish --parts-from`), takes each part it finds there
@@ -36,6 +40,18 @@ from ..model.disclosure import Disclosure
 
 # Parts of a department's PDFs laid out before (about 1 MB a unit).
 PARTS = DiskCache("pdf-parts", packages=("weasyprint", "pydyf", "pikepdf"), limit=512)
+# Whole documents' PDFs laid out before, attachments included (1 to 3 MB each).
+DOCUMENTS = DiskCache("pdf-documents", packages=PARTS.packages, limit=64)
+# The C libraries that lay out and subset the text: a Debian upgrade of one of them may
+# move a line, so each file (its versioned name, size and date) is part of every key.
+LAYOUT_LIBRARIES = (
+    "libpango-1.0.so.0",
+    "libpangoft2-1.0.so.0",
+    "libharfbuzz.so.0",
+    "libharfbuzz-subset.so.0",
+    "libfontconfig.so.1",
+    "libfreetype.so.6",
+)
 # A folder of parts laid out elsewhere (by the jobs of a CI matrix), looked in first.
 PARTS_FROM = "DISCLOSURE_PARTS_FROM"
 
@@ -122,12 +138,26 @@ def laid_out_once(job, keep_in: DiskCache = PARTS) -> tuple[Callable, bool]:
     changed, and joins; else laid out (see submit) and kept. A folder named by
     DISCLOSURE_PARTS_FROM is looked in first; the second value says whether it was
     found there."""
-    from ..render.pdf_job import RenderedPdf
-
-    key = _part_key(job)
-    spool = _spool_file()
     elsewhere = os.environ.get(PARTS_FROM)
     stores = [parts_folder(Path(elsewhere))] if elsewhere else []
+    return _remembered(job, stores, keep_in)
+
+
+def laid_out_document(job) -> Callable:
+    """The function that gives a whole document's PDF, attachments included: from the
+    user's cache when the same job (its HTML, model, sources, date and identifier, and the
+    tool, libraries and fonts) was laid out before, else laid out and kept. Its PDF comes
+    in a file (RenderedPdf.file), for the build to take over."""
+    return _remembered(job, [], DOCUMENTS)[0]
+
+
+def _remembered(job, stores: list[DiskCache], keep_in: DiskCache) -> tuple[Callable, bool]:
+    """`job`'s PDF from the first of `stores` and `keep_in` that holds it (and whether one
+    of `stores` did), else laid out and kept in `keep_in`."""
+    from ..render.pdf_job import RenderedPdf
+
+    key = _layout_key(job, keep_in)
+    spool = _spool_file()
     for number, store in enumerate([*stores, keep_in]):
         kept = store.get(key) if key else None
         if kept is not None:
@@ -153,39 +183,72 @@ _spooled = itertools.count()
 
 
 @functools.cache
-def _spool_folder() -> str:
-    """The folder this process's parts are written to until joined (removed at its end)."""
+def spool_folder() -> str:
+    """The folder the PDFs of this build wait in until written or joined: made once, by
+    the process that first needs it, and removed when that process ends. The processes a
+    build forks to build years side by side share it (orchestrate.build_many makes it
+    before it forks them: their exit runs no clean-up), each naming its files by its own
+    process id."""
     folder = tempfile.mkdtemp(prefix="disclosure-parts-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    atexit.register(_remove, folder, os.getpid())
     return folder
 
 
+def _remove(folder: str, owner: int) -> None:
+    if os.getpid() == owner:  # not a forked process that inherited the clean-up
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _spool_file() -> str:
-    """A new file for a part (PdfJob.spool): the parts' bytes stay out of this process,
+    """A new file for a PDF (PdfJob.spool): the parts' bytes stay out of this process,
     which only passes their names to the joins (a 60-unit department's parts are 100 MB)."""
-    return os.path.join(_spool_folder(), f"part-{next(_spooled)}.pdf")
+    return os.path.join(spool_folder(), f"part-{os.getpid()}-{next(_spooled)}.pdf")
 
 
-def _part_key(job) -> str | None:
-    """What a part's PDF depends on besides the tool and its libraries (see DiskCache): the
-    job, and the font files fontconfig serves (None when one cannot be read)."""
+def _layout_key(job, cache: DiskCache) -> str | None:
+    """What a PDF depends on besides the tool and its packages (see DiskCache): the job,
+    with its attachments when it carries them, the font files fontconfig serves and the C
+    libraries that lay out the text (None when one of these cannot be read)."""
     from ..render import fonts as font_check
 
-    faces = []
+    found = []
     try:
         for face in font_check.cjk_faces():
-            found = os.stat(face.file)
-            faces.append(f"{face.family}\t{face.style}\t{face.file}\t{face.index}\t"
-                         f"{found.st_size}\t{found.st_mtime_ns}")  # fmt: skip
+            found.append(_file_stamp(face.file) + f"\t{face.family}\t{face.style}\t{face.index}")
+        found.extend(_file_stamp(library) for library in _layout_libraries())
     except OSError:
         return None
-    # a part carries no attachments (PdfJob.attached): the model and sources are not keys
-    return PARTS.key(
+    parts = [
         job.html.encode(),
         job.identifier,
         repr(job.source_date_epoch).encode(),
-        "\n".join(faces).encode(),
-    )
+        "\n".join(found).encode(),
+    ]
+    if job.attached:  # a part carries none: its model and sources are not its keys
+        parts.append(job.model_json.encode())
+        for source in job.sources:
+            parts += [source.name.encode(), source.content]
+    return cache.key(*parts)
+
+
+def _file_stamp(path) -> str:
+    found = os.stat(path)
+    return f"{os.path.realpath(path)}\t{found.st_size}\t{found.st_mtime_ns}"
+
+
+@functools.cache
+def _layout_libraries() -> list[str]:
+    """The files of LAYOUT_LIBRARIES found in the folders WeasyPrint's import looks in."""
+    from ..speedups.weasyprint_import import LIBRARY_FOLDERS
+
+    found = []
+    for name in LAYOUT_LIBRARIES:
+        for folder in LIBRARY_FOLDERS:
+            path = os.path.join(folder, name)
+            if os.path.exists(path):
+                found.append(path)
+                break
+    return found
 
 
 def join_parts(documents: list) -> list[Diagnostic]:

@@ -325,7 +325,9 @@ def two_builds(tmp_path_factory) -> tuple[Path, Path, str]:
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
     result = build(DATA, first, "2022", "--verbose")
     assert result.exit_code == 0, result.output
-    again = build(DATA, second, "2022")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DISCLOSURE_NO_CACHE", "1")  # laid out again, not the first's PDF read back
+        again = build(DATA, second, "2022")
     assert again.exit_code == 0, again.output
     return first / "2022", second / "2022", result.output
 
@@ -358,16 +360,18 @@ def test_source_date_epoch_builds_are_reproducible(tmp_path):
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     outs = [tmp_path / "a", tmp_path / "b"]
     command = [sys.executable, "-m", "compiler", "build", "2022", "--data", str(DATA), "--out"]
+    # the second lays its PDF out, whatever the first found in the cache of laid-out PDFs
+    envs = [env, {**env, "DISCLOSURE_NO_CACHE": "1"}]
     processes = [
         subprocess.Popen(
             [*command, str(out)],
             cwd=ROOT,
-            env=env,
+            env=env_of_build,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
-        for out in outs
+        for out, env_of_build in zip(outs, envs, strict=True)
     ]
     for process in processes:
         output, _ = process.communicate(timeout=120)
@@ -428,6 +432,7 @@ def test_pdf_failure_leaves_previous_build(data_copy, previous, monkeypatch):
         raise RuntimeError("WeasyPrint crashed")
 
     monkeypatch.setattr(compiler.render.pdf, "render_job", broken)
+    monkeypatch.setenv("DISCLOSURE_NO_CACHE", "1")  # not a PDF laid out by an earlier test
     with pytest.raises(RuntimeError, match="WeasyPrint crashed"):
         build_year(parse_year_spec("2022", data_copy), folder.parent)
     assert snapshot(folder) == before

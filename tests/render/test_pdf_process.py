@@ -14,7 +14,7 @@ import signal
 import sys
 
 import pytest
-from conftest import DATA
+from conftest import DATA, ROOT
 from fixtures.departments import hebei_department
 
 from compiler import compile_year, parse_year_spec
@@ -34,11 +34,12 @@ def model():
     return compile_year(parse_year_spec("2022", DATA)).model
 
 
-def test_a_build_lays_out_the_same_bytes_in_its_pdf_process(tmp_path):
+def test_a_build_lays_out_the_same_bytes_in_its_pdf_process(tmp_path, monkeypatch):
     """build_many (one year with a PDF: the process) against build_year (in-process)."""
     alone = tmp_path / "process"
     outcome = next(build_many(["2022"], DATA, alone, ("pdf",), force=True))
     assert outcome.ok, outcome.diagnostics
+    monkeypatch.setenv("DISCLOSURE_NO_CACHE", "1")  # laid out here, not read back
     here = build_year(parse_year_spec("2022", DATA), tmp_path / "here", ("pdf",))
     assert here.ok
     laid_out = (alone / "2022" / "disclosure.pdf").read_bytes()
@@ -160,8 +161,32 @@ def test_the_command_line_leaves_no_process_behind(tmp_path):
         text=True,
         start_new_session=True,
         timeout=300,
+        env={**os.environ, "DISCLOSURE_NO_CACHE": "1"},  # laid out, not read back
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "2022" / "disclosure.pdf").stat().st_size > 100_000
     left = subprocess.run(["pgrep", "-f", "disclosure-pdf"], capture_output=True, text=True)
     assert left.stdout == ""
+
+
+def test_years_built_side_by_side_leave_no_file_behind(tmp_path):
+    """Two years built in forked processes write their PDFs into the build's one folder of
+    waiting files, under names of their own (no year takes the other's file), and the
+    folder is gone when the command ends."""
+    import subprocess
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    wanli = ROOT / "examples" / "wanli" / "data"
+    command = [sys.executable, "-m", "compiler", "build", "2023", "2024", "--data", str(wanli)]
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path / "out"), "--format", "pdf", "--jobs", "2", "--force"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    for year in ("2023", "2024"):
+        assert (tmp_path / "out" / year / "disclosure.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in temporary.iterdir()) == []
