@@ -44,7 +44,8 @@ from ..input.sources import WorkingTreeYear
 from ..model.disclosure import Disclosure
 from ..pipeline.year import compile_year
 from ..render.notice import Correction
-from .build import BuildResult, Epoch, published_documents, render_year, taken
+from .build import BuildResult, Epoch, published_documents, render_year
+from .spool import spooled
 
 MANIFEST = "manifest.json"
 REQUEST = "correction.json"
@@ -352,14 +353,15 @@ def request_bytes(reason: str) -> bytes:
 
 def stored_files(
     editions_dir: Path, year: int, edition: Edition, document: str = ""
-) -> dict[str, bytes]:
-    """The bytes of a recorded edition, each checked against its recorded sha256."""
+) -> dict[str, Path]:
+    """The files of a recorded edition, each checked against its recorded sha256 (read a
+    piece at a time: a department's package PDF is tens of MB)."""
     folder = year_folder(editions_dir, year, document) / str(edition.number)
     files = {}
     for rel, expected in edition.files.items():
         path = folder / rel
         try:
-            data = path.read_bytes()
+            digest = file_sha256(path)
         except FileNotFoundError as e:  # other trouble reading it: the command line's words
             raise EditionError(
                 _(
@@ -369,19 +371,20 @@ def stored_files(
                     path=path, year=document_name(label(year, document)), edition=edition.number
                 )
             ) from e
-        if sha256(data) != expected:
+        if digest != expected:
             raise EditionError(
                 _(
                     "{path} does not match the sha256 its manifest records: a published edition "
                     "is never edited by hand (restore it with git, or publish a correction)"
                 ).format(path=path)
             )
-        files[rel] = data
+        files[rel] = path
     return files
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 # --- building an edition --------------------------------------------------------------------
@@ -390,10 +393,11 @@ def sha256(data: bytes) -> str:
 @dataclass
 class Built:
     """A year built for publishing: the compile and render result, and the edition's files
-    (paths inside the year's folder) and its index entries, when it built."""
+    (paths inside the year's folder → the build's waiting file holding each, spool.py:
+    a department's year is not held in memory) and its index entries, when it built."""
 
     result: BuildResult
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
     documents: tuple[Document, ...] = ()
     data: tuple[Link, ...] = ()
 
@@ -409,28 +413,33 @@ def build(
     document: str = "",
 ) -> Built:
     """Compile and render every file a year publishes (its budget, or its final accounts),
-    in memory."""
+    each into a waiting file of the build as it comes (Built.files)."""
     from ..render.opendata import FOLDER, open_data
+    from .orchestrate import pdf_processes
 
-    compiled = compile_year(WorkingTreeYear(data_dir, year, document))
-    if strict:
-        compiled.diagnostics = strictly(compiled.diagnostics)
-    built = Built(BuildResult(compiled))
-    if not compiled.ok:
-        return built
-    rendered: dict[tuple[str, str], bytes] = {}
+    source = WorkingTreeYear(data_dir, year, document)
+    rendered: dict[tuple[str, str], Path] = {}
 
     def keep(model: Disclosure, fmt: str, data: bytes | Path) -> None:
-        rendered[(model.slug, fmt)] = data if isinstance(data, bytes) else taken(data)
+        rendered[(model.slug, fmt)] = spooled(data) if isinstance(data, bytes) else data
 
-    built.result.diagnostics, built.result.fonts = render_year(
-        compiled,
-        tuple(FORMAT_LABELS),
-        keep,
-        workbook_optional=True,
-        epoch=epoch,
-        correction=correction,
-    )
+    # The PDFs laid out in processes of their own, as `build` lays them out (a department's
+    # parts side by side, one process per core), started before the year is compiled.
+    with pdf_processes(tuple(FORMAT_LABELS), alone=True, source=source):
+        compiled = compile_year(source)
+        if strict:
+            compiled.diagnostics = strictly(compiled.diagnostics)
+        built = Built(BuildResult(compiled))
+        if not compiled.ok:
+            return built
+        built.result.diagnostics, built.result.fonts = render_year(
+            compiled,
+            tuple(FORMAT_LABELS),
+            keep,
+            workbook_optional=True,
+            epoch=epoch,
+            correction=correction,
+        )
     if not built.result.ok:
         return built
     models = {m.slug: m for m in published_documents(compiled.model)}
@@ -450,7 +459,7 @@ def build(
     )
     opened = open_data(compiled.model)
     for rel, data in opened.items():
-        built.files[f"{FOLDER}/{rel}"] = data
+        built.files[f"{FOLDER}/{rel}"] = spooled(data)
     built.data = _data_links(compiled.model, opened, FOLDER)
     return built
 
@@ -496,7 +505,7 @@ def new_edition(
         source_date_epoch=epoch,
         documents=built.documents,
         data=built.data,
-        files={rel: sha256(data) for rel, data in sorted(built.files.items())},
+        files={rel: file_sha256(path) for rel, path in sorted(built.files.items())},
         reason=correction.reason if correction else None,
         corrects=correction.corrects if correction else None,
     )
@@ -602,7 +611,9 @@ def check_year(
     result = YearCheck(year, record, built, document=document)
     if not built.result.ok:
         return result
-    new = {rel: sha256(data) for rel, data in built.files.items()}
+    new = {rel: file_sha256(path) for rel, path in built.files.items()}
+    for path in built.files.values():  # compared: not written anywhere
+        path.unlink(missing_ok=True)
     result.changed = sorted(r for r in new if r in edition.files and new[r] != edition.files[r])
     result.missing = sorted(r for r in edition.files if r not in new)
     result.added = sorted(r for r in new if r not in edition.files)

@@ -53,7 +53,7 @@ def build_one(
     return outcome
 
 
-def _pdf_process(formats: tuple[str, ...], alone: bool, source=None):
+def pdf_processes(formats: tuple[str, ...], alone: bool, source=None):
     """One year to build, with a PDF: its PDF is laid out in a process of its own, on the
     other core (see render/pdf_process.py); a department's (its year has units/) in one
     process per core, started at once. Years built one after another, or several at once,
@@ -98,14 +98,14 @@ def build_many(
     if workers <= 1:
         for i in range(len(specs)):
             if i in pending:
-                with _pdf_process(formats, alone=len(pending) == 1, source=sources[i]):
+                with pdf_processes(formats, alone=len(pending) == 1, source=sources[i]):
                     done[i] = build_one(pending[i], data_dir, out_dir, formats, strict)
             yield done[i]
         return
     from concurrent.futures import ProcessPoolExecutor  # only when there is work to share
 
-    if "pdf" in formats:  # the PDFs' folder made here, so that this process removes it
-        from .pdf_parts import spool_folder
+    if "pdf" in formats:  # the waiting files' folder made here, for this process to remove
+        from .spool import spool_folder
 
         spool_folder()
     with ProcessPoolExecutor(max_workers=workers) as pool:

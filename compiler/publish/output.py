@@ -4,8 +4,8 @@ complete new set, whenever the build is stopped.
 A folder of outputs (build/2022/ with disclosure.html, .md and .pdf; a published site) is
 one set. An `OutputSet` writes each file of the new set as it comes into a fresh hidden
 folder beside it (a build holds no output in memory once written; `write_all` writes a set
-held in memory), then, committed, hard-links in what the set keeps from the current one,
-syncs it all to disk, and exchanges the two
+given at once, each file as bytes or as a file to copy), then, committed, hard-links in
+what the set keeps from the current one, syncs it all to disk, and exchanges the two
 folders in one step (Linux renameat2 RENAME_EXCHANGE, atomic): a build killed before the
 exchange leaves the old set, after it the new one, and the folder stays a plain folder
 (for git, tar and every upload action). The next write removes what a killed one left
@@ -37,6 +37,10 @@ from pathlib import Path
 
 LOCK_WAIT = 60.0  # seconds; writing a year's set takes well under one
 _OUT, _ASIDE = ".out-", ".old-"
+# What a file of a set is made from: its bytes, or a file copied a piece at a time (a
+# file the set does not own, such as a waiting file of the build or a recorded edition's,
+# never read whole into memory).
+Content = bytes | Path
 
 
 def _(message: str) -> str:
@@ -60,7 +64,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_all({path: data})
 
 
-def write_all(files: dict[Path, bytes]) -> None:
+def write_all(files: dict[Path, Content]) -> None:
     """Write several outputs as one set: all of them, or none of them, whenever the build
     stops. They are switched in as one folder: the folder holding them all (build/2022, or
     a site with its year folders and index). Files of that folder that are not rewritten
@@ -118,7 +122,7 @@ class OutputSet:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def add(self, path: Path, data: bytes) -> None:
+    def add(self, path: Path, data: Content) -> None:
         """Write one file of the set (`path` inside `folder`), synced, at once."""
         _write_synced(self._place(path), data)
 
@@ -224,12 +228,12 @@ def _in_use(folder: Path) -> bool:
 # --- one file ---------------------------------------------------------------------------------
 
 
-def _replace_file(path: Path, data: bytes) -> None:
+def _replace_file(path: Path, data: Content) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _write_content(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
@@ -283,13 +287,21 @@ def _shared(folder: Path) -> bool:
     )
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+def _write_synced(path: Path, data: Content) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+        _write_content(handle, data)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _write_content(handle, data: Content) -> None:
+    if isinstance(data, bytes):
+        handle.write(data)
+        return
+    with open(data, "rb") as source:
+        shutil.copyfileobj(source, handle, 1 << 20)
 
 
 def _carry_over(current: Path, fresh: Path, replaced: set[Path], relative: Path = Path()) -> None:

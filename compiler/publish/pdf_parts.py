@@ -21,14 +21,10 @@ key as in the user's cache: its HTML, date, tool, libraries and fonts).
 
 from __future__ import annotations
 
-import atexit
 import functools
-import itertools
 import json
 import os
 import pickle
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -37,6 +33,7 @@ from ..cache import DiskCache
 from ..diagnostics import Diagnostic, Location
 from ..i18n import _
 from ..model.disclosure import Disclosure
+from .spool import spool_file
 
 # Parts of a department's PDFs laid out before (about 1 MB a unit).
 PARTS = DiskCache("pdf-parts", packages=("weasyprint", "pydyf", "pikepdf"), limit=512)
@@ -95,7 +92,7 @@ class Part:
         self.identifier = pdf_identifier(model)
         # what the published PDFs attach (the model and the sources: a department's grow
         # with its units), kept in a file until joined, not in this process
-        self._attached = _spool_file()
+        self._attached = spool_file(".pickle")
         with open(self._attached, "wb") as file:
             pickle.dump((job.model_json, job.sources, job.source_date_epoch), file)
 
@@ -157,7 +154,7 @@ def _remembered(job, stores: list[DiskCache], keep_in: DiskCache) -> tuple[Calla
     from ..render.pdf_job import RenderedPdf
 
     key = _layout_key(job, keep_in)
-    spool = _spool_file()
+    spool = spool_file()
     for number, store in enumerate([*stores, keep_in]):
         kept = store.get(key) if key else None
         if kept is not None:
@@ -177,32 +174,6 @@ def _remembered(job, stores: list[DiskCache], keep_in: DiskCache) -> tuple[Calla
         return pdf
 
     return keep, False
-
-
-_spooled = itertools.count()
-
-
-@functools.cache
-def spool_folder() -> str:
-    """The folder the PDFs of this build wait in until written or joined: made once, by
-    the process that first needs it, and removed when that process ends. The processes a
-    build forks to build years side by side share it (orchestrate.build_many makes it
-    before it forks them: their exit runs no clean-up), each naming its files by its own
-    process id."""
-    folder = tempfile.mkdtemp(prefix="disclosure-parts-")
-    atexit.register(_remove, folder, os.getpid())
-    return folder
-
-
-def _remove(folder: str, owner: int) -> None:
-    if os.getpid() == owner:  # not a forked process that inherited the clean-up
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _spool_file() -> str:
-    """A new file for a PDF (PdfJob.spool): the parts' bytes stay out of this process,
-    which only passes their names to the joins (a 60-unit department's parts are 100 MB)."""
-    return os.path.join(spool_folder(), f"part-{os.getpid()}-{next(_spooled)}.pdf")
 
 
 def _layout_key(job, cache: DiskCache) -> str | None:
@@ -290,7 +261,7 @@ def join_parts(documents: list) -> list[Diagnostic]:
     unit_joins = []
     for document, part, (pdf,) in zip(documents[1:], units, laid_out[1:], strict=True):
         job = JoinJob((pdf.file,), (part.running_title,), (), part.css, part.identifier,
-                      *part.attached, spool=_spool_file())  # fmt: skip
+                      *part.attached, spool=spool_file())  # fmt: skip
         document.wait_for_pdf = _once(joined(job, pdf.fonts))
         unit_joins.append(document.wait_for_pdf)
     pieces = laid_out[0]
@@ -304,7 +275,7 @@ def join_parts(documents: list) -> list[Diagnostic]:
         *package.attached,
         continued=len(pieces) - 1,
         bookmark_levels=tuple(pdf.bookmark_levels for pdf in pieces),
-        spool=_spool_file(),
+        spool=spool_file(),
     )
 
     def package_join():

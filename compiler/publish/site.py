@@ -25,7 +25,7 @@ from ..render.notice import Correction
 from . import editions
 from .build import output_path, source_date_epoch
 from .editions import FINAL, FORMAT_LABELS, Built, EditionError, Record, data_folder
-from .output import write_all
+from .output import Content, write_all
 
 __all__ = ["FORMAT_LABELS", "PublishResult", "YearPublication", "publish", "publish_naming"]
 
@@ -53,7 +53,8 @@ class YearPublication:
     year: int
     record: Record | None = None
     built: Built | None = None  # None when the year is served from its record
-    files: dict[str, bytes] = field(default_factory=dict)  # the current edition, by path
+    # the current edition, by path: the build's waiting files, or the record's
+    files: dict[str, Path] = field(default_factory=dict)
     document: str = ""  # "" the budget; FINAL the final accounts
 
     @property
@@ -120,8 +121,8 @@ def publish(
             )
     epoch = source_date_epoch()
     today = editions.publication_date(epoch)
-    files: dict[Path, bytes] = {}  # the site
-    recorded: dict[Path, bytes] = {}  # new editions, for the record
+    files: dict[Path, Content] = {}  # the site
+    recorded: dict[Path, Content] = {}  # new editions, for the record
     requests: list[Path] = []
     for year, document in keys:
         record = editions.load(editions_dir, year, document)
@@ -162,8 +163,13 @@ def publish(
     # Two sets, each switched in as a whole (output.write_all): the site, then the record of
     # what it now publishes. A publish stopped between them recorded nothing, and the next
     # one builds the same editions again.
-    write_all(files)
-    write_all(recorded)
+    try:
+        write_all(files)
+        write_all(recorded)
+    finally:  # the built years' waiting files, written or not: no longer needed
+        for publication in result.years:
+            for path in publication.files.values() if publication.built else ():
+                path.unlink(missing_ok=True)
     for request in requests:  # consumed: the edition it asked for is recorded
         request.unlink(missing_ok=True)
     result.index = index

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import urllib.parse
@@ -317,3 +318,35 @@ def test_a_published_year_whose_data_is_gone_is_still_served(repo, cli):
     )
     asked = cli("correct", "2021", "--reason", "更正")
     assert asked.exit_code == 2 and "there is no data/2021" in asked.stderr
+
+
+def test_a_published_year_waits_in_files_not_in_memory_and_leaves_none(repo, monkeypatch, cli):
+    """Each file of a year being published is a waiting file of the build (spool.py), not
+    bytes held until the site is written (a 40-unit department's publish held 358 MB);
+    the site and the record are written from them, and then they are gone. The check
+    (`publish --check`) removes its rebuilt files once compared."""
+    from compiler.publish import editions, spool
+
+    built = []
+    real = editions.build
+
+    def spied(*args, **kwargs):
+        built.append(real(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(editions, "build", spied)
+    result = cli("publish", "--out", "site")
+    assert result.exit_code == 0, result.output
+    (year,) = built
+    waiting = list(year.files.values())
+    assert waiting and all(isinstance(path, Path) for path in waiting)
+    assert all(os.path.dirname(path) == spool.spool_folder() for path in waiting)
+    assert not any(path.exists() for path in waiting), "left behind after the site was written"
+    recorded = manifest(repo)["editions"][0]["files"]
+    for rel, digest in recorded.items():
+        assert sha(repo / "site" / "2022" / rel) == digest, rel
+        assert sha(repo / "published" / "2022" / "1" / rel) == digest, rel
+
+    checked = cli("publish", "--check")
+    assert checked.exit_code == 0, checked.output
+    assert len(built) == 2 and not any(path.exists() for path in built[1].files.values())

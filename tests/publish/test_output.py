@@ -318,3 +318,18 @@ def test_a_build_that_cannot_get_the_lock_is_refused_with_a_clear_message(tmp_pa
     assert "another build (process 4242) is writing" in result.stderr
     assert "Traceback" not in result.output
     assert not (out / "2022").exists()
+
+
+def test_a_set_copies_a_file_given_as_a_path_and_leaves_the_file(tmp_path):
+    """A file given as a path (a waiting file of the build, a recorded edition's) is copied
+    into the set, a piece at a time, and stays where it was: the site and the record are
+    both written from it."""
+    waiting = tmp_path / "waiting.pdf"
+    waiting.write_bytes(b"%PDF" + b"x" * (3 << 20))  # more than one piece of the copy
+    folder = tmp_path / "out" / "2022"
+    write_all({folder / "disclosure.pdf": waiting, folder / "disclosure.md": b"md"})
+    write_all({tmp_path / "record" / "1" / "disclosure.pdf": waiting})  # a single file
+    assert (folder / "disclosure.pdf").read_bytes() == waiting.read_bytes()
+    assert (tmp_path / "record" / "1" / "disclosure.pdf").read_bytes() == waiting.read_bytes()
+    assert (folder / "disclosure.md").read_bytes() == b"md"
+    assert waiting.is_file()

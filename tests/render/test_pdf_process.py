@@ -20,7 +20,7 @@ from fixtures.departments import hebei_department
 from compiler import compile_year, parse_year_spec
 from compiler.errors import OutsideResource, PdfProcessError
 from compiler.publish.build import build_year
-from compiler.publish.orchestrate import _pdf_process, build_many
+from compiler.publish.orchestrate import build_many, pdf_processes
 from compiler.render import pdf_process
 from compiler.render.pdf_job import RenderedPdf, pdf_job, print_html
 
@@ -131,20 +131,20 @@ def test_a_departments_build_starts_one_process_per_core_at_once(tmp_path, monke
     """Started before the build holds the compiled year, not forked from it later."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     department = parse_year_spec("2022", hebei_department(tmp_path / "department"))
-    with _pdf_process(("pdf",), alone=True, source=department):
+    with pdf_processes(("pdf",), alone=True, source=department):
         assert len(pdf_process._running) == 2
     (tmp_path / "unit" / "2022").mkdir(parents=True)
-    with _pdf_process(("pdf",), alone=True, source=parse_year_spec("2022", tmp_path / "unit")):
+    with pdf_processes(("pdf",), alone=True, source=parse_year_spec("2022", tmp_path / "unit")):
         assert len(pdf_process._running) == 1
     assert multiprocessing.active_children() == []
 
 
 def test_no_process_where_the_cores_are_taken_or_there_is_no_pdf():
-    with _pdf_process(("html", "md"), alone=True):
+    with pdf_processes(("html", "md"), alone=True):
         assert not pdf_process.is_running()
-    with _pdf_process(("html", "pdf"), alone=False):  # several years share the cores
+    with pdf_processes(("html", "pdf"), alone=False):  # several years share the cores
         assert not pdf_process.is_running()
-    with _pdf_process(("pdf",), alone=True):
+    with pdf_processes(("pdf",), alone=True):
         assert pdf_process.is_running()
     assert not pdf_process.is_running()
 
