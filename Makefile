@@ -26,7 +26,8 @@ bench: setup
 	$(VENV)/python bench/run.py
 
 lint: setup
-	$(VENV)/ruff check compiler tests bench
+	$(VENV)/ruff check compiler tests bench scripts
+	$(VENV)/ruff format --check compiler tests bench scripts
 
 # Newer releases on purpose: re-resolve every pin (a commit of its own, after make test).
 lock: setup

@@ -162,6 +162,7 @@ def _messages(catalog: Catalog) -> dict:
     """What the tool reads from a catalogue: msgid → msgstr (singular and plural forms alike)
     and the plural rule. Not the .mo's bytes: a new Babel writes another header
     (Generated-By) without changing a message."""
+
     def plain(value):  # read_mo gives plural forms as lists, read_po as tuples
         return tuple(value) if isinstance(value, list | tuple) else value
 

@@ -125,9 +125,7 @@ def main() -> int:
         folder = Path(scratch)
         newest_file = resolve_newest(folder)
         locked, newest = pins(LOCK.read_text("utf-8")), pins(newest_file.read_text("utf-8"))
-        updated = sorted(
-            name for name in newest if locked.get(name, ("",))[0] != newest[name][0]
-        )
+        updated = sorted(name for name in newest if locked.get(name, ("",))[0] != newest[name][0])
         for name in updated:
             before = locked[name][0] if name in locked else "(new)"
             lines.append(f"- {name}: {before} → {newest[name][0]}")

@@ -37,9 +37,7 @@ DATA = ROOT / "data"
 
 # `make test` runs the "ci" profile: the same examples on every run and machine, and no
 # examples database (a failure found once must be found by the test as written).
-settings.register_profile(
-    "ci", derandomize=True, database=None, deadline=None, print_blob=True
-)
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 
 # Tests whose expectations depend on how pages come out (fonts, layout, browser): when one
 # fails, its report names each Debian package whose version differs from the recorded one.

@@ -95,8 +95,7 @@ def summary_markdown(results) -> str:
         for d in acknowledged(result.diagnostics):
             lines.append(
                 visible(
-                    f"- `{d.location}` {d.message} — **{kept}**: "
-                    f"{d.acknowledged}",
+                    f"- `{d.location}` {d.message} — **{kept}**: {d.acknowledged}",
                     keep="",
                 )
             )

@@ -428,9 +428,7 @@ def _section(raw: dict) -> SectionSpec:
             if "item" in raw.get("prints", {})
             else None
         ),
-        class_prints=(
-            tuple(raw["prints"]["class"]) if "class" in raw.get("prints", {}) else None
-        ),
+        class_prints=(tuple(raw["prints"]["class"]) if "class" in raw.get("prints", {}) else None),
         reason_prints=(
             tuple(raw["prints"]["reason"]) if "reason" in raw.get("prints", {}) else None
         ),

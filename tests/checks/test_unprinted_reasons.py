@@ -43,7 +43,9 @@ def test_the_putuo_2023_form_prints_no_reason_for_the_vehicles_as_a_whole(tmp_pa
     assert result.exit_code == 1, result.output
     line = line_of(path, "vehicles: 保持不变")
     assert f"2023/three-public.yaml:{line}:" in result.output, result.output
-    assert "reasons.vehicles: 公务用车购置及运维费: this form's text prints no reason" in result.output
+    assert (
+        "reasons.vehicles: 公务用车购置及运维费: this form's text prints no reason" in result.output
+    )
 
 
 def test_every_shipped_year_gives_only_reasons_its_form_prints():

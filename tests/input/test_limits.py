@@ -35,8 +35,6 @@ def run(*args: str):
     return result
 
 
-
-
 def set_other_matters(year: Path, text: str) -> None:
     edit(
         year / "unit.yaml", "other_matters: 我单位无其他需要说明的事项。", f"other_matters: {text}"

@@ -109,7 +109,9 @@ def test_contradictions_are_computed_not_copied():
         "收入支出总计": f.grand_total,
         "财政拨款收入支出总计 (table; the text says 0.3)": f.fiscal_grand_total,
         "基本支出 (function side)": f.spending_total()["basic"],
-        "工资福利支出 301 (its 款 add up to)": next(r for r in f.economic_rows if r.code == "301")["amount"],
+        "工资福利支出 301 (its 款 add up to)": next(r for r in f.economic_rows if r.code == "301")[
+            "amount"
+        ],
         "商品和服务支出 302": next(r for r in f.economic_rows if r.code == "302")["amount"],
         "人员经费合计": f.personnel,
         "公用经费合计 = 机关运行经费": f.operating_costs,
@@ -168,7 +170,9 @@ def test_zero_base_has_no_rate_and_no_growth_from_nothing(built):
 @pytest.mark.slow  # lays out the PDF (the built fixture)
 def test_direction_words_follow_the_figures(built):
     text = built["md"]
-    assert "收入支出总计减少56.94万元，下降1.87%" in text  # published: 减少56.95 (2995.39 − 3052.34)
+    assert (
+        "收入支出总计减少56.94万元，下降1.87%" in text
+    )  # published: 减少56.95 (2995.39 − 3052.34)
     assert "比2023年度增加2.57万元，增长1.41%" in text  # published 2.55, 1.40% (184.65)
     assert "决算数与预算数持平" in text  # 10.00 against 10.00: not 小于/大于
     assert "2024年度“三公”经费财政拨款支出决算与2023年度持平" in text
@@ -177,9 +181,14 @@ def test_direction_words_follow_the_figures(built):
 def test_nine_tables_in_order_and_empty_ones_with_their_note():
     tables = final_tables(_model())
     assert [t.title for t in tables] == [
-        "收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表",
-        "一般公共预算财政拨款支出决算表", "一般公共预算财政拨款基本支出决算表",
-        "财政拨款“三公”经费支出决算表", "政府性基金预算财政拨款收入支出决算表",
+        "收入支出决算总表",
+        "收入决算表",
+        "支出决算表",
+        "财政拨款收入支出决算总表",
+        "一般公共预算财政拨款支出决算表",
+        "一般公共预算财政拨款基本支出决算表",
+        "财政拨款“三公”经费支出决算表",
+        "政府性基金预算财政拨款收入支出决算表",
         "国有资本经营预算财政拨款收入支出决算表",
     ]
     assert tables[7].note == "注：上海市普陀区财政局无政府性基金预算财政拨款支出，故本表无数据。"
@@ -191,8 +200,10 @@ def test_a_changed_line_moves_every_table_and_sentence(tmp_path):
     shutil.copytree(DATA, data)
     path = data / "2024" / "final" / "outturn.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace('{code: "2010607", source: general, project: 135.25}',
-                        '{code: "2010607", source: general, project: 145.25}')
+    text = text.replace(
+        '{code: "2010607", source: general, project: 135.25}',
+        '{code: "2010607", source: general, project: 145.25}',
+    )
     text = text.replace('{code: "2010607", general: 135.25}', '{code: "2010607", general: 145.25}')
     path.write_text(text, encoding="utf-8")
     f = _model(data).final

@@ -213,5 +213,11 @@ def test_finance_bureau_operating_costs_stay_its_public_spending():
 def test_empty_fund_tables_say_why():
     tables = final_tables(_model())
     assert len(tables) == 9
-    assert tables[7].note == "注：上海市普陀区规划和自然资源局无政府性基金预算财政拨款支出，故本表无数据。"
-    assert tables[8].note == "注：上海市普陀区规划和自然资源局无国有资本经营预算财政拨款支出，故本表无数据。"
+    assert (
+        tables[7].note
+        == "注：上海市普陀区规划和自然资源局无政府性基金预算财政拨款支出，故本表无数据。"
+    )
+    assert (
+        tables[8].note
+        == "注：上海市普陀区规划和自然资源局无国有资本经营预算财政拨款支出，故本表无数据。"
+    )

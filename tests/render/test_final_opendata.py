@@ -47,7 +47,10 @@ def test_the_package_validates_and_its_phase_is_executed(case, tmp_path):
     assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])
     package = json.loads(files["datapackage.json"])
     assert [r["name"] for r in package["resources"]] == [
-        "final-function-lines", "final-economic-lines", "model"]
+        "final-function-lines",
+        "final-economic-lines",
+        "model",
+    ]
     assert package["title"].endswith("2024年决算公开数据")
     for resource in package["resources"][:2]:
         phase = {x["name"]: x["constant"] for x in resource["schema"]["extraFields"]}["phase"]
@@ -73,7 +76,11 @@ def test_budget_and_outturn_of_one_year_are_approved_and_executed(tmp_path):
     for spec in ("2024", "2024/final"):
         files = open_data(compile_year(parse_year_spec(spec, data)).model)
         package = json.loads(files["datapackage.json"])
-        phases[spec] = {x["constant"] for r in package["resources"] if "schema" in r
-                        and "extraFields" in r["schema"] for x in r["schema"]["extraFields"]
-                        if x["name"] == "phase"}
+        phases[spec] = {
+            x["constant"]
+            for r in package["resources"]
+            if "schema" in r and "extraFields" in r["schema"]
+            for x in r["schema"]["extraFields"]
+            if x["name"] == "phase"
+        }
     assert phases == {"2024": {"approved"}, "2024/final": {"executed"}}

@@ -62,12 +62,24 @@ def test_headers_are_merged_as_the_grids(case):
         merged = {str(r) for r in ws.merged_cells.ranges}
         assert ws.freeze_panes == f"A{HEADER_TOP + len(grid.header)}"
         first = [t for t, _c, _r in grid.header[0]]
-        row = [c for c in next(ws.iter_rows(min_row=HEADER_TOP, max_row=HEADER_TOP,
-                                            values_only=True)) if c]
+        row = [
+            c
+            for c in next(ws.iter_rows(min_row=HEADER_TOP, max_row=HEADER_TOP, values_only=True))
+            if c
+        ]
         assert row == first
         spans = sum(1 for h in grid.header for _t, c, r in h if c > 1 or r > 1)
-        assert len([m for m in merged if int(m.split(":")[0][1:]) >= HEADER_TOP
-                    and int(m.split(":")[0][1:]) < HEADER_TOP + len(grid.header)]) == spans
+        assert (
+            len(
+                [
+                    m
+                    for m in merged
+                    if int(m.split(":")[0][1:]) >= HEADER_TOP
+                    and int(m.split(":")[0][1:]) < HEADER_TOP + len(grid.header)
+                ]
+            )
+            == spans
+        )
 
 
 def test_overview_totals_are_the_models(case):
@@ -96,9 +108,15 @@ def test_function_tables_are_the_models_rows(case):
     general = body(book["一般公共预算财政拨款支出决算表"], 3)
     coded = by_code(general)
     for row in f.general_rows:
-        assert [num(c) for c in coded[row.code][4:7]] == [row["total"], row["basic"], row["project"]]
+        assert [num(c) for c in coded[row.code][4:7]] == [
+            row["total"],
+            row["basic"],
+            row["project"],
+        ]
     total = next(r for r in general if r[3] == "合计")
-    assert [num(c) for c in total[4:7]] == [f.general_total[k] for k in ("total", "basic", "project")]
+    assert [num(c) for c in total[4:7]] == [
+        f.general_total[k] for k in ("total", "basic", "project")
+    ]
     assert f.general_spending == num(total[4])
 
 
@@ -115,7 +133,11 @@ def test_economic_table_is_the_models(case):
         assert seen[row.code] == (row.name, row["amount"])
     last = rows[-1]
     assert (last[0], num(last[3]), last[4], num(last[7])) == (
-        "人员经费合计", f.personnel, "公用经费合计", f.public)
+        "人员经费合计",
+        f.personnel,
+        "公用经费合计",
+        f.public,
+    )
 
 
 def test_three_public_is_the_models(case):
@@ -123,8 +145,14 @@ def test_three_public_is_the_models(case):
     t = model.final.three_public
     values = [num(c) for c in body(book["财政拨款“三公”经费支出决算表"], 3)[0][:12]]
     expected = []
-    for k in ("total", "overseas", "vehicles", "vehicle_purchase", "vehicle_operation",
-              "reception"):
+    for k in (
+        "total",
+        "overseas",
+        "vehicles",
+        "vehicle_purchase",
+        "vehicle_operation",
+        "reception",
+    ):
         expected += [t[k].base, t[k].current]
     assert values == expected
 
