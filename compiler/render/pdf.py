@@ -171,12 +171,12 @@ def join_job(job: JoinJob) -> RenderedPdf:
 
 
 def _overlays(job: JoinJob, shapes: list, fonts: set) -> Iterator[tuple[bytes, int]]:
-    """Each chunk of the overlay (pdf_join.overlay_chunks) laid out when it is asked for,
+    """Each chunk of the overlay (pdf_overlay.overlay_chunks) laid out when it is asked for,
     with the pages it leads with to skip; the fonts it embeds added to `fonts`."""
-    from . import pdf_join
+    from .pdf_overlay import overlay_chunks
 
     first = True
-    for html, skipped in pdf_join.overlay_chunks(shapes, job.running_titles, job.css):
+    for html, skipped in overlay_chunks(shapes, job.running_titles, job.css):
         with laying_out():
             document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
             # the published PDF's attachments travel with its first page's header, written

@@ -31,8 +31,8 @@ each of its objects written to the output as it is read, renumbered; what spans 
 (the page tree, the structure tree's root and parent tree, the outline, the catalog) is
 held as object numbers and written last. qpdf's whole-document model, used before, held
 every object of the package (175 000 for 30 units) and grew by 13–22 MB a unit. Memory
-stays bounded by a piece or a unit, a chunk of the overlay (OVERLAY_CHUNK pages, numbers
-written rather than counted) and a few numbers a page. A unit's own PDF, one part, is
+stays bounded by a piece or a unit, a chunk of the overlay (pdf_overlay.py) and a few
+numbers a page. A unit's own PDF, one part, is
 still stamped and saved with pikepdf (`stamp`).
 
 Imports pikepdf only: WeasyPrint lays out the overlay in render/pdf.py.
@@ -40,7 +40,6 @@ Imports pikepdf only: WeasyPrint lays out the overlay in render/pdf.py.
 
 from __future__ import annotations
 
-import html as htmllib
 import os
 import zlib
 from collections.abc import Iterable, Sequence
@@ -66,53 +65,6 @@ def page_shapes(parts: Sequence[Part]) -> list[tuple[int, bool]]:
                 box = page.mediabox
                 shapes.append((index, float(box[2]) > float(box[3])))
     return shapes
-
-
-# Pages of header and numbers laid out in one WeasyPrint document (a few MB a page).
-OVERLAY_CHUNK = 60
-
-# The page numbers as written, not counted: a chunk of the overlay does not know the
-# pages before it. The same words and place as print.css's counter(page) / counter(pages).
-_NUMBERED = """
-.page-label { display: block; string-set: page-label content(text); height: 0; margin: 0;
-  overflow: hidden; visibility: hidden; }
-@page { @bottom-center { content: string(page-label); } }
-"""
-
-
-def overlay_chunks(
-    shapes: list[tuple[int, bool]], running_titles: tuple[str, ...], css: str
-) -> list[tuple[str, int]]:
-    """Documents of empty pages, one per page of the joined PDF, with the page's size,
-    running title and number: laid out with the print stylesheet they give only the header
-    and the page numbers. Each is (html, pages to skip): a chunk after the first starts
-    with the page before its own, laid out only so that its first page is not a
-    document's first (print.css's :first page has no header), and skipped when drawn."""
-    chunks = []
-    for start in range(0, len(shapes), OVERLAY_CHUNK):
-        lead = 1 if start else 0
-        numbers = range(start - lead, min(start + OVERLAY_CHUNK, len(shapes)))
-        chunks.append((_overlay_html(shapes, numbers, running_titles, css), lead))
-    return chunks
-
-
-def _overlay_html(shapes, numbers: range, running_titles: tuple[str, ...], css: str) -> str:
-    pages = []
-    for number in numbers:
-        part, landscape = shapes[number]
-        style = ["page: wide" if landscape else "page: portrait"]
-        if number != numbers.start:
-            style.append("break-before: page")
-        title = htmllib.escape(running_titles[part])
-        label = f"第 {number + 1} 页 / 共 {len(shapes)} 页"
-        pages.append(
-            f'<div style="{"; ".join(style)}"><p class="running-title">{title}</p>'
-            f'<p class="page-label">{label}</p></div>'
-        )
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<style>{css}{_NUMBERED}</style></head>\n<body>\n" + "\n".join(pages) + "\n</body></html>"
-    )
 
 
 def _open(part: Part) -> Pdf:

@@ -21,7 +21,7 @@ from fixtures.departments import hebei_department
 from render.test_pdf import outline, run, squash
 
 from compiler.cli import main
-from compiler.render import pdf_join, pdf_pieces
+from compiler.render import pdf_overlay, pdf_pieces
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +46,7 @@ def built(tmp_path_factory) -> Path:
     processes are forked from here, so they see the same)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf_pieces, "PIECE_BUDGET", 20_000)
-        patch.setattr(pdf_join, "OVERLAY_CHUNK", 5)
+        patch.setattr(pdf_overlay, "OVERLAY_CHUNK", 5)
         return build(tmp_path_factory.mktemp("package"))
 
 
