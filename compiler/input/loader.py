@@ -44,16 +44,20 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "false": False}
 
 Path_ = tuple  # a field path: keys and list indexes, e.g. ("income", "general_budget")
+# Where something is written in a file: 1-based (line, column). Kept as a pair, not a
+# Location: a document's every value and key has one (a department's 40 units held 216 000
+# Locations, 15 MB), and the same file read under another name shares them (`named`).
+At = tuple[int, int]
 
 
 @dataclass
 class Document:
-    """One loaded data file: its data plus the location of every value and key."""
+    """One loaded data file: its data plus where every value and key is written."""
 
     file: str
     data: Any
-    values: dict[Path_, Location] = field(default_factory=dict)
-    keys: dict[Path_, Location] = field(default_factory=dict)
+    values: dict[Path_, At] = field(default_factory=dict)
+    keys: dict[Path_, At] = field(default_factory=dict)
     schema_hint: str | None = None
     block_scalars: set = field(default_factory=set)  # paths of `|`/`>` text: it starts a line below
     raw: bytes = b""
@@ -63,25 +67,17 @@ class Document:
         path = tuple(path)
         while path and path not in self.values:
             path = path[:-1]
-        return self.values.get(path, Location(self.file, 1, 1))
+        return Location(self.file, *self.values.get(path, (1, 1)))
 
     def locate_key(self, path: Path_) -> Location:
         """Where the key naming `path` is written (falls back to the value)."""
-        return self.keys.get(tuple(path)) or self.locate(path)
+        at = self.keys.get(tuple(path))
+        return Location(self.file, *at) if at is not None else self.locate(path)
 
     def named(self, file: str) -> Document:
-        """The same document as the file `file` (its data shared: read it only)."""
-        return replace(
-            self,
-            file=file,
-            values=_named(self.values, file),
-            keys=_named(self.keys, file),
-            block_scalars=set(self.block_scalars),
-        )
-
-
-def _named(locations: dict[Path_, Location], file: str) -> dict[Path_, Location]:
-    return {path: _in(file, at) for path, at in locations.items()}
+        """The same document as the file `file` (its data and places shared: read them
+        only)."""
+        return replace(self, file=file, block_scalars=set(self.block_scalars))
 
 
 def _in(file: str, at: Location) -> Location:
@@ -103,6 +99,10 @@ def _loc(file: str, mark: yaml.Mark | None) -> Location:
     if mark is None:
         return Location(file)
     return Location(file, mark.line + 1, mark.column + 1)
+
+
+def _at(mark: yaml.Mark | None) -> At:
+    return (0, 0) if mark is None else (mark.line + 1, mark.column + 1)
 
 
 def parse_scalar(value: str, style: str | None) -> Any:
@@ -150,7 +150,7 @@ def load_text(file: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
         parser = _Parser(text)
         _expect(parser, yaml.StreamStartEvent)
         if parser.check_event(yaml.StreamEndEvent):  # an empty file (or only comments)
-            doc.values[()] = Location(file, 1, 1)
+            doc.values[()] = (1, 1)
         else:
             _expect(parser, yaml.DocumentStartEvent)
             doc.data = _Builder(doc, parser, problems, text, spans).value((), depth=1)
@@ -465,7 +465,7 @@ class _Builder:
                 _("nesting deeper than {levels} levels").format(levels=MAX_DEPTH),
                 event.start_mark,
             )
-        self.doc.values[path] = _loc(self.doc.file, event.start_mark)
+        self.doc.values[path] = _at(event.start_mark)
         if isinstance(event, yaml.ScalarEvent):
             if event.style in ("|", ">"):
                 self.doc.block_scalars.add(path)
@@ -507,7 +507,7 @@ class _Builder:
                 self._skip(depth + 1)
                 continue
             first_line[key] = key_loc.line
-            self.doc.keys[path + (key,)] = key_loc
+            self.doc.keys[path + (key,)] = (key_loc.line, key_loc.column)
             result[key] = self.value(path + (key,), depth + 1)
         self.parser.get_event()
         return result

@@ -320,6 +320,7 @@ def test_a_published_year_whose_data_is_gone_is_still_served(repo, cli):
     assert asked.exit_code == 2 and "there is no data/2021" in asked.stderr
 
 
+@pytest.mark.slow
 def test_a_published_year_waits_in_files_not_in_memory_and_leaves_none(repo, monkeypatch, cli):
     """Each file of a year being published is a waiting file of the build (spool.py), not
     bytes held until the site is written (a 40-unit department's publish held 358 MB);
