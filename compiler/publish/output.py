@@ -135,8 +135,7 @@ class OutputSet:
         try:
             os.rename(source, target)
         except OSError:  # another file system
-            with open(source, "rb") as data, open(target, "xb") as copy:
-                shutil.copyfileobj(data, copy, 1 << 20)
+            _write_synced(target, source)
             os.unlink(source)
         os.chmod(target, 0o644)
         with open(target, "rb") as written:

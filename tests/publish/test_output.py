@@ -142,10 +142,22 @@ def test_a_set_another_build_is_still_writing_is_not_taken_for_a_leftover(tmp_pa
     assert beside(folder) == ["2022"]
 
 
-def test_a_file_the_build_wrote_is_moved_into_the_set(tmp_path):
+@pytest.mark.parametrize("file_system", ["the same", "another"])
+def test_a_file_the_build_wrote_is_moved_into_the_set(tmp_path, monkeypatch, file_system):
+    """Renamed on the same file system; copied, then removed, from another (TMPDIR on a
+    tmpfs, the outputs on a disk), where a rename fails with EXDEV."""
     folder = tmp_path / "2022"
     spooled = tmp_path / "joined.pdf"
     spooled.write_bytes(b"%PDF joined")
+    if file_system == "another":
+        real = os.rename
+
+        def rename(source, target):
+            if Path(source) == spooled:
+                raise OSError(18, "Invalid cross-device link")  # EXDEV
+            real(source, target)
+
+        monkeypatch.setattr(compiler.publish.output.os, "rename", rename)
     with OutputSet(folder) as outputs:
         outputs.move(folder / "disclosure.pdf", spooled)
         outputs.commit()
