@@ -64,8 +64,10 @@ def build_pdfs(results: list[YearResult]) -> tuple[list[bytes], list[Diagnostic]
     if len(unique) == 1:
         built = [_build_pdf(results[0])]
     else:
+        from ..publish.spool import spool_folder
         from ..render import pdf  # noqa: F401 - imported once; forked workers inherit it
 
+        spool_folder()  # the waiting files' folder made here, for this process to remove
         with ProcessPoolExecutor(max_workers=len(unique)) as pool:
             built = list(pool.map(_build_pdf, [results[keys.index(k)] for k in unique]))
     problems = [d for _, found in built for d in found]

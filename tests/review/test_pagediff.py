@@ -7,13 +7,16 @@ Page matching and region finding are tested on small made-up inputs; the whole d
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import edit, pdf_page_texts
+from conftest import DATA, ROOT, edit, pdf_page_texts
 from fixtures.years import git, invoke
 from PIL import Image, ImageDraw
 
@@ -223,3 +226,35 @@ def test_without_poppler_the_command_says_what_to_install(data_copy, tmp_path, m
     )
     assert result.exit_code == 2
     assert "pdftotext is not installed: install poppler-utils" in result.stderr
+
+
+@pytest.mark.slow
+def test_two_years_built_side_by_side_leave_no_file_behind(data_copy, tmp_path):
+    """The two PDFs a page diff compares are built in forked processes, which end without
+    the clean-up the folder of waiting files gets (publish/spool.py): it is made before
+    they are forked, and gone when the command ends (each diff left two in /tmp)."""
+    edit(
+        data_copy / "2022" / "procurement.yaml",
+        "        quantity: 10\n        unit_price: 0.70\n",
+        "        quantity: 11\n        unit_price: 0.70\n",
+    )
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    code = f"""
+from pathlib import Path
+from compiler import compile_year, parse_year_spec
+from compiler.review.pagediff import build_pdfs
+years = [compile_year(parse_year_spec("2022", Path(p))) for p in {[str(DATA), str(data_copy)]!r}]
+pdfs, problems = build_pdfs(years)
+assert len(set(pdfs)) == 2 and all(p.startswith(b"%PDF") for p in pdfs), problems
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in temporary.iterdir()) == []
