@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from ..diagnostics import Diagnostic, Location
-from ..fmt.formatter import Formatted, format_file
+from ..fmt.remembered import format_file_remembered
+from ..fmt.result import Formatted
 from ..i18n import N_, _, document_name
 from ..input.loader import load_bytes
 from ..input.sources import SourceError, WorkingTreeYear, available_years, parse_year_spec
@@ -113,7 +114,7 @@ def _format_year(source: WorkingTreeYear) -> list[Formatted]:
         prefix = _group(rel)
         if prefix not in styles:
             styles[prefix] = _quotes(source, prefix)
-        result = format_file(shown, raw, kind, styles[prefix])
+        result = format_file_remembered(shown, raw, kind, styles[prefix])
         result.path = source.checkout_path(rel)
         results.append(result)
     return results

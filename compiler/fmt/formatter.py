@@ -19,8 +19,7 @@ Every change is reported with its line, in words a clerk knows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, Location
 from ..i18n import _
@@ -30,29 +29,13 @@ from . import facts
 from . import roundtrip as fmt_yaml
 from .check import comments, fact_difference
 from .layout import indent_comments, keep_alignment, layout_changes
+from .result import Formatted
 from .schema import field_names, root
 from .spans import Scalars, parse_error_line
 from .text import Repair, indentation_widths, repair_text
 from .tree import Change, fix_tree
 
 MAX_ATTEMPTS = 20  # parses per width guess while leaving out repairs; bounds hostile input
-
-
-@dataclass
-class Formatted:
-    """What formatting one file gives."""
-
-    file: str  # as messages name it
-    text: str | None = None  # the canonical text, when it differs from the file's
-    changes: list[Change] = field(default_factory=list)
-    problems: list[Diagnostic] = field(default_factory=list)  # the file cannot be read
-    internal: str | None = None  # the formatter failed its own checks: nothing written
-    path: Path | None = None  # where to write it
-    unclear: bool = False  # the problems are what fmt cannot tell, not what it cannot read
-
-    @property
-    def changed(self) -> bool:
-        return self.text is not None
 
 
 def format_file(file: str, raw: bytes, kind: str, quotes: str | None = DEFAULT_QUOTES) -> Formatted:

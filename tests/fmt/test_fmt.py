@@ -474,11 +474,18 @@ def test_text_values_are_never_repaired(data_copy, cli):
     assert facts == "我单位无其他 name：需要说明的事项。"
 
 
-def test_an_internal_problem_writes_nothing_and_exits_2(data_copy, cli, monkeypatch):
+def break_the_formatter(monkeypatch, change) -> None:
+    """The formatter's writer changed by `change`, as a bug would change it; the verdicts
+    the unbroken formatter left in the cache (fmt/remembered.py) are not read."""
     from compiler.fmt import roundtrip as fmt_yaml
 
     dump = fmt_yaml.dump
-    monkeypatch.setattr(fmt_yaml, "dump", lambda tree: dump(tree).replace("297.37", "297.38"))
+    monkeypatch.setattr(fmt_yaml, "dump", lambda tree: change(dump(tree)))
+    monkeypatch.setenv("DISCLOSURE_NO_CACHE", "fmt-canonical")
+
+
+def test_an_internal_problem_writes_nothing_and_exits_2(data_copy, cli, monkeypatch):
+    break_the_formatter(monkeypatch, lambda text: text.replace("297.37", "297.38"))
     budget = data_copy / "2022" / "budget.yaml"
     edit(budget, "  carried_over: 297.37", "  carried_over：297.37")
     before = budget.read_bytes()
@@ -516,12 +523,9 @@ def test_digits_repaired_where_the_schema_wants_text_are_an_internal_problem(
 ):
     """A code may lose its full-width digits; a text field may not, though its value
     looks the same."""
-    from compiler.fmt import roundtrip as fmt_yaml
-
     unit = data_copy / "2022" / "unit.yaml"
     edit(unit, "other_matters: 我单位无其他需要说明的事项。", "other_matters: ２０２２")
-    dump = fmt_yaml.dump
-    monkeypatch.setattr(fmt_yaml, "dump", lambda tree: dump(tree).replace("２０２２", '"2022"'))
+    break_the_formatter(monkeypatch, lambda text: text.replace("２０２２", '"2022"'))
     before = unit.read_bytes()
     result = fmt(cli, data_copy)
     assert result.exit_code == 2
@@ -532,10 +536,7 @@ def test_digits_repaired_where_the_schema_wants_text_are_an_internal_problem(
 
 
 def test_a_lost_comment_is_an_internal_problem(data_copy, cli, monkeypatch):
-    from compiler.fmt import roundtrip as fmt_yaml
-
-    dump = fmt_yaml.dump
-    monkeypatch.setattr(fmt_yaml, "dump", lambda tree: dump(tree).replace("# 2021's", "# 2020's"))
+    break_the_formatter(monkeypatch, lambda text: text.replace("# 2021's", "# 2020's"))
     result = fmt(cli, data_copy)
     assert result.exit_code == 2
     assert "budget.yaml: internal problem: the formatter would lose or change a comment" in (
