@@ -103,9 +103,9 @@ CHANGES = {
         "完成市政府交办的其他任务",
     )
 }
-# Scenarios run only when named with --only.
 # Commands an older revision may not have (fmt came after 1046b4b): run on this tree only.
 THIS_TREE_ONLY = {"fmt --check (canonical files remembered)", "fmt --check (no cache)"}
+# Scenarios run only when named with --only.
 ON_REQUEST = {
     "department, 30 units: full build",
     "department, 30 units: one unit changed",

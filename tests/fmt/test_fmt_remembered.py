@@ -89,7 +89,7 @@ def test_a_year_found_canonical_is_checked_without_the_formatter(data_copy, tmp_
         "from compiler.cli import main\n"
         "result = CliRunner().invoke(main, ['fmt', '--check', '--data', sys.argv[1], '2022'])\n"
         "assert result.exit_code == 0, result.output\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('ruamel', 'compiler.fmt.f'))))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('ruamel', 'compiler.fmt.form'))))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     env.pop("DISCLOSURE_NO_CACHE", None)
