@@ -486,7 +486,7 @@ class _Builder:
         while not self.parser.check_event(yaml.MappingEndEvent):
             key_event = self.parser.peek_event()
             self._check(key_event)
-            key_loc = _loc(self.doc.file, key_event.start_mark)
+            key_at = _at(key_event.start_mark)
             if not isinstance(key_event, yaml.ScalarEvent):
                 raise LoadError(
                     _("a key must be a plain name, not a list or mapping"), key_event.start_mark
@@ -496,18 +496,18 @@ class _Builder:
             if key in first_line:
                 self.problems.append(
                     Diagnostic(
-                        key_loc,
+                        Location(self.doc.file, *key_at),
                         _(
                             "duplicate key '{key}': first written on line {first}, again on "
                             "line {again}; keep one"
-                        ).format(key=key, first=first_line[key], again=key_loc.line),
+                        ).format(key=key, first=first_line[key], again=key_at[0]),
                         field=_dotted(path + (key,)),
                     )
                 )
                 self._skip(depth + 1)
                 continue
-            first_line[key] = key_loc.line
-            self.doc.keys[path + (key,)] = (key_loc.line, key_loc.column)
+            first_line[key] = key_at[0]
+            self.doc.keys[path + (key,)] = key_at
             result[key] = self.value(path + (key,), depth + 1)
         self.parser.get_event()
         return result

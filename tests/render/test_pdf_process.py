@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 
 import pytest
@@ -152,8 +153,6 @@ def test_no_process_where_the_cores_are_taken_or_there_is_no_pdf():
 def test_the_command_line_leaves_no_process_behind(tmp_path):
     """A real `disclosure build` through the PDF process: exit 0, the PDF written, and no
     child of it still running afterwards (the process group is empty)."""
-    import subprocess
-
     command = [sys.executable, "-m", "compiler", "build", "2022", "--data", str(DATA)]
     done = subprocess.run(
         [*command, "--out", str(tmp_path), "--force"],
@@ -173,8 +172,6 @@ def test_years_built_side_by_side_leave_no_file_behind(tmp_path):
     """Two years built in forked processes write their PDFs into the build's one folder of
     waiting files, under names of their own (no year takes the other's file), and the
     folder is gone when the command ends."""
-    import subprocess
-
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     wanli = ROOT / "examples" / "wanli" / "data"
