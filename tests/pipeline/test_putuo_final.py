@@ -103,16 +103,15 @@ CONTRADICTIONS = [
 
 def test_contradictions_are_computed_not_copied():
     f = _model().final
+    economic = {r.code: r["amount"] for r in f.economic_rows}
     computed = {
         "一般公共预算财政拨款支出 (its 项 add up to)": f.general_spending,
         "本年收入合计": f.income_this_year,
         "收入支出总计": f.grand_total,
         "财政拨款收入支出总计 (table; the text says 0.3)": f.fiscal_grand_total,
         "基本支出 (function side)": f.spending_total()["basic"],
-        "工资福利支出 301 (its 款 add up to)": next(r for r in f.economic_rows if r.code == "301")[
-            "amount"
-        ],
-        "商品和服务支出 302": next(r for r in f.economic_rows if r.code == "302")["amount"],
+        "工资福利支出 301 (its 款 add up to)": economic["301"],
+        "商品和服务支出 302": economic["302"],
         "人员经费合计": f.personnel,
         "公用经费合计 = 机关运行经费": f.operating_costs,
         "一般公共预算 年初预算 (its 项 add up to)": f.initial_budget_total,
@@ -170,9 +169,8 @@ def test_zero_base_has_no_rate_and_no_growth_from_nothing(built):
 @pytest.mark.slow  # lays out the PDF (the built fixture)
 def test_direction_words_follow_the_figures(built):
     text = built["md"]
-    assert (
-        "收入支出总计减少56.94万元，下降1.87%" in text
-    )  # published: 减少56.95 (2995.39 − 3052.34)
+    # published: 减少56.95 (2995.39 − 3052.34)
+    assert "收入支出总计减少56.94万元，下降1.87%" in text
     assert "比2023年度增加2.57万元，增长1.41%" in text  # published 2.55, 1.40% (184.65)
     assert "决算数与预算数持平" in text  # 10.00 against 10.00: not 小于/大于
     assert "2024年度“三公”经费财政拨款支出决算与2023年度持平" in text

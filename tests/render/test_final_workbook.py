@@ -69,17 +69,8 @@ def test_headers_are_merged_as_the_grids(case):
         ]
         assert row == first
         spans = sum(1 for h in grid.header for _t, c, r in h if c > 1 or r > 1)
-        assert (
-            len(
-                [
-                    m
-                    for m in merged
-                    if int(m.split(":")[0][1:]) >= HEADER_TOP
-                    and int(m.split(":")[0][1:]) < HEADER_TOP + len(grid.header)
-                ]
-            )
-            == spans
-        )
+        header_rows = range(HEADER_TOP, HEADER_TOP + len(grid.header))
+        assert len([m for m in merged if int(m.split(":")[0][1:]) in header_rows]) == spans
 
 
 def test_overview_totals_are_the_models(case):
