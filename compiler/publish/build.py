@@ -325,7 +325,10 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction, bare: bool
     from ..render import fonts as font_check
 
     html, job = _pdf_job(model, documents, epoch, correction, bare)
-    wait = pdf_parts.Part(model, html, job) if bare else pdf_parts.laid_out_document(job)
+    if bare:
+        wait = pdf_parts.Part(model, html, job, _sources(documents, model))
+    else:
+        wait = pdf_parts.laid_out_document(job)
     problems = font_check.missing_glyphs(documents, _visible_text(html))
     if has_errors(problems):
         return None, problems
@@ -333,17 +336,27 @@ def _start_pdf(model: Disclosure, documents: dict, epoch, correction, bare: bool
 
 
 def _pdf_job(model: Disclosure, documents: dict, epoch, correction, bare: bool):
-    """The print HTML of the document (without its units when `bare`) and its PdfJob."""
-    from ..render.pdf_job import SourceFile, pdf_job, print_html
+    """The print HTML of the document and its PdfJob. `bare`: the HTML without its units
+    and the job of the document as a part (pdf_parts.part_jobs), which attaches nothing:
+    pdf_parts.Part writes what its published PDFs attach to a file."""
+    from ..render.pdf_job import PdfJob, pdf_identifier, pdf_job, print_html
 
     html = print_html(model, _epoch(epoch), correction, with_units=not bare)
+    if bare:
+        return html, PdfJob(html, "", pdf_identifier(model), (), _epoch(epoch), attached=False)
+    return html, pdf_job(model, html, _sources(documents, model), _epoch(epoch))
+
+
+def _sources(documents: dict, model: Disclosure) -> list:
+    """The document's data files as committed (render.pdf_job.SourceFile), to attach."""
+    from ..render.pdf_job import SourceFile
+
     prefix = f"units/{model.slug}/" if model.slug else ""
-    sources = [
+    return [
         SourceFile(name.removeprefix(prefix), doc.raw)
         for name, doc in sorted(documents.items())
         if name.startswith(prefix)
     ]
-    return html, pdf_job(model, html, sources, _epoch(epoch))
 
 
 def part_jobs(result: YearResult, epoch: Epoch = FROM_ENVIRONMENT) -> list:

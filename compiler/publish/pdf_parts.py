@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import pickle
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -77,45 +76,40 @@ def submit(job) -> Callable:
 
 class Part:
     """A document's PDF laid out bare, as a part of published PDFs (a department's own
-    part in pieces): what joining it needs. Calling it waits for its pieces' PDFs."""
+    part in pieces): what joining it needs. Calling it waits for its pieces' PDFs.
+    `job` is the part's (build._pdf_job, bare): it carries no attachments; the published
+    PDFs' (the model's JSON and `sources`) are written to a file, read by the joins."""
 
-    def __init__(self, model: Disclosure, html: str, job) -> None:
+    def __init__(self, model: Disclosure, html: str, job, sources) -> None:
         from ..render.environment import css_text
-        from ..render.pdf_job import document_title, pdf_identifier, running_title
+        from ..render.opendata import model_json_chunks
+        from ..render.pdf_job import document_title, running_title, write_attachments
 
+        # written first, so that the JSON's text is gone before the pieces are cut
+        self.attachments = spool_file(".attached")
+        write_attachments(self.attachments, model_json_chunks(model), sources)
+        self.source_date_epoch = job.source_date_epoch
         found = [laid_out_once(piece) for piece in part_jobs(model, html, job)]
         self.waits = [wait for wait, _elsewhere in found]
         self.taken = sum(elsewhere for _wait, elsewhere in found)  # from PARTS_FROM
         self.running_title = running_title(html)
         self.title = document_title(html)
         self.css = css_text(True, model.layout)
-        self.identifier = pdf_identifier(model)
-        # what the published PDFs attach (the model and the sources: a department's grow
-        # with its units), kept in a file until joined, not in this process
-        self._attached = spool_file(".pickle")
-        with open(self._attached, "wb") as file:
-            pickle.dump((job.model_json, job.sources, job.source_date_epoch), file)
-
-    @property
-    def attached(self) -> tuple:
-        """The model's JSON, the sources and the date the published PDFs attach."""
-        with open(self._attached, "rb") as file:
-            return pickle.load(file)  # written by this process, in its own folder
+        self.identifier = job.identifier
 
     def __call__(self) -> list:
         return [wait() for wait in self.waits]
 
 
 def part_jobs(model: Disclosure, html: str, job) -> list:
-    """The jobs laying out a document as a part: bare, without attachments; a department's
-    own part in pieces."""
+    """The jobs laying out a document as a part (`job`, bare and without attachments): a
+    department's own part in pieces."""
     from ..render.html import is_package
     from ..render.pdf_job import bare
     from ..render.pdf_pieces import pieces
 
     texts = pieces(bare(html)) if is_package(model) else [bare(html)]
-    # a part attaches nothing: its process is not sent the model or the sources
-    return [replace(job, html=text, attached=False, model_json="", sources=()) for text in texts]
+    return [replace(job, html=text) for text in texts]
 
 
 def lay_out_shard(jobs: list, shard: int, shards: int, folder: Path) -> int:
@@ -261,7 +255,7 @@ def join_parts(documents: list) -> list[Diagnostic]:
     unit_joins = []
     for document, part, (pdf,) in zip(documents[1:], units, laid_out[1:], strict=True):
         job = JoinJob((pdf.file,), (part.running_title,), (), part.css, part.identifier,
-                      *part.attached, spool=spool_file())  # fmt: skip
+                      part.attachments, part.source_date_epoch, spool=spool_file())  # fmt: skip
         document.wait_for_pdf = _once(joined(job, pdf.fonts))
         unit_joins.append(document.wait_for_pdf)
     pieces = laid_out[0]
@@ -272,7 +266,8 @@ def join_parts(documents: list) -> list[Diagnostic]:
         tuple(u.title for u in units),
         package.css,
         package.identifier,
-        *package.attached,
+        package.attachments,
+        package.source_date_epoch,
         continued=len(pieces) - 1,
         bookmark_levels=tuple(pdf.bookmark_levels for pdf in pieces),
         spool=spool_file(),

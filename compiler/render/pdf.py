@@ -31,6 +31,7 @@ from .pdf_job import (  # noqa: E402
     epoch_date,
     pdf_job,
     print_html,
+    read_attachments,
 )
 
 if TYPE_CHECKING:  # the PDF process lays out jobs without the model's modules
@@ -81,7 +82,9 @@ def render_job(job: PdfJob | JoinJob) -> RenderedPdf:
     join bare parts into a published PDF (see pdf_join.py)."""
     if isinstance(job, JoinJob):
         return join_job(job)
-    attachments = _attachments(job) if job.attached else None
+    attachments = None
+    if job.attached:
+        attachments = _attachments(job.model_json, job.sources, job.source_date_epoch)
     try:
         with laying_out() as laid_out:
             document = HTML(string=job.html, url_fetcher=NoFetching(), base_url=None).render()
@@ -112,12 +115,14 @@ def _embedded(document) -> list[tuple[str, str]]:
     )
 
 
-def _attachments(job: PdfJob | JoinJob) -> list[Attachment]:
+def _attachments(
+    model_json: str, sources: tuple[SourceFile, ...], source_date_epoch: int | None
+) -> list[Attachment]:
     """The computed model and every source file, as PDF/A-3 associated files."""
-    when = epoch_date(job.source_date_epoch)
+    when = epoch_date(source_date_epoch)
     attachments = [
         Attachment(
-            string=job.model_json,
+            string=model_json,
             name="model.json",
             description="计算后的数据模型（含全部合计与增减）",
             created=when,
@@ -125,7 +130,7 @@ def _attachments(job: PdfJob | JoinJob) -> list[Attachment]:
             relationship="Data",
         )
     ]
-    for source in job.sources:
+    for source in sources:
         attachments.append(
             Attachment(
                 string=source.content.decode("utf-8"),
@@ -177,18 +182,22 @@ def _overlays(job: JoinJob, shapes: list, fonts: set) -> Iterator[tuple[bytes, i
 
     first = True
     for html, skipped in overlay_chunks(shapes, job.running_titles, job.css):
+        # the published PDF's attachments travel with its first page's header, written by
+        # WeasyPrint as for a PDF laid out whole (PDF/A-3 associated files); read from
+        # their file for that chunk only
+        attachments = None
+        if first:
+            attachments = _attachments(*read_attachments(job.attachments), job.source_date_epoch)
         with laying_out():
             document = HTML(string=html, url_fetcher=NoFetching(), base_url=None).render()
-            # the published PDF's attachments travel with its first page's header, written
-            # by WeasyPrint as for a PDF laid out whole (PDF/A-3 associated files)
             overlay = document.write_pdf(
                 pdf_identifier=job.identifier,
                 pdf_variant=PDF_VARIANT,
-                attachments=_attachments(job) if first else None,
+                attachments=attachments,
                 custom_metadata=False,
             )
         fonts.update(_embedded(document))
-        del document
+        del document, attachments
         first = False
         yield overlay, skipped
 

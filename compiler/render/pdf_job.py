@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import html as htmllib
+import io
+import pickle
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -134,15 +137,14 @@ class JoinJob:
     running header its pages show; for a package, each part after the first is a unit,
     bookmarked under the first part's last bookmark with its title. `css` is the print
     stylesheet whose @page rules draw the header and numbers; the model and sources are
-    attached as a PdfJob's are."""
+    attached as a PdfJob's are, read from the file `attachments` (write_attachments)."""
 
     parts: tuple[str, ...]  # the parts' files (PdfJob.spool)
     running_titles: tuple[str, ...]
     unit_titles: tuple[str, ...]
     css: str
     identifier: bytes
-    model_json: str
-    sources: tuple[SourceFile, ...]
+    attachments: str
     source_date_epoch: int | None
     # how many parts after the first continue it (the pieces of a long document, see
     # pdf_pieces.py), with every part's bookmark levels (RenderedPdf.bookmark_levels)
@@ -151,3 +153,24 @@ class JoinJob:
     # the file the published PDF is written to (a package is tens of MB: written as it is
     # joined, and not sent back through the pipe), as PdfJob.spool
     spool: str | None = None
+
+
+def write_attachments(path: str, model_json: Iterable[str], sources: Iterable[SourceFile]) -> None:
+    """What a published PDF joined from parts attaches, written to the file `path` for the
+    join's process (read_attachments): the sources, then the model's JSON as its chunks
+    come (opendata.model_json_chunks). Neither is held by the build while the parts are
+    laid out and joined: a department's grow with its units (its JSON 6.8 M characters
+    at 60 units, 60 MB of memory when made as one string)."""
+    with open(path, "wb") as file:
+        pickle.dump(tuple(sources), file)
+        text = io.TextIOWrapper(file, encoding="utf-8", newline="")
+        text.writelines(model_json)
+        text.flush()
+        text.detach()  # the file is closed by its own `with`
+
+
+def read_attachments(path: str) -> tuple[str, tuple[SourceFile, ...]]:
+    """The model's JSON and the sources write_attachments wrote to `path`."""
+    with open(path, "rb") as file:
+        sources = pickle.load(file)  # written by the build, in its own folder (spool.py)
+        return file.read().decode("utf-8"), sources

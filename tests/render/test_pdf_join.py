@@ -20,7 +20,7 @@ from render.test_pdf import outline, run
 
 from compiler.render import pdf_join
 from compiler.render.pdf import join_job, render_job
-from compiler.render.pdf_job import JoinJob, PdfJob
+from compiler.render.pdf_job import JoinJob, PdfJob, write_attachments
 
 pytestmark = pytest.mark.slow
 
@@ -76,14 +76,15 @@ def parts(tmp_path_factory):
 
 
 def join(parts) -> bytes:
+    attachments = parts[0][0].parent / "attached"
+    write_attachments(str(attachments), ['{"a": 1}'], ())
     job = JoinJob(
         tuple(path for path, _ in parts),
         ("示例局",) * 2 + UNITS,
         tuple(f"{name}2022年单位预算" for name in UNITS),
         CSS,
         b"1" * 32,
-        '{"a": 1}',
-        (),
+        str(attachments),
         0,
         continued=1,
         bookmark_levels=tuple(levels for _, levels in parts[:2]),

@@ -11,6 +11,7 @@ few pages (as a department of many units is), and once whole to compare the book
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -21,7 +22,10 @@ from fixtures.departments import hebei_department
 from render.test_pdf import outline, run, squash
 
 from compiler.cli import main
+from compiler.input.sources import WorkingTreeYear
+from compiler.pipeline.year import compile_year
 from compiler.render import pdf_overlay, pdf_pieces
+from compiler.render.opendata import model_json
 
 pytestmark = pytest.mark.slow
 
@@ -175,6 +179,32 @@ def test_the_package_carries_the_years_files_and_each_unit_its_own(built):
     assert "source/unit.yaml" in names and "source/units/02-centre/budget.yaml" in names
     listing = run("pdfdetach", "-list", str(built / "units" / "02-centre" / "disclosure.pdf"))
     assert "source/budget.yaml" in listing and "units/" not in listing
+
+
+def attached(pdf: Path, name: str, tmp: Path) -> bytes:
+    listing = run("pdfdetach", "-list", str(pdf)).splitlines()[1:]
+    number = next(i for i, line in enumerate(listing, 1) if line.endswith(f": {name}"))
+    target = tmp / f"attached-{number}"
+    run("pdfdetach", "-save", str(number), "-o", str(target), str(pdf))
+    return target.read_bytes()
+
+
+def test_the_attached_model_and_sources_are_the_years_to_the_byte(built, tmp_path):
+    """The joins read what they attach from the file the build wrote it to as it was made
+    (pdf_job.write_attachments): the package's model.json is the department's model, every
+    unit's included, as `model_json` gives it; a unit's, its own; the sources as committed."""
+    data = built.parent.parent / "data"
+    model = compile_year(WorkingTreeYear(data, 2022)).model
+    package = built / "disclosure.pdf"
+    assert attached(package, "model.json", tmp_path) == model_json(model).encode()
+    assert json.loads(attached(package, "model.json", tmp_path))["units"][1]["unit"]["name"] == (
+        "示例局服务中心"
+    )
+    unit = built / "units" / "02-centre" / "disclosure.pdf"
+    assert attached(unit, "model.json", tmp_path) == model_json(model.units[1]).encode()
+    budget = data / "2022" / "units" / "02-centre" / "budget.yaml"
+    assert attached(package, "source/units/02-centre/budget.yaml", tmp_path) == budget.read_bytes()
+    assert attached(unit, "source/budget.yaml", tmp_path) == budget.read_bytes()
 
 
 def test_fonts_are_embedded_subsets(built):
