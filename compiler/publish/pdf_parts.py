@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from .. import memory
 from ..cache import DiskCache
 from ..diagnostics import Diagnostic, Location
 from ..i18n import _
@@ -89,7 +90,10 @@ class Part:
         self.attachments = spool_file(".attached")
         write_attachments(self.attachments, model_json_chunks(model), sources)
         self.source_date_epoch = job.source_date_epoch
-        found = [laid_out_once(piece) for piece in part_jobs(model, html, job)]
+        jobs = part_jobs(model, html, job)
+        # the JSON's tree and the HTML's parse given back before waiting to send the pieces
+        memory.give_back()
+        found = [laid_out_once(piece) for piece in jobs]
         self.waits = [wait for wait, _elsewhere in found]
         self.taken = sum(elsewhere for _wait, elsewhere in found)  # from PARTS_FROM
         self.running_title = running_title(html)
