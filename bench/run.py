@@ -412,6 +412,11 @@ def preview_seconds(data: Path, tree: Path, edits: int) -> list[float]:
     import urllib.request
 
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    # The server is stopped as Ctrl+C stops it. Started in the background by a shell
+    # without job control, this process ignores SIGINT, and so would the server (Python
+    # then installs no handler): with Python's handler here, the server starts with the
+    # system's default, which Python turns into KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     server = subprocess.Popen(
         [sys.executable, "-m", "compiler", "serve", "--port", "0", "--data", str(data)],
         cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
@@ -436,7 +441,12 @@ def preview_seconds(data: Path, tree: Path, edits: int) -> list[float]:
         return seconds
     finally:
         server.send_signal(signal.SIGINT)
-        server.communicate(timeout=60)
+        try:
+            server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()  # not left running after the benchmark
+            server.communicate()
+            raise SystemExit(f"serve in {tree} did not stop within 60 s of SIGINT") from None
 
 
 def preview_table(runs: int, against: str | None, root: Path) -> None:
